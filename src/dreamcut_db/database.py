@@ -1,0 +1,53 @@
+"""Where the target database is and how to reach it: URL resolution, psycopg connections, yoyo backend."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import psycopg
+
+from .errors import DreamcutError
+
+#: Schema of the runner's bookkeeping (yoyo's tables, checksums, lock): never exposed through the API.
+BOOKKEEPING_SCHEMA = "dreamcut_migrations"
+
+
+def resolve_url(database_url: str | None) -> str:
+    """Return the target URL: ``database_url``, else ``$DATABASE_URL``, else the embedded server (started if needed)."""
+    if database_url:
+        return database_url
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    from . import server
+
+    return server.start()
+
+
+def with_params(url: str, dbname: str | None = None, **params: str) -> str:
+    """Return ``url`` (postgres:// or postgresql://) with another database name and/or extra query parameters."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql", "postgresql+psycopg"):
+        raise DreamcutError(f"database URL must start with postgresql://, got {parts.scheme or url!r}")
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    query.update(params)
+    path = f"/{dbname}" if dbname else parts.path
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), parts.fragment))
+
+
+def yoyo_url(url: str) -> str:
+    """The URL yoyo wants: scheme ``postgresql+psycopg`` (psycopg 3) and the bookkeeping schema."""
+    url = with_params(url, schema=BOOKKEEPING_SCHEMA, application_name="dreamcut-db")
+    return "postgresql+psycopg" + url[url.index("://"):]
+
+
+def connect(url: str, **kwargs) -> psycopg.Connection:
+    """Open a psycopg connection to ``url``. Raises DreamcutError with the server's reason when it cannot."""
+    try:
+        return psycopg.connect(url, **kwargs)
+    except psycopg.OperationalError as exc:
+        raise DreamcutError(f"cannot connect to the database: {str(exc).strip().splitlines()[0]}")
+
+
+def database_name(url: str) -> str:
+    return psycopg.conninfo.conninfo_to_dict(url).get("dbname") or "postgres"
