@@ -223,13 +223,15 @@ def migrate(
     to: str | None = None,
     dry_run: bool = False,
     out=print,
+    only: list[str] | None = None,
 ) -> list[Migration]:
     """Apply the pending migrations of ``modules`` (and their dependencies; None: all) up to ``to`` (an id).
 
     Every pending migration is first tried in one transaction that is rolled back; if one fails, nothing is
     applied and DreamcutError names the migration, the reason and the modules that can still be installed.
     Then each migration commits in its own transaction with its yoyo mark and checksum. Returns the applied
-    (or, with ``dry_run``, the would-be-applied) migrations.
+    (or, with ``dry_run``, the would-be-applied) migrations. ``only`` restricts the run to those ids
+    (verify uses it to rebuild exactly the live database's set).
     """
     selected = catalog.closure(modules)
     backend = backend_for(url)
@@ -239,6 +241,8 @@ def migrate(
             target = catalog.by_id(to)
             keep = {target.id} | _ancestors(catalog, target)
             pending = [m for m in pending if m.id in keep]
+        if only is not None:
+            pending = [m for m in pending if m.id in set(only)]
         if not pending:
             return []
         failure = _trial(backend, pending)

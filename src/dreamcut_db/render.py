@@ -1,0 +1,68 @@
+"""The files in ``sql/`` and ``rollback.sql``, rendered from ``migrations/`` with jinja2.
+
+For people without Python: ``sql/migrate.sql`` (every module), ``sql/<module>/migrate.sql`` (one module,
+assuming what it depends on is installed) and ``rollback.sql`` (emergency teardown). CI renders them again
+and fails when the committed files differ (``dreamcut-db render --check``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from .modules import Catalog, migrations_dir
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("dreamcut_db", "templates"), keep_trailing_newline=True, autoescape=False
+)
+
+
+def _sql(path: Path) -> str:
+    """A migration file without its yoyo header comments (the leading comment block and ``-- depends:``)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    while lines and (lines[0].startswith("--") or not lines[0].strip()):
+        lines.pop(0)
+    return "\n".join(lines).strip()
+
+
+def artifacts(cat: Catalog) -> dict[str, str]:
+    """Relative path (from the repository root) -> rendered text, for every generated SQL file."""
+    files: dict[str, str] = {}
+    template = _ENV.get_template("migrate.sql.j2")
+    all_migrations = [{"module": m.module, "id": m.id, "sql": _sql(m.path)} for m in cat.migrations]
+    files["sql/migrate.sql"] = template.render(modules=cat.modules, migrations=all_migrations, path="sql/migrate.sql")
+    for module in cat.modules:
+        path = f"sql/{module}/migrate.sql"
+        files[path] = template.render(
+            modules=[module], path=path, migrations=[m for m in all_migrations if m["module"] == module]
+        )
+    modules = [
+        {
+            "name": module,
+            "migrations": [{"id": m.id, "sql": _sql(m.rollback_path)} for m in reversed(cat.of_modules([module]))],
+        }
+        for module in reversed(cat.modules)
+    ]
+    files["rollback.sql"] = _ENV.get_template("rollback.sql.j2").render(modules=modules)
+    return files
+
+
+def repo_root() -> Path:
+    return migrations_dir().parent
+
+
+def render(cat: Catalog, check: bool = False) -> list[str]:
+    """Write the artifacts under the repository root, or with ``check`` only compare them.
+
+    Returns the relative paths that were out of date (written, or with ``check`` left as they are).
+    """
+    stale = []
+    for rel, text in artifacts(cat).items():
+        target = repo_root() / rel
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            stale.append(rel)
+            if not check:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+    return stale
