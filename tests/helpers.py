@@ -1,0 +1,71 @@
+"""Shared test helpers: acting as the API roles the way PostgREST does, and asserting SQLSTATEs."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from contextlib import contextmanager
+
+import psycopg
+import pytest
+
+
+@contextmanager
+def acting_as(conn, role: str, sub: str | None = None, **claims):
+    """Run the block in one transaction as ``role`` with the JWT claims PostgREST would set, then roll back.
+
+    ``role``: anon | authenticated | service_role; ``sub``: the user id claim. Yields the connection.
+    """
+    with conn.transaction(force_rollback=True):
+        set_identity(conn, role, sub, **claims)
+        yield conn
+
+
+def set_identity(conn, role: str, sub: str | None = None, **claims) -> None:
+    """``set_config('role', ...)`` and ``request.jwt.claims`` for the current transaction, as PostgREST does."""
+    payload = {"role": role, **({"sub": sub} if sub else {}), **claims}
+    conn.execute(
+        "select set_config('role', %s, true), set_config('request.jwt.claims', %s, true)",
+        (role, json.dumps(payload)),
+    )
+
+
+def new_user() -> str:
+    return str(uuid.uuid4())
+
+
+@contextmanager
+def raises_sqlstate(sqlstate: str):
+    """Assert the block raises a psycopg error with this SQLSTATE (e.g. '22023')."""
+    with pytest.raises(psycopg.Error) as info:
+        yield info
+    assert info.value.sqlstate == sqlstate, f"expected SQLSTATE {sqlstate}, got {info.value.sqlstate}: {info.value}"
+
+
+def counts(conn, query_id=None) -> dict[str, int]:
+    """Row counts of the three DreamCut tables (of one query when given), read as the superuser."""
+    where = "" if query_id is None else " where query_id = %(q)s"
+    return {
+        "queries": conn.execute(
+            "select count(*) from public.dreamcut_queries" + ("" if query_id is None else " where id = %(q)s"),
+            {"q": query_id}).fetchone()[0],
+        "assets": conn.execute("select count(*) from public.dreamcut_assets" + where, {"q": query_id}).fetchone()[0],
+        "messages": conn.execute("select count(*) from public.dreamcut_messages" + where, {"q": query_id}).fetchone()[0],
+    }
+
+
+def init_query(conn, user_id: str, assets: list[dict] | None = None, options: dict | None = None,
+               intent: str | None = "video", prompt: str = "Make a cinematic 30-second cyberpunk trailer") -> str:
+    """Call initialize_dreamcut_query as the connection's current identity; returns the query id (str)."""
+    row = conn.execute(
+        "select public.initialize_dreamcut_query(%s, %s, %s, %s, %s)",
+        (user_id, prompt, intent, json.dumps(options or {}), json.dumps(assets if assets is not None else [])),
+    ).fetchone()
+    return str(row[0])
+
+
+def asset(kind: str = "image", name: str | None = None, **extra) -> dict:
+    """One element of p_assets."""
+    ext = {"image": "jpg", "video": "mp4", "audio": "mp3"}[kind]
+    name = name or f"{uuid.uuid4().hex[:8]}.{ext}"
+    return {"url": f"https://cdn.example.com/{name}", "filename": name, "type": kind, **extra}
