@@ -70,15 +70,28 @@ def db_url(db) -> str:
 
 
 @pytest.fixture
-def empty_url(pg_server):
-    """URL of a new empty database (dropped after the test), for migration tests."""
-    name = f"dreamcut_empty_{uuid.uuid4().hex[:10]}"
+def new_database(pg_server):
+    """Factory: ``new_database()`` creates an empty database and returns its URL; all are dropped afterwards."""
     admin = make_url(pg_server.host, pg_server.port, pg_server.user, "postgres", pg_server.password)
+    names = []
+
+    def create() -> str:
+        name = f"dreamcut_empty_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'create database "{name}"')
+        names.append(name)
+        return make_url(pg_server.host, pg_server.port, pg_server.user, name, pg_server.password)
+
+    yield create
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'create database "{name}"')
-    yield make_url(pg_server.host, pg_server.port, pg_server.user, name, pg_server.password)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{name}" with (force)')
+        for name in names:
+            conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+@pytest.fixture
+def empty_url(new_database) -> str:
+    """URL of a new empty database (dropped after the test), for migration tests."""
+    return new_database()
 
 
 @pytest.fixture

