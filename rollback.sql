@@ -33,7 +33,7 @@ $$;
 
 -- ----- dreamcut/0005_create_dreamcut_helper_functions -----
 drop function if exists public.fail_dreamcut_query(uuid, text);
-drop function if exists public.complete_dreamcut_query(uuid, jsonb, integer, text [], numeric);
+drop function if exists public.complete_dreamcut_query(uuid, jsonb, integer, text[], numeric);
 drop function if exists public.update_asset_progress(
     uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric
 );
@@ -81,7 +81,8 @@ drop index if exists public.idx_dreamcut_queries_user_id;
 drop table if exists public.dreamcut_messages;
 drop table if exists public.dreamcut_assets;
 drop table if exists public.dreamcut_queries;
-delete from dreamcut_private.installed_modules where module = 'dreamcut';
+delete from dreamcut_private.installed_modules
+where module = 'dreamcut';
 
 \endif
 

@@ -20,7 +20,7 @@ create table public.dreamcut_queries (
     error_message text,
 
     processing_time_ms integer check (processing_time_ms >= 0),
-    models_used text [],
+    models_used text[],
     cost_estimate decimal(10, 4) check (cost_estimate >= 0),
 
     asset_count integer not null default 0 check (asset_count >= 0),

@@ -21,8 +21,18 @@ using (user_id = (select auth.uid()::text));
 
 create policy dreamcut_assets_select_own on public.dreamcut_assets
 for select to authenticated
-using (query_id in (select q.id from public.dreamcut_queries as q where q.user_id = (select auth.uid()::text)));
+using (
+    query_id in (
+        select q.id from public.dreamcut_queries as q
+        where q.user_id = (select auth.uid()::text)
+    )
+);
 
 create policy dreamcut_messages_select_own on public.dreamcut_messages
 for select to authenticated
-using (query_id in (select q.id from public.dreamcut_queries as q where q.user_id = (select auth.uid()::text)));
+using (
+    query_id in (
+        select q.id from public.dreamcut_queries as q
+        where q.user_id = (select auth.uid()::text)
+    )
+);

@@ -279,7 +279,7 @@ create function public.complete_dreamcut_query(
     p_query_id uuid,
     p_payload jsonb,
     p_processing_time_ms integer default null,
-    p_models_used text [] default null,
+    p_models_used text[] default null,
     p_cost_estimate numeric default null
 ) returns void
 language plpgsql volatile
@@ -371,7 +371,7 @@ begin
     where id = p_query_id;
 end
 $$;
-comment on function public.complete_dreamcut_query(uuid, jsonb, integer, text [], numeric) is
+comment on function public.complete_dreamcut_query(uuid, jsonb, integer, text[], numeric) is
 'Completes a query with its creative brief (dreamcut-production-schema.md, "Final Synthesis"). '
 'p_query_id: a query in stage merging; p_payload: the final analyzer JSON object, whose optional "intent" '
 '(string), "assets_summary" (string; default: counts by type) and "suggested_directions" (array of strings) '
@@ -380,9 +380,9 @@ comment on function public.complete_dreamcut_query(uuid, jsonb, integer, text []
 '"Creative brief ready 🎬", "- Intent: ...", "- Assets: ...", "- Suggested directions: ...", '
 '"Ready for production!". Errors: 22023 bad parameter, P0002 unknown query, 55000 query not in stage merging '
 'or already finished. Writes nothing on error. Executable by service_role only.';
-revoke all on function public.complete_dreamcut_query(uuid, jsonb, integer, text [], numeric)
+revoke all on function public.complete_dreamcut_query(uuid, jsonb, integer, text[], numeric)
 from public, anon, authenticated, service_role;
-grant execute on function public.complete_dreamcut_query(uuid, jsonb, integer, text [], numeric) to service_role;
+grant execute on function public.complete_dreamcut_query(uuid, jsonb, integer, text[], numeric) to service_role;
 
 create function public.fail_dreamcut_query(p_query_id uuid, p_error_message text) returns void
 language plpgsql volatile
