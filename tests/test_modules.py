@@ -1,0 +1,81 @@
+"""Modules install on their own, next to legacy tables they must not touch (issue 9, DESIGN "Modules")."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from dreamcut_db import catalog as snapshots
+from dreamcut_db import engine, verify
+from dreamcut_db.errors import DreamcutError
+from dreamcut_db.modules import Catalog
+
+MODULES = Catalog.load().modules
+QUIET = dict(out=lambda _line: None)
+LEGACY = {
+    "briefs": ("create table public.briefs (id int primary key, prompt text)",
+               "insert into public.briefs values (1, 'legacy brief')"),
+    "jobs": ("create table public.jobs (id int primary key, state text)",
+             "insert into public.jobs values (7, 'legacy job')"),
+}
+
+
+def snap(url):
+    with psycopg.connect(url) as conn:
+        return snapshots.snapshot(conn)
+
+
+@pytest.fixture(scope="module")
+def tables_by_module(pg_server):
+    """For each module: the public tables that installing it (with its dependencies) creates."""
+    from conftest import make_url
+
+    admin = make_url(pg_server.host, pg_server.port, pg_server.user, "postgres", pg_server.password)
+    found = {}
+    for module in MODULES:
+        name = f"dreamcut_probe_{module}"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'drop database if exists "{name}" with (force)')
+            conn.execute(f'create database "{name}"')
+        url = make_url(pg_server.host, pg_server.port, pg_server.user, name, pg_server.password)
+        engine.migrate(url, Catalog.load(), modules=[module], **QUIET)
+        found[module] = {k.split(" ", 1)[1] for k in snap(url) if k.startswith("table public.")}
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'drop database "{name}" with (force)')
+    return found
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_each_module_installs_alone_and_rolls_back(empty_url, catalog, module):
+    engine.migrate(empty_url, catalog, modules=[module], **QUIET)
+    st = engine.status(empty_url, catalog)
+    assert st.installed_modules == catalog.closure([module])
+    assert verify.verify(empty_url, catalog) == []
+    if module != "platform":
+        engine.rollback(empty_url, catalog, module=module, **QUIET)
+        assert module not in engine.status(empty_url, catalog).installed_modules
+        assert verify.verify(empty_url, catalog) == []
+
+
+@pytest.mark.parametrize("legacy", [("briefs",), ("jobs",), ("briefs", "jobs")], ids="+".join)
+@pytest.mark.parametrize("module", MODULES)
+def test_module_next_to_legacy_tables(empty_url, catalog, tables_by_module, module, legacy):
+    with psycopg.connect(empty_url, autocommit=True) as conn:
+        for table in legacy:
+            for statement in LEGACY[table]:
+                conn.execute(statement)
+    before = snap(empty_url)
+    collisions = sorted(f"public.{t}" for t in legacy if f"public.{t}" in tables_by_module[module])
+    if collisions:
+        with pytest.raises(DreamcutError) as info:
+            engine.migrate(empty_url, catalog, modules=[module], **QUIET)
+        assert f'relation "{collisions[0].split(".")[1]}" already exists' in str(info.value)
+        assert "Nothing was changed" in str(info.value)
+        assert snap(empty_url) == before
+        assert engine.status(empty_url, catalog).applied == []
+    else:
+        engine.migrate(empty_url, catalog, modules=[module], **QUIET)
+        assert verify.verify(empty_url, catalog) == []
+    with psycopg.connect(empty_url) as conn:
+        for table in legacy:
+            assert conn.execute(f"select count(*) from public.{table}").fetchone()[0] == 1
