@@ -31,7 +31,8 @@ from pg_attribute a left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum
 where a.attrelid = any(%(oids)s) and a.attnum > 0 and not a.attisdropped
 """
 _CONSTRAINTS = """
-select conrelid, conname, pg_get_constraintdef(oid) from pg_constraint where conrelid = any(%(oids)s)
+select conrelid, conname, pg_get_constraintdef(oid) from pg_constraint
+where conrelid = any(%(oids)s) and contype <> 'n'  -- PostgreSQL 18 lists NOT NULL here too; columns carry it
 """
 _INDEXES = """
 select i.indrelid, c.relname, pg_get_indexdef(i.indexrelid)

@@ -159,14 +159,24 @@ def cmd_render(args) -> int:
 
 
 def cmd_lint(args) -> int:
-    import subprocess
-
+    from . import lint
+    from .database import connect, resolve_url
     from .render import repo_root
+    from .verify import scratch_database
 
     root = repo_root()
-    return subprocess.call(
-        [sys.executable, "-m", "sqlfluff", "lint", "--config", str(root / ".sqlfluff"), "migrations"], cwd=root
-    )
+    cat = _catalog()
+    print("== sqlfluff (postgres dialect) over migrations/")
+    failed = lint.sqlfluff(root) != 0
+    findings = lint.migration_findings(root / "migrations", cat)
+    if not args.no_catalog:
+        with scratch_database(resolve_url(args.database_url), cat) as url, connect(url) as conn:
+            findings += lint.catalog_findings(conn)
+    print("== migration safety and catalog rules" + (" (catalog skipped)" if args.no_catalog else ""))
+    for finding in findings:
+        print(finding.line)
+    print(f"lint: {len(findings)} finding(s)" + ("; sqlfluff failed" if failed else ""))
+    return 1 if failed or findings else 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -210,7 +220,9 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("render", help="render sql/ and rollback.sql from migrations/ (jinja2)")
     s.add_argument("--check", action="store_true", help="exit 1 when a rendered file is out of date")
     s.set_defaults(func=cmd_render)
-    sub.add_parser("lint", help="sqlfluff (postgres dialect) over every migration").set_defaults(func=cmd_lint)
+    s = sub.add_parser("lint", help="sqlfluff, migration safety, and catalog rules on a scratch migrated database")
+    s.add_argument("--no-catalog", action="store_true", help="skip the catalog rules (no database needed)")
+    s.set_defaults(func=cmd_lint)
     return p
 
 

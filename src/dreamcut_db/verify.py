@@ -10,6 +10,7 @@ and a local superuser have it).
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 
 import psycopg
 
@@ -19,25 +20,31 @@ from .errors import DreamcutError
 from .modules import Catalog
 
 
-def reference_snapshot(url: str, cat: Catalog, migration_ids: list[str]) -> dict:
-    """Snapshot of a scratch database (dropped afterwards) after applying ``migration_ids`` to it."""
-    scratch = f"dreamcut_verify_{uuid.uuid4().hex[:12]}"
-    admin_url = url
-    with connect(admin_url, autocommit=True) as admin:
+@contextmanager
+def scratch_database(url: str, cat: Catalog, migration_ids: list[str] | None = None):
+    """Yield the URL of a new database on ``url``'s server with ``migration_ids`` applied (None: every
+    migration); it is dropped afterwards. Raises DreamcutError without the CREATEDB privilege."""
+    scratch = f"dreamcut_scratch_{uuid.uuid4().hex[:12]}"
+    with connect(url, autocommit=True) as admin:
         try:
             admin.execute(f'create database "{scratch}" template template0')
         except psycopg.errors.InsufficientPrivilege:
-            raise DreamcutError("verify needs the CREATEDB privilege to build its reference database")
+            raise DreamcutError("building a reference database needs the CREATEDB privilege")
     try:
         scratch_url = with_params(url, dbname=scratch)
-        wanted = [m.id for m in cat.migrations if m.id in set(migration_ids)]
+        wanted = [m.id for m in cat.migrations if migration_ids is None or m.id in set(migration_ids)]
         if wanted:
-            engine.migrate(scratch_url, cat, to=None, modules=None, out=lambda _l: None, only=wanted)
-        with connect(scratch_url) as conn:
-            return catalog.snapshot(conn)
+            engine.migrate(scratch_url, cat, out=lambda _line: None, only=wanted)
+        yield scratch_url
     finally:
-        with connect(admin_url, autocommit=True) as admin:
+        with connect(url, autocommit=True) as admin:
             admin.execute(f'drop database if exists "{scratch}" with (force)')
+
+
+def reference_snapshot(url: str, cat: Catalog, migration_ids: list[str]) -> dict:
+    """Snapshot of a scratch database on ``url``'s server after applying exactly ``migration_ids``."""
+    with scratch_database(url, cat, migration_ids) as scratch_url, connect(scratch_url) as conn:
+        return catalog.snapshot(conn)
 
 
 def verify(url: str, cat: Catalog) -> list[dict]:
