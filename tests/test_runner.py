@@ -93,6 +93,32 @@ def test_migrate_to_and_dry_run(empty_url, catalog):
          "table public.dreamcut_assets: triggers.trigger_check_query_completion is missing"),
         ("alter table public.dreamcut_queries alter column intent set default 'video'",
          "table public.dreamcut_queries: columns.intent.default is \"'video'::text\", expected None"),
+        ("alter table public.dreamcut_assets alter column filename set not null",
+         "table public.dreamcut_assets: columns.filename.not_null is True, expected False"),
+        ("alter table public.dreamcut_assets alter column worker_id type varchar(64)",
+         "table public.dreamcut_assets: columns.worker_id.type is 'character varying(64)', expected 'text'"),
+        ("alter table public.dreamcut_queries force row level security",
+         "table public.dreamcut_queries: rls_forced is True, expected False"),
+        ("alter table public.dreamcut_queries drop constraint dreamcut_queries_progress_check",
+         "table public.dreamcut_queries: constraints.dreamcut_queries_progress_check is missing"),
+        ("drop index public.idx_dreamcut_assets_status",
+         "table public.dreamcut_assets: indexes.idx_dreamcut_assets_status is missing"),
+        ("create policy extra on public.dreamcut_queries for select to anon using (true)",
+         "table public.dreamcut_queries: policies.extra is unexpected ({'command': 'select', 'permissive': True, "
+         "'roles': ['anon'], 'using': 'true', 'with_check': None})"),
+        ("alter function public.fail_dreamcut_query(uuid, text) security definer",
+         "function public.fail_dreamcut_query(uuid,text): security_definer is True, expected False"),
+        ("alter function public.fail_dreamcut_query(uuid, text) stable",
+         "function public.fail_dreamcut_query(uuid,text): volatility is 'stable', expected 'volatile'"),
+        ("alter function public.fail_dreamcut_query(uuid, text) reset search_path",
+         "function public.fail_dreamcut_query(uuid,text): config is [], expected ['search_path=\"\"']"),
+        ("grant execute on function public.fail_dreamcut_query(uuid, text) to anon",
+         "function public.fail_dreamcut_query(uuid,text): execute is ['anon', 'service_role'], expected ['service_role']"),
+        ("comment on table public.dreamcut_messages is 'changed'",
+         "table public.dreamcut_messages: comment is 'changed', expected \"The director's feedback messages of a query, "
+         "with emoji (dreamcut-production-schema.md, table 3).\""),
+        ("create function dreamcut_private.stray() returns int language sql as 'select 1'",
+         "function dreamcut_private.stray(): is not created by the installed migrations (unexpected object)"),
     ],
 )
 def test_verify_names_each_drift(db_url, catalog, tamper, expected, capsys):
@@ -223,3 +249,28 @@ def test_cli_errors_are_one_line(empty_url, capsys):
     assert cli.main(["--database-url", "postgresql://nobody@/nowhere?host=/nonexistent", "status"]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("dreamcut-db status: error: cannot connect to the database") and "\n" not in err
+
+
+def test_committed_schema_snapshot_and_reference_are_current(db):
+    """sql/schema.json and docs/schema.md equal what migrating an empty database produces."""
+    from dreamcut_db import reference
+
+    assert reference.write(snapshots.snapshot(db), check=True) == [], "run: dreamcut-db snapshot"
+
+
+def test_status_and_verify_flag_unknown_and_gap(tmp_path, monkeypatch, empty_url, catalog):
+    copy = tmp_path / "migrations"
+    shutil.copytree(migrations_dir(), copy)
+    monkeypatch.setenv("DREAMCUT_MIGRATIONS_DIR", str(copy))
+    engine.migrate(empty_url, Catalog.load(), **QUIET)
+    with psycopg.connect(empty_url, autocommit=True) as conn:
+        conn.execute("delete from dreamcut_migrations._yoyo_migration where migration_id = "
+                     "'0003_enable_dreamcut_rls_policies'")
+    for path in (copy / "dreamcut").glob("0006_*"):
+        path.unlink()
+    st = engine.status(empty_url, Catalog.load())
+    assert st.unknown == ["0006_enable_dreamcut_realtime_publication"]
+    assert st.gaps == ["0003_enable_dreamcut_rls_policies"]
+    lines = [d["line"] for d in verify.verify(empty_url, Catalog.load())]
+    assert "migration 0006_enable_dreamcut_realtime_publication: applied in the database but missing from the package" in lines
+    assert "migration 0003_enable_dreamcut_rls_policies: pending but a later migration of its module is applied (gap)" in lines

@@ -29,6 +29,7 @@ select a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
        pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, col_description(a.attrelid, a.attnum)
 from pg_attribute a left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
 where a.attrelid = any(%(oids)s) and a.attnum > 0 and not a.attisdropped
+order by a.attrelid, a.attnum
 """
 _CONSTRAINTS = """
 select conrelid, conname, pg_get_constraintdef(oid) from pg_constraint

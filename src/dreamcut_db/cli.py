@@ -158,6 +158,18 @@ def cmd_render(args) -> int:
     return 0
 
 
+def cmd_snapshot(args) -> int:
+    from . import catalog, reference
+    from .database import connect, resolve_url
+    from .verify import scratch_database
+
+    with scratch_database(resolve_url(args.database_url), _catalog()) as url, connect(url) as conn:
+        stale = reference.write(catalog.snapshot(conn), check=args.check)
+    for rel in stale:
+        print(f"{'out of date' if args.check else 'wrote'}: {rel}")
+    return 1 if args.check and stale else 0
+
+
 def cmd_lint(args) -> int:
     from . import lint
     from .database import connect, resolve_url
@@ -220,6 +232,9 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("render", help="render sql/ and rollback.sql from migrations/ (jinja2)")
     s.add_argument("--check", action="store_true", help="exit 1 when a rendered file is out of date")
     s.set_defaults(func=cmd_render)
+    s = sub.add_parser("snapshot", help="write sql/schema.json and docs/schema.md from a scratch migrated database")
+    s.add_argument("--check", action="store_true", help="exit 1 when the committed files are out of date")
+    s.set_defaults(func=cmd_snapshot)
     s = sub.add_parser("lint", help="sqlfluff, migration safety, and catalog rules on a scratch migrated database")
     s.add_argument("--no-catalog", action="store_true", help="skip the catalog rules (no database needed)")
     s.set_defaults(func=cmd_lint)
