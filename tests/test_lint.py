@@ -111,3 +111,27 @@ def test_a_released_file_must_not_change(fake_repo):
 def test_lint_command_passes_on_main(db_url, capsys):
     assert cli.main(["--database-url", db_url, "lint"]) == 0
     assert "lint: 0 finding(s)" in capsys.readouterr().out
+
+
+def test_new_scaffolds_a_migration_that_applies_and_rolls_back(tmp_path, monkeypatch, empty_url, capsys):
+    import shutil
+
+    from dreamcut_db import engine
+    from dreamcut_db.modules import migrations_dir
+
+    copy = tmp_path / "migrations"
+    shutil.copytree(migrations_dir(), copy)
+    monkeypatch.setenv("DREAMCUT_MIGRATIONS_DIR", str(copy))
+    assert cli.main(["new", "add_dreamcut_query_tags", "--module", "dreamcut"]) == 0
+    assert cli.main(["new", "create_reels_schema", "--module", "reels"]) == 0
+    out = capsys.readouterr().out
+    latest = max(p.name for p in (copy / "dreamcut").glob("*.sql") if "rollback" not in p.name)
+    assert latest.endswith("_add_dreamcut_query_tags.sql") and f"created {copy / 'dreamcut' / latest}" in out
+    assert (copy / "reels" / "0001_create_reels_schema.rollback.sql").exists()
+    assert cli.main(["new", "create_reels_schema", "--module", "other"]) == 1
+    cat = Catalog.load(copy)
+    assert "reels" in cat.modules and cat.module_dependencies("reels") == {"platform"}
+    engine.migrate(empty_url, cat, out=lambda _l: None)
+    assert engine.status(empty_url, cat).installed_modules[-1] == "reels"
+    engine.rollback(empty_url, cat, module="reels", out=lambda _l: None)
+    engine.rollback(empty_url, cat, steps=1, out=lambda _l: None)

@@ -158,6 +158,14 @@ def cmd_render(args) -> int:
     return 0
 
 
+def cmd_new(args) -> int:
+    from .scaffold import new_migration
+
+    for path in new_migration(args.name, args.module):
+        print(f"created {path}")
+    return 0
+
+
 def cmd_snapshot(args) -> int:
     from . import catalog, reference
     from .database import connect, resolve_url
@@ -232,6 +240,10 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("render", help="render sql/ and rollback.sql from migrations/ (jinja2)")
     s.add_argument("--check", action="store_true", help="exit 1 when a rendered file is out of date")
     s.set_defaults(func=cmd_render)
+    s = sub.add_parser("new", help="scaffold a migration and its rollback file with the conventions in place")
+    s.add_argument("name", help="snake_case change name, e.g. add_dreamcut_query_tags")
+    s.add_argument("--module", required=True, help="module folder (existing or new)")
+    s.set_defaults(func=cmd_new)
     s = sub.add_parser("snapshot", help="write sql/schema.json and docs/schema.md from a scratch migrated database")
     s.add_argument("--check", action="store_true", help="exit 1 when the committed files are out of date")
     s.set_defaults(func=cmd_snapshot)
