@@ -213,6 +213,7 @@ create table public.dreamcut_assets (
     quality_score decimal(3, 2),
     confidence_score decimal(3, 2),
 
+    seq bigint generated always as identity,
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
     analyzed_at timestamptz
@@ -224,6 +225,9 @@ comment on column public.dreamcut_assets.analysis is 'Analysis JSON object, buil
 comment on column public.dreamcut_assets.file_size_bytes is 'Size of the file in bytes.';
 comment on column public.dreamcut_assets.processing_time_ms is 'Analysis time in milliseconds.';
 comment on column public.dreamcut_assets.analyzed_at is 'When the asset finished (completed or failed).';
+comment on column public.dreamcut_assets.seq is
+'Insertion order: the assets of a query are listed in seq order, the order of p_assets (they are inserted in '
+'one statement, so created_at alone cannot order them).';
 
 create table public.dreamcut_messages (
     id uuid primary key default gen_random_uuid(),
@@ -308,6 +312,12 @@ set search_path = ''
 as $$
 begin
     if tg_op = 'INSERT' then
+        -- Lock the queries first (the UPDATE below needs the lock anyway), so that the state checked is the
+        -- committed one: an asset cannot join a query whose last asset has just finished.
+        perform 1 from public.dreamcut_queries as q
+        where q.id in (select n.query_id from new_assets as n)
+        order by q.id
+        for no key update;
         if exists (
             select from public.dreamcut_queries as q
             where q.id in (select n.query_id from new_assets as n)
@@ -678,7 +688,10 @@ begin
         raise exception 'asset % is already %: a finished asset cannot change', p_asset_id, v_asset.status
         using errcode = '55000';
     end if;
-    select q.status into v_query_status from public.dreamcut_queries as q where q.id = v_asset.query_id;
+    -- Lock the query row now (check_query_completion updates it anyway, after this asset's lock: the same
+    -- order for every worker) so that a fail_dreamcut_query committed meanwhile is seen, not overwritten.
+    select q.status into v_query_status from public.dreamcut_queries as q where q.id = v_asset.query_id
+    for no key update;
     if v_query_status <> 'processing' then
         raise exception 'query % of asset % is already %: its assets cannot change', v_asset.query_id, p_asset_id,
             v_query_status

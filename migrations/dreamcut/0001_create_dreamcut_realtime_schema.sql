@@ -71,6 +71,7 @@ create table public.dreamcut_assets (
     quality_score decimal(3, 2),
     confidence_score decimal(3, 2),
 
+    seq bigint generated always as identity,
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
     analyzed_at timestamptz
@@ -82,6 +83,9 @@ comment on column public.dreamcut_assets.analysis is 'Analysis JSON object, buil
 comment on column public.dreamcut_assets.file_size_bytes is 'Size of the file in bytes.';
 comment on column public.dreamcut_assets.processing_time_ms is 'Analysis time in milliseconds.';
 comment on column public.dreamcut_assets.analyzed_at is 'When the asset finished (completed or failed).';
+comment on column public.dreamcut_assets.seq is
+'Insertion order: the assets of a query are listed in seq order, the order of p_assets (they are inserted in '
+'one statement, so created_at alone cannot order them).';
 
 create table public.dreamcut_messages (
     id uuid primary key default gen_random_uuid(),

@@ -16,6 +16,12 @@ set search_path = ''
 as $$
 begin
     if tg_op = 'INSERT' then
+        -- Lock the queries first (the UPDATE below needs the lock anyway), so that the state checked is the
+        -- committed one: an asset cannot join a query whose last asset has just finished.
+        perform 1 from public.dreamcut_queries as q
+        where q.id in (select n.query_id from new_assets as n)
+        order by q.id
+        for no key update;
         if exists (
             select from public.dreamcut_queries as q
             where q.id in (select n.query_id from new_assets as n)

@@ -203,7 +203,10 @@ begin
         raise exception 'asset % is already %: a finished asset cannot change', p_asset_id, v_asset.status
         using errcode = '55000';
     end if;
-    select q.status into v_query_status from public.dreamcut_queries as q where q.id = v_asset.query_id;
+    -- Lock the query row now (check_query_completion updates it anyway, after this asset's lock: the same
+    -- order for every worker) so that a fail_dreamcut_query committed meanwhile is seen, not overwritten.
+    select q.status into v_query_status from public.dreamcut_queries as q where q.id = v_asset.query_id
+    for no key update;
     if v_query_status <> 'processing' then
         raise exception 'query % of asset % is already %: its assets cannot change', v_asset.query_id, p_asset_id,
             v_query_status
