@@ -353,6 +353,17 @@ begin
             from old_assets group by query_id
         ) as o
         where q.id = o.query_id;
+        -- Deleting the last unfinished assets finishes the analysis: the query moves to merging, once.
+        with merged as (
+            update public.dreamcut_queries as q
+            set stage = 'merging', progress = 90
+            where q.id in (select o.query_id from old_assets as o)
+                and q.status = 'processing' and q.stage in ('init', 'analyzing')
+                and q.asset_count > 0 and q.assets_finished = q.asset_count
+            returning q.id
+        )
+        insert into public.dreamcut_messages (query_id, type, emoji, content)
+        select merged.id, 'merge', '🏁', 'Combining query + assets into creative brief...' from merged;
     end if;
     return null;
 end
@@ -360,7 +371,8 @@ $$;
 comment on function dreamcut_private.count_query_assets() is
 'Statement-level AFTER INSERT / AFTER DELETE trigger function on dreamcut_assets: keeps asset_count, '
 'assets_finished and asset_progress_total of each affected query equal to its assets, in one UPDATE per '
-'statement. Raises 55000 when assets are added to a query past stage analyzing.';
+'statement; when a delete leaves only finished assets, moves the query to merging with its merge message. '
+'Raises 55000 when assets are added to a query past stage analyzing.';
 revoke all on function dreamcut_private.count_query_assets() from public;
 
 create trigger trigger_dreamcut_assets_count_insert
@@ -504,7 +516,7 @@ as $$
                 where k.key not in ('url', 'filename', 'type', 'description', 'size', 'metadata')
                 order by k.key limit 1
             ) || ' (allowed: url, filename, type, description, size, metadata)'
-        when jsonb_typeof(p_asset -> 'url') is distinct from 'string' or btrim(p_asset ->> 'url') = '' then
+        when jsonb_typeof(p_asset -> 'url') is distinct from 'string' or p_asset ->> 'url' !~ '\S' then
             'url is required (a non-empty string), got ' || coalesce((p_asset -> 'url')::text, 'nothing')
         when p_asset ->> 'type' is null or p_asset ->> 'type' not in ('image', 'video', 'audio') then
             'type must be one of image, video, audio, got ' || coalesce((p_asset -> 'type')::text, 'nothing')
@@ -542,7 +554,7 @@ declare
     v_query_id uuid;
     v_bad record;
 begin
-    if p_user_id is null or btrim(p_user_id) = '' then
+    if p_user_id is null or p_user_id !~ '\S' then
         raise exception 'p_user_id is required, got %', coalesce(quote_literal(p_user_id), 'null')
         using errcode = '22023';
     end if;
@@ -551,7 +563,7 @@ begin
             quote_literal(p_user_id), coalesce((select auth.uid()::text), 'anonymous')
         using errcode = '42501';
     end if;
-    if p_user_prompt is null or btrim(p_user_prompt) = '' then
+    if p_user_prompt is null or p_user_prompt !~ '\S' then
         raise exception 'p_user_prompt is required, got %', coalesce(quote_literal(p_user_prompt), 'null')
         using errcode = '22023';
     end if;
@@ -661,7 +673,7 @@ begin
     if p_analysis is not null and jsonb_typeof(p_analysis) <> 'object' then
         raise exception 'p_analysis must be a JSON object, got %', jsonb_typeof(p_analysis) using errcode = '22023';
     end if;
-    if p_message is not null and btrim(p_message) = '' then
+    if p_message is not null and p_message !~ '\S' then
         raise exception 'p_message must not be empty' using errcode = '22023';
     end if;
     if p_message_type is not null and p_message_type not in (
@@ -882,7 +894,7 @@ begin
     if p_query_id is null then
         raise exception 'p_query_id is required' using errcode = '22023';
     end if;
-    if p_error_message is null or btrim(p_error_message) = '' then
+    if p_error_message is null or p_error_message !~ '\S' then
         raise exception 'p_error_message is required, got %', coalesce(quote_literal(p_error_message), 'null')
         using errcode = '22023';
     end if;

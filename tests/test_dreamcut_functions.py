@@ -375,6 +375,16 @@ def test_merge_after_the_last_asset_finishes_exactly_once(conn, last):
     assert [m[0] for m in msgs].count("conflict") == 1
 
 
+def test_deleting_the_last_unfinished_asset_moves_the_query_to_merging_once(conn):
+    qid = start(conn, [asset("image"), asset("video")])
+    done, unfinished = asset_ids(conn, qid)
+    update(conn, done, p_status="completed")
+    conn.execute("delete from public.dreamcut_assets where id = %s", (unfinished,))
+    q = query_row(conn, qid)
+    assert (q["stage"], q["progress"], q["asset_count"], q["assets_finished"]) == ("merging", 90, 1, 1)
+    assert [m[0] for m in messages(conn, qid)].count("merge") == 1
+
+
 def test_a_failed_asset_does_not_stop_the_others(conn):
     qid = start(conn, [asset("image"), asset("video"), asset("audio")])
     first, second, third = asset_ids(conn, qid)
@@ -697,6 +707,7 @@ INIT_BAD = {
     "prompt null": ({"p_user_prompt": None}, "p_user_prompt"),
     "prompt empty": ({"p_user_prompt": ""}, "p_user_prompt"),
     "prompt blank": ({"p_user_prompt": "   "}, "p_user_prompt"),
+    "prompt tabs and newlines": ({"p_user_prompt": "\t\n\r "}, "p_user_prompt"),
     "intent unknown": ({"p_intent": "film"}, "p_intent"),
     "intent empty": ({"p_intent": ""}, "p_intent"),
     "options array": ({"p_options": [1]}, "p_options"),

@@ -57,6 +57,17 @@ begin
             from old_assets group by query_id
         ) as o
         where q.id = o.query_id;
+        -- Deleting the last unfinished assets finishes the analysis: the query moves to merging, once.
+        with merged as (
+            update public.dreamcut_queries as q
+            set stage = 'merging', progress = 90
+            where q.id in (select o.query_id from old_assets as o)
+                and q.status = 'processing' and q.stage in ('init', 'analyzing')
+                and q.asset_count > 0 and q.assets_finished = q.asset_count
+            returning q.id
+        )
+        insert into public.dreamcut_messages (query_id, type, emoji, content)
+        select merged.id, 'merge', '🏁', 'Combining query + assets into creative brief...' from merged;
     end if;
     return null;
 end
@@ -64,7 +75,8 @@ $$;
 comment on function dreamcut_private.count_query_assets() is
 'Statement-level AFTER INSERT / AFTER DELETE trigger function on dreamcut_assets: keeps asset_count, '
 'assets_finished and asset_progress_total of each affected query equal to its assets, in one UPDATE per '
-'statement. Raises 55000 when assets are added to a query past stage analyzing.';
+'statement; when a delete leaves only finished assets, moves the query to merging with its merge message. '
+'Raises 55000 when assets are added to a query past stage analyzing.';
 revoke all on function dreamcut_private.count_query_assets() from public;
 
 create trigger trigger_dreamcut_assets_count_insert

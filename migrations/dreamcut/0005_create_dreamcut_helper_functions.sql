@@ -19,7 +19,7 @@ as $$
                 where k.key not in ('url', 'filename', 'type', 'description', 'size', 'metadata')
                 order by k.key limit 1
             ) || ' (allowed: url, filename, type, description, size, metadata)'
-        when jsonb_typeof(p_asset -> 'url') is distinct from 'string' or btrim(p_asset ->> 'url') = '' then
+        when jsonb_typeof(p_asset -> 'url') is distinct from 'string' or p_asset ->> 'url' !~ '\S' then
             'url is required (a non-empty string), got ' || coalesce((p_asset -> 'url')::text, 'nothing')
         when p_asset ->> 'type' is null or p_asset ->> 'type' not in ('image', 'video', 'audio') then
             'type must be one of image, video, audio, got ' || coalesce((p_asset -> 'type')::text, 'nothing')
@@ -57,7 +57,7 @@ declare
     v_query_id uuid;
     v_bad record;
 begin
-    if p_user_id is null or btrim(p_user_id) = '' then
+    if p_user_id is null or p_user_id !~ '\S' then
         raise exception 'p_user_id is required, got %', coalesce(quote_literal(p_user_id), 'null')
         using errcode = '22023';
     end if;
@@ -66,7 +66,7 @@ begin
             quote_literal(p_user_id), coalesce((select auth.uid()::text), 'anonymous')
         using errcode = '42501';
     end if;
-    if p_user_prompt is null or btrim(p_user_prompt) = '' then
+    if p_user_prompt is null or p_user_prompt !~ '\S' then
         raise exception 'p_user_prompt is required, got %', coalesce(quote_literal(p_user_prompt), 'null')
         using errcode = '22023';
     end if;
@@ -176,7 +176,7 @@ begin
     if p_analysis is not null and jsonb_typeof(p_analysis) <> 'object' then
         raise exception 'p_analysis must be a JSON object, got %', jsonb_typeof(p_analysis) using errcode = '22023';
     end if;
-    if p_message is not null and btrim(p_message) = '' then
+    if p_message is not null and p_message !~ '\S' then
         raise exception 'p_message must not be empty' using errcode = '22023';
     end if;
     if p_message_type is not null and p_message_type not in (
@@ -397,7 +397,7 @@ begin
     if p_query_id is null then
         raise exception 'p_query_id is required' using errcode = '22023';
     end if;
-    if p_error_message is null or btrim(p_error_message) = '' then
+    if p_error_message is null or p_error_message !~ '\S' then
         raise exception 'p_error_message is required, got %', coalesce(quote_literal(p_error_message), 'null')
         using errcode = '22023';
     end if;

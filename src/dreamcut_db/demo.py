@@ -94,7 +94,7 @@ def follow(url: str, query_id: str, out=print, timeout: float = 120.0, progress:
 def _workers(url: str, query_id: str, pace: float) -> None:
     with connect(url) as conn:
         assets = conn.execute(
-            "select id, type, filename from public.dreamcut_assets where query_id = %s order by created_at, id",
+            "select id, type, filename from public.dreamcut_assets where query_id = %s order by seq",
             (query_id,)).fetchall()
         order = {"image": 0, "video": 1, "audio": 2}
         for asset_id, kind, filename in sorted(assets, key=lambda a: order[a[1]]):
