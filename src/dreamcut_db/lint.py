@@ -61,7 +61,7 @@ _RULES: dict[str, str] = {
               and (i.indkey::int2[])[0:cardinality(c.conkey) - 1] operator(pg_catalog.@>) c.conkey
               and (i.indkey::int2[])[0:cardinality(c.conkey) - 1] operator(pg_catalog.<@) c.conkey)""",
     "duplicate-index": """
-        select format('%%s: %%s', i.indrelid::regclass, string_agg(i.indexrelid::regclass::text, ' = ' order by 1))
+        select format('%%s: %%s', i.indrelid::regclass, string_agg(i.indexrelid::regclass::text, ' = ' order by i.indexrelid))
         from pg_index i join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
         where n.nspname = any(%(schemas)s)
         group by i.indrelid, i.indkey::text, i.indclass::text, coalesce(pg_get_expr(i.indexprs, i.indrelid), ''),
