@@ -1,0 +1,13 @@
+drop index if exists public.idx_storyboard_selections_selected_image_id;
+drop index if exists public.idx_storyboard_selections_by_shot;
+drop index if exists public.idx_storyboard_selections_by_scene;
+drop index if exists public.idx_storyboard_selections_by_project;
+drop index if exists public.idx_shot_images_parent_image_id;
+drop index if exists public.idx_shot_images_by_project;
+drop index if exists public.idx_shot_images_by_scene;
+drop index if exists public.idx_shot_images_by_shot;
+drop index if exists public.idx_scene_shots_selected_image_id;
+drop index if exists public.idx_scene_shots_by_project;
+drop index if exists public.idx_scene_shots_by_scene;
+drop index if exists public.idx_project_scenes_by_project;
+drop index if exists public.idx_video_projects_user_id;

@@ -1,0 +1,1 @@
+drop view if exists public.video_project_progress;

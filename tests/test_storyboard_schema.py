@@ -1,0 +1,142 @@
+"""The storyboard module's catalog: the document's indexes, an index on every foreign key, comments, the realtime
+publication, and a module that installs and rolls back on its own, leaving nothing behind (verify: test_modules.py)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import psycopg
+import pytest
+
+from dreamcut_db import catalog as dbcatalog
+from dreamcut_db import engine
+from dreamcut_db.render import repo_root
+from test_storyboard_helpers import TABLES
+
+PRIVATE_FUNCTIONS = {
+    "check_video_project_write", "check_project_scene_write", "check_scene_shot_write", "check_shot_image_write",
+    "check_storyboard_selection_write", "sync_shot_selected_image", "advance_redesign_status",
+}
+
+
+def check_every_foreign_key_has_an_index_leading_with_its_columns(db):
+    unindexed = db.execute(
+        """select c.conrelid::regclass::text, c.conname
+           from pg_constraint c
+           where c.contype = 'f' and c.conrelid = any(%s::regclass[])
+             and not exists (
+                 select from pg_index i
+                 where i.indrelid = c.conrelid
+                   and (i.indkey::int2[])[0:cardinality(c.conkey) - 1] = c.conkey)""",
+        ([f"public.{t}" for t in TABLES],),
+    ).fetchall()
+    assert unindexed == []
+
+
+def check_the_documents_indexes(db):
+    indexes = dict(db.execute(
+        "select indexname, indexdef from pg_indexes where schemaname = 'public' and indexname like any(%s)",
+        (["idx_%_by_%"],)).fetchall())
+    expected = {
+        "idx_project_scenes_by_project": "UNIQUE INDEX idx_project_scenes_by_project ON public.project_scenes "
+                                         "USING btree (project_id, scene_number)",
+        "idx_scene_shots_by_scene": "UNIQUE INDEX idx_scene_shots_by_scene ON public.scene_shots "
+                                    "USING btree (scene_id, shot_number)",
+        "idx_scene_shots_by_project": "INDEX idx_scene_shots_by_project ON public.scene_shots USING btree (project_id)",
+        "idx_shot_images_by_shot": "UNIQUE INDEX idx_shot_images_by_shot ON public.shot_images "
+                                   "USING btree (shot_id, iteration_number, variant_number)",
+        "idx_shot_images_by_scene": "INDEX idx_shot_images_by_scene ON public.shot_images USING btree (scene_id)",
+        "idx_shot_images_by_project": "INDEX idx_shot_images_by_project ON public.shot_images USING btree (project_id)",
+        "idx_storyboard_selections_by_project": "INDEX idx_storyboard_selections_by_project ON "
+                                                "public.storyboard_selections USING btree (project_id)",
+        "idx_storyboard_selections_by_scene": "INDEX idx_storyboard_selections_by_scene ON "
+                                              "public.storyboard_selections USING btree (scene_id)",
+        "idx_storyboard_selections_by_shot": "UNIQUE INDEX idx_storyboard_selections_by_shot ON "
+                                             "public.storyboard_selections USING btree (shot_id)",
+    }
+    for name, definition in expected.items():
+        assert indexes.get(name) == "CREATE " + definition
+
+
+def check_tables_views_and_functions_are_commented_and_secured(db):
+    missing = db.execute(
+        """select c.oid::regclass::text from pg_class c
+           where c.oid = any(%s::regclass[]) and (obj_description(c.oid, 'pg_class') is null or not c.relrowsecurity)""",
+        ([f"public.{t}" for t in TABLES],)).fetchall()
+    assert missing == []
+    assert db.execute("select obj_description('public.video_project_progress'::regclass, 'pg_class') is not null"
+                      ).fetchone()[0]
+    private = db.execute(
+        """select p.proname, obj_description(p.oid, 'pg_proc'), p.proconfig, has_function_privilege('public', p.oid,
+                  'execute')
+           from pg_proc p where p.pronamespace = 'dreamcut_private'::regnamespace and p.proname = any(%s)""",
+        (list(PRIVATE_FUNCTIONS),)).fetchall()
+    assert {r[0] for r in private} == PRIVATE_FUNCTIONS
+    for name, comment, config, public_execute in private:
+        assert comment and config == ['search_path=""'] and not public_execute, name
+    bad_params = db.execute(
+        """select p.proname, p.proargnames from pg_proc p
+           where p.pronamespace = 'public'::regnamespace
+             and obj_description(p.oid, 'pg_proc') like '%%video-pipeline-redesign-v2.md%%'
+             and exists (select from unnest(p.proargnames) as a where a not like 'p\\_%%')""").fetchall()
+    assert bad_params == []
+
+
+def check_tables_are_in_the_realtime_publication(db):
+    published = {r[0] for r in db.execute(
+        "select tablename from pg_publication_tables where pubname = 'supabase_realtime' and schemaname = 'public'")}
+    assert set(TABLES) <= published
+
+
+def test_catalog(db):
+    """One migrated clone for the read-only catalog checks above."""
+    check_every_foreign_key_has_an_index_leading_with_its_columns(db)
+    check_the_documents_indexes(db)
+    check_tables_views_and_functions_are_commented_and_secured(db)
+    check_tables_are_in_the_realtime_publication(db)
+
+
+def test_the_module_installs_and_rolls_back_alone_leaving_nothing(empty_url, catalog):
+    modules = catalog.closure(["storyboard"])
+    assert modules == ["platform", "storyboard"]
+
+    def snap():
+        with psycopg.connect(empty_url) as conn:
+            return dbcatalog.snapshot(conn)
+
+    engine.migrate(empty_url, catalog, modules=["platform"], out=lambda _l: None)
+    before = snap()
+    engine.migrate(empty_url, catalog, modules=["storyboard"], out=lambda _l: None)
+    installed = snap()
+    assert "table public.video_projects" in installed and "view public.video_project_progress" in installed
+
+    done = engine.rollback(empty_url, catalog, module="storyboard", out=lambda _l: None)
+    assert [m.id for m in done][-1] == "0001_create_storyboard_schema"
+    assert dbcatalog.diff(before, snap(), extra_scope=("public.", "dreamcut_private.")) == []
+    with psycopg.connect(empty_url) as conn:
+        assert conn.execute("select array_agg(module order by module) from dreamcut_private.installed_modules"
+                            ).fetchone()[0] == ["platform"]
+        assert conn.execute("select count(*) from pg_publication_tables where pubname = 'supabase_realtime'"
+                            ).fetchone()[0] == 0
+
+    engine.migrate(empty_url, catalog, modules=["storyboard"], out=lambda _l: None)
+    assert dbcatalog.diff(installed, snap(), extra_scope=("public.", "dreamcut_private.")) == []
+
+
+@pytest.mark.skipif(shutil.which("psql") is None, reason="psql is not installed")
+def test_emergency_rollback_sql_removes_the_module(empty_url, catalog):
+    engine.migrate(empty_url, catalog, modules=["storyboard"], out=lambda _l: None)
+    with psycopg.connect(empty_url) as conn:
+        conn.execute("insert into public.video_projects (user_id, prompt) values (gen_random_uuid(), 'x')")
+    result = subprocess.run(["psql", empty_url, "-q", "-f", str(repo_root() / "rollback.sql")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "rolling back module storyboard" in result.stdout
+    with psycopg.connect(empty_url) as conn:
+        left = conn.execute(
+            """select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace
+               where n.nspname = 'public'""").fetchone()[0]
+        functions = conn.execute("select count(*) from pg_proc where pronamespace = 'public'::regnamespace"
+                                 ).fetchone()[0]
+    assert (left, functions) == (0, 0)
