@@ -1,0 +1,3 @@
+drop trigger if exists trigger_cm_module_content_workflow on public.cm_module_content;
+drop function if exists dreamcut_private.cm_module_content_workflow();
+drop trigger if exists trigger_cm_module_content_updated_at on public.cm_module_content;
