@@ -1,0 +1,12 @@
+drop view if exists public.element_type_stats;
+drop view if exists public.recent_errors;
+drop view if exists public.system_health;
+drop view if exists public.url_access_stats;
+drop view if exists public.storage_usage;
+drop view if exists public.step_performance;
+drop view if exists public.failed_jobs;
+drop view if exists public.hourly_processing_load;
+drop view if exists public.daily_job_stats;
+drop view if exists public.active_jobs;
+drop view if exists public.job_status_realtime;
+drop view if exists public.job_summary;
