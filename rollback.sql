@@ -236,6 +236,8 @@ drop policy if exists storage_operations_select_own_job on public.storage_operat
 drop policy if exists elements_insert_own_pending_job on public.elements;
 drop policy if exists elements_select_own_job on public.elements;
 drop policy if exists jobs_delete_admin on public.jobs;
+drop policy if exists jobs_cancel_authenticated on public.jobs;
+drop policy if exists jobs_cancel_anon on public.jobs;
 drop policy if exists jobs_insert_authenticated on public.jobs;
 drop policy if exists jobs_insert_anon on public.jobs;
 drop policy if exists jobs_select_authenticated on public.jobs;
@@ -325,7 +327,6 @@ drop function if exists public.create_job(
     text, integer, integer, numeric, inet, text, jsonb, public.response_type, numeric, uuid
 );
 drop function if exists dreamcut_private.require_admin_or_service(text);
-drop function if exists dreamcut_private.element_json_error(jsonb);
 drop function if exists dreamcut_private.element_input_error(
     integer, integer, numeric, public.element_type, text, text, integer, integer, integer, integer, numeric, numeric,
     integer, jsonb
@@ -351,7 +352,8 @@ drop type if exists public.processing_step;
 drop type if exists public.fit_mode;
 drop type if exists public.element_type;
 drop type if exists public.job_status;
-delete from dreamcut_private.installed_modules where module = 'render';
+delete from dreamcut_private.installed_modules
+where module = 'render';
 
 \endif
 

@@ -298,7 +298,7 @@ def test_cancel_job(rdb):
     rdb.execute("select public.cancel_job(%s)", (pending,))
     rdb.execute("select public.cancel_job(%s, 'user closed the tab')", (processing,))
     a, b = job_dict(rdb, pending), job_dict(rdb, processing)
-    assert (a["status"], a["error_code"], a["error_message"]) == ("cancelled", "CANCELLED", "cancelled by service_account")
+    assert (a["status"], a["error_code"], a["error_message"]) == ("cancelled", "CANCELLED", "cancelled")
     assert (b["status"], b["error_message"]) == ("cancelled", "user closed the tab")
     assert a["started_at"] is None and a["completed_at"] is not None
     with expect_error(rdb, "55000") as info:

@@ -75,7 +75,18 @@ ELEMENTS_INSERT = {
 #: Tables only workers write: INSERT/UPDATE/DELETE by end users are refused (42501), service_role may.
 WORKER_WRITTEN = ["storage_operations", "processing_timeline", "url_access_logs", "system_metrics"]
 
-#: UPDATE of jobs and elements: no end user has the privilege (status moves through functions).
+#: UPDATE of jobs: the only update an end user may make is cancelling a pending or processing job it can see
+#: (columns status, error_message, error_code; the result must be cancelled). Rows cancelled per target job:
+JOBS_CANCEL = {
+    "anon@A": {"anon_job": 1, "user_job": 0},
+    "anon@B": {"anon_job": 0, "user_job": 0},
+    "owner": {"anon_job": 0, "user_job": 1},
+    "other_user": {"anon_job": 0, "user_job": 0},
+    "user_metadata_admin": {"anon_job": 0, "user_job": 0},
+    "admin": {"anon_job": 1, "user_job": 1},
+    "service_role": {"anon_job": 1, "user_job": 1},
+}
+#: Any other UPDATE of jobs or elements by an end user: refused (42501). Status moves through worker functions.
 #: DELETE of jobs: admins delete any job; other signed-in users delete nothing (0 rows); anon has no privilege.
 JOBS_DELETE = {
     "anon@A": "42501", "anon@B": "42501", "owner": 0, "other_user": 0, "user_metadata_admin": 0, "admin": 1,
@@ -182,6 +193,7 @@ def test_writes_of_worker_tables_and_updates(rdb, world, actor):
         ("delete from public.url_access_logs", None),
         ("delete from public.system_metrics", None),
         ("update public.jobs set metadata = '{\"x\": 1}'", None),
+        ("update public.jobs set result_url = 'https://c.io/x.mp4'", None),
         ("update public.elements set layer_order = 5", None),
         ("delete from public.elements", None),
     ]
@@ -193,6 +205,28 @@ def test_writes_of_worker_tables_and_updates(rdb, world, actor):
             else:
                 with rdb.transaction(force_rollback=True):
                     rdb.execute(sql, params)
+
+
+@pytest.mark.parametrize("actor", list(ACTORS))
+def test_jobs_cancel_is_the_only_update_of_end_users(rdb, world, actor):
+    for name, job_id in world.items():
+        with act(rdb, actor):
+            cancelled = rdb.execute("update public.jobs set status = 'cancelled', error_message = 'stop' where id = %s",
+                                    (job_id,)).rowcount
+            assert cancelled == JOBS_CANCEL[actor][name], f"{actor} -> {name}"
+            if ACTORS[actor]["role"] != "service_role" and cancelled == 0 and name in VISIBLE[actor]:
+                raise AssertionError(f"{actor} sees {name} but could not cancel it")
+        if ACTORS[actor]["role"] == "service_role" or not VISIBLE[actor]:
+            continue
+        visible = next(iter(VISIBLE[actor]))
+        with act(rdb, actor):
+            # Anything but cancelling is refused: another status, or other columns alone.
+            for change in ("status = 'failed', error_message = 'x'", "error_message = 'only a message'",
+                           "status = 'processing'"):
+                with expect_error(rdb, "42501"):
+                    rdb.execute(f"update public.jobs set {change} where id = %s", (world[visible],))
+            with expect_error(rdb, "42501"):
+                rdb.execute("update public.jobs set progress_percentage = 5 where id = %s", (world[visible],))
 
 
 @pytest.mark.parametrize("actor", list(ACTORS))

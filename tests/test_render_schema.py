@@ -36,7 +36,7 @@ PUBLIC_FUNCTIONS = [
 ]
 PRIVATE_FUNCTIONS = [
     "user_role", "is_admin", "request_header", "client_ip", "can_subscribe_to_job", "element_input_error",
-    "element_json_error", "require_admin_or_service", "validate_job_update", "validate_element", "notify_job_change",
+    "require_admin_or_service", "validate_job_update", "validate_element", "notify_job_change",
     "notify_timeline_change",
 ]
 #: EXECUTE per role of the public functions (the rest of the API roles: none).
@@ -94,6 +94,9 @@ def test_every_function_is_commented_pinned_and_granted_exactly(rdb):
         assert "search_path=\"\"" in config, signature
         assert comment, signature
         assert not scalar(rdb, "select has_function_privilege('public', %s, 'execute')", (signature,)), signature
+        if secdef and name in PUBLIC_FUNCTIONS:
+            # Security definer in the API schema only where anon cannot reach it (splinter's rule).
+            assert not scalar(rdb, "select has_function_privilege('anon', %s, 'execute')", (signature,)), signature
     for name, signature, comment, secdef, config, _volatility in public:
         assert "video-platform-database.md" in comment, signature
         assert "Returns" in comment, signature
@@ -120,7 +123,7 @@ def test_the_documents_verification_queries(rdb):
     assert scalar(rdb, "SELECT create_job('mp4', 1920, 1080, 25, '127.0.0.1'::inet, 'test-agent', '{}')")
     policies = {r[0] for r in rdb.execute("SELECT policyname FROM pg_policies WHERE tablename = 'jobs'")}
     assert policies == {"jobs_select_anon", "jobs_select_authenticated", "jobs_insert_anon", "jobs_insert_authenticated",
-                        "jobs_delete_admin"}
+                        "jobs_cancel_anon", "jobs_cancel_authenticated", "jobs_delete_admin"}
     # auth.user_role(), auth.is_admin(), auth.client_ip() of the document live in dreamcut_private.
     assert rdb.execute("SELECT dreamcut_private.user_role(), dreamcut_private.is_admin(), "
                        "dreamcut_private.client_ip()").fetchone() == ("service_account", False, None)

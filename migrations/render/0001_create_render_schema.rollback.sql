@@ -12,4 +12,5 @@ drop type if exists public.processing_step;
 drop type if exists public.fit_mode;
 drop type if exists public.element_type;
 drop type if exists public.job_status;
-delete from dreamcut_private.installed_modules where module = 'render';
+delete from dreamcut_private.installed_modules
+where module = 'render';

@@ -29,7 +29,6 @@ drop function if exists public.create_job(
     text, integer, integer, numeric, inet, text, jsonb, public.response_type, numeric, uuid
 );
 drop function if exists dreamcut_private.require_admin_or_service(text);
-drop function if exists dreamcut_private.element_json_error(jsonb);
 drop function if exists dreamcut_private.element_input_error(
     integer, integer, numeric, public.element_type, text, text, integer, integer, integer, integer, numeric, numeric,
     integer, jsonb

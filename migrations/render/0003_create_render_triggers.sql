@@ -118,7 +118,8 @@ begin
         new.metadata
     );
     if v_error is not null then
-        raise exception 'element of job %: %', new.job_id, v_error using errcode = '23514';
+        raise exception 'element of job %: %', new.job_id, v_error
+        using errcode = '23514', constraint = 'elements_layout', detail = v_error;
     end if;
     return new;
 end
@@ -127,8 +128,8 @@ comment on function dreamcut_private.validate_element() is
 'BEFORE INSERT OR UPDATE trigger function on elements (video-platform-database.md, "Validation triggers"): an '
 'element is added, or its layout changed, only while its job is pending (55000); a visual element''s missing '
 'position becomes 0 and its missing size reaches the canvas edge; the box must lie inside the job''s canvas and '
-'the element must end inside the job''s timeline (23514, naming the column and value); an element never moves to '
-'another job (55000). Updates of the processing status alone are not checked. Security definer, to lock the '
+'the element must end inside the job''s timeline (23514 with constraint name elements_layout and the reason, '
+'naming the column and value, as detail); an element never moves to another job (55000). Updates of the processing status alone are not checked. Security definer, to lock the '
 'job row (FOR SHARE) against a concurrent start; it says nothing about jobs the caller cannot see.';
 revoke all on function dreamcut_private.validate_element() from public, anon, authenticated, service_role;
 

@@ -35,21 +35,29 @@ select
     coalesce(a.access_count, 0) as access_count
 from public.jobs as j
 left join lateral (
-    select count(*) as element_count, (array_agg(distinct el.type order by el.type))::text [] as element_types
-    from public.elements as el where el.job_id = j.id
+    select
+        count(*) as element_count,
+        (array_agg(distinct el.type order by el.type))::text[] as element_types
+    from public.elements as el
+    where el.job_id = j.id
 ) as e on true
 left join lateral (
-    select count(*) filter (where tl.success) as steps_completed, count(*) filter (where not tl.success) as steps_failed
-    from public.processing_timeline as tl where tl.job_id = j.id
+    select
+        count(*) filter (where tl.success) as steps_completed,
+        count(*) filter (where not tl.success) as steps_failed
+    from public.processing_timeline as tl
+    where tl.job_id = j.id
 ) as t on true
 left join lateral (
     select
         count(*) as storage_operations,
         sum(so.bytes) filter (where so.operation = 'upload' and so.success) as bytes_uploaded
-    from public.storage_operations as so where so.job_id = j.id
+    from public.storage_operations as so
+    where so.job_id = j.id
 ) as s on true
 left join lateral (
-    select count(*) as access_count from public.url_access_logs as ua where ua.job_id = j.id
+    select count(*) as access_count from public.url_access_logs as ua
+    where ua.job_id = j.id
 ) as a on true;
 comment on view public.job_summary is
 'One row per job with its element, timeline, storage and access counts (video-platform-database.md, "SELECT * '
@@ -81,18 +89,20 @@ select
     j.response_type,
     j.created_at,
     j.started_at,
-    a.last_activity_at,
-    greatest(now() - a.last_activity_at, interval '0') as time_since_activity,
+    a.last_activity as last_activity_at,
+    greatest(now() - a.last_activity, interval '0') as time_since_activity,
     case
-        when now() - a.last_activity_at < interval '5 minutes' then 'healthy'
-        when now() - a.last_activity_at < interval '15 minutes' then 'slow'
+        when now() - a.last_activity < interval '5 minutes' then 'healthy'
+        when now() - a.last_activity < interval '15 minutes' then 'slow'
         else 'stalled'
     end as processing_health
 from public.jobs as j
-cross join lateral (
-    select greatest(coalesce(j.started_at, j.created_at), max(t.started_at), max(t.finished_at)) as last_activity_at
-    from public.processing_timeline as t where t.job_id = j.id
-) as a
+cross join
+    lateral (
+        select greatest(coalesce(j.started_at, j.created_at), max(t.started_at), max(t.finished_at)) as last_activity
+        from public.processing_timeline as t
+        where t.job_id = j.id
+    ) as a
 where j.status in ('pending', 'processing');
 comment on view public.active_jobs is
 'Pending and processing jobs with processing_health (video-platform-database.md, "SELECT * FROM active_jobs WHERE '
@@ -109,15 +119,19 @@ select
     count(*) filter (where j.status = 'cancelled') as cancelled_jobs,
     count(*) filter (where j.status = 'timeout') as timeout_jobs,
     count(*) filter (where j.status in ('pending', 'processing')) as active_jobs,
-    round(100.0 * count(*) filter (where j.status = 'completed')
-        / nullif(count(*) filter (where j.status in ('completed', 'failed', 'timeout')), 0), 2) as success_rate,
+    round(
+        100.0 * count(*) filter (where j.status = 'completed')
+        / nullif(count(*) filter (where j.status in ('completed', 'failed', 'timeout')), 0), 2
+    ) as success_rate,
     round(avg(extract(epoch from (j.completed_at - j.started_at)) * 1000) filter (where j.status = 'completed'), 1)
-    as avg_processing_time_ms,
-    round((percentile_cont(0.95) within group (order by extract(epoch from (j.completed_at - j.started_at)) * 1000)
-        filter (where j.status = 'completed'))::numeric, 1) as p95_processing_time_ms,
+        as avg_processing_time_ms,
+    round((
+        percentile_cont(0.95) within group (order by extract(epoch from (j.completed_at - j.started_at)) * 1000)
+        filter (where j.status = 'completed')
+    )::numeric, 1) as p95_processing_time_ms,
     coalesce(sum(j.file_size_bytes), 0) as total_output_bytes
 from public.jobs as j
-group by 1;
+group by (j.created_at at time zone 'UTC')::date;
 comment on view public.daily_job_stats is
 'Jobs per UTC day of creation: counts by status, success_rate (percent of completed among completed, failed and '
 'timed out), average and p95 processing time of completed jobs in milliseconds, output bytes '
@@ -130,10 +144,10 @@ select
     count(*) filter (where j.status = 'completed') as jobs_completed,
     count(*) filter (where j.status in ('failed', 'timeout')) as jobs_failed,
     round(avg(extract(epoch from (j.completed_at - j.started_at)) * 1000) filter (where j.status = 'completed'), 1)
-    as avg_processing_time_ms
+        as avg_processing_time_ms
 from public.jobs as j
 where j.started_at is not null
-group by 1;
+group by date_trunc('hour', j.started_at, 'UTC');
 comment on view public.hourly_processing_load is
 'Jobs started per UTC hour with how many completed or failed (failed or timeout) and the average processing time '
 'in milliseconds (video-platform-database.md, analytics). Security invoker.';
@@ -156,7 +170,9 @@ select
     f.error_message as step_error_message
 from public.jobs as j
 left join lateral (
-    select t.step, t.error_message
+    select
+        t.step,
+        t.error_message
     from public.processing_timeline as t
     where t.job_id = j.id and t.success = false
     order by t.finished_at desc
@@ -175,7 +191,7 @@ select
     count(*) filter (where t.success = false) as failed,
     count(*) filter (where t.finished_at is null) as running,
     round(100.0 * count(*) filter (where t.success) / nullif(count(*) filter (where t.finished_at is not null), 0), 2)
-    as success_rate,
+        as success_rate,
     round(avg(t.duration_ms), 1) as avg_duration_ms,
     round((percentile_cont(0.95) within group (order by t.duration_ms))::numeric, 1) as p95_duration_ms,
     max(t.duration_ms) as max_duration_ms
@@ -227,6 +243,9 @@ select
     m.unit,
     m.warning_threshold,
     m.critical_threshold,
+    m.recorded_at as last_recorded_at,
+    h.samples_last_hour,
+    h.avg_last_hour,
     case
         when m.warning_threshold is null and m.critical_threshold is null then 'ok'
         when coalesce(m.warning_threshold, m.critical_threshold) <= coalesce(m.critical_threshold, m.warning_threshold)
@@ -235,22 +254,19 @@ select
                 when m.metric_value >= m.warning_threshold then 'warning'
                 else 'ok'
             end
-        else case
-            when m.metric_value <= m.critical_threshold then 'critical'
-            when m.metric_value <= m.warning_threshold then 'warning'
-            else 'ok'
-        end
-    end as status,
-    m.recorded_at as last_recorded_at,
-    h.samples_last_hour,
-    h.avg_last_hour
+        when m.metric_value <= m.critical_threshold then 'critical'
+        when m.metric_value <= m.warning_threshold then 'warning'
+        else 'ok'
+    end as status
 from (
     select distinct on (sm.metric_name) sm.*
     from public.system_metrics as sm
-    order by sm.metric_name, sm.recorded_at desc, sm.id
+    order by sm.metric_name asc, sm.recorded_at desc, sm.id asc
 ) as m
 cross join lateral (
-    select count(*) as samples_last_hour, round(avg(x.metric_value), 3) as avg_last_hour
+    select
+        count(*) as samples_last_hour,
+        round(avg(x.metric_value), 3) as avg_last_hour
     from public.system_metrics as x
     where x.metric_name = m.metric_name and x.recorded_at >= now() - interval '1 hour'
 ) as h;

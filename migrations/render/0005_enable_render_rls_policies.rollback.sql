@@ -5,6 +5,8 @@ drop policy if exists storage_operations_select_own_job on public.storage_operat
 drop policy if exists elements_insert_own_pending_job on public.elements;
 drop policy if exists elements_select_own_job on public.elements;
 drop policy if exists jobs_delete_admin on public.jobs;
+drop policy if exists jobs_cancel_authenticated on public.jobs;
+drop policy if exists jobs_cancel_anon on public.jobs;
 drop policy if exists jobs_insert_authenticated on public.jobs;
 drop policy if exists jobs_insert_anon on public.jobs;
 drop policy if exists jobs_select_authenticated on public.jobs;

@@ -471,18 +471,18 @@ begin
         end if;
     end if;
     if p_start_time is null or p_start_time < 0 or p_start_time >= 14400 then
-        return 'start_time must be >= 0 and < 14400 seconds, got ' || coalesce(p_start_time::text, 'null');
+        return 'start_time must be >= 0 and < 14400 seconds, got ' || coalesce(trim_scale(p_start_time)::text, 'null');
     end if;
     if p_duration is not null and (p_duration <= 0 or p_duration > 14400) then
-        return 'duration must be > 0 and <= 14400 seconds (or null), got ' || p_duration;
+        return 'duration must be > 0 and <= 14400 seconds (or null), got ' || trim_scale(p_duration);
     end if;
     if p_timeline_seconds is not null and p_start_time >= p_timeline_seconds then
         return format('start_time must be before the end of the job''s %s s timeline, got %s',
-            trim_scale(p_timeline_seconds), p_start_time);
+            trim_scale(p_timeline_seconds), trim_scale(p_start_time));
     end if;
     if p_timeline_seconds is not null and p_start_time + coalesce(p_duration, 0) > p_timeline_seconds then
         return format('start_time + duration must be <= the job''s %s s timeline, got %s + %s',
-            trim_scale(p_timeline_seconds), p_start_time, p_duration);
+            trim_scale(p_timeline_seconds), trim_scale(p_start_time), trim_scale(p_duration));
     end if;
     if p_layer_order is null or p_layer_order not between 0 and 1000 then
         return 'layer_order must be between 0 and 1000, got ' || coalesce(p_layer_order::text, 'null');
@@ -502,65 +502,6 @@ comment on function dreamcut_private.element_input_error(
 'duration_seconds (null: open); the other parameters are the element''s columns (pixels, seconds). A null '
 'position is 0 and a null size reaches the canvas edge. Returns null when valid, else the reason, starting with '
 'the column name and naming the bad value. Raises nothing.';
-
-create function dreamcut_private.element_json_error(p_element jsonb) returns text
-language sql immutable
-set search_path = ''
-as $$
-    select case
-        when jsonb_typeof(p_element) is distinct from 'object' then
-            'must be a JSON object, got ' || coalesce(jsonb_typeof(p_element), 'nothing')
-        when exists (
-            select from jsonb_object_keys(p_element) as k (key)
-            where k.key not in (
-                'type', 'source_url', 'text_content', 'position_x', 'position_y', 'width', 'height', 'fit_mode',
-                'start_time', 'duration', 'layer_order', 'metadata'
-            )
-        ) then
-            'unknown key ' || (
-                select quote_literal(k.key) from jsonb_object_keys(p_element) as k (key)
-                where k.key not in (
-                    'type', 'source_url', 'text_content', 'position_x', 'position_y', 'width', 'height', 'fit_mode',
-                    'start_time', 'duration', 'layer_order', 'metadata'
-                )
-                order by k.key limit 1
-            ) || ' (allowed: type, source_url, text_content, position_x, position_y, width, height, fit_mode, '
-            || 'start_time, duration, layer_order, metadata)'
-        when jsonb_typeof(p_element -> 'type') is distinct from 'string'
-            or p_element ->> 'type' not in ('video', 'image', 'audio', 'text', 'overlay') then
-            'type must be one of video, image, audio, text, overlay, got ' || coalesce((p_element -> 'type')::text, 'nothing')
-        when coalesce(jsonb_typeof(p_element -> 'fit_mode'), 'null') <> 'null'
-            and (jsonb_typeof(p_element -> 'fit_mode') <> 'string'
-                or p_element ->> 'fit_mode' not in ('auto', 'contain', 'cover', 'fill', 'stretch')) then
-            'fit_mode must be one of auto, contain, cover, fill, stretch, got ' || (p_element -> 'fit_mode')::text
-        when coalesce(jsonb_typeof(p_element -> 'source_url'), 'null') not in ('string', 'null') then
-            'source_url must be a string, got ' || (p_element -> 'source_url')::text
-        when coalesce(jsonb_typeof(p_element -> 'text_content'), 'null') not in ('string', 'null') then
-            'text_content must be a string, got ' || (p_element -> 'text_content')::text
-        when coalesce(jsonb_typeof(p_element -> 'metadata'), 'null') not in ('object', 'null') then
-            'metadata must be a JSON object, got ' || (p_element -> 'metadata')::text
-        else (
-            select f.key || ' must be a whole number, got ' || (p_element -> f.key)::text
-            from unnest(array['position_x', 'position_y', 'width', 'height', 'layer_order']) as f (key)
-            where coalesce(jsonb_typeof(p_element -> f.key), 'null') <> 'null'
-                and (jsonb_typeof(p_element -> f.key) <> 'number'
-                    or (p_element ->> f.key)::numeric <> trunc((p_element ->> f.key)::numeric)
-                    or abs((p_element ->> f.key)::numeric) > 1000000)
-            union all
-            select f.key || ' must be a number of seconds between 0 and 14400, got ' || (p_element -> f.key)::text
-            from unnest(array['start_time', 'duration']) as f (key)
-            where coalesce(jsonb_typeof(p_element -> f.key), 'null') <> 'null'
-                and (jsonb_typeof(p_element -> f.key) <> 'number'
-                    or abs((p_element ->> f.key)::numeric) > 14400)
-            limit 1
-        )
-    end
-$$;
-comment on function dreamcut_private.element_json_error(jsonb) is
-'Checks the shape of one element of add_job_elements'' p_elements: a JSON object with only the keys type, '
-'source_url, text_content, position_x, position_y, width, height, fit_mode, start_time, duration, layer_order, '
-'metadata, each of the right JSON type. Returns null when the shape is right, else the reason naming the key and '
-'the bad value. Raises nothing.';
 
 create function dreamcut_private.require_admin_or_service(p_function text) returns void
 language plpgsql stable
@@ -594,14 +535,14 @@ create function public.create_job(
     p_user_id uuid default null
 ) returns uuid
 language plpgsql volatile
-security definer
 set search_path = ''
 as $$
 declare
-    v_role text := dreamcut_private.user_role();
-    v_client_ip inet;
-    v_user_id uuid;
+    v_end_user boolean := current_setting('role', true) in ('anon', 'authenticated')
+        or coalesce(auth.role(), '') in ('anon', 'authenticated');
+    v_user_agent text := p_user_agent;
     v_job_id uuid;
+    v_recorded_ip inet;
 begin
     if p_output_format is null or p_output_format not in ('mp4', 'webm', 'mov', 'mkv', 'gif') then
         raise exception 'p_output_format must be one of mp4, webm, mov, mkv, gif, got %',
@@ -639,36 +580,52 @@ begin
         raise exception 'p_response_type must be immediate or async, got null' using errcode = '22023';
     end if;
 
-    if v_role in ('anon', 'authenticated', 'admin') then
-        v_client_ip := dreamcut_private.client_ip();
-        if p_client_ip is not null and p_client_ip is distinct from v_client_ip then
-            raise exception 'p_client_ip % is not the address of this request (%): an API caller''s job records its own address',
-                p_client_ip, coalesce(host(v_client_ip), 'none')
-            using errcode = '42501';
-        end if;
-        v_user_id := auth.uid();
-        if p_user_id is not null and p_user_id is distinct from v_user_id then
-            raise exception 'p_user_id % is not the signed-in user (%): a user can only create jobs for itself',
-                p_user_id, coalesce(v_user_id::text, 'anonymous')
-            using errcode = '42501';
-        end if;
-        if v_user_id is null and v_client_ip is null then
-            raise exception 'an anonymous job needs the caller''s address (x-forwarded-for request header) and this request has none'
-            using errcode = '42501';
-        end if;
-    else
-        v_client_ip := p_client_ip;
-        v_user_id := p_user_id;
+    if not v_end_user then
+        -- A service account or a direct session records what it passes (the API server's caller).
+        insert into public.jobs (
+            user_id, client_ip, user_agent, output_format, width, height, fps, duration_seconds, response_type, metadata
+        )
+        values (
+            p_user_id, p_client_ip, p_user_agent, p_output_format, p_width, p_height, p_fps, p_duration_seconds,
+            p_response_type, coalesce(p_metadata, '{}')
+        )
+        returning id into v_job_id;
+        return v_job_id;
     end if;
 
-    insert into public.jobs (
-        user_id, client_ip, user_agent, output_format, width, height, fps, duration_seconds, response_type, metadata
-    )
-    values (
-        v_user_id, v_client_ip, coalesce(p_user_agent, left(dreamcut_private.request_header('user-agent'), 1000)),
-        p_output_format, p_width, p_height, p_fps, p_duration_seconds, p_response_type, coalesce(p_metadata, '{}')
-    )
-    returning id into v_job_id;
+    -- An API caller: the column defaults record its own user (auth.uid()) and address (client_ip()), and the
+    -- RLS insert policy checks them.
+    if p_user_id is not null and p_user_id is distinct from auth.uid() then
+        raise exception 'p_user_id % is not the signed-in user (%): a user can only create jobs for itself',
+            p_user_id, coalesce(auth.uid()::text, 'anonymous')
+        using errcode = '42501';
+    end if;
+    if v_user_agent is null then
+        begin
+            v_user_agent := left(nullif(current_setting('request.headers', true), '')::jsonb ->> 'user-agent', 1000);
+        exception when data_exception then
+            v_user_agent := null;
+        end;
+    end if;
+    begin
+        insert into public.jobs (
+            user_agent, output_format, width, height, fps, duration_seconds, response_type, metadata
+        )
+        values (
+            v_user_agent, p_output_format, p_width, p_height, p_fps, p_duration_seconds, p_response_type,
+            coalesce(p_metadata, '{}')
+        )
+        returning id, client_ip into v_job_id, v_recorded_ip;
+    exception when insufficient_privilege then
+        raise exception 'this request cannot own a job: an anonymous job needs the caller''s address (x-forwarded-for '
+            'request header) and a signed-in one its user id (sub claim)'
+        using errcode = '42501';
+    end;
+    if p_client_ip is not null and p_client_ip is distinct from v_recorded_ip then
+        raise exception 'p_client_ip % is not the address of this request (%): an API caller''s job records its own address',
+            p_client_ip, coalesce(host(v_recorded_ip), 'none')
+        using errcode = '42501';
+    end if;
     return v_job_id;
 end
 $$;
@@ -679,10 +636,11 @@ comment on function public.create_job(text, integer, integer, numeric, inet, tex
 '> 0 and <= 120; p_client_ip: the public API caller''s address; p_user_agent: its user agent (default: the '
 'request''s User-Agent header); p_metadata: JSON object; p_response_type: immediate or async; '
 'p_duration_seconds: timeline length in seconds (<= 14400) or null; p_user_id: owner. For an API caller (anon, '
-'authenticated) the job records the request''s own address (client_ip()) and user (auth.uid()): a different '
-'p_client_ip or p_user_id is refused, and an anonymous request without an address is refused. Service accounts '
-'and direct sessions record what they pass. Returns the job id (uuid). Errors: 22023 bad parameter, 42501 '
-'address or user not the caller''s. Writes nothing on error. Executable by anon, authenticated, service_role.';
+'authenticated) the job records the request''s own address (x-forwarded-for) and user (auth.uid()): a different '
+'p_client_ip or p_user_id is refused, and so is an anonymous request without an address. Service accounts and '
+'direct sessions record what they pass. Security invoker: the jobs insert policies apply. Returns the job id '
+'(uuid). Errors: 22023 bad parameter, 42501 address or user not the caller''s. Writes nothing on error. '
+'Executable by anon, authenticated, service_role.';
 
 create function public.add_job_element(
     p_job_id uuid,
@@ -700,13 +658,13 @@ create function public.add_job_element(
     p_metadata jsonb default '{}'
 ) returns uuid
 language plpgsql volatile
-security definer
 set search_path = ''
 as $$
 declare
-    v_job public.jobs%rowtype;
-    v_error text;
+    v_status public.job_status;
     v_element_id uuid;
+    v_constraint text;
+    v_detail text;
 begin
     if p_job_id is null then
         raise exception 'p_job_id is required' using errcode = '22023';
@@ -714,30 +672,35 @@ begin
     if p_fit_mode is null then
         raise exception 'p_fit_mode must be one of auto, contain, cover, fill, stretch, got null' using errcode = '22023';
     end if;
-    select * into v_job from public.jobs where id = p_job_id for update;
-    if not found or not dreamcut_private.can_subscribe_to_job(p_job_id) then
+    if p_metadata is not null and jsonb_typeof(p_metadata) <> 'object' then
+        raise exception 'p_metadata must be a JSON object, got %', jsonb_typeof(p_metadata) using errcode = '22023';
+    end if;
+    select status into v_status from public.jobs where id = p_job_id;
+    if not found then
         raise exception 'job % not found (p_job_id)', p_job_id using errcode = 'P0002';
     end if;
-    v_error := dreamcut_private.element_input_error(
-        v_job.width, v_job.height, v_job.duration_seconds, p_type, p_source_url, p_text_content,
-        p_position_x, p_position_y, p_width, p_height, p_start_time, p_duration, p_layer_order, p_metadata
-    );
-    if v_error is not null then
-        raise exception 'p_%', v_error using errcode = '22023';
-    end if;
-    if v_job.status <> 'pending' then
-        raise exception 'job % is %: elements can only be added while it is pending', p_job_id, v_job.status
+    if v_status <> 'pending' then
+        raise exception 'job % is %: elements can only be added while it is pending', p_job_id, v_status
         using errcode = '55000';
     end if;
-    insert into public.elements (
-        job_id, type, source_url, text_content, position_x, position_y, width, height, fit_mode, start_time,
-        duration, layer_order, metadata
-    )
-    values (
-        p_job_id, p_type, p_source_url, p_text_content, p_position_x, p_position_y, p_width, p_height, p_fit_mode,
-        p_start_time, p_duration, p_layer_order, coalesce(p_metadata, '{}')
-    )
-    returning id into v_element_id;
+    begin
+        insert into public.elements (
+            job_id, type, source_url, text_content, position_x, position_y, width, height, fit_mode, start_time,
+            duration, layer_order, metadata
+        )
+        values (
+            p_job_id, p_type, p_source_url, p_text_content, p_position_x, p_position_y, p_width, p_height,
+            p_fit_mode, p_start_time, p_duration, p_layer_order, coalesce(p_metadata, '{}')
+        )
+        returning id into v_element_id;
+    exception when check_violation or not_null_violation then
+        get stacked diagnostics v_constraint = constraint_name, v_detail = pg_exception_detail;
+        if v_constraint = 'elements_layout' then
+            -- The validation trigger names the column and the value: name the parameter.
+            raise exception 'p_%', v_detail using errcode = '22023';
+        end if;
+        raise;
+    end;
     return v_element_id;
 end
 $$;
@@ -746,24 +709,29 @@ comment on function public.add_job_element(
     text, jsonb
 ) is
 'Adds one element to a pending job (video-platform-database.md, "Users can add elements to their jobs"). '
-'p_job_id: a job the caller may see; p_type: video, image, audio, text or overlay; p_source_url: http(s):// or '
-'s3:// media URL (required except for text); p_start_time: seconds on the timeline (>= 0); p_duration: seconds '
-'(> 0) or null; p_position_x, p_position_y: top-left corner in pixels (default 0); p_width, p_height: box in '
-'pixels (default: to the canvas edge); the box must lie inside the job''s canvas and an audio element has no '
-'box; the element must end inside the job''s timeline when it has one; p_fit_mode; p_layer_order: 0..1000; '
-'p_text_content: the text of a text element; p_metadata: JSON object. Returns the element id (uuid). Errors: '
-'22023 bad parameter, P0002 unknown job or not the caller''s, 55000 job no longer pending. Writes nothing on '
-'error. Executable by anon, authenticated, service_role.';
+'p_job_id: a job the caller can see (RLS: anon its own anonymous jobs, a user its own, admins all); p_type: '
+'video, image, audio, text or overlay; p_source_url: http(s):// or s3:// media URL (required except for text); '
+'p_start_time: seconds on the timeline (>= 0); p_duration: seconds (> 0) or null; p_position_x, p_position_y: '
+'top-left corner in pixels (default 0); p_width, p_height: box in pixels (default: to the canvas edge); the box '
+'must lie inside the job''s canvas and an audio element has none; the element must end inside the job''s '
+'timeline when it has one; p_fit_mode; p_layer_order: 0..1000; p_text_content: the text of a text element; '
+'p_metadata: JSON object. Security invoker: the elements insert policy applies. Returns the element id (uuid). '
+'Errors: 22023 bad parameter (named, with its value), P0002 unknown job or not the caller''s, 55000 job no '
+'longer pending. Writes nothing on error. Executable by anon, authenticated, service_role.';
 
-create function public.add_job_elements(p_job_id uuid, p_elements jsonb) returns uuid []
+create function public.add_job_elements(p_job_id uuid, p_elements jsonb) returns uuid[]
 language plpgsql volatile
-security definer
 set search_path = ''
 as $$
 declare
-    v_job public.jobs%rowtype;
-    v_bad record;
-    v_ids uuid [];
+    v_status public.job_status;
+    v_elem jsonb;
+    v_idx integer;
+    v_error text;
+    v_id uuid;
+    v_ids uuid [] := '{}';
+    v_constraint text;
+    v_detail text;
 begin
     if p_job_id is null then
         raise exception 'p_job_id is required' using errcode = '22023';
@@ -776,72 +744,107 @@ begin
         raise exception 'p_elements holds % elements; at most 500 are allowed per call', jsonb_array_length(p_elements)
         using errcode = '22023';
     end if;
-    select * into v_job from public.jobs where id = p_job_id for update;
-    if not found or not dreamcut_private.can_subscribe_to_job(p_job_id) then
+    select status into v_status from public.jobs where id = p_job_id;
+    if not found then
         raise exception 'job % not found (p_job_id)', p_job_id using errcode = 'P0002';
     end if;
 
-    select v.ord - 1 as idx, v.err into v_bad
-    from (
-        select e.ord, coalesce(c.shape_error, case when c.shape_error is null then
-            dreamcut_private.element_input_error(
-                v_job.width, v_job.height, v_job.duration_seconds, (e.elem ->> 'type')::public.element_type,
-                e.elem ->> 'source_url', e.elem ->> 'text_content',
-                (e.elem ->> 'position_x')::numeric::integer, (e.elem ->> 'position_y')::numeric::integer,
-                (e.elem ->> 'width')::numeric::integer, (e.elem ->> 'height')::numeric::integer,
-                coalesce((e.elem ->> 'start_time')::numeric, 0), (e.elem ->> 'duration')::numeric,
-                coalesce((e.elem ->> 'layer_order')::numeric::integer, 0), nullif(e.elem -> 'metadata', 'null')
+    -- The shape of every element first: keys and JSON types.
+    for v_elem, v_idx in select e.elem, e.ord - 1 from jsonb_array_elements(p_elements) with ordinality as e (elem, ord) loop
+        v_error := case
+            when jsonb_typeof(v_elem) <> 'object' then
+                'must be a JSON object, got ' || jsonb_typeof(v_elem)
+            when exists (
+                select from jsonb_object_keys(v_elem) as k (key)
+                where k.key not in (
+                    'type', 'source_url', 'text_content', 'position_x', 'position_y', 'width', 'height', 'fit_mode',
+                    'start_time', 'duration', 'layer_order', 'metadata'
+                )
+            ) then
+                'unknown key ' || (
+                    select quote_literal(min(k.key)) from jsonb_object_keys(v_elem) as k (key)
+                    where k.key not in (
+                        'type', 'source_url', 'text_content', 'position_x', 'position_y', 'width', 'height',
+                        'fit_mode', 'start_time', 'duration', 'layer_order', 'metadata'
+                    )
+                ) || ' (allowed: type, source_url, text_content, position_x, position_y, width, height, fit_mode, '
+                || 'start_time, duration, layer_order, metadata)'
+            when jsonb_typeof(v_elem -> 'type') is distinct from 'string'
+                or v_elem ->> 'type' not in ('video', 'image', 'audio', 'text', 'overlay') then
+                'type must be one of video, image, audio, text, overlay, got '
+                || coalesce((v_elem -> 'type')::text, 'nothing')
+            when coalesce(jsonb_typeof(v_elem -> 'fit_mode'), 'null') <> 'null'
+                and (jsonb_typeof(v_elem -> 'fit_mode') <> 'string'
+                    or v_elem ->> 'fit_mode' not in ('auto', 'contain', 'cover', 'fill', 'stretch')) then
+                'fit_mode must be one of auto, contain, cover, fill, stretch, got ' || (v_elem -> 'fit_mode')::text
+            when coalesce(jsonb_typeof(v_elem -> 'source_url'), 'null') not in ('string', 'null') then
+                'source_url must be a string, got ' || (v_elem -> 'source_url')::text
+            when coalesce(jsonb_typeof(v_elem -> 'text_content'), 'null') not in ('string', 'null') then
+                'text_content must be a string, got ' || (v_elem -> 'text_content')::text
+            when coalesce(jsonb_typeof(v_elem -> 'metadata'), 'null') not in ('object', 'null') then
+                'metadata must be a JSON object, got ' || (v_elem -> 'metadata')::text
+            else (
+                select f.key || ' must be a whole number, got ' || (v_elem -> f.key)::text
+                from unnest(array['position_x', 'position_y', 'width', 'height', 'layer_order']) as f (key)
+                where coalesce(jsonb_typeof(v_elem -> f.key), 'null') <> 'null'
+                    and (jsonb_typeof(v_elem -> f.key) <> 'number'
+                        or (v_elem ->> f.key)::numeric <> trunc((v_elem ->> f.key)::numeric)
+                        or abs((v_elem ->> f.key)::numeric) > 1000000)
+                union all
+                select f.key || ' must be a number of seconds between 0 and 14400, got ' || (v_elem -> f.key)::text
+                from unnest(array['start_time', 'duration']) as f (key)
+                where coalesce(jsonb_typeof(v_elem -> f.key), 'null') <> 'null'
+                    and (jsonb_typeof(v_elem -> f.key) <> 'number' or abs((v_elem ->> f.key)::numeric) > 14400)
+                limit 1
             )
-        end) as err
-        from jsonb_array_elements(p_elements) with ordinality as e (elem, ord)
-        cross join lateral (select dreamcut_private.element_json_error(e.elem) as shape_error) as c
-    ) as v
-    where v.err is not null
-    order by v.ord
-    limit 1;
-    if found then
-        raise exception 'p_elements[%]: %', v_bad.idx, v_bad.err using errcode = '22023';
-    end if;
-    if v_job.status <> 'pending' then
-        raise exception 'job % is %: elements can only be added while it is pending', p_job_id, v_job.status
+        end;
+        if v_error is not null then
+            raise exception 'p_elements[%]: %', v_idx, v_error using errcode = '22023';
+        end if;
+    end loop;
+    if v_status <> 'pending' then
+        raise exception 'job % is %: elements can only be added while it is pending', p_job_id, v_status
         using errcode = '55000';
     end if;
 
-    with src as materialized (
-        select e.ord, gen_random_uuid() as id, e.elem
-        from jsonb_array_elements(p_elements) with ordinality as e (elem, ord)
-    ),
-
-    ins as (
-        insert into public.elements (
-            id, job_id, type, source_url, text_content, position_x, position_y, width, height, fit_mode,
-            start_time, duration, layer_order, metadata
-        )
-        select
-            s.id, p_job_id, (s.elem ->> 'type')::public.element_type, s.elem ->> 'source_url',
-            s.elem ->> 'text_content', (s.elem ->> 'position_x')::numeric::integer,
-            (s.elem ->> 'position_y')::numeric::integer, (s.elem ->> 'width')::numeric::integer,
-            (s.elem ->> 'height')::numeric::integer,
-            coalesce((s.elem ->> 'fit_mode')::public.fit_mode, 'auto'),
-            coalesce((s.elem ->> 'start_time')::numeric, 0), (s.elem ->> 'duration')::numeric,
-            coalesce((s.elem ->> 'layer_order')::numeric::integer, 0),
-            coalesce(nullif(s.elem -> 'metadata', 'null'), '{}')
-        from src as s
-        order by s.ord
-    )
-
-    select coalesce(array_agg(s.id order by s.ord), '{}') into v_ids from src as s;
+    -- Then each element, in order; the validation trigger checks canvas and timeline.
+    for v_elem, v_idx in select e.elem, e.ord - 1 from jsonb_array_elements(p_elements) with ordinality as e (elem, ord) loop
+        begin
+            insert into public.elements (
+                job_id, type, source_url, text_content, position_x, position_y, width, height, fit_mode,
+                start_time, duration, layer_order, metadata
+            )
+            values (
+                p_job_id, (v_elem ->> 'type')::public.element_type, v_elem ->> 'source_url', v_elem ->> 'text_content',
+                (v_elem ->> 'position_x')::numeric::integer, (v_elem ->> 'position_y')::numeric::integer,
+                (v_elem ->> 'width')::numeric::integer, (v_elem ->> 'height')::numeric::integer,
+                coalesce((v_elem ->> 'fit_mode')::public.fit_mode, 'auto'),
+                coalesce((v_elem ->> 'start_time')::numeric, 0), (v_elem ->> 'duration')::numeric,
+                coalesce((v_elem ->> 'layer_order')::numeric::integer, 0),
+                coalesce(nullif(v_elem -> 'metadata', 'null'), '{}')
+            )
+            returning id into v_id;
+        exception when check_violation or not_null_violation then
+            get stacked diagnostics v_constraint = constraint_name, v_detail = pg_exception_detail;
+            if v_constraint = 'elements_layout' then
+                raise exception 'p_elements[%]: %', v_idx, v_detail using errcode = '22023';
+            end if;
+            raise;
+        end;
+        v_ids := v_ids || v_id;
+    end loop;
     return v_ids;
 end
 $$;
 comment on function public.add_job_elements(uuid, jsonb) is
 'Adds several elements to a pending job in one call (video-platform-database.md, elements). p_job_id: a job the '
-'caller may see; p_elements: JSON array (at most 500) of objects with the keys of add_job_element without the '
-'p_ prefix: type (required), source_url, text_content, position_x, position_y, width, height (pixels), '
-'fit_mode, start_time, duration (seconds), layer_order, metadata; the same rules apply to each. Returns the new '
-'element ids (uuid[]) in the order of p_elements. Errors: 22023 bad parameter (the message names the index and '
-'key, e.g. p_elements[2]: width ...), P0002 unknown job or not the caller''s, 55000 job no longer pending. Writes '
-'nothing on error: either every element is added or none. Executable by anon, authenticated, service_role.';
+'caller can see (RLS); p_elements: JSON array (at most 500) of objects with the keys of add_job_element without '
+'the p_ prefix: type (required), source_url, text_content, position_x, position_y, width, height (pixels), '
+'fit_mode, start_time, duration (seconds), layer_order, metadata; the same rules apply to each. Security '
+'invoker. Returns the new element ids (uuid[]) in the order of p_elements. Errors: 22023 bad parameter (the '
+'message names the index and key, e.g. p_elements[2]: width ...), P0002 unknown job or not the caller''s, 55000 '
+'job no longer pending. Writes nothing on error: either every element is added or none. Executable by anon, '
+'authenticated, service_role.';
 
 create function public.update_job_status(
     p_job_id uuid,
@@ -996,7 +999,6 @@ comment on function public.complete_job(uuid, text, bigint, text, text, timestam
 
 create function public.cancel_job(p_job_id uuid, p_reason text default null) returns void
 language plpgsql volatile
-security definer
 set search_path = ''
 as $$
 declare
@@ -1008,8 +1010,8 @@ begin
     if length(p_reason) > 1000 then
         raise exception 'p_reason must be at most 1000 characters, got %', length(p_reason) using errcode = '22023';
     end if;
-    select status into v_status from public.jobs where id = p_job_id for update;
-    if not found or not dreamcut_private.can_subscribe_to_job(p_job_id) then
+    select status into v_status from public.jobs where id = p_job_id;
+    if not found then
         raise exception 'job % not found (p_job_id)', p_job_id using errcode = 'P0002';
     end if;
     if v_status not in ('pending', 'processing') then
@@ -1018,17 +1020,24 @@ begin
     end if;
     update public.jobs
     set status = 'cancelled',
-        error_message = coalesce(nullif(btrim(p_reason), ''), 'cancelled by ' || dreamcut_private.user_role()),
+        error_message = coalesce(nullif(btrim(p_reason), ''), 'cancelled'),
         error_code = 'CANCELLED'
-    where id = p_job_id;
+    where id = p_job_id and status in ('pending', 'processing')
+    returning status into v_status;
+    if not found then
+        select status into v_status from public.jobs where id = p_job_id;
+        raise exception 'job % is already %: only a pending or processing job can be cancelled', p_job_id, v_status
+        using errcode = '55000';
+    end if;
 end
 $$;
 comment on function public.cancel_job(uuid, text) is
 'Cancels a pending or processing job (video-platform-database.md, job_status cancelled). p_job_id: a job the '
-'caller may see (anon: an anonymous job of its own address; a user: its own; admins and service accounts: any); '
-'p_reason: optional text (<= 1000 characters) kept in error_message. Returns nothing. Errors: 22023 bad '
-'parameter, P0002 unknown job or not the caller''s, 55000 job already finished. Writes nothing on error. '
-'Executable by anon, authenticated, service_role.';
+'caller can see (RLS: anon its own anonymous jobs, a signed-in user its own, admins and service accounts any); '
+'p_reason: optional text (<= 1000 characters) kept in error_message (default ''cancelled''), error_code becomes '
+'CANCELLED. Security invoker: the jobs cancel policies apply. Returns nothing. Errors: 22023 bad parameter, '
+'P0002 unknown job or not the caller''s, 55000 job already finished. Writes nothing on error. Executable by anon, '
+'authenticated, service_role.';
 
 create function public.timeout_stale_jobs(
     p_stale_after interval default '30 minutes',
@@ -1899,7 +1908,6 @@ dreamcut_private.element_input_error(
     integer, integer, numeric, public.element_type, text, text, integer, integer, integer, integer, numeric, numeric,
     integer, jsonb
 ),
-dreamcut_private.element_json_error(jsonb),
 dreamcut_private.require_admin_or_service(text),
 public.create_job(text, integer, integer, numeric, inet, text, jsonb, public.response_type, numeric, uuid),
 public.add_job_element(
@@ -1937,7 +1945,7 @@ dreamcut_private.client_ip(),
 dreamcut_private.can_subscribe_to_job(uuid)
 to anon, authenticated, service_role;
 
--- End-user API: access is checked inside (security definer) or by RLS (security invoker).
+-- End-user API: security invoker, the RLS policies decide.
 grant execute on function
 public.create_job(text, integer, integer, numeric, inet, text, jsonb, public.response_type, numeric, uuid),
 public.add_job_element(
@@ -2089,7 +2097,8 @@ begin
         new.metadata
     );
     if v_error is not null then
-        raise exception 'element of job %: %', new.job_id, v_error using errcode = '23514';
+        raise exception 'element of job %: %', new.job_id, v_error
+        using errcode = '23514', constraint = 'elements_layout', detail = v_error;
     end if;
     return new;
 end
@@ -2098,8 +2107,8 @@ comment on function dreamcut_private.validate_element() is
 'BEFORE INSERT OR UPDATE trigger function on elements (video-platform-database.md, "Validation triggers"): an '
 'element is added, or its layout changed, only while its job is pending (55000); a visual element''s missing '
 'position becomes 0 and its missing size reaches the canvas edge; the box must lie inside the job''s canvas and '
-'the element must end inside the job''s timeline (23514, naming the column and value); an element never moves to '
-'another job (55000). Updates of the processing status alone are not checked. Security definer, to lock the '
+'the element must end inside the job''s timeline (23514 with constraint name elements_layout and the reason, '
+'naming the column and value, as detail); an element never moves to another job (55000). Updates of the processing status alone are not checked. Security definer, to lock the '
 'job row (FOR SHARE) against a concurrent start; it says nothing about jobs the caller cannot see.';
 revoke all on function dreamcut_private.validate_element() from public, anon, authenticated, service_role;
 
@@ -2209,21 +2218,29 @@ select
     coalesce(a.access_count, 0) as access_count
 from public.jobs as j
 left join lateral (
-    select count(*) as element_count, (array_agg(distinct el.type order by el.type))::text [] as element_types
-    from public.elements as el where el.job_id = j.id
+    select
+        count(*) as element_count,
+        (array_agg(distinct el.type order by el.type))::text[] as element_types
+    from public.elements as el
+    where el.job_id = j.id
 ) as e on true
 left join lateral (
-    select count(*) filter (where tl.success) as steps_completed, count(*) filter (where not tl.success) as steps_failed
-    from public.processing_timeline as tl where tl.job_id = j.id
+    select
+        count(*) filter (where tl.success) as steps_completed,
+        count(*) filter (where not tl.success) as steps_failed
+    from public.processing_timeline as tl
+    where tl.job_id = j.id
 ) as t on true
 left join lateral (
     select
         count(*) as storage_operations,
         sum(so.bytes) filter (where so.operation = 'upload' and so.success) as bytes_uploaded
-    from public.storage_operations as so where so.job_id = j.id
+    from public.storage_operations as so
+    where so.job_id = j.id
 ) as s on true
 left join lateral (
-    select count(*) as access_count from public.url_access_logs as ua where ua.job_id = j.id
+    select count(*) as access_count from public.url_access_logs as ua
+    where ua.job_id = j.id
 ) as a on true;
 comment on view public.job_summary is
 'One row per job with its element, timeline, storage and access counts (video-platform-database.md, "SELECT * '
@@ -2255,18 +2272,20 @@ select
     j.response_type,
     j.created_at,
     j.started_at,
-    a.last_activity_at,
-    greatest(now() - a.last_activity_at, interval '0') as time_since_activity,
+    a.last_activity as last_activity_at,
+    greatest(now() - a.last_activity, interval '0') as time_since_activity,
     case
-        when now() - a.last_activity_at < interval '5 minutes' then 'healthy'
-        when now() - a.last_activity_at < interval '15 minutes' then 'slow'
+        when now() - a.last_activity < interval '5 minutes' then 'healthy'
+        when now() - a.last_activity < interval '15 minutes' then 'slow'
         else 'stalled'
     end as processing_health
 from public.jobs as j
-cross join lateral (
-    select greatest(coalesce(j.started_at, j.created_at), max(t.started_at), max(t.finished_at)) as last_activity_at
-    from public.processing_timeline as t where t.job_id = j.id
-) as a
+cross join
+    lateral (
+        select greatest(coalesce(j.started_at, j.created_at), max(t.started_at), max(t.finished_at)) as last_activity
+        from public.processing_timeline as t
+        where t.job_id = j.id
+    ) as a
 where j.status in ('pending', 'processing');
 comment on view public.active_jobs is
 'Pending and processing jobs with processing_health (video-platform-database.md, "SELECT * FROM active_jobs WHERE '
@@ -2283,15 +2302,19 @@ select
     count(*) filter (where j.status = 'cancelled') as cancelled_jobs,
     count(*) filter (where j.status = 'timeout') as timeout_jobs,
     count(*) filter (where j.status in ('pending', 'processing')) as active_jobs,
-    round(100.0 * count(*) filter (where j.status = 'completed')
-        / nullif(count(*) filter (where j.status in ('completed', 'failed', 'timeout')), 0), 2) as success_rate,
+    round(
+        100.0 * count(*) filter (where j.status = 'completed')
+        / nullif(count(*) filter (where j.status in ('completed', 'failed', 'timeout')), 0), 2
+    ) as success_rate,
     round(avg(extract(epoch from (j.completed_at - j.started_at)) * 1000) filter (where j.status = 'completed'), 1)
-    as avg_processing_time_ms,
-    round((percentile_cont(0.95) within group (order by extract(epoch from (j.completed_at - j.started_at)) * 1000)
-        filter (where j.status = 'completed'))::numeric, 1) as p95_processing_time_ms,
+        as avg_processing_time_ms,
+    round((
+        percentile_cont(0.95) within group (order by extract(epoch from (j.completed_at - j.started_at)) * 1000)
+        filter (where j.status = 'completed')
+    )::numeric, 1) as p95_processing_time_ms,
     coalesce(sum(j.file_size_bytes), 0) as total_output_bytes
 from public.jobs as j
-group by 1;
+group by (j.created_at at time zone 'UTC')::date;
 comment on view public.daily_job_stats is
 'Jobs per UTC day of creation: counts by status, success_rate (percent of completed among completed, failed and '
 'timed out), average and p95 processing time of completed jobs in milliseconds, output bytes '
@@ -2304,10 +2327,10 @@ select
     count(*) filter (where j.status = 'completed') as jobs_completed,
     count(*) filter (where j.status in ('failed', 'timeout')) as jobs_failed,
     round(avg(extract(epoch from (j.completed_at - j.started_at)) * 1000) filter (where j.status = 'completed'), 1)
-    as avg_processing_time_ms
+        as avg_processing_time_ms
 from public.jobs as j
 where j.started_at is not null
-group by 1;
+group by date_trunc('hour', j.started_at, 'UTC');
 comment on view public.hourly_processing_load is
 'Jobs started per UTC hour with how many completed or failed (failed or timeout) and the average processing time '
 'in milliseconds (video-platform-database.md, analytics). Security invoker.';
@@ -2330,7 +2353,9 @@ select
     f.error_message as step_error_message
 from public.jobs as j
 left join lateral (
-    select t.step, t.error_message
+    select
+        t.step,
+        t.error_message
     from public.processing_timeline as t
     where t.job_id = j.id and t.success = false
     order by t.finished_at desc
@@ -2349,7 +2374,7 @@ select
     count(*) filter (where t.success = false) as failed,
     count(*) filter (where t.finished_at is null) as running,
     round(100.0 * count(*) filter (where t.success) / nullif(count(*) filter (where t.finished_at is not null), 0), 2)
-    as success_rate,
+        as success_rate,
     round(avg(t.duration_ms), 1) as avg_duration_ms,
     round((percentile_cont(0.95) within group (order by t.duration_ms))::numeric, 1) as p95_duration_ms,
     max(t.duration_ms) as max_duration_ms
@@ -2401,6 +2426,9 @@ select
     m.unit,
     m.warning_threshold,
     m.critical_threshold,
+    m.recorded_at as last_recorded_at,
+    h.samples_last_hour,
+    h.avg_last_hour,
     case
         when m.warning_threshold is null and m.critical_threshold is null then 'ok'
         when coalesce(m.warning_threshold, m.critical_threshold) <= coalesce(m.critical_threshold, m.warning_threshold)
@@ -2409,22 +2437,19 @@ select
                 when m.metric_value >= m.warning_threshold then 'warning'
                 else 'ok'
             end
-        else case
-            when m.metric_value <= m.critical_threshold then 'critical'
-            when m.metric_value <= m.warning_threshold then 'warning'
-            else 'ok'
-        end
-    end as status,
-    m.recorded_at as last_recorded_at,
-    h.samples_last_hour,
-    h.avg_last_hour
+        when m.metric_value <= m.critical_threshold then 'critical'
+        when m.metric_value <= m.warning_threshold then 'warning'
+        else 'ok'
+    end as status
 from (
     select distinct on (sm.metric_name) sm.*
     from public.system_metrics as sm
-    order by sm.metric_name, sm.recorded_at desc, sm.id
+    order by sm.metric_name asc, sm.recorded_at desc, sm.id asc
 ) as m
 cross join lateral (
-    select count(*) as samples_last_hour, round(avg(x.metric_value), 3) as avg_last_hour
+    select
+        count(*) as samples_last_hour,
+        round(avg(x.metric_value), 3) as avg_last_hour
     from public.system_metrics as x
     where x.metric_name = m.metric_name and x.recorded_at >= now() - interval '1 hour'
 ) as h;
@@ -2503,6 +2528,8 @@ grant select on table public.jobs to anon, authenticated;
 grant insert (
     user_id, client_ip, user_agent, output_format, width, height, fps, duration_seconds, response_type, metadata
 ) on table public.jobs to anon, authenticated;
+-- Cancelling is the only update an end user may make (the policies demand the result be cancelled).
+grant update (status, error_message, error_code) on table public.jobs to anon, authenticated;
 grant delete on table public.jobs to authenticated;
 
 grant select on table public.elements to anon, authenticated;
@@ -2536,29 +2563,54 @@ create policy jobs_insert_authenticated on public.jobs
 for insert to authenticated
 with check (user_id = (select auth.uid()) and client_ip is not distinct from (select dreamcut_private.client_ip()));
 
+create policy jobs_cancel_anon on public.jobs
+for update to anon
+using (user_id is null and client_ip = (select dreamcut_private.client_ip()) and status in ('pending', 'processing'))
+with check (user_id is null and client_ip = (select dreamcut_private.client_ip()) and status = 'cancelled');
+
+create policy jobs_cancel_authenticated on public.jobs
+for update to authenticated
+using ((user_id = (select auth.uid()) or (select dreamcut_private.is_admin())) and status in ('pending', 'processing'))
+with check ((user_id = (select auth.uid()) or (select dreamcut_private.is_admin())) and status = 'cancelled');
+
 create policy jobs_delete_admin on public.jobs
 for delete to authenticated
 using ((select dreamcut_private.is_admin()));
 
 create policy elements_select_own_job on public.elements
 for select to anon, authenticated
-using (exists (select from public.jobs as j where j.id = elements.job_id));
+using (exists (
+    select from public.jobs as j
+    where j.id = elements.job_id
+));
 
 create policy elements_insert_own_pending_job on public.elements
 for insert to anon, authenticated
-with check (exists (select from public.jobs as j where j.id = elements.job_id and j.status = 'pending'));
+with check (exists (
+    select from public.jobs as j
+    where j.id = elements.job_id and j.status = 'pending'
+));
 
 create policy storage_operations_select_own_job on public.storage_operations
 for select to anon, authenticated
-using (exists (select from public.jobs as j where j.id = storage_operations.job_id));
+using (exists (
+    select from public.jobs as j
+    where j.id = storage_operations.job_id
+));
 
 create policy processing_timeline_select_own_job on public.processing_timeline
 for select to anon, authenticated
-using (exists (select from public.jobs as j where j.id = processing_timeline.job_id));
+using (exists (
+    select from public.jobs as j
+    where j.id = processing_timeline.job_id
+));
 
 create policy url_access_logs_select_own_job on public.url_access_logs
 for select to anon, authenticated
-using (exists (select from public.jobs as j where j.id = url_access_logs.job_id));
+using (exists (
+    select from public.jobs as j
+    where j.id = url_access_logs.job_id
+));
 
 create policy system_metrics_select_admin on public.system_metrics
 for select to authenticated
@@ -2572,6 +2624,10 @@ comment on policy jobs_insert_anon on public.jobs is
 'Anonymous callers create anonymous jobs recorded with their own address (the public API).';
 comment on policy jobs_insert_authenticated on public.jobs is
 'Signed-in users create jobs owned by themselves, recorded with their own address.';
+comment on policy jobs_cancel_anon on public.jobs is
+'Anonymous callers cancel their own pending or processing anonymous jobs (the only update they may make).';
+comment on policy jobs_cancel_authenticated on public.jobs is
+'Signed-in users cancel their own pending or processing jobs, admins any (the only update they may make).';
 comment on policy jobs_delete_admin on public.jobs is 'Admins delete any job (its child rows go with it).';
 comment on policy elements_select_own_job on public.elements is 'Elements follow their job: visible with the job.';
 comment on policy elements_insert_own_pending_job on public.elements is
