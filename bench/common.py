@@ -1,0 +1,79 @@
+"""What every benchmark returns, and the small statistics they share."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Result:
+    """One target of issue 8: the measured ratio against its threshold.
+
+    ``met``: True / False, or None when the benchmark was skipped (``skipped`` says why). ``direction``: ">="
+    when the ratio must reach the threshold (throughput), "<=" when it must stay under it (cost).
+    """
+
+    key: str
+    target: str
+    group: str = ""
+    measured: str = ""
+    ratio: float | None = None
+    threshold: float | None = None
+    direction: str = "<="
+    met: bool | None = None
+    skipped: str | None = None
+    note: str = ""  # shown next to met? in the table
+    details: list[str] = field(default_factory=list)
+    sections: dict[str, str] = field(default_factory=dict)
+
+    def judge(self, ratio: float, threshold: float, direction: str) -> "Result":
+        self.ratio, self.threshold, self.direction = ratio, threshold, direction
+        self.met = ratio >= threshold if direction == ">=" else ratio <= threshold
+        return self
+
+    def line(self, text: str) -> None:
+        """A detail line, printed as it comes and kept for the report."""
+        print(f"    {text}", flush=True)
+        self.details.append(text)
+
+
+def median(values) -> float:
+    return statistics.median(list(values))
+
+
+def spread(values) -> str:
+    """'median (min-max of n)' of ratios."""
+    values = list(values)
+    return f"{median(values):.2f} ({min(values):.2f}-{max(values):.2f}, n={len(values)})"
+
+
+def skipped(key: str, target: str, reason: str) -> Result:
+    print(f"  {key}: skipped: {reason}", flush=True)
+    return Result(key=key, target=target, skipped=reason)
+
+
+def bulk_load(conn, tables: list[str], *statements: str) -> None:
+    """Run set-based INSERTs into ``tables`` as superuser the way a bulk load is done: triggers off
+    (session_replication_role = replica), the tables' secondary indexes dropped first and built again
+    afterwards from their own definitions (primary keys and unique constraints stay), then VACUUM ANALYZE.
+    """
+    indexes = conn.execute(
+        """select i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) from pg_index i
+           where i.indrelid = any(%s::regclass[])
+             and not exists (select from pg_constraint c where c.conindid = i.indexrelid)""",
+        (tables,),
+    ).fetchall()
+    for name, _ in indexes:
+        conn.execute(f"drop index {name}")
+    conn.execute("set session_replication_role = replica")
+    try:
+        for sql in statements:
+            conn.execute(sql)
+    finally:
+        conn.execute("reset session_replication_role")
+    conn.execute("set maintenance_work_mem = '256MB'")
+    for _, definition in indexes:
+        conn.execute(definition)
+    conn.execute("reset maintenance_work_mem")
+    conn.execute("vacuum analyze")
