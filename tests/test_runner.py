@@ -117,6 +117,15 @@ def test_migrate_to_and_dry_run(empty_url, catalog):
         ("comment on table public.dreamcut_messages is 'changed'",
          "table public.dreamcut_messages: comment is 'changed', expected \"The director's feedback messages of a query, "
          "with emoji (dreamcut-production-schema.md, table 3).\""),
+        ("alter type public.fit_mode add value 'tile'",
+         "enum public.fit_mode: labels is ['auto', 'contain', 'cover', 'fill', 'stretch', 'tile'], "
+         "expected ['auto', 'contain', 'cover', 'fill', 'stretch']"),
+        ("alter view public.active_jobs set (security_invoker = false)",
+         "view public.active_jobs: options is ['security_invoker=false'], expected ['security_invoker=true']"),
+        ("do $$ begin execute 'create or replace view public.job_summary with (security_invoker = true) as "
+         "select * from (' || rtrim(pg_get_viewdef('public.job_summary'::regclass), ';') || ') as v where false'; "
+         "end $$",
+         "view public.job_summary: definition differs from the migrations' definition"),
         ("create function dreamcut_private.stray() returns int language sql as 'select 1'",
          "function dreamcut_private.stray(): is not created by the installed migrations (unexpected object)"),
     ],

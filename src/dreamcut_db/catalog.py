@@ -176,7 +176,7 @@ def diff(expected: dict[str, dict], actual: dict[str, dict], extra_scope=("dream
                 else:
                     compare(key, exp[k], act[k], path + (k,))
         elif exp != act:
-            if path and path[-1] == "body":
+            if path and path[-1] in ("body", "definition"):
                 add(key, label, "differs from the migrations' definition")
             else:
                 add(key, label, f"is {_short(act)}, expected {_short(exp)}")
