@@ -558,6 +558,10 @@ begin
         raise exception 'p_user_id is required, got %', coalesce(quote_literal(p_user_id), 'null')
         using errcode = '22023';
     end if;
+    if length(p_user_id) > 255 then
+        raise exception 'p_user_id must be at most 255 characters, got %', length(p_user_id)
+        using errcode = '22023';
+    end if;
     if dreamcut_private.api_caller_is_end_user() and p_user_id is distinct from (select auth.uid()::text) then
         raise exception 'p_user_id % is not the signed-in user (%): a user can only create queries for itself',
             quote_literal(p_user_id), coalesce((select auth.uid()::text), 'anonymous')
@@ -607,7 +611,7 @@ begin
         a.elem ->> 'filename',
         a.elem ->> 'type',
         a.elem ->> 'description',
-        (a.elem ->> 'size')::bigint,
+        (a.elem ->> 'size')::numeric::bigint,
         coalesce(nullif(a.elem -> 'metadata', 'null'), '{}')
     from jsonb_array_elements(coalesce(p_assets, '[]')) with ordinality as a (elem, ord)
     order by a.ord;
@@ -623,7 +627,8 @@ end
 $$;
 comment on function public.initialize_dreamcut_query(text, text, text, jsonb, jsonb) is
 'Starts a director analysis (dreamcut-production-schema.md, "On Query Submit"). '
-'p_user_id: owner (text; a signed-in caller may only pass its own auth.uid()); p_user_prompt: non-empty text; '
+'p_user_id: owner (text of at most 255 characters; a signed-in caller may only pass its own auth.uid()); '
+'p_user_prompt: non-empty text; '
 'p_intent: image | video | audio | mixed | null; p_options: JSON object, e.g. {"duration": 30} (seconds), '
 '{"aspect_ratio": "16:9"}; p_assets: JSON array of at most 1000 objects {url (required), type '
 '(image|video|audio, required), filename, description, size (bytes), metadata (object)}. '
@@ -816,8 +821,8 @@ begin
     if p_processing_time_ms < 0 then
         raise exception 'p_processing_time_ms must be >= 0, got %', p_processing_time_ms using errcode = '22023';
     end if;
-    if p_cost_estimate < 0 then
-        raise exception 'p_cost_estimate must be >= 0, got %', p_cost_estimate using errcode = '22023';
+    if p_cost_estimate < 0 or p_cost_estimate = 'NaN' then
+        raise exception 'p_cost_estimate must be a number >= 0, got %', p_cost_estimate using errcode = '22023';
     end if;
 
     select * into v_query from public.dreamcut_queries where id = p_query_id for update;
@@ -876,7 +881,7 @@ comment on function public.complete_dreamcut_query(uuid, jsonb, integer, text[],
 'p_query_id: a query in stage merging; p_payload: the final analyzer JSON object, whose optional "intent" '
 '(string), "assets_summary" (string; default: counts by type) and "suggested_directions" (array of strings) '
 'feed the messages; p_processing_time_ms: milliseconds >= 0; p_models_used: text[]; p_cost_estimate: US '
-'dollars >= 0. Returns nothing. Sets status completed, stage done, progress 100, completed_at, and writes '
+'dollars >= 0 (not NaN). Returns nothing. Sets status completed, stage done, progress 100, completed_at, and writes '
 '"Creative brief ready 🎬", "- Intent: ...", "- Assets: ...", "- Suggested directions: ...", '
 '"Ready for production!". Errors: 22023 bad parameter, P0002 unknown query, 55000 query not in stage merging '
 'or already finished. Writes nothing on error. Executable by service_role only.';

@@ -1,0 +1,781 @@
+"""Hostile input (issue 7): every callable procedure against random and adversarial values, search_path hijack,
+dynamic SQL, and claims a user controls.
+
+Each procedure is called the way PostgREST calls it: named arguments, each sent as text and cast to the
+parameter's declared type (so a malformed uuid, JSON document or number is refused by PostgreSQL's input
+functions with a class 22 SQLSTATE, as PostgREST would have it), as the real roles with PostgREST-style
+claims. The rule for every call: it succeeds and the module's invariants still hold, or it fails with a
+documented SQLSTATE (class 22 data exception, 42501, P0002, 55000) and every package table is exactly as
+before. Never an internal error (XX000), a syntax or undefined-object error (42xxx other than 42501), an
+integrity error the function should have caught first (23xxx), or a resource limit (54xxx).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import uuid
+from dataclasses import dataclass, field
+
+import psycopg
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pytest_postgresql.janitor import DatabaseJanitor
+
+from helpers import asset, init_query, set_identity
+
+PACKAGE_SCHEMAS = ("public", "dreamcut_private")
+
+
+def allowed(sqlstate: str | None) -> bool:
+    return bool(sqlstate) and (sqlstate.startswith("22") or sqlstate in {"42501", "P0002", "55000"})
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One clone of the migrated template for this module, with committed fixture data
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def module_conn(pg_server):
+    name = f"dreamcut_hostile_{uuid.uuid4().hex[:8]}"
+    with DatabaseJanitor(user=pg_server.user, host=pg_server.host, port=pg_server.port, dbname=name,
+                         template_dbname=pg_server.template_dbname, password=pg_server.password):
+        with psycopg.connect(host=pg_server.host, port=pg_server.port, user=pg_server.user,
+                             password=pg_server.password, dbname=name) as conn:
+            yield conn
+
+
+def dreamcut_fixture(conn, users: dict) -> None:
+    """A's and B's queries in every state, written by a trusted worker session."""
+    a, b = users["A"], users["B"]
+    init_query(conn, a, [asset("video"), asset("image"), asset("audio")], options={"duration": 30})
+    analyzing = init_query(conn, a, [asset("video"), asset("image")], options={"duration": 10})
+    first = conn.execute("select id from public.dreamcut_assets where query_id = %s limit 1", (analyzing,)).fetchone()[0]
+    conn.execute("select public.update_asset_progress(%s, 40, 'analyzing', '{\"objects\": 2}')", (first,))
+    merging = init_query(conn, a, [asset("image")])
+    conn.execute("select public.update_asset_progress(a.id, 100, 'completed') from public.dreamcut_assets a "
+                 "where a.query_id = %s", (merging,))
+    init_query(conn, a, [])
+    done = init_query(conn, a, [asset("image")])
+    conn.execute("select public.update_asset_progress(a.id, null, 'failed', p_error_message => 'bad file') "
+                 "from public.dreamcut_assets a where a.query_id = %s", (done,))
+    conn.execute("select public.complete_dreamcut_query(%s, '{}')", (done,))
+    failed = init_query(conn, b, [asset("video")])
+    conn.execute("select public.fail_dreamcut_query(%s, 'worker lost')", (failed,))
+    init_query(conn, b, [asset("image"), asset("audio")])
+
+
+#: Invariants of each module, as queries returning the rows that break them (superuser view).
+INVARIANTS = {
+    "dreamcut": {
+        "counters equal the recomputed counts": """
+            select q.id from public.dreamcut_queries q
+            left join lateral (select count(*) n, count(*) filter (where a.status in ('completed', 'failed')) f,
+                                      coalesce(sum(case when a.status = 'failed' then 100 else a.progress end), 0) p
+                               from public.dreamcut_assets a where a.query_id = q.id) c on true
+            where (q.asset_count, q.assets_finished, q.asset_progress_total) <> (c.n, c.f, c.p)""",
+        "a processing query whose assets all finished is merging, and only then": """
+            select id from public.dreamcut_queries
+            where status = 'processing' and ((assets_finished = asset_count) <> (stage = 'merging'))""",
+        "exactly one merge message from merging on, none before": """
+            select q.id from public.dreamcut_queries q
+            where (select count(*) from public.dreamcut_messages m where m.query_id = q.id and m.type = 'merge')
+                  <> (case when q.stage in ('merging', 'done') then 1 else 0 end)""",
+        "a completed query is done at 100 with a completion time": """
+            select id from public.dreamcut_queries where status = 'completed'
+            and (stage <> 'done' or progress <> 100 or completed_at is null)""",
+        "a failed query has its error and completion time": """
+            select id from public.dreamcut_queries where status = 'failed' and (error_message is null or completed_at is null)""",
+        "a completed asset is at 100, a finished one has its time": """
+            select id from public.dreamcut_assets
+            where (status = 'completed' and progress <> 100) or (status in ('completed', 'failed') and analyzed_at is null)""",
+        "numbers are finite and in range": """
+            select id from public.dreamcut_queries where cost_estimate = 'NaN' or cost_estimate < 0
+            union all select id from public.dreamcut_assets
+            where quality_score = 'NaN' or confidence_score = 'NaN' or quality_score not between 0 and 1
+               or confidence_score not between 0 and 1""",
+        "messages have content": "select id from public.dreamcut_messages where btrim(content) = ''",
+    },
+}
+
+#: Per module: rows whose change is monotone. A success must not move any of them back.
+MONOTONE = {
+    "dreamcut": """
+        select 'q' || id, jsonb_build_object('progress', progress, 'status', status, 'stage', stage,
+               'final', case when status <> 'processing' then to_jsonb(q) - 'updated_at' end)
+        from public.dreamcut_queries q
+        union all
+        select 'a' || id, jsonb_build_object('progress', progress, 'status', status,
+               'final', case when status in ('completed', 'failed') then to_jsonb(a) - 'updated_at' end)
+        from public.dreamcut_assets a""",
+}
+STAGES = ["init", "analyzing", "merging", "done"]
+STATUS_RANK = {"pending": 0, "analyzing": 1, "processing": 1, "completed": 2, "failed": 2}
+
+FIXTURES = {"dreamcut": dreamcut_fixture}
+
+
+@dataclass
+class World:
+    users: dict
+    uuids: list
+    vocabulary: list
+    keys: list
+    modules: list
+    pools: dict = field(default_factory=dict)
+    functions: dict = field(default_factory=dict)
+
+
+def package_tables(conn) -> list[str]:
+    return [r[0] for r in conn.execute(
+        """select format('%%I.%%I', n.nspname, c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace
+           where c.relkind in ('r', 'p') and n.nspname = any(%s) order by 1""", (list(PACKAGE_SCHEMAS),))]
+
+
+@pytest.fixture(scope="module")
+def world(module_conn) -> World:
+    conn = module_conn
+    users = {"A": str(uuid.uuid4()), "B": str(uuid.uuid4())}
+    modules = [r[0] for r in conn.execute("select module from dreamcut_private.installed_modules order by installed_at")]
+    for module in modules:
+        if module in FIXTURES:
+            FIXTURES[module](conn, users)
+    conn.commit()
+    uuids = []
+    for table in package_tables(conn):
+        cols = [r[0] for r in conn.execute(
+            "select attname from pg_attribute where attrelid = %s::regclass and atttypid = 'uuid'::regtype "
+            "and attnum > 0 and not attisdropped", (table,))]
+        for col in cols:
+            uuids += [str(r[0]) for r in conn.execute(f"select distinct {col} from {table} where {col} is not null")]
+    # Words the functions accept: string literals of the package's CHECK constraints and function bodies.
+    texts = " ".join(r[0] for r in conn.execute(
+        """select pg_get_constraintdef(c.oid) from pg_constraint c join pg_namespace n on n.oid = c.connamespace
+           where n.nspname = any(%(s)s) and c.contype = 'c'
+           union all select p.prosrc from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+           where n.nspname = any(%(s)s)""", {"s": list(PACKAGE_SCHEMAS)}))
+    vocabulary = sorted({w for w in re.findall(r"'([a-z][a-z0-9_]{1,30})'", texts)})
+    keys = sorted({w for w in re.findall(r"->>? *'([a-z][a-z0-9_]{0,30})'", texts)})
+    # Ids by the name a parameter gives them: p_<fk column> takes the ids of the table that column references.
+    pools = {}
+    for column, target in conn.execute(
+            """select a.attname, format('%%I.%%I', n.nspname, t.relname) from pg_constraint c
+               join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+               join pg_class t on t.oid = c.confrelid join pg_namespace n on n.oid = t.relnamespace
+               where c.contype = 'f' and n.nspname = any(%s) and cardinality(c.conkey) = 1""",
+            (list(PACKAGE_SCHEMAS),)).fetchall():
+        pools[column] = [str(r[0]) for r in conn.execute(f"select id from {target}")]
+    return World(users=users, uuids=sorted(set(uuids)), vocabulary=vocabulary, keys=keys, modules=modules,
+                 pools=pools)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The callable procedures and how each is called
+# ---------------------------------------------------------------------------------------------------------------
+
+#: Every procedure of the package that an API role may execute, with who calls it in the tests. A callable
+#: procedure missing here fails test_every_callable_procedure_is_fuzzed.
+CALLABLE = {
+    "public.initialize_dreamcut_query": ("service_role", "self", "other", "anon"),
+    "public.update_asset_progress": ("service_role", "service_role", "self"),
+    "public.complete_dreamcut_query": ("service_role", "service_role", "self"),
+    "public.fail_dreamcut_query": ("service_role", "service_role", "other"),
+}
+
+
+def callable_procedures(conn) -> dict[str, list[tuple[str, str, bool]]]:
+    """name -> [(parameter, type, has default)] for every package function an API role may execute."""
+    rows = conn.execute(
+        """select p.oid, format('%%I.%%I', n.nspname, p.proname), p.proargnames, p.proargtypes::regtype[]::text[],
+                  p.pronargdefaults, p.pronargs
+           from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+           where n.nspname = any(%s) and p.prokind = 'f'
+             and not exists (select from pg_depend d where d.objid = p.oid and d.deptype = 'e')
+             and p.prorettype <> 'trigger'::regtype
+             and (has_function_privilege('anon', p.oid, 'execute')
+                  or has_function_privilege('authenticated', p.oid, 'execute')
+                  or has_function_privilege('service_role', p.oid, 'execute'))""",
+        (list(PACKAGE_SCHEMAS),)).fetchall()
+    out = {}
+    for _oid, name, argnames, argtypes, ndefaults, nargs in rows:
+        out[name] = [(argnames[i], argtypes[i], i >= nargs - ndefaults) for i in range(nargs)]
+    return out
+
+
+def test_every_callable_procedure_is_fuzzed(module_conn):
+    found = set(callable_procedures(module_conn))
+    assert found - set(CALLABLE) == set(), "add these procedures to CALLABLE (and give them a fixture/invariants)"
+    assert set(CALLABLE) - found == set(), "CALLABLE lists procedures that no longer exist or are not callable"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------------------------------------------
+
+SQL_FRAGMENTS = [
+    "'; drop table public.dreamcut_queries; --", "\" or 1=1 --", "$$; select pg_sleep(10); $$", "%s %I %L %%",
+    "public.dreamcut_queries", "pg_catalog.pg_sleep(10)", "' || (select current_user) || '", "\\x00\\u0000",
+    "E'\\\\'", "1; rollback; begin", "') or ('1'='1", "*/ select 1 /*", "${jndi:ldap://x}", "<script>alert(1)</script>",
+    "null", "NULL", "undefined", "true", "[]", "{}", "0", "-1",
+]
+WEIRD = [
+    "\u202eevil\u202c", "zero\u200bwidth", "e\u0301\u0301\u0301", "👩‍👩‍👧‍👦🎬", "\ufeffbom", "\ue000private",
+    "\U0010ffff", "line\u2028sep", "tab\tnew\nline\rret", " ", "\u3000", "ǅ", "İ", "ß" * 50, "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "\\", "'", '"',
+]
+text_chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+
+
+def huge_text():
+    """Incompressible strings of 3 k to 200 k characters (bigger than a btree index row)."""
+    return st.tuples(st.integers(0, 2**32), st.sampled_from([3000, 20_000, 200_000])).map(
+        lambda t: "".join(random.Random(t[0]).choices("abcdefghijklmnopqrstuvwxyz0123456789éλ漢🎬", k=t[1])))
+
+
+def json_values(world: World, max_leaves: int = 12):
+    scalars = st.one_of(
+        st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=False, allow_infinity=False),
+        st.text(text_chars, max_size=20), st.sampled_from(world.vocabulary or ["x"]), st.sampled_from(WEIRD),
+    )
+    key = st.one_of(st.sampled_from(world.keys or ["k"]), st.text(text_chars, max_size=8))
+    return st.recursive(scalars, lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(key, inner, max_size=5)), max_leaves=max_leaves)
+
+
+def shaped_objects(world: World):
+    """JSON objects whose keys are the ones the functions read, with plausible and wrong values."""
+    value = st.one_of(
+        st.sampled_from(world.vocabulary or ["x"]), st.integers(-5, 10**6), st.floats(-1e9, 1e12),
+        st.sampled_from(["https://cdn.example.com/a.mp4", "", " ", "1.5", "1e400"]), st.none(), st.booleans(),
+        st.lists(st.text(text_chars, max_size=10), max_size=3), st.dictionaries(st.sampled_from(world.keys or ["k"]),
+                                                                               st.integers(0, 100), max_size=2),
+        st.sampled_from([1e300, 1000.0, -0.0, 9223372036854775807, 9223372036854775808]),
+    )
+    return st.dictionaries(st.sampled_from((world.keys or ["k"]) + ["url", "type", "filename", "extra"]), value, max_size=6)
+
+
+def asset_lists(world: World):
+    good = st.fixed_dictionaries(
+        {"url": st.sampled_from(["https://cdn.example.com/a.mp4", "s3://b/k.png", "x"]),
+         "type": st.sampled_from(["image", "video", "audio"])},
+        optional={"filename": st.text(text_chars, max_size=12), "description": st.sampled_from(WEIRD + SQL_FRAGMENTS),
+                  "size": st.one_of(st.integers(0, 2**40), st.sampled_from([1000.0, 1.5, -1, 2**63, 1e400])),
+                  "metadata": st.one_of(st.just({}), st.dictionaries(st.sampled_from(["duration", "fps", "x"]),
+                                                                       st.integers(0, 120), max_size=2))})
+    return st.lists(st.one_of(good, good, shaped_objects(world)), max_size=6)
+
+
+def deep_json(depth: int, kind: str) -> str:
+    return ("[" * depth + "]" * depth) if kind == "array" else ('{"a":' * depth + "1" + "}" * depth)
+
+
+def values_for(world: World, pg_type: str, name: str, context: dict, hostile: bool):
+    """A strategy of values (text, a list for arrays, or None) for one parameter of type ``pg_type``: plausible
+    ones (so that calls get past validation and reach the writes), or, with ``hostile``, adversarial ones."""
+    column = name.removeprefix("p_")
+    if pg_type == "uuid":
+        pool = world.pools.get(column) or world.uuids or [str(uuid.uuid4())]
+        if not hostile:
+            return st.sampled_from(pool)
+        return st.one_of(st.sampled_from(world.uuids or pool), st.uuids().map(str), st.none(),
+                         st.sampled_from(["", "not-a-uuid", "00000000-0000-0000-0000-000000000000", " " + pool[0]]),
+                         st.sampled_from(SQL_FRAGMENTS))
+    if pg_type in ("integer", "bigint", "smallint"):
+        if not hostile:
+            return st.one_of(st.integers(0, 100).map(str), st.sampled_from(["0", "100"]), st.none())
+        return st.one_of(st.integers(-2**70, 2**70).map(str), st.integers(-5, 5).map(str),
+                         st.sampled_from(["101", "-1", "2147483647", "2147483648", "-2147483649",
+                                          "9223372036854775808", "1.5", "1e3", "abc", "", " 42 "]))
+    if pg_type == "numeric":
+        if not hostile:
+            return st.one_of(st.decimals(min_value=0, max_value=1, places=2).map(str), st.none())
+        return st.one_of(st.floats(allow_nan=False).map(repr),
+                         st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-2, max_value=2).map(str),
+                         st.sampled_from(["NaN", "Infinity", "-Infinity", "1e400", "-0", "0.995", "0.999", "1",
+                                          "1e-400", "999999.99995", "abc"]))
+    if pg_type in ("jsonb", "json"):
+        if not hostile:
+            if "asset" in name:
+                return asset_lists(world).map(json.dumps)
+            return st.one_of(shaped_objects(world).map(json.dumps), st.just("{}"), st.none())
+        return st.one_of(json_values(world).map(json.dumps), shaped_objects(world).map(json.dumps),
+                         st.sampled_from(['{', '[1,', '{"a":}', "nul", "'x'", '{"a":1,"a":2}', '"\\ud800"', "1e999",
+                                          '{"a":"\\u0000"}', "", "[]", "{}", "null", '"text"', "42"]),
+                         st.tuples(st.integers(1, 2000), st.sampled_from(["array", "object"])).map(lambda t: deep_json(*t)),
+                         asset_lists(world).map(json.dumps))
+    if pg_type == "text[]":
+        if not hostile:
+            return st.one_of(st.none(), st.lists(st.sampled_from(world.vocabulary or ["x"]), max_size=3))
+        return st.one_of(st.lists(st.one_of(st.none(), st.text(text_chars, max_size=15), st.sampled_from(SQL_FRAGMENTS),
+                                            st.sampled_from(WEIRD)), max_size=5),
+                         st.sampled_from(['{', '{"a",', "not an array", "{}"]))
+    if pg_type == "boolean":
+        return st.sampled_from(["true", "false", None]) if not hostile else st.sampled_from(["t", "yes", "maybe", ""])
+    if pg_type.startswith("timestamp") or pg_type == "date":
+        if not hostile:
+            return st.sampled_from([None, "2024-01-01", "now"])
+        return st.sampled_from(["infinity", "-infinity", "2024-02-30", "294277-01-01", "garbage", "epoch"])
+    # text, and anything else sent as text
+    users = [context["sub"] or world.users["A"], world.users["A"], world.users["B"]]
+    if not hostile:
+        plausible = [st.sampled_from(world.vocabulary or ["x"]), st.text(text_chars, min_size=1, max_size=30), st.none()]
+        if "user" in name:
+            plausible = [st.sampled_from(users)]
+        return st.one_of(*plausible)
+    return st.one_of(st.sampled_from(SQL_FRAGMENTS), st.sampled_from(WEIRD), st.text(text_chars, max_size=40),
+                     huge_text(), st.sampled_from(["", "   ", None]), st.sampled_from(users))
+
+
+ROLES = {
+    "service_role": lambda w: ("service_role", None),
+    "self": lambda w: ("authenticated", w.users["A"]),
+    "other": lambda w: ("authenticated", w.users["B"]),
+    "anon": lambda w: ("anon", None),
+}
+
+
+@st.composite
+def calls(draw, world: World, name: str, params: list):
+    role, sub = ROLES[draw(st.sampled_from(CALLABLE[name]))](world)
+    context = {"sub": sub}
+    args, values = [], []
+    for pname, ptype, has_default in params:
+        if has_default and draw(st.booleans()):
+            continue
+        hostile = draw(st.integers(0, 3)) == 0
+        args.append(f"{pname} => %s::{ptype}")
+        values.append(draw(values_for(world, ptype, pname, context, hostile)))
+    claims = draw(st.sampled_from([{}, {"user_metadata": {"role": "service_role", "sub": world.users["B"]}}]))
+    return role, sub, claims, f"select {name}({', '.join(args)})", values
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The property
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def fingerprint(conn, tables) -> dict:
+    return {t: conn.execute(f"select count(*), md5(coalesce(string_agg(x::text, '|' order by x::text), '')) "
+                            f"from (select to_jsonb(r) as x from {t} as r) s").fetchone() for t in tables}
+
+
+def violations(conn, world: World) -> dict:
+    found = {}
+    for module in world.modules:
+        for label, query in INVARIANTS.get(module, {}).items():
+            rows = conn.execute(query).fetchall()
+            if rows:
+                found[f"{module}: {label}"] = rows[:3]
+    return found
+
+
+def monotone(conn, world: World) -> dict:
+    state = {}
+    for module in world.modules:
+        if module in MONOTONE:
+            state.update({k: v for k, v in conn.execute(MONOTONE[module])})
+    return state
+
+
+def went_back(before: dict, after: dict) -> list[str]:
+    bad = []
+    for key, old in before.items():
+        new = after.get(key)
+        if new is None:
+            continue
+        if old.get("final") is not None and new.get("final") != old["final"]:
+            bad.append(f"{key}: finished row changed")
+        if new["progress"] < old["progress"]:
+            bad.append(f"{key}: progress {old['progress']} -> {new['progress']}")
+        if STATUS_RANK[new["status"]] < STATUS_RANK[old["status"]]:
+            bad.append(f"{key}: status {old['status']} -> {new['status']}")
+        if "stage" in old and STAGES.index(new["stage"]) < STAGES.index(old["stage"]):
+            bad.append(f"{key}: stage {old['stage']} -> {new['stage']}")
+    return bad
+
+
+#: DREAMCUT_HOSTILE_EXAMPLES raises the number of examples per procedure for a longer hunt (CI: 70).
+HOSTILE = settings(max_examples=int(os.environ.get("DREAMCUT_HOSTILE_EXAMPLES", "70")), deadline=None, database=None,
+                   suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                          HealthCheck.data_too_large, HealthCheck.large_base_example])
+
+
+def check_call(conn, world: World, tables: list, name: str, role: str, sub, claims: dict, query: str, values) -> str:
+    """Run one call in a rolled-back transaction; assert the property; return "ok" or the SQLSTATE."""
+    with conn.transaction(force_rollback=True):
+        before, prior = fingerprint(conn, tables), monotone(conn, world)
+        try:
+            with conn.transaction():
+                conn.execute("set local statement_timeout = '20s'")
+                set_identity(conn, role, sub, **claims)
+                conn.execute(query, values)
+                conn.execute("reset role")
+        except psycopg.Error as exc:
+            assert allowed(exc.sqlstate), (
+                f"{name} as {role}: SQLSTATE {exc.sqlstate} is not a documented error: {str(exc)[:300]}\n"
+                f"{query} {str(values)[:500]}")
+            assert fingerprint(conn, tables) == before, f"{name}: a failed call changed the data"
+            return exc.sqlstate
+        broken = violations(conn, world)
+        assert not broken, f"{name} as {role} broke invariants: {broken}\n{query} {str(values)[:500]}"
+        back = went_back(prior, monotone(conn, world))
+        assert not back, f"{name} as {role} moved rows back: {back}\n{query} {str(values)[:500]}"
+        return "ok"
+
+
+@pytest.mark.parametrize("name", sorted(CALLABLE))
+def test_hostile_arguments_succeed_whole_or_fail_cleanly(module_conn, world, name):
+    conn = module_conn
+    procedures = callable_procedures(conn)
+    if name not in procedures:
+        pytest.skip(f"{name} is not installed")
+    tables = package_tables(conn)
+    outcomes: dict[str, int] = {}
+
+    @HOSTILE
+    @given(call=calls(world, name, procedures[name]))
+    def check(call):
+        outcome = check_call(conn, world, tables, name, *call)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+
+    check()
+    print(f"{name}: {outcomes}")
+    assert outcomes.get("ok", 0) >= 3, f"too few calls got through validation: {outcomes}"
+
+
+def first(conn, query: str, *params) -> str:
+    row = conn.execute(query, params).fetchone()
+    assert row, query
+    return str(row[0])
+
+
+#: A valid call of each procedure (role, sub, named arguments as text): the sweep changes one argument at a time.
+BASELINES = {
+    "public.initialize_dreamcut_query": lambda c, w: ("service_role", None, {
+        "p_user_id": w.users["A"], "p_user_prompt": "Make a trailer", "p_intent": "video",
+        "p_options": '{"duration": 30}',
+        "p_assets": json.dumps([asset("video", metadata={"duration": 40}), asset("image", size=1024)])}),
+    "public.update_asset_progress": lambda c, w: ("service_role", None, {
+        "p_asset_id": first(c, "select a.id from public.dreamcut_assets a join public.dreamcut_queries q "
+                               "on q.id = a.query_id where a.status = 'pending' and q.status = 'processing' "
+                               "and a.type = 'video' order by a.id limit 1"),
+        "p_progress": "50", "p_status": "analyzing", "p_analysis": '{"duration": 45}', "p_model_used": "clip",
+        "p_message": "Looking at the shots", "p_message_type": "asset_progress", "p_emoji": "🔍",
+        "p_worker_id": "worker-1", "p_processing_time_ms": "1200", "p_error_message": "none",
+        "p_quality_score": "0.8", "p_confidence_score": "0.9"}),
+    "public.complete_dreamcut_query": lambda c, w: ("service_role", None, {
+        "p_query_id": first(c, "select id from public.dreamcut_queries where stage = 'merging' "
+                               "and status = 'processing' order by id limit 1"),
+        "p_payload": '{"intent": "trailer", "assets_summary": "1 image", "suggested_directions": ["dark"]}',
+        "p_processing_time_ms": "5000", "p_models_used": ["clip", "gpt"], "p_cost_estimate": "0.042"}),
+    "public.fail_dreamcut_query": lambda c, w: ("service_role", None, {
+        "p_query_id": first(c, "select id from public.dreamcut_queries where status = 'processing' order by id limit 1"),
+        "p_error_message": "worker lost"}),
+}
+
+EDGES = {
+    "text": [None, "", "   ", "HUGE", "REPETITIVE", *WEIRD[:8], *SQL_FRAGMENTS[:8]],
+    "uuid": [None, "", "not-a-uuid", "00000000-0000-0000-0000-000000000000", "'; select 1; --"],
+    "integer": [None, "-1", "0", "101", "2147483647", "2147483648", "-2147483649", "1.5", "abc"],
+    "numeric": [None, "NaN", "Infinity", "-Infinity", "1e400", "-0", "1e-400", "-1", "2", "0.995", "abc"],
+    "jsonb": [None, "{", "[1,", "null", "[]", "{}", '"text"', "42", "true", '{"a": "\\u0000"}', "DEEP",
+              '{"duration": "NaN"}', '{"duration": 1e300}', '{"duration": -5}', '{"intent": 5}',
+              '{"suggested_directions": [1, null]}', '[{"url": "x", "type": "image", "size": 1000.0}]',
+              '[{"url": "x", "type": "image", "size": 1e30}]', '[{"url": "x", "type": "image", "size": -0.0}]',
+              '[{"url": " ", "type": "image"}]', '[{"url": "x", "type": "video", "metadata": null}]', '[null]'],
+    "text[]": [None, [], [None], ["x" * 3000], "{", '{"a",'],
+}
+
+
+def edge_value(value):
+    if value == "HUGE":
+        return "".join(random.Random(7).choices("abcdefghijklmnopqrstuvwxyz0123456789éλ漢", k=3000))
+    if value == "REPETITIVE":
+        return "ab" * 500_000
+    if value == "DEEP":
+        return deep_json(3000, "array")
+    return value
+
+
+@pytest.mark.parametrize("name", sorted(CALLABLE))
+def test_edge_values_in_every_parameter(module_conn, world, name):
+    """Every parameter in turn gets every edge value of its type, the others staying valid."""
+    conn = module_conn
+    procedures = callable_procedures(conn)
+    if name not in procedures:
+        pytest.skip(f"{name} is not installed")
+    assert name in BASELINES, f"give {name} a valid baseline call in BASELINES"
+    tables = package_tables(conn)
+    role, sub, base = BASELINES[name](conn, world)
+    types = {p: t for p, t, _ in procedures[name]}
+
+    def call(args: dict) -> str:
+        query = f"select {name}({', '.join(f'{p} => %s::{types[p]}' for p in args)})"
+        return check_call(conn, world, tables, name, role, sub, {}, query, list(args.values()))
+
+    assert call(base) == "ok", "the baseline call must succeed"
+    outcomes: dict[str, int] = {}
+    for param, ptype in types.items():
+        for value in EDGES.get(ptype, EDGES["text"]):
+            outcome = call({**base, param: edge_value(value)})
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    print(f"{name}: {outcomes}")
+
+
+def test_the_fixture_data_satisfies_the_invariants(module_conn, world):
+    assert violations(module_conn, world) == {}
+
+
+def test_json_nested_beyond_the_server_stack_is_refused_before_any_function_runs(module_conn, world):
+    """PostgreSQL's JSON parser refuses documents nested deeper than its stack allows (54001, a server limit
+    met while reading the argument, before the function starts); anything the parser accepts is handled."""
+    conn = module_conn
+    tables = package_tables(conn)
+    q = conn.execute("select id from public.dreamcut_queries where status = 'processing' limit 1").fetchone()[0]
+    conn.commit()
+    before = fingerprint(conn, tables)
+    for depth, expected in ((5000, None), (500_000, "54001")):
+        for kind in ("array", "object"):
+            try:
+                with conn.transaction():
+                    conn.execute("select public.initialize_dreamcut_query('u', 'p', null, %s::jsonb)", (deep_json(depth, kind),))
+                    conn.execute("select public.complete_dreamcut_query(%s, %s::jsonb)", (q, deep_json(depth, kind)))
+                code = None
+            except psycopg.Error as exc:
+                code = exc.sqlstate
+            if expected is None:
+                assert code is None or allowed(code), code
+            else:
+                assert code == expected
+    conn.rollback()
+    assert fingerprint(conn, tables) == before
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Dynamic SQL
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_dynamic_sql_in_package_functions_quotes_what_it_interpolates(module_conn):
+    """Every EXECUTE in a package function builds its text with format() and %I / %L only (no %s, no ||)."""
+    found = []
+    for name, body in module_conn.execute(
+            """select p.oid::regprocedure::text, p.prosrc from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+               where n.nspname = any(%s) and p.prolang = (select oid from pg_language where lanname = 'plpgsql')""",
+            (list(PACKAGE_SCHEMAS),)):
+        for statement in re.findall(r"\bexecute\b(.*?);", body, flags=re.S | re.I):
+            if not re.match(r"\s*format\(\s*'[^']*'", statement) or re.search(r"%s|\|\|", statement):
+                found.append(f"{name}: execute{statement[:120]}")
+    assert found == []
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# search_path hijack
+# ---------------------------------------------------------------------------------------------------------------
+
+KEYWORDS = {"in", "exists", "values", "coalesce", "nullif", "greatest", "least", "case", "select", "array", "any",
+            "all", "cast", "if", "and", "or", "not", "when", "then", "else", "from", "where", "returning", "using",
+            "raise", "exception", "perform", "filter", "over", "row", "on", "as", "into", "set", "insert", "update",
+            "delete", "ordinality", "with", "by", "limit", "is", "distinct", "join", "lateral", "table", "return"}
+TYPES_OK = ("text", "jsonb", "json", "integer", "bigint", "numeric", "uuid", "boolean", "timestamp with time zone",
+            "text[]", "character varying", "smallint", "double precision", "name", "regclass", "interval", "date")
+OPERATORS = ["=", "<>", "||", "->", "->>", "<", ">", "<=", ">=", "+", "-", "*", "/", "?", "@>", "~~"]
+
+
+def hijack_sql(conn) -> list[str]:
+    """DDL for schema evil: a look-alike of every pg_catalog function the package's bodies call by name, and of
+    every common operator on the package's types, each raising the notice HIJACKED."""
+    bodies = " ".join(r[0] for r in conn.execute(
+        "select p.prosrc from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = any(%s)",
+        (list(PACKAGE_SCHEMAS),)))
+    names = sorted({m.lower() for m in re.findall(r"(?<![.\w])([a-zA-Z_][a-zA-Z0-9_]*)\s*\(", bodies)} - KEYWORDS)
+    ddl = []
+    for name, args, result, retset in conn.execute(
+            """select p.proname, array(select format_type(t, null) from unnest(p.proargtypes) t),
+                      format_type(p.prorettype, null), p.proretset
+               from pg_proc p where p.pronamespace = 'pg_catalog'::regnamespace and p.prokind = 'f'
+                 and p.proname = any(%s) and p.proallargtypes is null""", (names,)):
+        if not all(a in TYPES_OK for a in args) or result not in TYPES_OK:
+            continue
+        ret = f"setof {result}" if retset else result
+        body = "begin raise notice 'HIJACKED %', '{0}'; return{1}; end".format(name, "" if retset else " null")
+        ddl.append(f"create function evil.{name}({', '.join(args)}) returns {ret} language plpgsql as $h${body}$h$")
+    n = 0
+    for op, left, right, result in conn.execute(
+            """select o.oprname, format_type(o.oprleft, null), format_type(o.oprright, null), format_type(o.oprresult, null)
+               from pg_operator o where o.oprnamespace = 'pg_catalog'::regnamespace and o.oprname = any(%s)
+                 and o.oprleft <> 0""", (OPERATORS,)):
+        if left not in TYPES_OK or right not in TYPES_OK or result not in TYPES_OK:
+            continue
+        n += 1
+        ddl.append(f"create function evil.op_{n}(a {left}, b {right}) returns {result} language plpgsql "
+                   f"as $h$begin raise notice 'HIJACKED %', '{op}'; return null; end$h$")
+        ddl.append(f"create operator evil.{op} (leftarg = {left}, rightarg = {right}, function = evil.op_{n})")
+    return ddl
+
+
+def test_search_path_hijack_cannot_reach_package_code(module_conn, world):
+    conn = module_conn
+    notices = []
+
+    def on_notice(diag):
+        notices.append(diag.message_primary)
+
+    conn.add_notice_handler(on_notice)
+    a = world.users["A"]
+    with conn.transaction(force_rollback=True):
+        conn.execute("create schema evil authorization authenticated")
+        # Control: a security definer function that does not pin search_path is hijacked by this very setup.
+        conn.execute("create function public.hijack_control(p text) returns text language plpgsql security definer "
+                     "as $$ begin return btrim(p); end $$")
+        conn.execute("grant execute on function public.hijack_control(text) to authenticated")
+        ddl = hijack_sql(conn)
+        conn.execute("set local role authenticated")
+        for statement in ddl:
+            conn.execute(statement)
+        conn.execute("create temp table dreamcut_queries (id uuid, user_id text)")  # shadows, if anything is unqualified
+        conn.execute("create temp table dreamcut_assets (id uuid, query_id uuid)")
+        conn.execute("reset role")
+        assert len(ddl) > 50
+
+        def attacker(role: str, sub: str | None):
+            set_identity(conn, role, sub)
+            conn.execute("set local search_path = evil, pg_catalog, public")
+
+        with conn.transaction():
+            attacker("authenticated", a)
+            conn.execute("select public.hijack_control(' x ')")
+            conn.execute("reset role; set local search_path = pg_catalog, public")
+        assert any("HIJACKED" in n for n in notices), "the control should have been hijacked"
+        notices.clear()
+
+        def as_attacker(role: str, sub: str | None, statement: str, params=None):
+            """One call of package code with the attacker's search_path; the test's own reads use a clean one."""
+            with conn.transaction():
+                attacker(role, sub)
+                row = conn.execute(statement, params).fetchone()
+                conn.execute("reset role; set local search_path = pg_catalog, public")
+            return row[0] if row else None
+
+        q = str(as_attacker("authenticated", a, "select public.initialize_dreamcut_query(%s, 'p', 'video', %s, %s)",
+                            (a, json.dumps({"duration": 1}),
+                             json.dumps([asset("video"), asset("image", metadata={"duration": 3})]))))
+        for (asset_id,) in conn.execute("select id from public.dreamcut_assets where query_id = %s", (q,)).fetchall():
+            as_attacker("service_role", None, "select public.update_asset_progress(%s, 50, 'analyzing', "
+                        "'{\"duration\": 9}', p_message => ' go ')", (asset_id,))
+            as_attacker("service_role", None, "select public.update_asset_progress(%s, 100, 'completed')", (asset_id,))
+        as_attacker("service_role", None, "select public.complete_dreamcut_query(%s, "
+                    "'{\"suggested_directions\": [\"a\"]}', 5, array['m'], 0.5)", (q,))
+        other = as_attacker("service_role", None, "select public.initialize_dreamcut_query('worker-made', 'p', null, "
+                            "'{}', %s)", (json.dumps([asset("audio")]),))
+        as_attacker("service_role", None, "select public.fail_dreamcut_query(%s, ' broken ')", (other,))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            as_attacker("authenticated", a, "select public.initialize_dreamcut_query(%s, 'p')", (world.users["B"],))
+        assert [n for n in notices if "HIJACKED" in n] == []
+        state = conn.execute("select status, stage, progress from public.dreamcut_queries where id = %s", (q,)).fetchone()
+        assert state == ("completed", "done", 100)
+        assert conn.execute("select count(*) from public.dreamcut_messages where query_id = %s and type = 'conflict'",
+                            (q,)).fetchone()[0] == 1
+    conn.remove_notice_handler(on_notice)
+
+
+def test_every_package_function_pins_its_search_path(module_conn):
+    unpinned = [r[0] for r in module_conn.execute(
+        """select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+           where n.nspname = any(%s)
+             and not exists (select from pg_depend d where d.objid = p.oid and d.deptype = 'e')
+             and not coalesce(p.proconfig, '{}') && array['search_path=""', 'search_path=']""",
+        (list(PACKAGE_SCHEMAS),))]
+    assert unpinned == []
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Claims
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_no_package_code_reads_user_metadata(module_conn):
+    """user_metadata is editable by the user (supabase.auth.updateUser): no function, policy or view reads it."""
+    conn = module_conn
+    hits = conn.execute(
+        """select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+           where n.nspname = any(%(s)s) and p.prosrc ilike '%%user_metadata%%'
+           union all
+           select schemaname || '.' || tablename || ' ' || policyname from pg_policies
+           where schemaname = any(%(s)s) and (coalesce(qual, '') || coalesce(with_check, '')) ilike '%%user_metadata%%'
+           union all
+           select schemaname || '.' || viewname from pg_views
+           where schemaname = any(%(s)s) and definition ilike '%%user_metadata%%'""",
+        {"s": list(PACKAGE_SCHEMAS)}).fetchall()
+    assert hits == []
+
+
+@pytest.mark.parametrize("claims", [
+    {"user_metadata": {"role": "service_role", "is_admin": True, "user_role": "admin"}},
+    {"user_metadata": {"sub": "B"}},
+    {"user_metadata": {"app_metadata": {"role": "admin", "company_id": "B"}}},
+    {"user_role": "admin", "is_admin": True},
+], ids=["role", "sub", "nested-app_metadata", "top-level-extras"])
+def test_claims_the_user_controls_grant_nothing(module_conn, world, claims):
+    conn = module_conn
+    a, b = world.users["A"], world.users["B"]
+    claims = json.loads(json.dumps(claims).replace('"B"', json.dumps(b)))
+    visible_as_plain = {}
+    for forged in (False, True):
+        with conn.transaction(force_rollback=True):
+            set_identity(conn, "authenticated", a, **(claims if forged else {}))
+            seen = {t: conn.execute(f"select count(*) from public.{t}").fetchone()[0]
+                    for t in ("dreamcut_queries", "dreamcut_assets", "dreamcut_messages")}
+            if not forged:
+                visible_as_plain = seen
+            else:
+                assert seen == visible_as_plain
+            for statement, params in (
+                ("select public.initialize_dreamcut_query(%s, 'p')", (b,)),
+                ("select public.fail_dreamcut_query(id, 'x') from public.dreamcut_queries limit 1", None),
+                ("update public.dreamcut_queries set progress = progress", None),
+                ("insert into public.dreamcut_messages (query_id, type, content) "
+                 "select id, 'status', 'x' from public.dreamcut_queries limit 1", None),
+            ):
+                with pytest.raises(psycopg.Error) as info:
+                    with conn.transaction():
+                        conn.execute(statement, params)
+                assert info.value.sqlstate == "42501", statement
+            q = init_query(conn, a, [])
+            assert conn.execute("select user_id from public.dreamcut_queries where id = %s", (q,)).fetchone()[0] == a
+
+
+def test_identity_comes_from_the_session_role_and_sub_only(module_conn, world):
+    conn = module_conn
+    a, b = world.users["A"], world.users["B"]
+    # A role claim that says service_role does not make an authenticated session trusted.
+    with conn.transaction(force_rollback=True):
+        conn.execute("select set_config('role', 'authenticated', true), set_config('request.jwt.claims', %s, true)",
+                     (json.dumps({"sub": a, "role": "service_role"}),))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            init_query(conn, b, [])
+    # No sub: an authenticated session is nobody, and may create nothing.
+    with conn.transaction(force_rollback=True):
+        set_identity(conn, "authenticated", None)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            init_query(conn, a, [])
+    # A sub that is not a uuid is refused as data (22P02), not an internal error.
+    with conn.transaction(force_rollback=True):
+        set_identity(conn, "authenticated", "'; drop table x; --")
+        with pytest.raises(psycopg.Error) as info:
+            init_query(conn, "'; drop table x; --", [])
+        assert info.value.sqlstate.startswith("22")
+
+
+def test_a_whole_size_is_accepted_however_json_spells_it(module_conn, world):
+    """`size` must be a whole number of bytes: 1000.0, 1e3 and -0.0 are whole numbers and must be stored, not
+    refused by a cast after validation (found by the edge sweep: 1000.0 failed with 22P02)."""
+    conn = module_conn
+    with conn.transaction(force_rollback=True):
+        q = init_query(conn, world.users["A"], [asset("image", size=s) for s in (1000.0, 1e3, -0.0, 2**62)])
+        sizes = [r[0] for r in conn.execute(
+            "select file_size_bytes from public.dreamcut_assets where query_id = %s order by file_size_bytes", (q,))]
+        assert sizes == [0, 1000, 1000, 2**62]
