@@ -523,7 +523,17 @@ begin
     end if;
     select c.project_id into v_project_id from public.project_scenes as c where c.id = new.scene_id;
     if not found then
-        return new; -- an unknown or invisible scene: the foreign key or RLS refuses the row
+        -- Another user's scene is hidden by RLS, which checks only this row's project_id, and the foreign key
+        -- alone would accept it. A caller under RLS is refused; for one that bypasses it, the scene is unknown
+        -- (or null) and the foreign key (or not-null constraint) refuses the row.
+        if new.scene_id is not null and not exists (
+            select from pg_catalog.pg_roles as r
+            where r.rolname = current_user and (r.rolsuper or r.rolbypassrls)
+        ) then
+            raise exception 'scene_id (p_scene_id) % is not a scene of one of your projects', new.scene_id
+            using errcode = '42501';
+        end if;
+        return new;
     end if;
     if new.project_id is null then
         new.project_id := v_project_id;
@@ -537,7 +547,8 @@ end
 $$;
 comment on function dreamcut_private.check_scene_shot_write() is
 'BEFORE INSERT OR UPDATE trigger function on scene_shots: fills project_id from the scene when it is null. '
-'Raises 55000 when project_id is not the scene''s project or a shot is moved to another scene or project. '
+'Raises 42501 when a caller under RLS names a scene it cannot see (another user''s), 55000 when project_id '
+'is not the scene''s project or a shot is moved to another scene or project. '
 'Returns the new row.';
 revoke all on function dreamcut_private.check_scene_shot_write() from public;
 
@@ -583,7 +594,15 @@ begin
     -- the latest until this transaction ends.
     select s.scene_id, s.project_id into v_shot from public.scene_shots as s where s.id = new.shot_id for update;
     if not found then
-        return new; -- an unknown or invisible shot: the foreign key or RLS refuses the row
+        -- Another user's shot is hidden by RLS, and the foreign key alone would accept it (as for scenes).
+        if new.shot_id is not null and not exists (
+            select from pg_catalog.pg_roles as r
+            where r.rolname = current_user and (r.rolsuper or r.rolbypassrls)
+        ) then
+            raise exception 'shot_id (p_shot_id) % is not a shot of one of your projects', new.shot_id
+            using errcode = '42501';
+        end if;
+        return new;
     end if;
     if new.scene_id is null then
         new.scene_id := v_shot.scene_id;
@@ -658,7 +677,8 @@ end
 $$;
 comment on function dreamcut_private.check_shot_image_write() is
 'BEFORE INSERT OR UPDATE trigger function on shot_images (video-pipeline-redesign-v2.md, "Image Iteration"). '
-'Insert: locks the shot row (FOR UPDATE, so concurrent writers of one shot queue), fills project_id and scene_id '
+'Insert: a caller under RLS must see the shot (42501 for another user''s); '
+'locks the shot row (FOR UPDATE, so concurrent writers of one shot queue), fills project_id and scene_id '
 'from the shot, and checks that the iteration is at most the latest + 1 (55000), that iteration 0 has no parent '
 'and a later iteration has one (22023), that the parent exists (P0002), belongs to the same shot, comes from an '
 'earlier iteration and is complete (55000), and that all images of an iteration share the parent (55000). '
@@ -686,7 +706,16 @@ begin
     else
         select s.scene_id, s.project_id into v_shot from public.scene_shots as s where s.id = new.shot_id;
         if not found then
-            return new; -- an unknown or invisible shot: the foreign key or RLS refuses the row
+            -- Another user's shot is hidden by RLS, and the foreign key alone would accept it; then
+            -- sync_shot_selected_image (security definer) would write that user's shot.
+            if new.shot_id is not null and not exists (
+                select from pg_catalog.pg_roles as r
+                where r.rolname = current_user and (r.rolsuper or r.rolbypassrls)
+            ) then
+                raise exception 'shot_id (p_shot_id) % is not a shot of one of your projects', new.shot_id
+                using errcode = '42501';
+            end if;
+            return new;
         end if;
         if new.scene_id is null then
             new.scene_id := v_shot.scene_id;
@@ -741,7 +770,8 @@ end
 $$;
 comment on function dreamcut_private.check_storyboard_selection_write() is
 'BEFORE INSERT OR UPDATE trigger function on storyboard_selections (video-pipeline-redesign-v2.md, "Storyboard '
-'Selection", "Animation Generation"). Fills project_id and scene_id from the shot (55000 when given and '
+'Selection", "Animation Generation"). A caller under RLS must see the shot (42501 for another user''s). '
+'Fills project_id and scene_id from the shot (55000 when given and '
 'different); the selected image must exist (P0002), belong to the same shot and be complete (55000); a new '
 'selected image resets the animation (pending, no URL, no prediction id); otherwise animation_status moves '
 'pending -> processing -> complete | failed, failed -> pending (55000 else). Raises 55000 when a selection moves '

@@ -1,0 +1,219 @@
+"""The package's access rules, as data (issue 7, "Access control, complete"): checked by test_access_rules.py.
+
+TABLES: every table and view of the package, for each role and command, what happens to a row of the owner
+(user A) when the role tries it:
+
+- roles: ``anon``; ``owner`` (authenticated, sub = A); ``other`` (authenticated, sub = B, another user with
+  rows of its own); ``service_role``. (No module defines an admin role or company yet: add a column when one
+  does.)
+- commands: ``select`` (read A's row), ``insert`` (a new row belonging to A), ``update`` and ``delete`` (A's row).
+- outcomes: ``"rows"`` (the command reaches the row), ``"no rows"`` (allowed, but RLS hides the row: nothing
+  read or changed), or the SQLSTATE of the refusal (``"42501"``: no grant, no schema usage, or RLS refusing
+  the new row).
+
+``how`` says, per table, which row is A's (``row``: a WHERE clause), how to insert one (``insert``), what a
+harmless update sets (``set``), and optionally ``takeover``: an update that would hand A's row to B, with the
+outcome expected for the owner. Placeholders are the fixture's ids: %(A)s, %(B)s, %(query)s, %(asset)s, ...
+
+FUNCTIONS: every function of the package, with the API roles that may EXECUTE it ("public" = every role).
+SCHEMAS: which API roles have USAGE (and none has CREATE) on the package's schemas.
+A table, view or function of the package missing here fails the suite, and so does a stale entry.
+"""
+
+from __future__ import annotations
+
+R, NO, DENIED = "rows", "no rows", "42501"
+NOT_UPDATABLE = "55000"  # a view PostgreSQL cannot write through: refused before any privilege check
+ROLES = ("anon", "owner", "other", "service_role")
+COMMANDS = ("select", "insert", "update", "delete")
+
+
+def rules(anon, owner, other, service_role):
+    """Each argument: a 4-tuple of outcomes (select, insert, update, delete)."""
+    return {role: dict(zip(COMMANDS, cells)) for role, cells in
+            zip(ROLES, (anon, owner, other, service_role))}
+
+
+ALL_DENIED = (DENIED,) * 4
+EVERYTHING = (R,) * 4
+
+TABLES = {
+    # platform: the package's bookkeeping, reachable by no API role (no grant; anon and authenticated have no
+    # USAGE on dreamcut_private either).
+    "dreamcut_private.package_owned_objects": {
+        "rules": rules(ALL_DENIED, ALL_DENIED, ALL_DENIED, ALL_DENIED),
+        "how": {"row": "kind = 'table' and name = 'access_rules_probe'",
+                "insert": "insert into {t} (kind, name) values ('table', 'access_rules_insert')",
+                "set": "created_at = created_at"},
+    },
+    "dreamcut_private.installed_modules": {
+        "rules": rules(ALL_DENIED, ALL_DENIED, ALL_DENIED, ALL_DENIED),
+        "how": {"row": "module = 'platform'", "insert": "insert into {t} (module) values ('access_rules_insert')",
+                "set": "installed_at = installed_at"},
+    },
+    # dreamcut (docs/dreamcut.md, "Access"): users read their own queries, assets and messages and write
+    # nothing directly (initialize_dreamcut_query does it for them); anon has SELECT but no policy.
+    "public.dreamcut_queries": {
+        "rules": rules((NO, DENIED, DENIED, DENIED), (R, DENIED, DENIED, DENIED), (NO, DENIED, DENIED, DENIED),
+                       EVERYTHING),
+        "how": {"row": "id = %(query)s", "set": "progress = progress",
+                "insert": "insert into {t} (user_id, user_prompt) values (%(A)s, 'probe')"},
+    },
+    "public.dreamcut_assets": {
+        "rules": rules((NO, DENIED, DENIED, DENIED), (R, DENIED, DENIED, DENIED), (NO, DENIED, DENIED, DENIED),
+                       EVERYTHING),
+        "how": {"row": "id = %(asset)s", "set": "progress = progress",
+                "insert": "insert into {t} (query_id, url, type) values (%(query)s, 'https://x/y.png', 'image')"},
+    },
+    "public.dreamcut_messages": {
+        "rules": rules((NO, DENIED, DENIED, DENIED), (R, DENIED, DENIED, DENIED), (NO, DENIED, DENIED, DENIED),
+                       EVERYTHING),
+        "how": {"row": "id = %(message)s", "set": "content = content",
+                "insert": "insert into {t} (query_id, type, content) values (%(query)s, 'status', 'probe')"},
+    },
+    # storyboard (docs/storyboard.md, "Access"): owners do everything under their own projects, other users
+    # reach nothing, anon has no grant at all.
+    "public.video_projects": {
+        "rules": rules(ALL_DENIED, EVERYTHING, (NO, DENIED, NO, NO), EVERYTHING),
+        "how": {"row": "id = %(project)s", "set": "title = title",
+                "insert": "insert into {t} (user_id, prompt) values (%(A)s, 'probe')",
+                "takeover": ("user_id = %(B)s", DENIED)},
+    },
+    "public.project_scenes": {
+        "rules": rules(ALL_DENIED, EVERYTHING, (NO, DENIED, NO, NO), EVERYTHING),
+        "how": {"row": "id = %(scene)s", "set": "title = title",
+                "insert": "insert into {t} (project_id, scene_number, title) values (%(project)s, 99, 'probe')",
+                "takeover": ("project_id = %(B_project)s", "55000")},
+    },
+    "public.scene_shots": {
+        "rules": rules(ALL_DENIED, EVERYTHING, (NO, DENIED, NO, NO), EVERYTHING),
+        "how": {"row": "id = %(shot)s", "set": "description = description",
+                "insert": "insert into {t} (project_id, scene_id, shot_number) values (%(project)s, %(scene)s, 99)",
+                "takeover": ("project_id = %(B_project)s", "55000")},
+    },
+    "public.shot_images": {
+        "rules": rules(ALL_DENIED, EVERYTHING, (NO, DENIED, NO, NO), EVERYTHING),
+        "how": {"row": "id = %(image)s", "set": "is_favorite = is_favorite",
+                "insert": "insert into {t} (project_id, scene_id, shot_id, iteration_number, variant_number) "
+                          "values (%(project)s, %(scene)s, %(shot)s, 0, 5)",
+                "takeover": ("project_id = %(B_project)s", "55000")},
+    },
+    "public.storyboard_selections": {
+        "rules": rules(ALL_DENIED, EVERYTHING, (NO, DENIED, NO, NO), EVERYTHING),
+        "how": {"row": "id = %(selection)s", "set": "replicate_video_id = replicate_video_id",
+                "insert": "insert into {t} (project_id, scene_id, shot_id, selected_image_id) "
+                          "values (%(project)s, %(scene)s, %(shot2)s, %(image2)s)",
+                "takeover": ("project_id = %(B_project)s", "55000")},
+    },
+    "public.video_project_progress": {  # a security invoker view (RLS of video_projects applies), not updatable
+        "rules": rules((DENIED,) + (NOT_UPDATABLE,) * 3, (R,) + (NOT_UPDATABLE,) * 3, (NO,) + (NOT_UPDATABLE,) * 3,
+                       (R,) + (NOT_UPDATABLE,) * 3),
+        "how": {"row": "project_id = %(project)s", "set": "total_scenes = total_scenes",
+                "insert": "insert into {t} (project_id) values (%(project)s)"},
+    },
+}
+
+#: Writes that name another user's rows from inside the writer's own project: each must be refused with the
+#: SQLSTATE given, and write nothing. (A foreign key accepts any existing row, RLS checks only project_id.)
+CROSS_TENANT = {
+    "a shot under B's scene": (
+        "insert into public.scene_shots (project_id, scene_id, shot_number) values (%(project)s, %(B_scene)s, 7)",
+        "42501"),
+    "an image on B's shot": (
+        "insert into public.shot_images (project_id, scene_id, shot_id, iteration_number, variant_number, status, "
+        "image_url) values (%(project)s, %(scene)s, %(B_shot)s, 0, 4, 'complete', 'https://evil/x.png')", "42501"),
+    "a selection of B's shot (its security definer trigger would write B's shot)": (
+        "insert into public.storyboard_selections (project_id, scene_id, shot_id, selected_image_id) "
+        "values (%(project)s, %(scene)s, %(B_shot2)s, %(image2)s)", "42501"),
+    "a refinement of B's image": (
+        "insert into public.shot_images (project_id, scene_id, shot_id, iteration_number, variant_number, "
+        "parent_image_id) values (%(project)s, %(scene)s, %(shot)s, 1, 0, %(B_image)s)", "P0002"),
+    "selecting B's image as master shot": (
+        "insert into public.storyboard_selections (project_id, scene_id, shot_id, selected_image_id) "
+        "values (%(project)s, %(scene)s, %(shot2)s, %(B_image)s)", "P0002"),
+    "a scene in B's project": (
+        "insert into public.project_scenes (project_id, scene_number, title) values (%(B_project)s, 50, 'x')",
+        "42501"),
+    "an asset in B's DreamCut query": (
+        "insert into public.dreamcut_assets (query_id, url, type) values (%(B_query)s, 'https://x', 'image')",
+        "42501"),
+    "a DreamCut query for B": ("select public.initialize_dreamcut_query(%(B)s, 'x')", "42501"),
+    "a shot in B's scene, by procedure": (
+        "select public.create_scene_shot(p_scene_id => %(B_scene)s, p_shot_number => 9)", "P0002"),
+    "B's master shot, by procedure": ("select public.select_master_shot(%(B_shot2)s, %(B_image2)s)", "P0002"),
+    "B's image status, by procedure": ("select public.update_shot_image_status(%(B_image)s, 'failed')", "P0002"),
+    "B's project deleted, by procedure": ("select public.delete_redesign_project(%(B_project)s)", "P0002"),
+    "B's image refined, by procedure": (
+        "select public.batch_create_shot_images(%(shot)s, '[{\"variantNumber\": 0}]', 1, p_parent_image_id => %(B_image)s)",
+        "P0002"),
+}
+
+API = {"authenticated", "service_role"}
+WORKER = {"service_role"}
+NOBODY: set[str] = set()
+EVERY_ROLE = {"public", "anon", "authenticated", "service_role"}
+
+FUNCTIONS = {
+    # platform (stand-ins of Supabase's auth functions: created only where missing; public, as on Supabase)
+    "auth.jwt()": EVERY_ROLE,
+    "auth.role()": EVERY_ROLE,
+    "auth.uid()": EVERY_ROLE,
+    "dreamcut_private.api_caller_is_end_user()": NOBODY,
+    "dreamcut_private.update_updated_at_column()": NOBODY,
+    # dreamcut
+    "public.initialize_dreamcut_query(text,text,text,jsonb,jsonb)": API,
+    "public.update_asset_progress(uuid,integer,text,jsonb,text,text,text,text,text,integer,text,numeric,numeric)":
+        WORKER,
+    "public.complete_dreamcut_query(uuid,jsonb,integer,text[],numeric)": WORKER,
+    "public.fail_dreamcut_query(uuid,text)": WORKER,
+    "dreamcut_private.asset_input_error(jsonb)": NOBODY,
+    "dreamcut_private.count_query_assets()": NOBODY,
+    "dreamcut_private.check_query_completion()": NOBODY,
+    "dreamcut_private.notify_dreamcut_change()": NOBODY,
+    # storyboard
+    "public.create_redesign_project(text,text,jsonb,uuid)": API,
+    "public.update_redesign_project(uuid,text,text,jsonb)": API,
+    "public.update_redesign_status(uuid,text)": API,
+    "public.delete_redesign_project(uuid)": API,
+    "public.create_project_scene(uuid,integer,text,text)": API,
+    "public.update_project_scene(uuid,integer,text,text)": API,
+    "public.delete_project_scene(uuid)": API,
+    "public.create_scene_shot(uuid,integer,text,text,uuid)": API,
+    "public.update_scene_shot(uuid,integer,text,text)": API,
+    "public.delete_scene_shot(uuid)": API,
+    "public.create_scene_with_shots(uuid,integer,text,text,jsonb)": API,
+    "public.batch_create_shot_images(uuid,jsonb,integer,text,uuid,uuid,uuid)": API,
+    "public.create_shot_image(uuid,integer,integer,text,uuid,text,text,text,text,jsonb)": API,
+    "public.update_shot_image(uuid,text,text,text,text,text,boolean,jsonb)": API,
+    "public.update_shot_image_status(uuid,text,text)": API,
+    "public.toggle_shot_image_favorite(uuid)": API,
+    "public.delete_shot_image(uuid)": API,
+    "public.get_latest_iteration_number(uuid)": API,
+    "public.select_master_shot(uuid,uuid,uuid,uuid)": API,
+    "public.create_storyboard_selection(uuid,uuid,uuid,uuid)": API,
+    "public.update_storyboard_animation(uuid,text,text,text)": API,
+    "public.get_shot_images_by_iteration(uuid)": API,
+    "public.is_scene_storyboard_complete(uuid)": API,
+    "public.get_project_progress(uuid)": API,
+    "dreamcut_private.check_video_project_write()": NOBODY,
+    "dreamcut_private.check_project_scene_write()": NOBODY,
+    "dreamcut_private.check_scene_shot_write()": NOBODY,
+    "dreamcut_private.check_shot_image_write()": NOBODY,
+    "dreamcut_private.check_storyboard_selection_write()": NOBODY,
+    "dreamcut_private.sync_shot_selected_image()": NOBODY,
+    "dreamcut_private.advance_redesign_status()": NOBODY,
+}
+
+#: Functions that run with their owner's rights; every other package function is security invoker.
+SECURITY_DEFINER = {
+    "public.initialize_dreamcut_query(text,text,text,jsonb,jsonb)",
+    "dreamcut_private.sync_shot_selected_image()",
+}
+
+SCHEMAS = {  # USAGE per API role; no API role may CREATE in the package's own schemas
+    "public": {"anon", "authenticated", "service_role"},
+    "auth": {"anon", "authenticated", "service_role"},
+    "dreamcut_private": {"service_role"},
+    "dreamcut_migrations": set(),
+}
+OWN_SCHEMAS = ("dreamcut_private", "dreamcut_migrations")

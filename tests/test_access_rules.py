@@ -1,0 +1,223 @@
+"""Access control, complete (issue 7): the rule table of tests/access_rules.py checked cell by cell as the real
+roles with PostgREST-style claims, the privilege table of every function, schema usage, writes that name another
+user's rows, and a guard that fails when a table, view or function of the package is missing from the tables.
+
+Rows: user A (the owner) and user B (the other user) each have a DreamCut query (assets, messages) and a
+storyboard project (scene, two shots, a complete image on each, a selection on the first), written by a trusted
+worker session. Every cell runs in its own rolled-back transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+
+import psycopg
+import pytest
+from pytest_postgresql.janitor import DatabaseJanitor
+
+from access_rules import CROSS_TENANT, FUNCTIONS, OWN_SCHEMAS, ROLES, SCHEMAS, SECURITY_DEFINER, TABLES
+from helpers import asset, init_query, set_identity
+
+PACKAGE_SCHEMAS = ["public", "dreamcut_private"]
+IDENTITIES = {"anon": ("anon", "-"), "owner": ("authenticated", "A"), "other": ("authenticated", "B"),
+              "service_role": ("service_role", "-")}
+
+
+@pytest.fixture(scope="module")
+def module_conn(pg_server):
+    name = f"dreamcut_access_{uuid.uuid4().hex[:8]}"
+    with DatabaseJanitor(user=pg_server.user, host=pg_server.host, port=pg_server.port, dbname=name,
+                         template_dbname=pg_server.template_dbname, password=pg_server.password):
+        with psycopg.connect(host=pg_server.host, port=pg_server.port, user=pg_server.user,
+                             password=pg_server.password, dbname=name) as conn:
+            yield conn
+
+
+def installed(conn) -> set[str]:
+    return {r[0] for r in conn.execute("select module from dreamcut_private.installed_modules")}
+
+
+def storyboard_rows(conn, user: str) -> dict:
+    def one(query, *params):
+        return str(conn.execute(query, params).fetchone()[0])
+
+    project = one("select public.create_redesign_project(p_prompt => 'A trailer', p_user_id => %s::uuid)", user)
+    scene = one("select public.create_project_scene(%s, 1, 'Opening')", project)
+    shot = one("select public.create_scene_shot(p_scene_id => %s, p_shot_number => 1)", scene)
+    shot2 = one("select public.create_scene_shot(p_scene_id => %s, p_shot_number => 2)", scene)
+    done = json.dumps([{"variantNumber": 0, "imageUrl": "https://cdn.example.com/a.png", "status": "complete"}])
+    image = one("select (public.batch_create_shot_images(%s, %s))[1]", shot, done)
+    image2 = one("select (public.batch_create_shot_images(%s, %s))[1]", shot2, done)
+    selection = one("select public.select_master_shot(%s, %s)", shot, image)
+    return {"project": project, "scene": scene, "shot": shot, "shot2": shot2, "image": image, "image2": image2,
+            "selection": selection}
+
+
+def dreamcut_rows(conn, user: str) -> dict:
+    query = init_query(conn, user, [asset("image"), asset("video")])
+    return {
+        "query": query,
+        "asset": str(conn.execute("select id from public.dreamcut_assets where query_id = %s limit 1",
+                                  (query,)).fetchone()[0]),
+        "message": str(conn.execute("select id from public.dreamcut_messages where query_id = %s limit 1",
+                                    (query,)).fetchone()[0]),
+    }
+
+
+ROWS = {"dreamcut": dreamcut_rows, "storyboard": storyboard_rows}
+
+
+@pytest.fixture(scope="module")
+def ids(module_conn) -> dict:
+    conn = module_conn
+    found = {"A": str(uuid.uuid4()), "B": str(uuid.uuid4())}
+    for module in installed(conn):
+        if module in ROWS:
+            found.update(ROWS[module](conn, found["A"]))
+            found.update({f"B_{k}": v for k, v in ROWS[module](conn, found["B"]).items()})
+    conn.execute("insert into dreamcut_private.package_owned_objects (kind, name) values ('table', 'access_rules_probe')")
+    conn.commit()
+    return found
+
+
+def relations(conn) -> set[str]:
+    return {r[0] for r in conn.execute(
+        """select format('%%I.%%I', n.nspname, c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace
+           where n.nspname = any(%s) and c.relkind in ('r', 'p', 'v', 'm', 'f')
+             and not exists (select from pg_depend d where d.objid = c.oid and d.deptype = 'e')""",
+        (PACKAGE_SCHEMAS,))}
+
+
+def test_every_table_and_view_has_rules(module_conn):
+    found = relations(module_conn)
+    assert sorted(found - set(TABLES)) == [], "add these to tests/access_rules.py TABLES"
+    assert sorted(set(TABLES) - found) == [], "TABLES lists relations that the installed modules do not create"
+
+
+def attempt(conn, role: str, sub: str | None, statement: str, params: dict) -> str:
+    """Run one statement as the role in a rolled-back transaction: "rows", "no rows" or the SQLSTATE."""
+    try:
+        with conn.transaction(force_rollback=True):
+            set_identity(conn, role, sub)
+            cur = conn.execute(statement, params)
+            n = cur.fetchone()[0] if statement.lstrip().startswith("select count") else cur.rowcount
+    except psycopg.Error as exc:
+        return exc.sqlstate
+    return "rows" if n else "no rows"
+
+
+def outcome_matrix(conn, ids: dict, table: str) -> dict:
+    how = TABLES[table]["how"]
+    statements = {
+        "select": f"select count(*) from {table} where {how['row']}",
+        "insert": how["insert"].format(t=table),
+        "update": f"update {table} set {how['set']} where {how['row']}",
+        "delete": f"delete from {table} where {how['row']}",
+    }
+    matrix = {}
+    for role in ROLES:
+        db_role, who = IDENTITIES[role]
+        sub = ids.get(who)
+        matrix[role] = {command: attempt(conn, db_role, sub, sql, ids) for command, sql in statements.items()}
+    return matrix
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_access_rules_cell_by_cell(module_conn, ids, table):
+    if table not in relations(module_conn):
+        pytest.skip(f"{table} is not installed")
+    actual = outcome_matrix(module_conn, ids, table)
+    expected = TABLES[table]["rules"]
+    wrong = {f"{role}.{command}": f"expected {expected[role][command]}, got {actual[role][command]}"
+             for role in ROLES for command in expected[role] if actual[role][command] != expected[role][command]}
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("table", sorted(t for t, spec in TABLES.items() if "takeover" in spec["how"]))
+def test_an_owner_cannot_hand_a_row_to_another_user(module_conn, ids, table):
+    if table not in relations(module_conn):
+        pytest.skip(f"{table} is not installed")
+    how = TABLES[table]["how"]
+    assignment, expected = how["takeover"]
+    got = attempt(module_conn, "authenticated", ids["A"], f"update {table} set {assignment} where {how['row']}", ids)
+    assert got == expected
+
+
+@pytest.mark.parametrize("case", sorted(CROSS_TENANT))
+def test_writes_naming_another_users_rows_are_refused(module_conn, ids, case):
+    statement, expected = CROSS_TENANT[case]
+    needed = set(re.findall(r"%\(([A-Za-z0-9_]+)\)s", statement))
+    missing = needed - set(ids)
+    if missing:
+        pytest.skip(f"needs rows of a module that is not installed: {sorted(missing)}")
+    assert attempt(module_conn, "authenticated", ids["A"], statement, ids) == expected
+
+
+def package_functions(conn) -> dict[str, tuple[int, bool]]:
+    """signature -> (oid, security definer) of every function of the package (auth.* only where it created them)."""
+    with conn.transaction():
+        conn.execute("set local search_path = ''")
+        return {sig: (oid, secdef) for oid, sig, secdef in conn.execute(
+            """select p.oid, p.oid::regprocedure::text, p.prosecdef
+               from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+               where (n.nspname = any(%s) or p.oid::regprocedure::text in (
+                          select name from dreamcut_private.package_owned_objects where kind = 'function'))
+                 and not exists (select from pg_depend d where d.objid = p.oid and d.deptype = 'e')""",
+            (PACKAGE_SCHEMAS,))}
+
+
+def test_every_function_is_in_the_privilege_table(module_conn):
+    found = set(package_functions(module_conn))
+    assert sorted(found - set(FUNCTIONS)) == [], "add these to tests/access_rules.py FUNCTIONS"
+    stale = {f for f in set(FUNCTIONS) - found if not f.startswith("auth.")}
+    assert sorted(stale) == [], "FUNCTIONS lists functions that the installed modules do not create"
+
+
+def test_function_privileges(module_conn):
+    conn = module_conn
+    wrong = {}
+    for sig, (oid, _secdef) in package_functions(conn).items():
+        expected = FUNCTIONS.get(sig, set())
+        for role in ("public", "anon", "authenticated", "service_role"):
+            may = conn.execute("select has_function_privilege(%s, %s::oid, 'execute')", (role, oid)).fetchone()[0]
+            if may != (role in expected or "public" in expected):
+                wrong[f"{sig} {role}"] = may
+    assert wrong == {}
+
+
+def test_security_definer_functions_are_exactly_the_listed_ones(module_conn):
+    functions = package_functions(module_conn)
+    found = {sig for sig, (_oid, secdef) in functions.items() if secdef}
+    assert found == SECURITY_DEFINER & set(functions)
+
+
+def test_schema_usage(module_conn):
+    conn = module_conn
+    wrong = {}
+    for schema, roles in SCHEMAS.items():
+        if conn.execute("select to_regnamespace(%s)", (schema,)).fetchone()[0] is None:
+            continue
+        for role in ("anon", "authenticated", "service_role"):
+            usage, create = conn.execute("select has_schema_privilege(%s, %s, 'usage'), has_schema_privilege(%s, %s, 'create')",
+                                         (role, schema, role, schema)).fetchone()
+            if usage != (role in roles):
+                wrong[f"{schema} usage {role}"] = usage
+            if schema in OWN_SCHEMAS and create:
+                wrong[f"{schema} create {role}"] = create
+    assert wrong == {}
+
+
+def test_every_table_has_rls_or_is_out_of_the_apis_reach(module_conn):
+    """RLS is on for every table an API role can reach; the others (dreamcut_private) no API role can touch."""
+    conn = module_conn
+    bad = [r[0] for r in conn.execute(
+        """select format('%%I.%%I', n.nspname, c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace
+           where n.nspname = any(%s) and c.relkind in ('r', 'p') and not c.relrowsecurity
+             and exists (select from unnest(array['anon', 'authenticated', 'service_role']) r
+                         where has_schema_privilege(r, n.oid, 'usage')
+                           and has_table_privilege(r, c.oid, 'select, insert, update, delete'))
+             and not exists (select from pg_depend d where d.objid = c.oid and d.deptype = 'e')""",
+        (PACKAGE_SCHEMAS,))]
+    assert bad == []
