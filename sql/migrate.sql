@@ -3953,6 +3953,11 @@ begin
             raise exception 'revision_count is kept by trigger: a new content starts at 0, got %', new.revision_count
             using errcode = '22023';
         end if;
+        if new.status <> 'draft' then
+            raise exception 'a new content starts in status draft (then draft -> quality_check -> approved), got %',
+                new.status
+            using errcode = '55000';
+        end if;
         return new;
     end if;
 
@@ -3998,7 +4003,8 @@ $$;
 comment on function dreamcut_private.cm_module_content_workflow() is
 'BEFORE INSERT OR UPDATE trigger function on cm_module_content (video-pipeline-content-multimedia.md, "Status '
 'tracking and revision management"). revision_count starts at 0 and is bumped by one for every update that '
-'changes a section; it cannot be written directly (22023). Sections change only in status draft or revision '
+'changes a section; it cannot be written directly (22023). A new content starts in draft (55000 otherwise). '
+'Sections change only in status draft or revision '
 '(55000). Status moves draft -> quality_check -> approved | revision, revision -> quality_check, approved -> '
 'revision (else 55000); quality_check needs text in at least one section (55000). Returns the row.';
 revoke all on function dreamcut_private.cm_module_content_workflow() from public;
@@ -4006,6 +4012,35 @@ revoke all on function dreamcut_private.cm_module_content_workflow() from public
 create trigger trigger_cm_module_content_workflow
 before insert or update on public.cm_module_content
 for each row execute function dreamcut_private.cm_module_content_workflow();
+
+create function dreamcut_private.cm_course_plan_employee_check() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    -- The foreign key to public.employees accepts an employee of any company, and RLS checks only the plan's
+    -- own company_id: a caller under RLS that can read employees may only name one it sees (its company's).
+    if has_table_privilege('public.employees', 'select')
+        and not exists (select from public.employees as e where e.id = new.employee_id)
+        and not exists (
+            select from pg_catalog.pg_roles as r
+            where r.rolname = current_user and (r.rolsuper or r.rolbypassrls)
+        ) then
+        raise exception 'employee_id (p_employee_id) % is not an employee of your company', new.employee_id
+        using errcode = '42501';
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.cm_course_plan_employee_check() is
+'BEFORE INSERT OR UPDATE OF employee_id trigger function on cm_course_plans: a caller under RLS (a signed-in '
+'user) may only name an employee it can read, i.e. of its own company (42501 otherwise); the foreign key alone '
+'would accept any company''s employee. Callers that bypass RLS (service_role) are not checked. Returns the row.';
+revoke all on function dreamcut_private.cm_course_plan_employee_check() from public;
+
+create trigger trigger_cm_course_plans_employee_check
+before insert or update of employee_id on public.cm_course_plans
+for each row execute function dreamcut_private.cm_course_plan_employee_check();
 
 -- ===== content/0004_create_content_procedures =====
 create function public.create_module_content(
@@ -4038,6 +4073,10 @@ begin
     if p_priority_level is null or p_priority_level not in ('critical', 'high', 'medium', 'low') then
         raise exception 'p_priority_level must be one of critical, high, medium, low, got %',
             coalesce(quote_literal(p_priority_level), 'null')
+        using errcode = '22023';
+    end if;
+    if length(p_session_id) > 255 then
+        raise exception 'p_session_id must be at most 255 characters, got %', length(p_session_id)
         using errcode = '22023';
     end if;
     if p_company_id is null and v_claim is null then
@@ -4289,6 +4328,10 @@ begin
             coalesce(quote_literal(p_status), 'null')
         using errcode = '22023';
     end if;
+    if length(p_session_id) > 255 then
+        raise exception 'p_session_id must be at most 255 characters, got %', length(p_session_id)
+        using errcode = '22023';
+    end if;
     if p_company_id is null and v_claim is null then
         raise exception 'p_company_id is required (the caller has no app_metadata.company_id claim)'
         using errcode = '22023';
@@ -4371,6 +4414,10 @@ begin
     if p_status is null or p_status not in ('in_progress', 'completed', 'failed') then
         raise exception 'p_status must be one of in_progress, completed, failed, got %',
             coalesce(quote_literal(p_status), 'null')
+        using errcode = '22023';
+    end if;
+    if length(p_session_id) > 255 then
+        raise exception 'p_session_id must be at most 255 characters, got %', length(p_session_id)
         using errcode = '22023';
     end if;
     select plan_id, company_id, session_id into v_plan from public.cm_course_plans where plan_id = p_plan_id;
@@ -6050,7 +6097,7 @@ begin
         select
             p_project_id,
             v_scene_id,
-            (s.elem ->> 'shotNumber')::integer,
+            (s.elem ->> 'shotNumber')::numeric::integer,
             nullif(s.elem ->> 'description', ''),
             nullif(s.elem ->> 'initialPrompt', '')
         from jsonb_array_elements(p_shots) with ordinality as s (elem, ord)
@@ -6060,7 +6107,7 @@ begin
     select coalesce(array_agg(i.id order by s.ord), '{}') into v_shot_ids
     from inserted as i
     inner join jsonb_array_elements(p_shots) with ordinality as s (elem, ord)
-        on i.shot_number = (s.elem ->> 'shotNumber')::integer;
+        on i.shot_number = (s.elem ->> 'shotNumber')::numeric::integer;
 
     return jsonb_build_object('sceneId', v_scene_id, 'shotIds', to_jsonb(v_shot_ids));
 end
@@ -6203,7 +6250,7 @@ begin
             v_shot.scene_id,
             p_shot_id,
             v_iteration,
-            (s.elem ->> 'variantNumber')::integer,
+            (s.elem ->> 'variantNumber')::numeric::integer,
             s.elem ->> 'imageUrl',
             s.elem ->> 'imageStorageId',
             coalesce(p_iteration_prompt, v_shot.initial_prompt),
@@ -6218,7 +6265,7 @@ begin
     select array_agg(i.id order by s.ord) into v_image_ids
     from inserted as i
     inner join jsonb_array_elements(p_images) with ordinality as s (elem, ord)
-        on i.variant_number = (s.elem ->> 'variantNumber')::integer;
+        on i.variant_number = (s.elem ->> 'variantNumber')::numeric::integer;
     return v_image_ids;
 end
 $$;

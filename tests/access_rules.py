@@ -105,6 +105,44 @@ TABLES = {
                           "values (%(project)s, %(scene)s, %(shot2)s, %(image2)s)",
                 "takeover": ("project_id = %(B_project)s", "55000")},
     },
+    # content (docs/content.md, "Where the company comes from"): a user reaches only rows of its company (the
+    # app_metadata.company_id claim); companies and employees (created by the module when missing) are
+    # read-only for users; anon has no grant.
+    **{table: {"rules": rules(ALL_DENIED, EVERYTHING, (NO, DENIED, NO, NO), EVERYTHING), "how": how}
+       for table, how in {
+           "public.cm_module_content": {
+               "row": "content_id = %(content)s", "set": "employee_name = employee_name",
+               "insert": "insert into {t} (company_id, module_name) values (%(company)s, 'probe')",
+               "takeover": ("company_id = %(B_company)s", DENIED)},
+           "public.cm_course_plans": {
+               "row": "plan_id = %(plan)s", "set": "session_id = session_id",
+               "insert": "insert into {t} (company_id, employee_id, course_title) "
+                         "values (%(company)s, %(employee)s, 'probe')",
+               "takeover": ("company_id = %(B_company)s", DENIED)},
+           "public.cm_research_results": {
+               "row": "research_id = %(research)s", "set": "session_id = session_id",
+               "insert": "insert into {t} (plan_id, company_id) values (%(plan)s, %(company)s)",
+               "takeover": ("company_id = %(B_company)s", DENIED)},
+           "public.cm_quality_assessments": {
+               "row": "assessment_id = %(assessment)s", "set": "quality_feedback = quality_feedback",
+               "insert": "insert into {t} (content_id, company_id, overall_score, passed) "
+                         "values (%(content)s, %(company)s, 5, true)",
+               "takeover": ("company_id = %(B_company)s", DENIED)},
+           "public.cm_enhancement_sessions": {
+               "row": "session_id = %(session)s", "set": "research_conducted = research_conducted",
+               "insert": "insert into {t} (content_id, company_id, enhancement_type, sections_to_enhance) "
+                         "values (%(content)s, %(company)s, 'probe', array['introduction'])",
+               "takeover": ("company_id = %(B_company)s", DENIED)},
+       }.items()},
+    "public.companies": {  # deleting a company that still has rows fails (no cascade into the application)
+        "rules": rules(ALL_DENIED, (R, DENIED, DENIED, DENIED), (NO, DENIED, DENIED, DENIED), (R, R, R, "23503")),
+        "how": {"row": "id = %(company)s", "set": "name = name", "insert": "insert into {t} (name) values ('probe')"},
+    },
+    "public.employees": {
+        "rules": rules(ALL_DENIED, (R, DENIED, DENIED, DENIED), (NO, DENIED, DENIED, DENIED), (R, R, R, "23503")),
+        "how": {"row": "id = %(employee)s", "set": "email = email",
+                "insert": "insert into {t} (company_id, full_name) values (%(company)s, 'probe')"},
+    },
     "public.video_project_progress": {  # a security invoker view (RLS of video_projects applies), not updatable
         "rules": rules((DENIED,) + (NOT_UPDATABLE,) * 3, (R,) + (NOT_UPDATABLE,) * 3, (NO,) + (NOT_UPDATABLE,) * 3,
                        (R,) + (NOT_UPDATABLE,) * 3),
@@ -143,6 +181,21 @@ CROSS_TENANT = {
     "B's master shot, by procedure": ("select public.select_master_shot(%(B_shot2)s, %(B_image2)s)", "P0002"),
     "B's image status, by procedure": ("select public.update_shot_image_status(%(B_image)s, 'failed')", "P0002"),
     "B's project deleted, by procedure": ("select public.delete_redesign_project(%(B_project)s)", "P0002"),
+    "a course plan for B's employee": (
+        "insert into public.cm_course_plans (company_id, employee_id, course_title) "
+        "values (%(company)s, %(B_employee)s, 'x')", "42501"),
+    "a course plan for B's employee, by procedure": (
+        "select public.store_course_plan(%(B_employee)s, 'x', '{}')", "42501"),
+    "research filed under B's plan": (
+        "insert into public.cm_research_results (plan_id, company_id) values (%(B_plan)s, %(company)s)", "23503"),
+    "an assessment of B's content": (
+        "insert into public.cm_quality_assessments (content_id, company_id, overall_score, passed) "
+        "values (%(B_content)s, %(company)s, 5, true)", "23503"),
+    "B's content read, by procedure": ("select public.get_module_content(%(B_content)s)", "P0002"),
+    "B's content edited, by procedure": (
+        "select public.update_module_section(%(B_content)s, 'introduction', 'x')", "P0002"),
+    "content for company B, by procedure": (
+        "select public.create_module_content('x', p_company_id => %(B_company)s)", "42501"),
     "B's image refined, by procedure": (
         "select public.batch_create_shot_images(%(shot)s, '[{\"variantNumber\": 0}]', 1, p_parent_image_id => %(B_image)s)",
         "P0002"),
@@ -202,6 +255,28 @@ FUNCTIONS = {
     "dreamcut_private.check_storyboard_selection_write()": NOBODY,
     "dreamcut_private.sync_shot_selected_image()": NOBODY,
     "dreamcut_private.advance_redesign_status()": NOBODY,
+    # content
+    "public.create_module_content(text,text,text,jsonb,uuid,jsonb,text)": API,
+    "public.update_module_section(uuid,text,text)": API,
+    "public.update_module_sections(uuid,jsonb)": API,
+    "public.update_content_status(uuid,text)": API,
+    "public.get_module_content(uuid)": API,
+    "public.get_content_sections(uuid)": API,
+    "public.store_course_plan(uuid,text,jsonb,text,text,jsonb,jsonb,jsonb,jsonb,integer,integer,text,uuid)": API,
+    "public.store_research_results(uuid,jsonb,jsonb,jsonb,text[],text[],integer,integer,text,text)": API,
+    "public.store_quality_assessment(uuid,double precision,jsonb,boolean,double precision,double precision,"
+    "double precision,double precision,double precision,text,boolean,text[],text[])": API,
+    "public.get_latest_quality_assessment(uuid)": API,
+    "public.start_enhancement_session(uuid,text,text[],uuid)": API,
+    "public.complete_enhancement_session(uuid,boolean,boolean,text)": API,
+    "public.search_module_content(text,integer,text)": API,
+    "public.cm_content_sections()": API,
+    # used by policies and generated columns, which run as the caller
+    "dreamcut_private.jwt_company_id()": API,
+    "dreamcut_private.cm_word_count(text)": API,
+    "dreamcut_private.cm_section_word_counts(text,text,text,text,text)": API,
+    "dreamcut_private.cm_module_content_workflow()": NOBODY,
+    "dreamcut_private.cm_course_plan_employee_check()": NOBODY,
 }
 
 #: Functions that run with their owner's rights; every other package function is security invoker.

@@ -66,7 +66,23 @@ def dreamcut_rows(conn, user: str) -> dict:
     }
 
 
-ROWS = {"dreamcut": dreamcut_rows, "storyboard": storyboard_rows}
+def content_rows(conn, user: str) -> dict:
+    def one(query, *params):
+        return str(conn.execute(query, params).fetchone()[0])
+
+    company = one("insert into public.companies (name) values ('Acme') returning id")
+    employee = one("insert into public.employees (company_id, full_name) values (%s, 'Ann Lee') returning id", company)
+    content = one("select public.create_module_content('Cash flow', p_company_id => %s)", company)
+    plan = one("select public.store_course_plan(%s, 'Finance', '{}', p_company_id => %s)", employee, company)
+    research = one("select public.store_research_results(%s, '{}')", plan)
+    assessment = one("select public.store_quality_assessment(%s, 7, '{}', true)", content)
+    session = one("select public.start_enhancement_session(%s, 'tone', array['introduction'])", content)
+    one("select (public.complete_enhancement_session(%s)).status", session)
+    return {"company": company, "employee": employee, "content": content, "plan": plan, "research": research,
+            "assessment": assessment, "session": session}
+
+
+ROWS = {"dreamcut": dreamcut_rows, "storyboard": storyboard_rows, "content": content_rows}
 
 
 @pytest.fixture(scope="module")
@@ -96,11 +112,17 @@ def test_every_table_and_view_has_rules(module_conn):
     assert sorted(set(TABLES) - found) == [], "TABLES lists relations that the installed modules do not create"
 
 
-def attempt(conn, role: str, sub: str | None, statement: str, params: dict) -> str:
+def claims(ids: dict, who: str) -> dict:
+    """The trusted claims of user A or B: app_metadata.company_id when module content gave it a company."""
+    company = ids.get("company" if who == "A" else "B_company")
+    return {"app_metadata": {"company_id": company}} if company and who in ("A", "B") else {}
+
+
+def attempt(conn, role: str, sub: str | None, statement: str, params: dict, extra: dict | None = None) -> str:
     """Run one statement as the role in a rolled-back transaction: "rows", "no rows" or the SQLSTATE."""
     try:
         with conn.transaction(force_rollback=True):
-            set_identity(conn, role, sub)
+            set_identity(conn, role, sub, **(extra or {}))
             cur = conn.execute(statement, params)
             n = cur.fetchone()[0] if statement.lstrip().startswith("select count") else cur.rowcount
     except psycopg.Error as exc:
@@ -120,7 +142,8 @@ def outcome_matrix(conn, ids: dict, table: str) -> dict:
     for role in ROLES:
         db_role, who = IDENTITIES[role]
         sub = ids.get(who)
-        matrix[role] = {command: attempt(conn, db_role, sub, sql, ids) for command, sql in statements.items()}
+        matrix[role] = {command: attempt(conn, db_role, sub, sql, ids, claims(ids, who))
+                        for command, sql in statements.items()}
     return matrix
 
 
@@ -141,7 +164,8 @@ def test_an_owner_cannot_hand_a_row_to_another_user(module_conn, ids, table):
         pytest.skip(f"{table} is not installed")
     how = TABLES[table]["how"]
     assignment, expected = how["takeover"]
-    got = attempt(module_conn, "authenticated", ids["A"], f"update {table} set {assignment} where {how['row']}", ids)
+    got = attempt(module_conn, "authenticated", ids["A"], f"update {table} set {assignment} where {how['row']}", ids,
+                  claims(ids, "A"))
     assert got == expected
 
 
@@ -152,7 +176,7 @@ def test_writes_naming_another_users_rows_are_refused(module_conn, ids, case):
     missing = needed - set(ids)
     if missing:
         pytest.skip(f"needs rows of a module that is not installed: {sorted(missing)}")
-    assert attempt(module_conn, "authenticated", ids["A"], statement, ids) == expected
+    assert attempt(module_conn, "authenticated", ids["A"], statement, ids, claims(ids, "A")) == expected
 
 
 def package_functions(conn) -> dict[str, tuple[int, bool]]:

@@ -17,6 +17,11 @@ begin
             raise exception 'revision_count is kept by trigger: a new content starts at 0, got %', new.revision_count
             using errcode = '22023';
         end if;
+        if new.status <> 'draft' then
+            raise exception 'a new content starts in status draft (then draft -> quality_check -> approved), got %',
+                new.status
+            using errcode = '55000';
+        end if;
         return new;
     end if;
 
@@ -62,7 +67,8 @@ $$;
 comment on function dreamcut_private.cm_module_content_workflow() is
 'BEFORE INSERT OR UPDATE trigger function on cm_module_content (video-pipeline-content-multimedia.md, "Status '
 'tracking and revision management"). revision_count starts at 0 and is bumped by one for every update that '
-'changes a section; it cannot be written directly (22023). Sections change only in status draft or revision '
+'changes a section; it cannot be written directly (22023). A new content starts in draft (55000 otherwise). '
+'Sections change only in status draft or revision '
 '(55000). Status moves draft -> quality_check -> approved | revision, revision -> quality_check, approved -> '
 'revision (else 55000); quality_check needs text in at least one section (55000). Returns the row.';
 revoke all on function dreamcut_private.cm_module_content_workflow() from public;
@@ -70,3 +76,32 @@ revoke all on function dreamcut_private.cm_module_content_workflow() from public
 create trigger trigger_cm_module_content_workflow
 before insert or update on public.cm_module_content
 for each row execute function dreamcut_private.cm_module_content_workflow();
+
+create function dreamcut_private.cm_course_plan_employee_check() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    -- The foreign key to public.employees accepts an employee of any company, and RLS checks only the plan's
+    -- own company_id: a caller under RLS that can read employees may only name one it sees (its company's).
+    if has_table_privilege('public.employees', 'select')
+        and not exists (select from public.employees as e where e.id = new.employee_id)
+        and not exists (
+            select from pg_catalog.pg_roles as r
+            where r.rolname = current_user and (r.rolsuper or r.rolbypassrls)
+        ) then
+        raise exception 'employee_id (p_employee_id) % is not an employee of your company', new.employee_id
+        using errcode = '42501';
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.cm_course_plan_employee_check() is
+'BEFORE INSERT OR UPDATE OF employee_id trigger function on cm_course_plans: a caller under RLS (a signed-in '
+'user) may only name an employee it can read, i.e. of its own company (42501 otherwise); the foreign key alone '
+'would accept any company''s employee. Callers that bypass RLS (service_role) are not checked. Returns the row.';
+revoke all on function dreamcut_private.cm_course_plan_employee_check() from public;
+
+create trigger trigger_cm_course_plans_employee_check
+before insert or update of employee_id on public.cm_course_plans
+for each row execute function dreamcut_private.cm_course_plan_employee_check();

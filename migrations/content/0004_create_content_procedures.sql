@@ -36,6 +36,10 @@ begin
             coalesce(quote_literal(p_priority_level), 'null')
         using errcode = '22023';
     end if;
+    if length(p_session_id) > 255 then
+        raise exception 'p_session_id must be at most 255 characters, got %', length(p_session_id)
+        using errcode = '22023';
+    end if;
     if p_company_id is null and v_claim is null then
         raise exception 'p_company_id is required (the caller has no app_metadata.company_id claim)'
         using errcode = '22023';
@@ -285,6 +289,10 @@ begin
             coalesce(quote_literal(p_status), 'null')
         using errcode = '22023';
     end if;
+    if length(p_session_id) > 255 then
+        raise exception 'p_session_id must be at most 255 characters, got %', length(p_session_id)
+        using errcode = '22023';
+    end if;
     if p_company_id is null and v_claim is null then
         raise exception 'p_company_id is required (the caller has no app_metadata.company_id claim)'
         using errcode = '22023';
@@ -367,6 +375,10 @@ begin
     if p_status is null or p_status not in ('in_progress', 'completed', 'failed') then
         raise exception 'p_status must be one of in_progress, completed, failed, got %',
             coalesce(quote_literal(p_status), 'null')
+        using errcode = '22023';
+    end if;
+    if length(p_session_id) > 255 then
+        raise exception 'p_session_id must be at most 255 characters, got %', length(p_session_id)
         using errcode = '22023';
     end if;
     select plan_id, company_id, session_id into v_plan from public.cm_course_plans where plan_id = p_plan_id;

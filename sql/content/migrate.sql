@@ -396,6 +396,11 @@ begin
             raise exception 'revision_count is kept by trigger: a new content starts at 0, got %', new.revision_count
             using errcode = '22023';
         end if;
+        if new.status <> 'draft' then
+            raise exception 'a new content starts in status draft (then draft -> quality_check -> approved), got %',
+                new.status
+            using errcode = '55000';
+        end if;
         return new;
     end if;
 
@@ -441,7 +446,8 @@ $$;
 comment on function dreamcut_private.cm_module_content_workflow() is
 'BEFORE INSERT OR UPDATE trigger function on cm_module_content (video-pipeline-content-multimedia.md, "Status '
 'tracking and revision management"). revision_count starts at 0 and is bumped by one for every update that '
-'changes a section; it cannot be written directly (22023). Sections change only in status draft or revision '
+'changes a section; it cannot be written directly (22023). A new content starts in draft (55000 otherwise). '
+'Sections change only in status draft or revision '
 '(55000). Status moves draft -> quality_check -> approved | revision, revision -> quality_check, approved -> '
 'revision (else 55000); quality_check needs text in at least one section (55000). Returns the row.';
 revoke all on function dreamcut_private.cm_module_content_workflow() from public;
@@ -449,6 +455,35 @@ revoke all on function dreamcut_private.cm_module_content_workflow() from public
 create trigger trigger_cm_module_content_workflow
 before insert or update on public.cm_module_content
 for each row execute function dreamcut_private.cm_module_content_workflow();
+
+create function dreamcut_private.cm_course_plan_employee_check() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    -- The foreign key to public.employees accepts an employee of any company, and RLS checks only the plan's
+    -- own company_id: a caller under RLS that can read employees may only name one it sees (its company's).
+    if has_table_privilege('public.employees', 'select')
+        and not exists (select from public.employees as e where e.id = new.employee_id)
+        and not exists (
+            select from pg_catalog.pg_roles as r
+            where r.rolname = current_user and (r.rolsuper or r.rolbypassrls)
+        ) then
+        raise exception 'employee_id (p_employee_id) % is not an employee of your company', new.employee_id
+        using errcode = '42501';
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.cm_course_plan_employee_check() is
+'BEFORE INSERT OR UPDATE OF employee_id trigger function on cm_course_plans: a caller under RLS (a signed-in '
+'user) may only name an employee it can read, i.e. of its own company (42501 otherwise); the foreign key alone '
+'would accept any company''s employee. Callers that bypass RLS (service_role) are not checked. Returns the row.';
+revoke all on function dreamcut_private.cm_course_plan_employee_check() from public;
+
+create trigger trigger_cm_course_plans_employee_check
+before insert or update of employee_id on public.cm_course_plans
+for each row execute function dreamcut_private.cm_course_plan_employee_check();
 
 -- ===== content/0004_create_content_procedures =====
 create function public.create_module_content(
@@ -481,6 +516,10 @@ begin
     if p_priority_level is null or p_priority_level not in ('critical', 'high', 'medium', 'low') then
         raise exception 'p_priority_level must be one of critical, high, medium, low, got %',
             coalesce(quote_literal(p_priority_level), 'null')
+        using errcode = '22023';
+    end if;
+    if length(p_session_id) > 255 then
+        raise exception 'p_session_id must be at most 255 characters, got %', length(p_session_id)
         using errcode = '22023';
     end if;
     if p_company_id is null and v_claim is null then
@@ -732,6 +771,10 @@ begin
             coalesce(quote_literal(p_status), 'null')
         using errcode = '22023';
     end if;
+    if length(p_session_id) > 255 then
+        raise exception 'p_session_id must be at most 255 characters, got %', length(p_session_id)
+        using errcode = '22023';
+    end if;
     if p_company_id is null and v_claim is null then
         raise exception 'p_company_id is required (the caller has no app_metadata.company_id claim)'
         using errcode = '22023';
@@ -814,6 +857,10 @@ begin
     if p_status is null or p_status not in ('in_progress', 'completed', 'failed') then
         raise exception 'p_status must be one of in_progress, completed, failed, got %',
             coalesce(quote_literal(p_status), 'null')
+        using errcode = '22023';
+    end if;
+    if length(p_session_id) > 255 then
+        raise exception 'p_session_id must be at most 255 characters, got %', length(p_session_id)
         using errcode = '22023';
     end if;
     select plan_id, company_id, session_id into v_plan from public.cm_course_plans where plan_id = p_plan_id;

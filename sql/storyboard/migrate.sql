@@ -1330,7 +1330,7 @@ begin
         select
             p_project_id,
             v_scene_id,
-            (s.elem ->> 'shotNumber')::integer,
+            (s.elem ->> 'shotNumber')::numeric::integer,
             nullif(s.elem ->> 'description', ''),
             nullif(s.elem ->> 'initialPrompt', '')
         from jsonb_array_elements(p_shots) with ordinality as s (elem, ord)
@@ -1340,7 +1340,7 @@ begin
     select coalesce(array_agg(i.id order by s.ord), '{}') into v_shot_ids
     from inserted as i
     inner join jsonb_array_elements(p_shots) with ordinality as s (elem, ord)
-        on i.shot_number = (s.elem ->> 'shotNumber')::integer;
+        on i.shot_number = (s.elem ->> 'shotNumber')::numeric::integer;
 
     return jsonb_build_object('sceneId', v_scene_id, 'shotIds', to_jsonb(v_shot_ids));
 end
@@ -1483,7 +1483,7 @@ begin
             v_shot.scene_id,
             p_shot_id,
             v_iteration,
-            (s.elem ->> 'variantNumber')::integer,
+            (s.elem ->> 'variantNumber')::numeric::integer,
             s.elem ->> 'imageUrl',
             s.elem ->> 'imageStorageId',
             coalesce(p_iteration_prompt, v_shot.initial_prompt),
@@ -1498,7 +1498,7 @@ begin
     select array_agg(i.id order by s.ord) into v_image_ids
     from inserted as i
     inner join jsonb_array_elements(p_images) with ordinality as s (elem, ord)
-        on i.variant_number = (s.elem ->> 'variantNumber')::integer;
+        on i.variant_number = (s.elem ->> 'variantNumber')::numeric::integer;
     return v_image_ids;
 end
 $$;
