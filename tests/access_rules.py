@@ -118,7 +118,8 @@ TABLES = {
                "row": "plan_id = %(plan)s", "set": "session_id = session_id",
                "insert": "insert into {t} (company_id, employee_id, course_title) "
                          "values (%(company)s, %(employee)s, 'probe')",
-               "takeover": ("company_id = %(B_company)s", DENIED)},
+               # its employee is of company A: the employee's company check refuses it before RLS does
+               "takeover": ("company_id = %(B_company)s", "23503")},
            "public.cm_research_results": {
                "row": "research_id = %(research)s", "set": "session_id = session_id",
                "insert": "insert into {t} (plan_id, company_id) values (%(plan)s, %(company)s)",
@@ -183,9 +184,9 @@ CROSS_TENANT = {
     "B's project deleted, by procedure": ("select public.delete_redesign_project(%(B_project)s)", "P0002"),
     "a course plan for B's employee": (
         "insert into public.cm_course_plans (company_id, employee_id, course_title) "
-        "values (%(company)s, %(B_employee)s, 'x')", "42501"),
+        "values (%(company)s, %(B_employee)s, 'x')", "23503"),
     "a course plan for B's employee, by procedure": (
-        "select public.store_course_plan(%(B_employee)s, 'x', '{}')", "42501"),
+        "select public.store_course_plan(%(B_employee)s, 'x', '{}')", "23503"),
     "research filed under B's plan": (
         "insert into public.cm_research_results (plan_id, company_id) values (%(B_plan)s, %(company)s)", "23503"),
     "an assessment of B's content": (
@@ -276,13 +277,14 @@ FUNCTIONS = {
     "dreamcut_private.cm_word_count(text)": API,
     "dreamcut_private.cm_section_word_counts(text,text,text,text,text)": API,
     "dreamcut_private.cm_module_content_workflow()": NOBODY,
-    "dreamcut_private.cm_course_plan_employee_check()": NOBODY,
+    "dreamcut_private.cm_course_plan_employee_company()": NOBODY,
 }
 
 #: Functions that run with their owner's rights; every other package function is security invoker.
 SECURITY_DEFINER = {
     "public.initialize_dreamcut_query(text,text,text,jsonb,jsonb)",
     "dreamcut_private.sync_shot_selected_image()",
+    "dreamcut_private.cm_course_plan_employee_company()",
 }
 
 SCHEMAS = {  # USAGE per API role; no API role may CREATE in the package's own schemas

@@ -456,34 +456,41 @@ create trigger trigger_cm_module_content_workflow
 before insert or update on public.cm_module_content
 for each row execute function dreamcut_private.cm_module_content_workflow();
 
-create function dreamcut_private.cm_course_plan_employee_check() returns trigger
+create function dreamcut_private.cm_course_plan_employee_company() returns trigger
 language plpgsql
+security definer
 set search_path = ''
 as $$
+declare
+    v_company uuid;
 begin
-    -- The foreign key to public.employees accepts an employee of any company, and RLS checks only the plan's
-    -- own company_id: a caller under RLS that can read employees may only name one it sees (its company's).
-    if has_table_privilege('public.employees', 'select')
-        and not exists (select from public.employees as e where e.id = new.employee_id)
-        and not exists (
-            select from pg_catalog.pg_roles as r
-            where r.rolname = current_user and (r.rolsuper or r.rolbypassrls)
-        ) then
-        raise exception 'employee_id (p_employee_id) % is not an employee of your company', new.employee_id
-        using errcode = '42501';
+    -- The foreign key to public.employees accepts an employee of any company. Where this module created
+    -- employees (so their company_id is known), the plan's employee must be of the plan's company, like every
+    -- other child row. Security definer: the caller's RLS hides other companies' employees, which must be seen
+    -- to be refused. An application's own employees table is left to the application.
+    if exists (
+        select from dreamcut_private.package_owned_objects where kind = 'table' and name = 'public.employees'
+    ) then
+        select e.company_id into v_company from public.employees as e where e.id = new.employee_id;
+        if v_company <> new.company_id then
+            raise exception 'employee_id (p_employee_id) % is not an employee of company % (company_id, p_company_id)',
+                new.employee_id, new.company_id
+            using errcode = '23503';
+        end if;
     end if;
     return new;
 end
 $$;
-comment on function dreamcut_private.cm_course_plan_employee_check() is
-'BEFORE INSERT OR UPDATE OF employee_id trigger function on cm_course_plans: a caller under RLS (a signed-in '
-'user) may only name an employee it can read, i.e. of its own company (42501 otherwise); the foreign key alone '
-'would accept any company''s employee. Callers that bypass RLS (service_role) are not checked. Returns the row.';
-revoke all on function dreamcut_private.cm_course_plan_employee_check() from public;
+comment on function dreamcut_private.cm_course_plan_employee_company() is
+'BEFORE INSERT OR UPDATE OF employee_id, company_id trigger function on cm_course_plans: where module content '
+'created public.employees, raises 23503 when the plan''s employee belongs to another company than the plan (the '
+'plain foreign key would accept it). Security definer, to see employees the caller''s RLS hides; it reads only '
+'the employee''s company_id. An unknown employee is left to the foreign key (23503). Returns the row.';
+revoke all on function dreamcut_private.cm_course_plan_employee_company() from public, anon, authenticated, service_role;
 
-create trigger trigger_cm_course_plans_employee_check
-before insert or update of employee_id on public.cm_course_plans
-for each row execute function dreamcut_private.cm_course_plan_employee_check();
+create trigger trigger_cm_course_plans_employee_company
+before insert or update of employee_id, company_id on public.cm_course_plans
+for each row execute function dreamcut_private.cm_course_plan_employee_company();
 
 -- ===== content/0004_create_content_procedures =====
 create function public.create_module_content(
