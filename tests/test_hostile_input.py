@@ -961,7 +961,7 @@ def test_search_path_hijack_cannot_reach_package_code(module_conn, world):
         assert len(ddl) > 50
 
         def attacker(role: str, sub: str | None):
-            set_identity(conn, role, sub)
+            set_identity(conn, role, sub, **claims_for(world, sub))
             conn.execute("set local search_path = evil, pg_catalog, public")
 
         with conn.transaction():
@@ -993,6 +993,33 @@ def test_search_path_hijack_cannot_reach_package_code(module_conn, world):
         as_attacker("service_role", None, "select public.fail_dreamcut_query(%s, ' broken ')", (other,))
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             as_attacker("authenticated", a, "select public.initialize_dreamcut_query(%s, 'p')", (world.users["B"],))
+        if "storyboard" in world.modules:  # its procedures and its security definer trigger (the selection sync)
+            project = as_attacker("authenticated", a, "select public.create_redesign_project('Hijack')")
+            scene = as_attacker("authenticated", a, "select public.create_project_scene(%s, 1, ' S ')", (project,))
+            shot = as_attacker("authenticated", a, "select public.create_scene_shot(p_scene_id => %s, "
+                               "p_shot_number => 1)", (scene,))
+            images = as_attacker("authenticated", a, "select public.batch_create_shot_images(%s, %s)", (
+                shot, json.dumps([{"variantNumber": 0, "imageUrl": "https://x/0.png", "status": "complete"}])))
+            selection = as_attacker("authenticated", a, "select public.select_master_shot(%s, %s)", (shot, images[0]))
+            as_attacker("authenticated", a, "select public.update_storyboard_animation(%s, 'complete', 'https://x/v')",
+                        (selection,))
+            as_attacker("authenticated", a, "select public.get_shot_images_by_iteration(%s)", (shot,))
+            as_attacker("authenticated", a, "select public.get_project_progress(%s)", (project,))
+            assert conn.execute("select selected_image_id from public.scene_shots where id = %s",
+                                (shot,)).fetchone()[0] == images[0]
+        if "content" in world.modules:  # its procedures, generated columns, policies and definer trigger
+            content = as_attacker("authenticated", a, "select public.create_module_content(' Cash  flow ')")
+            as_attacker("authenticated", a, "select (public.update_module_sections(%s, %s)).revision_count",
+                        (content, json.dumps({"introduction": "Cash is king", "core_content": "Forecast"})))
+            as_attacker("authenticated", a, "select (public.update_content_status(%s, 'quality_check')).status",
+                        (content,))
+            employee = cm(conn, world, "employee")
+            as_attacker("authenticated", a, "select public.store_course_plan(%s, 'T', '{\"modules\": [1]}')",
+                        (employee,))
+            as_attacker("authenticated", a, "select count(*) from public.search_module_content('cash')")
+            as_attacker("authenticated", a, "select public.store_quality_assessment(%s, 7, '{}', true)", (content,))
+            assert conn.execute("select total_word_count from public.cm_module_content where content_id = %s",
+                                (content,)).fetchone()[0] == 4
         assert [n for n in notices if "HIJACKED" in n] == []
         state = conn.execute("select status, stage, progress from public.dreamcut_queries where id = %s", (q,)).fetchone()
         assert state == ("completed", "done", 100)
@@ -1118,3 +1145,35 @@ def test_whole_shot_and_variant_numbers_are_accepted_however_json_spells_them(mo
         variants = [r[0] for r in conn.execute(
             "select variant_number from public.shot_images where id = any(%s) order by 1", (ids,))]
         assert variants == [0, 3]
+
+
+def test_a_company_claim_counts_only_from_app_metadata(module_conn, world):
+    """Content isolation reads app_metadata.company_id only: a company named in user_metadata (which the user
+    edits) or at the top level of the token reaches nothing of that company."""
+    if "content" not in world.modules:
+        pytest.skip("module content is not installed")
+    conn = module_conn
+    a = world.users["A"]
+    company_a = world.claims["A"]["app_metadata"]["company_id"]
+    company_b = world.claims["B"]["app_metadata"]["company_id"]
+    b_content = str(conn.execute("select content_id from public.cm_module_content where company_id = %s limit 1",
+                                 (company_b,)).fetchone()[0])
+    forged = {"user_metadata": {"company_id": company_b, "app_metadata": {"company_id": company_b}},
+              "company_id": company_b}
+    for trusted in ({"app_metadata": {"company_id": company_a}}, {}):
+        with conn.transaction(force_rollback=True):
+            set_identity(conn, "authenticated", a, **forged, **trusted)
+            assert conn.execute("select count(*) from public.cm_module_content where company_id = %s",
+                                (company_b,)).fetchone()[0] == 0
+            assert conn.execute("select count(*) from public.employees where company_id = %s",
+                                (company_b,)).fetchone()[0] == 0
+            for statement, expected in (
+                ("select public.get_module_content(%s)", "P0002"),
+                ("select public.update_module_section(%s, 'introduction', 'x')", "P0002"),
+                ("select public.create_module_content('x', p_company_id => '" + company_b + "') where %s::uuid is not null",
+                 "42501"),
+            ):
+                with pytest.raises(psycopg.Error) as info:
+                    with conn.transaction():
+                        conn.execute(statement, (b_content,))
+                assert info.value.sqlstate == expected, statement
