@@ -3,9 +3,11 @@
 TABLES: every table and view of the package, for each role and command, what happens to a row of the owner
 (user A) when the role tries it:
 
-- roles: ``anon``; ``owner`` (authenticated, sub = A); ``other`` (authenticated, sub = B, another user with
-  rows of its own); ``service_role``. (No module defines an admin role or company yet: add a column when one
-  does.)
+- roles: ``anon`` (request from address A, the address the owner's render jobs come from); ``owner``
+  (authenticated, sub = A, company A in app_metadata); ``other`` (authenticated, sub = B, company B, with rows
+  of its own); ``admin`` (authenticated, sub = C, ``app_metadata.role = 'admin'``: the render module's admin;
+  for the modules without admins it is one more other user, and its cells default to ``other``'s);
+  ``service_role``.
 - commands: ``select`` (read A's row), ``insert`` (a new row belonging to A), ``update`` and ``delete`` (A's row).
 - outcomes: ``"rows"`` (the command reaches the row), ``"no rows"`` (allowed, but RLS hides the row: nothing
   read or changed), or the SQLSTATE of the refusal (``"42501"``: no grant, no schema usage, or RLS refusing
@@ -24,18 +26,21 @@ from __future__ import annotations
 
 R, NO, DENIED = "rows", "no rows", "42501"
 NOT_UPDATABLE = "55000"  # a view PostgreSQL cannot write through: refused before any privilege check
-ROLES = ("anon", "owner", "other", "service_role")
+ROLES = ("anon", "owner", "other", "admin", "service_role")
 COMMANDS = ("select", "insert", "update", "delete")
 
 
-def rules(anon, owner, other, service_role):
-    """Each argument: a 4-tuple of outcomes (select, insert, update, delete)."""
+def rules(anon, owner, other, service_role, admin=None):
+    """Each argument: a 4-tuple of outcomes (select, insert, update, delete); ``admin`` defaults to ``other``."""
     return {role: dict(zip(COMMANDS, cells)) for role, cells in
-            zip(ROLES, (anon, owner, other, service_role))}
+            zip(ROLES, (anon, owner, other, admin or other, service_role))}
 
 
 ALL_DENIED = (DENIED,) * 4
 EVERYTHING = (R,) * 4
+READ_ONLY = (R, DENIED, DENIED, DENIED)
+ALL_NO_WRITE = (NO, DENIED, DENIED, DENIED)  # RLS hides the row; writing is not granted
+VIEW_WRITES = (NOT_UPDATABLE,) * 3  # insert, update, delete through a view PostgreSQL cannot write through
 
 TABLES = {
     # platform: the package's bookkeeping, reachable by no API role (no grant; anon and authenticated have no
@@ -144,6 +149,84 @@ TABLES = {
         "how": {"row": "id = %(employee)s", "set": "email = email",
                 "insert": "insert into {t} (company_id, full_name) values (%(company)s, 'probe')"},
     },
+    # render (docs/render.md, "The rule table"): A's job was created from address A, where the anon caller is:
+    # a signed-in user's job is never an anonymous caller's. End users cancel (status = 'cancelled') and add
+    # elements to pending jobs they see; admins see and delete everything; the rest is written by workers.
+    "public.jobs": {
+        "rules": rules((NO, DENIED, NO, DENIED), (R, R, R, NO), (NO, DENIED, NO, NO), EVERYTHING,
+                       admin=(R, DENIED, R, R)),
+        "how": {"row": "id = %(job)s", "set": "status = 'cancelled'",
+                "insert": "insert into {t} (output_format, width, height, user_id) values ('mp4', 640, 360, %(A)s)",
+                "takeover": ("user_id = %(B)s", DENIED)},
+    },
+    "public.elements": {
+        "rules": rules((NO, DENIED, DENIED, DENIED), (R, R, DENIED, DENIED), ALL_NO_WRITE, EVERYTHING,
+                       admin=(R, R, DENIED, DENIED)),
+        "how": {"row": "id = %(element)s", "set": "layer_order = layer_order",
+                "insert": "insert into {t} (job_id, type, source_url) values (%(job)s, 'image', 'https://x/b.png')"},
+    },
+    **{table: {"rules": rules(ALL_NO_WRITE, READ_ONLY, ALL_NO_WRITE, EVERYTHING, admin=READ_ONLY), "how": how}
+       for table, how in {
+           "public.storage_operations": {
+               "row": "id = %(storage)s", "set": "bytes = bytes",
+               "insert": "insert into {t} (job_id, operation, bucket, object_key, success) "
+                         "values (%(job)s, 'upload', 'renders', 'k', true)"},
+           "public.processing_timeline": {
+               "row": "id = %(timeline)s", "set": "details = details",
+               "insert": "insert into {t} (job_id, step) values (%(job)s, 'download')"},
+           "public.url_access_logs": {
+               "row": "id = %(url_log)s", "set": "status_code = status_code",
+               "insert": "insert into {t} (job_id, url) values (%(job)s, 'https://x/a.mp4')"},
+       }.items()},
+    "public.system_metrics": {  # not a user's row: a sample of the platform's metrics
+        "rules": rules(ALL_DENIED, (NO, DENIED, DENIED, DENIED), (NO, DENIED, DENIED, DENIED), EVERYTHING,
+                       admin=READ_ONLY),
+        "how": {"row": "id = %(metric)s", "set": "unit = unit",
+                "insert": "insert into {t} (metric_name, metric_value) values ('probe.value', 1)"},
+    },
+    "dreamcut_private.rate_limit_counters": {
+        "rules": rules(ALL_DENIED, ALL_DENIED, ALL_DENIED, READ_ONLY),
+        "how": {"row": "identifier = 'access-rules-probe'", "set": "request_count = request_count",
+                "insert": "insert into {t} (identifier, window_seconds, window_start) values ('x', 60, now())"},
+    },
+    "dreamcut_private.security_events": {
+        "rules": rules(ALL_DENIED, ALL_DENIED, ALL_DENIED, READ_ONLY),
+        "how": {"row": "event_type = 'access_rules_probe'", "set": "details = details",
+                "insert": "insert into {t} (event_type, api_role) values ('x', 'service_role')"},
+    },
+    # render views: security invoker, SELECT only. Per job: A's job (or A's failed job) and the rule of jobs.
+    # Aggregates (per day, hour, step, bucket, metric, type): whether the role reaches any of the data they
+    # sum up (each role sees its own jobs' share: the per-job views above check the rows).
+    **{view: {"rules": rules((NO,) + writes, (R,) + writes, (NO,) + writes, (R,) + writes, admin=(R,) + writes),
+              "how": {"row": f"{column} = %({key})s", "set": f"{column} = {column}",
+                      "insert": f"insert into {{t}} ({column}) values (%({key})s)"}}
+       for view, (column, key, writes) in {
+           # job_status_realtime is a plain projection of jobs, so PostgreSQL could write through it: only
+           # the missing grants refuse (42501); the others are not updatable (55000).
+           "public.job_status_realtime": ("id", "job", (DENIED,) * 3),
+           "public.job_summary": ("id", "job", VIEW_WRITES),
+           "public.active_jobs": ("id", "job", VIEW_WRITES),
+           "public.failed_jobs": ("id", "failed_job", VIEW_WRITES),
+           "public.url_access_stats": ("job_id", "job", VIEW_WRITES),
+       }.items()},
+    **{view: {"rules": rules((NO,) + VIEW_WRITES, (R,) + VIEW_WRITES, (R,) + VIEW_WRITES,
+                             (R,) + VIEW_WRITES, admin=(R,) + VIEW_WRITES),
+              "how": {"row": "true", "set": f"{column} = {column}",
+                      "insert": f"insert into {{t}} ({column}) values (null)"}}
+       for view, column in {
+           "public.daily_job_stats": "day",
+           "public.hourly_processing_load": "hour_start",
+           "public.step_performance": "step",
+           "public.storage_usage": "bucket",
+           "public.recent_errors": "source",
+           "public.element_type_stats": "type",
+       }.items()},
+    "public.system_health": {
+        "rules": rules((DENIED,) + VIEW_WRITES, (NO,) + VIEW_WRITES, (NO,) + VIEW_WRITES, (R,) + VIEW_WRITES,
+                       admin=(R,) + VIEW_WRITES),
+        "how": {"row": "true", "set": "metric_name = metric_name",
+                "insert": "insert into {t} (metric_name) values ('x')"},
+    },
     "public.video_project_progress": {  # a security invoker view (RLS of video_projects applies), not updatable
         "rules": rules((DENIED,) + (NOT_UPDATABLE,) * 3, (R,) + (NOT_UPDATABLE,) * 3, (NO,) + (NOT_UPDATABLE,) * 3,
                        (R,) + (NOT_UPDATABLE,) * 3),
@@ -197,12 +280,23 @@ CROSS_TENANT = {
         "select public.update_module_section(%(B_content)s, 'introduction', 'x')", "P0002"),
     "content for company B, by procedure": (
         "select public.create_module_content('x', p_company_id => %(B_company)s)", "42501"),
+    "an element in B's render job": (
+        "insert into public.elements (job_id, type, source_url) values (%(B_job)s, 'image', 'https://x')", "42501"),
+    "an element in B's render job, by procedure": (
+        "select public.add_job_element(%(B_job)s, 'image', 'https://x/a.png')", "P0002"),
+    "B's render job cancelled, by procedure": ("select public.cancel_job(%(B_job)s)", "P0002"),
+    "B's render job progress read, by procedure": ("select public.calculate_job_progress(%(B_job)s)", "P0002"),
+    "a render job for B, by procedure": ("select public.create_job('mp4', 640, 360, p_user_id => %(B)s)", "42501"),
+    "a render job from another address, by procedure": (
+        "select public.create_job('mp4', 640, 360, p_client_ip => '198.51.100.99') where %(A)s::uuid is not null",
+        "42501"),
     "B's image refined, by procedure": (
         "select public.batch_create_shot_images(%(shot)s, '[{\"variantNumber\": 0}]', 1, p_parent_image_id => %(B_image)s)",
         "P0002"),
 }
 
 API = {"authenticated", "service_role"}
+ANYONE = {"anon", "authenticated", "service_role"}
 WORKER = {"service_role"}
 NOBODY: set[str] = set()
 EVERY_ROLE = {"public", "anon", "authenticated", "service_role"}
@@ -278,6 +372,44 @@ FUNCTIONS = {
     "dreamcut_private.cm_section_word_counts(text,text,text,text,text)": API,
     "dreamcut_private.cm_module_content_workflow()": NOBODY,
     "dreamcut_private.cm_course_plan_employee_company()": NOBODY,
+    # render: end-user functions for anon too (anonymous jobs), worker functions, admin maintenance
+    "public.create_job(text,integer,integer,numeric,inet,text,jsonb,public.response_type,numeric,uuid)": ANYONE,
+    "public.add_job_element(uuid,public.element_type,text,numeric,numeric,integer,integer,integer,integer,"
+    "public.fit_mode,integer,text,jsonb)": ANYONE,
+    "public.add_job_elements(uuid,jsonb)": ANYONE,
+    "public.cancel_job(uuid,text)": ANYONE,
+    "public.calculate_job_progress(uuid)": ANYONE,
+    "public.calculate_job_duration(uuid)": ANYONE,
+    "public.get_job_statistics(timestamp with time zone,timestamp with time zone)": ANYONE,
+    "public.get_storage_statistics(timestamp with time zone,timestamp with time zone)": ANYONE,
+    "public.update_job_status(uuid,public.job_status,text,text)": WORKER,
+    "public.update_job_progress(uuid,integer,public.processing_step)": WORKER,
+    "public.complete_job(uuid,text,bigint,text,text,timestamp with time zone)": WORKER,
+    "public.timeout_stale_jobs(interval,interval)": WORKER,
+    "public.start_processing_step(uuid,public.processing_step,jsonb)": WORKER,
+    "public.complete_processing_step(uuid,boolean,text,jsonb,jsonb)": WORKER,
+    "public.update_element_status(uuid,text,text,text)": WORKER,
+    "public.log_storage_operation(uuid,public.storage_operation,text,text,boolean,bigint,integer,text,jsonb)": WORKER,
+    "public.log_url_access(uuid,text,inet,text,text,text,jsonb,bigint,integer,integer)": WORKER,
+    "public.record_system_metric(text,numeric,text,jsonb,numeric,numeric)": WORKER,
+    "public.check_rate_limit(text,integer,interval)": WORKER,
+    "public.log_security_event(text,jsonb)": WORKER,
+    "public.cleanup_old_jobs(integer,integer)": API,  # authenticated: admins only (checked inside)
+    "public.cleanup_old_metrics(integer,integer)": API,
+    "public.enforce_data_retention(integer,integer,integer,integer)": API,
+    # used by policies and defaults, which run as the caller; not reachable by name (no USAGE)
+    "dreamcut_private.user_role()": ANYONE,
+    "dreamcut_private.is_admin()": ANYONE,
+    "dreamcut_private.client_ip()": ANYONE,
+    "dreamcut_private.can_subscribe_to_job(uuid)": ANYONE,
+    "dreamcut_private.element_input_error(integer,integer,numeric,public.element_type,text,text,integer,integer,"
+    "integer,integer,numeric,numeric,integer,jsonb)": NOBODY,
+    "dreamcut_private.validate_element()": NOBODY,
+    "dreamcut_private.validate_job_update()": NOBODY,
+    "dreamcut_private.notify_job_change()": NOBODY,
+    "dreamcut_private.notify_timeline_change()": NOBODY,
+    "dreamcut_private.request_header(text)": NOBODY,
+    "dreamcut_private.require_admin_or_service(text)": NOBODY,
 }
 
 #: Functions that run with their owner's rights; every other package function is security invoker.
@@ -285,6 +417,17 @@ SECURITY_DEFINER = {
     "public.initialize_dreamcut_query(text,text,text,jsonb,jsonb)",
     "dreamcut_private.sync_shot_selected_image()",
     "dreamcut_private.cm_course_plan_employee_company()",
+    "public.check_rate_limit(text,integer,interval)",
+    "public.log_security_event(text,jsonb)",
+    "public.cleanup_old_jobs(integer,integer)",
+    "public.cleanup_old_metrics(integer,integer)",
+    "public.enforce_data_retention(integer,integer,integer,integer)",
+    "dreamcut_private.user_role()",
+    "dreamcut_private.is_admin()",
+    "dreamcut_private.client_ip()",
+    "dreamcut_private.can_subscribe_to_job(uuid)",
+    "dreamcut_private.validate_element()",
+    "dreamcut_private.request_header(text)",
 }
 
 SCHEMAS = {  # USAGE per API role; no API role may CREATE in the package's own schemas

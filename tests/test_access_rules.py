@@ -21,8 +21,11 @@ from access_rules import CROSS_TENANT, FUNCTIONS, OWN_SCHEMAS, ROLES, SCHEMAS, S
 from helpers import asset, init_query, set_identity
 
 PACKAGE_SCHEMAS = ["public", "dreamcut_private"]
-IDENTITIES = {"anon": ("anon", "-"), "owner": ("authenticated", "A"), "other": ("authenticated", "B"),
-              "service_role": ("service_role", "-")}
+IP_A, IP_B = "203.0.113.10", "198.51.100.20"
+#: role -> (database role, whose sub, request address); the admin is user C with app_metadata.role = 'admin'.
+IDENTITIES = {"anon": ("anon", "-", IP_A), "owner": ("authenticated", "A", IP_A),
+              "other": ("authenticated", "B", IP_B), "admin": ("authenticated", "C", IP_B),
+              "service_role": ("service_role", "-", None)}
 
 
 @pytest.fixture(scope="module")
@@ -82,14 +85,50 @@ def content_rows(conn, user: str) -> dict:
             "assessment": assessment, "session": session}
 
 
-ROWS = {"dreamcut": dreamcut_rows, "storyboard": storyboard_rows, "content": content_rows}
+def render_rows(conn, user: str) -> dict:
+    def one(query, *params):
+        return str(conn.execute(query, params).fetchone()[0])
+
+    job = one("insert into public.jobs (user_id, client_ip, output_format, width, height) "
+              "values (%s, %s, 'mp4', 1920, 1080) returning id", user, IP_A)
+    found = {
+        "job": job,
+        "element": one("insert into public.elements (job_id, type, source_url) "
+                       "values (%s, 'image', 'https://cdn.example.com/a.png') returning id", job),
+        "storage": one("insert into public.storage_operations (job_id, operation, bucket, object_key, success, bytes) "
+                       "values (%s, 'upload', 'renders', 'a.mp4', true, 10) returning id", job),
+        "timeline": one("insert into public.processing_timeline (job_id, step, finished_at, success) "
+                        "values (%s, 'validation', clock_timestamp(), true) returning id", job),
+        "url_log": one("insert into public.url_access_logs (job_id, url, ip_address) "
+                       "values (%s, 'https://cdn.example.com/a.mp4', '192.0.2.1') returning id", job),
+        "failed_job": one("insert into public.jobs (user_id, client_ip, output_format, width, height) "
+                          "values (%s, %s, 'webm', 640, 360) returning id", user, IP_A),
+    }
+    conn.execute("update public.jobs set status = 'processing' where id = %s", (found["failed_job"],))
+    conn.execute("update public.jobs set status = 'failed', error_message = 'encoder crashed' where id = %s",
+                 (found["failed_job"],))
+    return found
+
+
+def render_common(conn) -> dict:
+    metric = conn.execute("insert into public.system_metrics (metric_name, metric_value) values ('queue.depth', 3) "
+                          "returning id").fetchone()[0]
+    conn.execute("select public.check_rate_limit('access-rules-probe', 10, '1 hour')")
+    conn.execute("select public.log_security_event('access_rules_probe')")
+    return {"metric": str(metric)}
+
+
+ROWS = {"dreamcut": dreamcut_rows, "storyboard": storyboard_rows, "content": content_rows, "render": render_rows}
+COMMON = {"render": render_common}
 
 
 @pytest.fixture(scope="module")
 def ids(module_conn) -> dict:
     conn = module_conn
-    found = {"A": str(uuid.uuid4()), "B": str(uuid.uuid4())}
+    found = {"A": str(uuid.uuid4()), "B": str(uuid.uuid4()), "C": str(uuid.uuid4())}
     for module in installed(conn):
+        if module in COMMON:
+            found.update(COMMON[module](conn))
         if module in ROWS:
             found.update(ROWS[module](conn, found["A"]))
             found.update({f"B_{k}": v for k, v in ROWS[module](conn, found["B"]).items()})
@@ -113,16 +152,22 @@ def test_every_table_and_view_has_rules(module_conn):
 
 
 def claims(ids: dict, who: str) -> dict:
-    """The trusted claims of user A or B: app_metadata.company_id when module content gave it a company."""
+    """The trusted claims of users A, B (app_metadata.company_id when module content gave them a company) and
+    C (the admin: app_metadata.role)."""
+    if who == "C":
+        return {"app_metadata": {"role": "admin"}}
     company = ids.get("company" if who == "A" else "B_company")
     return {"app_metadata": {"company_id": company}} if company and who in ("A", "B") else {}
 
 
-def attempt(conn, role: str, sub: str | None, statement: str, params: dict, extra: dict | None = None) -> str:
+def attempt(conn, role: str, sub: str | None, statement: str, params: dict, extra: dict | None = None,
+            ip: str | None = IP_A) -> str:
     """Run one statement as the role in a rolled-back transaction: "rows", "no rows" or the SQLSTATE."""
     try:
         with conn.transaction(force_rollback=True):
             set_identity(conn, role, sub, **(extra or {}))
+            if ip:  # PostgREST's request headers: the caller's address as the gateway saw it
+                conn.execute("select set_config('request.headers', %s, true)", (json.dumps({"x-forwarded-for": ip}),))
             cur = conn.execute(statement, params)
             n = cur.fetchone()[0] if statement.lstrip().startswith("select count") else cur.rowcount
     except psycopg.Error as exc:
@@ -140,9 +185,9 @@ def outcome_matrix(conn, ids: dict, table: str) -> dict:
     }
     matrix = {}
     for role in ROLES:
-        db_role, who = IDENTITIES[role]
+        db_role, who, ip = IDENTITIES[role]
         sub = ids.get(who)
-        matrix[role] = {command: attempt(conn, db_role, sub, sql, ids, claims(ids, who))
+        matrix[role] = {command: attempt(conn, db_role, sub, sql, ids, claims(ids, who), ip)
                         for command, sql in statements.items()}
     return matrix
 
@@ -153,6 +198,7 @@ def test_access_rules_cell_by_cell(module_conn, ids, table):
         pytest.skip(f"{table} is not installed")
     actual = outcome_matrix(module_conn, ids, table)
     expected = TABLES[table]["rules"]
+    print(table, {r: tuple(actual[r].values()) for r in ROLES})
     wrong = {f"{role}.{command}": f"expected {expected[role][command]}, got {actual[role][command]}"
              for role in ROLES for command in expected[role] if actual[role][command] != expected[role][command]}
     assert wrong == {}

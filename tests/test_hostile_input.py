@@ -34,6 +34,7 @@ PACKAGE_SCHEMAS = ("public", "dreamcut_private")
 DOCUMENTED = {
     "storyboard": {"23505"},  # a scene, shot or variant number already used
     "content": {"23503"},  # unknown company or employee (docs/content.md)
+    "render": {"23514"},  # an element outside the canvas or timeline (trigger, constraint elements_layout)
 }
 
 
@@ -141,6 +142,36 @@ def content_fixture(conn, users: dict) -> dict:
     return claims
 
 
+def render_fixture(conn, users: dict) -> dict:
+    """Per user (and one anonymous caller): render jobs pending (with an element and a finished validation step),
+    processing (a running download step), completed and failed; a metric sample, a rate-limit window and a
+    security event. Jobs carry their state in metadata.tag for the baselines."""
+    def job(user, tag, fmt="mp4"):
+        return conn.execute(
+            "insert into public.jobs (user_id, client_ip, output_format, width, height, duration_seconds, metadata) "
+            "values (%s, %s, %s, 1920, 1080, 60, %s) returning id",
+            (user, IP_A, fmt, json.dumps({"tag": tag}))).fetchone()[0]
+
+    for user in [*users.values(), None]:
+        pending = job(user, "pending")
+        conn.execute("insert into public.elements (job_id, type, source_url, width, height) "
+                     "values (%s, 'video', 'https://cdn.example.com/a.mp4', 640, 360)", (pending,))
+        conn.execute("insert into public.processing_timeline (job_id, step, finished_at, success) "
+                     "values (%s, 'validation', clock_timestamp(), true)", (pending,))
+        processing = job(user, "processing")
+        conn.execute("select public.start_processing_step(%s, 'download')", (processing,))
+        done = job(user, "completed")
+        conn.execute("update public.jobs set status = 'processing' where id = %s", (done,))
+        conn.execute("update public.jobs set status = 'completed', result_url = 'https://cdn.example.com/o.mp4', "
+                     "file_size_bytes = 1000 where id = %s", (done,))
+        failed = job(user, "failed", "gif")
+        conn.execute("update public.jobs set status = 'failed', error_message = 'bad source' where id = %s", (failed,))
+    conn.execute("select public.record_system_metric('queue.depth', 3, 'jobs', '{}', 10, 20)")
+    conn.execute("select public.check_rate_limit(%s, 100, '1 hour')", (IP_A,))
+    conn.execute("select public.log_security_event('fixture_event')")
+    return {}
+
+
 #: Invariants of each module, as queries returning the rows that break them (superuser view).
 INVARIANTS = {
     "dreamcut": {
@@ -183,6 +214,21 @@ INVARIANTS = {
             select s.session_id from public.cm_enhancement_sessions s
             join public.cm_quality_assessments a on a.assessment_id = s.quality_assessment_id
             where (a.content_id, a.company_id) <> (s.content_id, s.company_id)""",
+    },
+    "render": {
+        "a finished job has its time; a completed one its URL and 100; a failed one its error": """
+            select id from public.jobs
+            where (status in ('completed', 'failed', 'cancelled', 'timeout') and completed_at is null)
+               or (status = 'completed' and (result_url is null or progress_percentage <> 100))
+               or (status in ('failed', 'timeout') and error_message is null)
+               or (status = 'processing' and started_at is null)""",
+        "one running entry per job and step": """
+            select min(id::text)::uuid from public.processing_timeline where success is null
+            group by job_id, step having count(*) > 1""",
+        "elements fit their job's canvas": """
+            select e.id from public.elements e join public.jobs j on j.id = e.job_id
+            where e.type <> 'audio' and (e.position_x + e.width > j.width or e.position_y + e.height > j.height
+                                         or e.position_x < 0 or e.position_y < 0)""",
     },
     "storyboard": {
         "children carry their parents' project and scene": """
@@ -231,6 +277,11 @@ MONOTONE = {
         select 'a' || id, jsonb_build_object('progress', progress, 'status', status,
                'final', case when status in ('completed', 'failed') then to_jsonb(a) - 'updated_at' end)
         from public.dreamcut_assets a""",
+    "render": """
+        select 'j' || id, jsonb_build_object('progress', progress_percentage, 'status', status,
+               'final', case when status in ('completed', 'failed', 'cancelled', 'timeout')
+                             then jsonb_build_array(status, progress_percentage, result_url, completed_at) end)
+        from public.jobs""",
     "storyboard": """
         select 'p' || id, jsonb_build_object('progress', coalesce(array_position(array['prompt_planning',
                'scenes_setup', 'shot_iteration', 'storyboard_final', 'animation_complete'], redesign_status), 0),
@@ -242,9 +293,15 @@ MONOTONE = {
         from public.shot_images""",
 }
 STAGES = ["init", "analyzing", "merging", "done"]
-STATUS_RANK = {"pending": 0, "analyzing": 1, "processing": 1, "completed": 2, "failed": 2}
+STATUS_RANK = {"pending": 0, "analyzing": 1, "processing": 1, "completed": 2, "failed": 2, "cancelled": 2,
+               "timeout": 2}
 
-FIXTURES = {"dreamcut": dreamcut_fixture, "storyboard": storyboard_fixture, "content": content_fixture}
+FIXTURES = {"dreamcut": dreamcut_fixture, "storyboard": storyboard_fixture, "content": content_fixture,
+            "render": render_fixture}
+
+
+ADMIN = "c0ffee00-0000-4000-8000-00000000ad01"  # the render module's admin (app_metadata.role = 'admin')
+IP_A = "203.0.113.10"  # the address of every API call here (PostgREST's x-forwarded-for)
 
 
 @dataclass
@@ -256,10 +313,14 @@ class World:
     modules: list
     pools: dict = field(default_factory=dict)
     claims: dict = field(default_factory=dict)  # user key -> the trusted claims its token carries
+    enums: dict = field(default_factory=dict)  # enum type -> labels
+    admin: str = ADMIN
 
 
 def claims_for(world: World, sub: str | None) -> dict:
     """The trusted claims (app_metadata) of the signed-in user ``sub``, as its JWT would carry them."""
+    if sub == world.admin:
+        return {"app_metadata": {"role": "admin"}}
     return next((world.claims.get(k, {}) for k, u in world.users.items() if u == sub), {})
 
 
@@ -304,8 +365,12 @@ def world(module_conn) -> World:
                where c.contype = 'f' and n.nspname = any(%s) and cardinality(c.conkey) = 1""",
             (list(PACKAGE_SCHEMAS),)).fetchall():
         pools[column] = [str(r[0]) for r in conn.execute(f"select id from {target}")]
+    enums = {r[0]: list(r[1]) for r in conn.execute(
+        """select t.oid::regtype::text, array_agg(e.enumlabel order by e.enumsortorder)
+           from pg_type t join pg_enum e on e.enumtypid = t.oid
+           where t.typnamespace = 'public'::regnamespace group by t.oid""")}
     return World(users=users, uuids=sorted(set(uuids)), vocabulary=vocabulary, keys=keys, modules=modules,
-                 pools=pools, claims=claims)
+                 pools=pools, claims=claims, enums=enums)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -314,7 +379,7 @@ def world(module_conn) -> World:
 
 #: Every procedure of the package that an API role may execute, with who calls it in the tests. A callable
 #: procedure missing here fails test_every_callable_procedure_is_fuzzed.
-W, SELF, OTHER, ANON = "service_role", "self", "other", "anon"
+W, SELF, OTHER, ANON, ADMIN_ROLE = "service_role", "self", "other", "anon", "admin"
 SB = (SELF, SELF, W, OTHER, ANON)  # storyboard: users on their own projects mostly, workers, intruders
 CALLABLE = {  # procedure -> (module, who calls it in the tests; repeats weigh)
     "public.initialize_dreamcut_query": ("dreamcut", (W, SELF, OTHER, ANON)),
@@ -334,9 +399,20 @@ CALLABLE = {  # procedure -> (module, who calls it in the tests; repeats weigh)
         "get_module_content", "get_content_sections", "store_course_plan", "store_research_results",
         "store_quality_assessment", "get_latest_quality_assessment", "start_enhancement_session",
         "complete_enhancement_session", "search_module_content", "cm_content_sections")},
+    **{f"public.{name}": ("render", (SELF, SELF, ANON, W, OTHER)) for name in (
+        "create_job", "add_job_element", "add_job_elements", "cancel_job", "calculate_job_progress",
+        "calculate_job_duration", "get_job_statistics", "get_storage_statistics")},
+    **{f"public.{name}": ("render", (W, W, SELF)) for name in (
+        "update_job_status", "update_job_progress", "complete_job", "timeout_stale_jobs", "start_processing_step",
+        "complete_processing_step", "update_element_status", "log_storage_operation", "log_url_access",
+        "record_system_metric", "check_rate_limit", "log_security_event")},
+    **{f"public.{name}": ("render", (ADMIN_ROLE, W, SELF)) for name in (
+        "cleanup_old_jobs", "cleanup_old_metrics", "enforce_data_retention")},
     # executable by the API roles, reachable by service_role only (USAGE on dreamcut_private)
     **{f"dreamcut_private.{name}": ("content", (W, W, SELF)) for name in (
         "cm_word_count", "cm_section_word_counts", "jwt_company_id")},
+    **{f"dreamcut_private.{name}": ("render", (W, W, SELF)) for name in (
+        "can_subscribe_to_job", "client_ip", "is_admin", "user_role")},
 }
 
 
@@ -465,6 +541,21 @@ def values_for(world: World, pg_type: str, name: str, context: dict, hostile: bo
         return st.one_of(st.lists(st.one_of(st.none(), st.text(text_chars, max_size=15), st.sampled_from(SQL_FRAGMENTS),
                                             st.sampled_from(WEIRD)), max_size=5),
                          st.sampled_from(['{', '{"a",', "not an array", "{}"]))
+    if pg_type in world.enums:
+        labels = world.enums[pg_type]
+        if not hostile:
+            return st.sampled_from(labels)
+        return st.one_of(st.sampled_from(["", "garbage", labels[0].upper(), " " + labels[0], "null"]),
+                         st.sampled_from(SQL_FRAGMENTS), st.none())
+    if pg_type == "inet":
+        if not hostile:
+            return st.sampled_from([IP_A, "192.0.2.1", None])
+        return st.sampled_from(["not-an-ip", "::1", "999.1.1.1", "10.0.0.0/8", "", "198.51.100.7", "fe80::1%eth0"])
+    if pg_type == "interval":
+        if not hostile:
+            return st.sampled_from(["1 hour", "30 minutes", "1 day", None])
+        return st.sampled_from(["-1 day", "infinity", "1000000 years", "garbage", "0", "1 month", "1.5 seconds",
+                                "178000000 years"])
     if pg_type == "boolean":
         return st.sampled_from(["true", "false", None]) if not hostile else st.sampled_from(["t", "yes", "maybe", ""])
     if pg_type.startswith("timestamp") or pg_type == "date":
@@ -487,6 +578,7 @@ ROLES = {
     "self": lambda w: ("authenticated", w.users["A"]),
     "other": lambda w: ("authenticated", w.users["B"]),
     "anon": lambda w: ("anon", None),
+    "admin": lambda w: ("authenticated", w.admin),
 }
 
 
@@ -590,6 +682,7 @@ def check_call(conn, world: World, base: Committed, name: str, role: str, sub, c
             with conn.transaction():
                 conn.execute("set local statement_timeout = '20s'")
                 set_identity(conn, role, sub, **{**claims_for(world, sub), **claims})
+                conn.execute("select set_config('request.headers', %s, true)", (json.dumps({"x-forwarded-for": IP_A}),))
                 conn.execute(query, values)
                 conn.execute("reset role")
         except psycopg.Error as exc:
@@ -795,6 +888,81 @@ BASELINES.update({
 })
 
 
+def rj(conn, world: World, what: str) -> str:
+    """An id of user A's render rows (see render_fixture): a job by state, its element or running step."""
+    job = "(select id from public.jobs where user_id = %(a)s and metadata ->> 'tag' = %(t)s)"
+    queries = {
+        "element": (f"(select id from public.elements where job_id = {job})", "pending"),
+        "running step": (f"(select id from public.processing_timeline where job_id = {job} and success is null)",
+                         "processing"),
+    }
+    query, tag = queries.get(what, (job, what))
+    return str(conn.execute(f"select {query}", {"a": world.users["A"], "t": tag}).fetchone()[0])
+
+
+def rj_call(role: str = "self", **args):
+    """A render baseline: user A (or a worker, or the admin) on A's jobs; "@..." values are looked up with rj()."""
+    def build(conn, world):
+        db_role, sub = ROLES[role](world)
+        return (db_role, sub,
+                {k: rj(conn, world, v[1:]) if isinstance(v, str) and v.startswith("@") else v for k, v in args.items()})
+    return build
+
+
+BASELINES.update({
+    "public.create_job": rj_call(p_output_format="mp4", p_width="1280", p_height="720", p_fps="25",
+                                 p_user_agent="curl/8", p_metadata='{"campaign": "x"}', p_response_type="async",
+                                 p_duration_seconds="12.5"),
+    "public.add_job_element": rj_call(
+        p_job_id="@pending", p_type="image", p_source_url="https://cdn.example.com/b.png", p_start_time="1",
+        p_duration="5", p_position_x="10", p_position_y="20", p_width="320", p_height="180", p_fit_mode="cover",
+        p_layer_order="3", p_metadata='{"alt": "logo"}'),
+    "public.add_job_elements": rj_call(p_job_id="@pending", p_elements=json.dumps([
+        {"type": "text", "text_content": "Hello", "width": 400, "height": 100},
+        {"type": "audio", "source_url": "s3://bucket/track.mp3", "start_time": 0, "duration": 30}])),
+    "public.cancel_job": rj_call(p_job_id="@pending", p_reason="changed my mind"),
+    "public.calculate_job_progress": rj_call(p_job_id="@processing"),
+    "public.calculate_job_duration": rj_call(p_job_id="@completed"),
+    "public.get_job_statistics": rj_call(p_start_date="2000-01-01", p_end_date="2100-01-01"),
+    "public.get_storage_statistics": rj_call(p_start_date="2000-01-01", p_end_date="2100-01-01"),
+    "public.update_job_status": rj_call("service_role", p_job_id="@processing", p_status="failed",
+                                        p_error_message="encoder crashed", p_error_code="E42"),
+    "public.update_job_progress": rj_call("service_role", p_job_id="@processing", p_progress="40",
+                                          p_current_step="encoding"),
+    "public.complete_job": rj_call("service_role", p_job_id="@processing", p_result_url="https://cdn.example.com/r.mp4",
+                                   p_file_size_bytes="123456", p_s3_bucket="renders", p_s3_key="r.mp4",
+                                   p_expires_at="2100-01-01"),
+    "public.timeout_stale_jobs": rj_call("service_role", p_stale_after="30 minutes", p_pending_after="1 day"),
+    "public.start_processing_step": rj_call("service_role", p_job_id="@pending", p_step="download",
+                                            p_details='{"worker": "w1"}'),
+    "public.complete_processing_step": rj_call("service_role", p_timeline_id="@running step", p_success="true",
+                                               p_resource_usage='{"cpu": 0.5}', p_details='{"ok": true}'),
+    "public.update_element_status": rj_call("service_role", p_element_id="@element", p_status="processing",
+                                            p_local_path="/tmp/a.mp4"),
+    "public.log_storage_operation": rj_call("service_role", p_job_id="@completed", p_operation="upload",
+                                            p_bucket="renders", p_object_key="out/r.mp4", p_success="true",
+                                            p_bytes="1000", p_duration_ms="50", p_metadata='{}'),
+    "public.log_url_access": rj_call("service_role", p_job_id="@completed", p_url="https://cdn.example.com/o.mp4",
+                                     p_ip_address="192.0.2.1", p_user_agent="vlc", p_referrer="https://example.com",
+                                     p_country_code="FR", p_geolocation='{"city": "Lyon"}', p_bytes_transferred="10",
+                                     p_response_time_ms="5", p_status_code="200"),
+    "public.record_system_metric": rj_call("service_role", p_metric_name="queue.depth", p_metric_value="7",
+                                           p_unit="jobs", p_tags='{"region": "eu"}', p_warning_threshold="10",
+                                           p_critical_threshold="20"),
+    "public.check_rate_limit": rj_call("service_role", p_client_ip=IP_A, p_limit="100", p_interval="1 hour"),
+    "public.log_security_event": rj_call("service_role", p_event_type="unauthorized_access",
+                                         p_details='{"path": "/admin"}'),
+    "public.cleanup_old_jobs": rj_call("admin", p_days="30", p_batch_size="100"),
+    "public.cleanup_old_metrics": rj_call("admin", p_days="7", p_batch_size="100"),
+    "public.enforce_data_retention": rj_call("admin", p_job_days="90", p_access_log_days="90", p_metric_days="30",
+                                             p_security_event_days="365"),
+    "dreamcut_private.can_subscribe_to_job": rj_call("service_role", p_job_id="@pending"),
+    "dreamcut_private.client_ip": rj_call("service_role"),
+    "dreamcut_private.is_admin": rj_call("service_role"),
+    "dreamcut_private.user_role": rj_call("service_role"),
+})
+
+
 EDGES = {
     "text": [None, "", "   ", "HUGE", "REPETITIVE", *WEIRD[:5], *SQL_FRAGMENTS[:5]],
     "uuid": [None, "", "not-a-uuid", "00000000-0000-0000-0000-000000000000", "'; select 1; --"],
@@ -806,7 +974,14 @@ EDGES = {
               '[{"url": "x", "type": "image", "size": 1e30}]', '[{"url": "x", "type": "image", "size": -0.0}]',
               '[{"url": " ", "type": "image"}]', '[{"url": "x", "type": "video", "metadata": null}]', '[null]'],
     "text[]": [None, [], [None], ["x" * 3000], "{", '{"a",'],
+    "double precision": [None, "NaN", "Infinity", "-Infinity", "1e308", "1e309", "-0", "-1", "11", "abc"],
+    "boolean": [None, "t", "yes", "maybe", ""],
+    "timestamp with time zone": [None, "infinity", "-infinity", "2024-02-30", "294277-01-01", "epoch", "garbage"],
+    "inet": [None, "::1", "999.1.1.1", "10.0.0.0/8", "not-an-ip", "198.51.100.7"],
+    "interval": [None, "-1 day", "infinity", "0", "1 month", "1.5 seconds", "178000000 years", "garbage"],
+    "enum": [None, "", "garbage", "'; select 1; --"],
 }
+EDGES["bigint"] = EDGES["integer"] + ["9223372036854775807", "9223372036854775808"]
 
 
 def edge_value(value):
@@ -838,7 +1013,7 @@ def test_edge_values_in_every_parameter(module_conn, world, name):
     assert call(base) == "ok", "the baseline call must succeed"
     outcomes: dict[str, int] = {}
     for param, ptype in types.items():
-        for value in EDGES.get(ptype, EDGES["text"]):
+        for value in EDGES.get(ptype) or (EDGES["enum"] if ptype in world.enums else EDGES["text"]):
             outcome = call({**base, param: edge_value(value)})
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     print(f"{name}: {outcomes}")
