@@ -597,10 +597,25 @@ def test_migrate_next_to_another_applications_objects_touches_none_of_them(empty
         conn.execute(OTHER_APP)
         if flavour == "supabase-like":  # the API roles exist cluster-wide already (the template has them)
             conn.execute(SUPABASE_SCHEMA)
-    before = foreign_state(empty_url)
-    engine.migrate(empty_url, catalog, **QUIET)
+    before, catalog_before = foreign_state(empty_url), snap(empty_url)
+    modules = None
+    try:
+        engine.migrate(empty_url, catalog, **QUIET)
+    except DreamcutError as exc:
+        # A module that creates public.jobs (render) cannot go next to the legacy jobs table: the run stops
+        # before any change, naming the table and the modules that can still be installed; those then install.
+        message = str(exc)
+        assert 'relation "jobs" already exists' in message and "Nothing was changed" in message
+        assert foreign_state(empty_url) == before and snap(empty_url) == catalog_before
+        assert bookkeeping(empty_url) == ([], [], 0)
+        modules = message.split("can still be installed here: ")[1].split(" (")[0].split(", ")
+        assert "render" not in modules and "dreamcut" in modules
+        engine.migrate(empty_url, catalog, modules=modules, **QUIET)
     unchanged(before, foreign_state(empty_url))
-    complete(empty_url, new_database, catalog)  # what verify checks: the catalog of a clean install
+    assert not engine.status(empty_url, catalog).problems()
+    ids = [m.id for m in catalog.migrations if modules is None or m.module in catalog.closure(modules)]
+    assert engine.status(empty_url, catalog).applied_ids == set(ids)
+    assert [d["line"] for d in snapshots.diff(reference(new_database, catalog, ids), snap(empty_url))] == []
     with psycopg.connect(empty_url) as conn:
         if flavour == "supabase-like":  # the platform used the existing auth functions and publication
             owned = {tuple(r) for r in conn.execute("select kind, name from dreamcut_private.package_owned_objects")}
@@ -631,3 +646,91 @@ def test_migrate_stops_before_any_change_when_another_app_owns_a_package_functio
     assert bookkeeping(empty_url) == ([], [], 0)
     with psycopg.connect(empty_url) as conn:
         assert conn.execute("select to_regnamespace('dreamcut_migrations')").fetchone()[0] is None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Render: a worker dropped in the middle of a job step; a job whose worker died
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def render_job(conn, tag: str) -> str:
+    return str(conn.execute(
+        "insert into public.jobs (client_ip, output_format, width, height, metadata) "
+        "values ('203.0.113.10', 'mp4', 1280, 720, %s) returning id", (json.dumps({"tag": tag}),)).fetchone()[0])
+
+
+def job_state(conn, job: str) -> dict:
+    return {
+        "job": conn.execute("select to_jsonb(j) - 'updated_at' from public.jobs j where id = %s", (job,)).fetchone()[0],
+        "timeline": [r[0] for r in conn.execute(
+            "select to_jsonb(t) from public.processing_timeline t where job_id = %s order by started_at", (job,))],
+    }
+
+
+def test_terminated_worker_mid_job_step_writes_nothing(db, db_url):
+    if not db.execute("select to_regclass('public.jobs')").fetchone()[0]:
+        pytest.skip("module render is not installed")
+    job = render_job(db, "step")
+    step = str(db.execute("select public.start_processing_step(%s, 'download')", (job,)).fetchone()[0])
+    db.commit()
+    before = job_state(db, job)
+    locker = psycopg.connect(db_url)
+    locker.execute("select 1 from public.jobs where id = %s for no key update", (job,))
+    worker = psycopg.connect(db_url, autocommit=True)
+    worker.execute("set role service_role")
+    failure = []
+
+    def run():
+        try:  # finishes the timeline entry, then waits to raise the job's progress
+            worker.execute("select public.complete_processing_step(%s, true, p_details => '{\"bytes\": 10}')", (step,))
+        except psycopg.Error as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        with psycopg.connect(db_url, autocommit=True) as admin:
+            pid = wait_for(lambda: (admin.execute(
+                "select pid from pg_stat_activity where wait_event_type = 'Lock' "
+                "and query like '%%complete_processing_step%%'").fetchone() or [None])[0],
+                "the step to block on the job row")
+            assert admin.execute("select pg_terminate_backend(%s)", (pid,)).fetchone()[0]
+            thread.join(10)
+            assert failure and isinstance(failure[0], psycopg.OperationalError)
+            locker.rollback()
+            assert job_state(admin, job) == before  # the timeline entry is still running, the job unchanged
+            with psycopg.connect(db_url, autocommit=True) as retry:
+                retry.execute("set role service_role")
+                progress = retry.execute("select public.complete_processing_step(%s, true)", (step,)).fetchone()[0]
+            assert progress > before["job"]["progress_percentage"]
+            assert job_state(admin, job)["timeline"][0]["success"] is True
+    finally:
+        locker.close()
+        worker.close()
+
+
+def test_a_job_whose_worker_died_is_ended_after_the_stale_interval_and_a_live_one_is_skipped(db, db_url):
+    """The render module has no claim/lease queue: a processing job whose worker stopped reporting is ended
+    (status timeout) by timeout_stale_jobs once its last activity is older than p_stale_after; a job a live
+    worker holds (row lock) is skipped, without waiting for it."""
+    if not db.execute("select to_regclass('public.jobs')").fetchone()[0]:
+        pytest.skip("module render is not installed")
+    dead, alive = render_job(db, "dead"), render_job(db, "alive")
+    for job in (dead, alive):
+        db.execute("select public.start_processing_step(%s, 'download')", (job,))
+    db.execute("update public.processing_timeline set started_at = started_at - interval '2 hours' "
+               "where job_id = any(%s::uuid[])", ([dead, alive],))
+    db.execute("update public.jobs set created_at = created_at - interval '3 hours', "
+               "started_at = started_at - interval '2 hours' where id = any(%s::uuid[])", ([dead, alive],))
+    db.commit()
+    holder = psycopg.connect(db_url)
+    holder.execute("select 1 from public.jobs where id = %s for update", (alive,))
+    try:
+        with psycopg.connect(db_url, autocommit=True) as sweeper:
+            sweeper.execute("set role service_role; set statement_timeout = '5s'")
+            assert sweeper.execute("select public.timeout_stale_jobs('30 minutes', '1 day')").fetchone()[0] >= 1
+            states = dict(sweeper.execute("select id::text, status::text from public.jobs where id = any(%s::uuid[])",
+                                          ([dead, alive],)).fetchall())
+        assert states == {dead: "timeout", alive: "processing"}
+    finally:
+        holder.close()
