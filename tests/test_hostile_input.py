@@ -1075,7 +1075,8 @@ KEYWORDS = {"in", "exists", "values", "coalesce", "nullif", "greatest", "least",
             "raise", "exception", "perform", "filter", "over", "row", "on", "as", "into", "set", "insert", "update",
             "delete", "ordinality", "with", "by", "limit", "is", "distinct", "join", "lateral", "table", "return"}
 TYPES_OK = ("text", "jsonb", "json", "integer", "bigint", "numeric", "uuid", "boolean", "timestamp with time zone",
-            "text[]", "character varying", "smallint", "double precision", "name", "regclass", "interval", "date")
+            "text[]", "character varying", "smallint", "double precision", "name", "regclass", "interval", "date",
+            "inet", "timestamp with time zone", "real", "tsvector", "tsquery", "uuid[]")
 OPERATORS = ["=", "<>", "||", "->", "->>", "<", ">", "<=", ">=", "+", "-", "*", "/", "?", "@>", "~~"]
 
 
@@ -1133,7 +1134,7 @@ def test_search_path_hijack_cannot_reach_package_code(module_conn, world):
         conn.execute("create temp table dreamcut_queries (id uuid, user_id text)")  # shadows, if anything is unqualified
         conn.execute("create temp table dreamcut_assets (id uuid, query_id uuid)")
         conn.execute("reset role")
-        assert len(ddl) > 50
+        assert len(ddl) > 100
 
         def attacker(role: str, sub: str | None):
             set_identity(conn, role, sub, **claims_for(world, sub))
@@ -1195,6 +1196,26 @@ def test_search_path_hijack_cannot_reach_package_code(module_conn, world):
             as_attacker("authenticated", a, "select public.store_quality_assessment(%s, 7, '{}', true)", (content,))
             assert conn.execute("select total_word_count from public.cm_module_content where content_id = %s",
                                 (content,)).fetchone()[0] == 4
+        if "render" in world.modules:  # policies on user_role/is_admin/client_ip, the definer element trigger,
+            # the definer maintenance and audit functions
+            conn.execute("select set_config('request.headers', %s, false)", (json.dumps({"x-forwarded-for": IP_A}),))
+            job = as_attacker("authenticated", a, "select public.create_job('mp4', 1280, 720)")
+            as_attacker("authenticated", a, "select public.add_job_element(%s, 'image', 'https://x/a.png', "
+                        "p_width => 100, p_height => 100)", (job,))
+            as_attacker("authenticated", a, "select public.add_job_elements(%s, '[{\"type\": \"text\", "
+                        "\"text_content\": \"Hi\"}]')", (job,))
+            as_attacker("authenticated", a, "select count(*) from public.job_summary")
+            as_attacker("anon", None, "select public.create_job('webm', 640, 360)")
+            step = as_attacker("service_role", None, "select public.start_processing_step(%s, 'download')", (job,))
+            as_attacker("service_role", None, "select public.complete_processing_step(%s, true)", (step,))
+            as_attacker("service_role", None, "select public.check_rate_limit('hijack', 1, '1 minute')")
+            as_attacker("service_role", None, "select public.check_rate_limit('hijack', 1, '1 minute')")
+            as_attacker("service_role", None, "select dreamcut_private.can_subscribe_to_job(%s)", (job,))
+            as_attacker("authenticated", world.admin, "select public.cleanup_old_jobs(30)")
+            as_attacker("authenticated", world.admin, "select public.enforce_data_retention()")
+            as_attacker("authenticated", a, "select public.cancel_job(%s, 'bye')", (job,))
+            conn.execute("select set_config('request.headers', '', false)")
+            assert conn.execute("select status::text from public.jobs where id = %s", (job,)).fetchone()[0] == "cancelled"
         assert [n for n in notices if "HIJACKED" in n] == []
         state = conn.execute("select status, stage, progress from public.dreamcut_queries where id = %s", (q,)).fetchone()
         assert state == ("completed", "done", 100)
