@@ -21,6 +21,7 @@ from psycopg import sql
 from pytest_postgresql.janitor import DatabaseJanitor
 
 from helpers import acting_as, asset, counts, new_user, raises_sqlstate, set_identity
+from test_demo import STORYBOARD
 
 TABLES = ("dreamcut_queries", "dreamcut_assets", "dreamcut_messages")
 
@@ -501,22 +502,7 @@ def test_the_whole_storyboard(conn):
             "assets_summary": "1 image (style), 1 video (footage), 1 audio (voiceover)",
             "suggested_directions": ["Neon Noir", "Fast-paced Montage"]})
     chat = [f"{e} {c}" if e else c for _t, e, c in messages(conn, qid)]
-    assert chat == [
-        "🎬 Got your request. Let's break it down...",
-        "🖼️ Analyzing image: cyberpunk_ref.jpg",
-        "→ ✅ cyberpunk, cinematic style, dark, futuristic mood",
-        "🎥 Analyzing video: city_drive.mp4",
-        "→ ✅ footage, 45s, needs trimming",
-        "⚠️ Video is 45s but you want 30s - I'll trim it",
-        "🎵 Analyzing audio: voiceover.mp3",
-        "→ ✅ dramatic, cinematic narration detected",
-        "🏁 Combining query + assets into creative brief...",
-        "🎬 Creative brief ready 🎬",
-        "🎯 - Intent: cinematic 30s trailer",
-        "📁 - Assets: 1 image (style), 1 video (footage), 1 audio (voiceover)",
-        "💡 - Suggested directions: Neon Noir, Fast-paced Montage",
-        "🚀 Ready for production!",
-    ]
+    assert chat == STORYBOARD
     created = conn.execute("select array_agg(created_at order by seq) from public.dreamcut_messages "
                            "where query_id = %s", (qid,)).fetchone()[0]
     assert created == sorted(created)

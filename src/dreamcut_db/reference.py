@@ -13,7 +13,7 @@ import re
 
 import jinja2
 
-from .render import repo_root
+from .render import write_files
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("dreamcut_db", "templates"), keep_trailing_newline=True, autoescape=False
@@ -83,12 +83,4 @@ def files(snap: dict) -> dict[str, str]:
 
 def write(snap: dict, check: bool = False) -> list[str]:
     """Write (or with ``check`` only compare) the files. Returns the relative paths that were out of date."""
-    stale = []
-    for rel, text in files(snap).items():
-        target = repo_root() / rel
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            stale.append(rel)
-            if not check:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
-    return stale
+    return write_files(files(snap), check)

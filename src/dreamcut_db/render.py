@@ -52,13 +52,13 @@ def repo_root() -> Path:
     return migrations_dir().parent
 
 
-def render(cat: Catalog, check: bool = False) -> list[str]:
-    """Write the artifacts under the repository root, or with ``check`` only compare them.
+def write_files(files: dict[str, str], check: bool = False) -> list[str]:
+    """Write ``files`` (relative path -> text) under the repository root, or with ``check`` only compare.
 
     Returns the relative paths that were out of date (written, or with ``check`` left as they are).
     """
     stale = []
-    for rel, text in artifacts(cat).items():
+    for rel, text in files.items():
         target = repo_root() / rel
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             stale.append(rel)
@@ -66,3 +66,8 @@ def render(cat: Catalog, check: bool = False) -> list[str]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text, encoding="utf-8")
     return stale
+
+
+def render(cat: Catalog, check: bool = False) -> list[str]:
+    """Write (or with ``check`` compare) sql/ and rollback.sql; returns the paths that were out of date."""
+    return write_files(artifacts(cat), check)
