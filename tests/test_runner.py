@@ -262,9 +262,13 @@ def test_cli_errors_are_one_line(empty_url, capsys):
 
 def test_committed_schema_snapshot_and_reference_are_current(db):
     """sql/schema.json and docs/schema.md equal what migrating an empty database produces."""
-    from dreamcut_db import reference
+    from dreamcut_db import reference, render
 
-    assert reference.write(snapshots.snapshot(db), check=True) == [], "run: dreamcut-db snapshot"
+    files = reference.files(snapshots.snapshot(db))
+    if db.info.server_version // 10000 != reference.SNAPSHOT_MAJOR:
+        # PostgreSQL 16+ deparses single-table views without the alias (pg_get_viewdef): the JSON is per major.
+        del files["sql/schema.json"]
+    assert render.write_files(files, check=True) == [], "run: dreamcut-db snapshot"
 
 
 def test_status_and_verify_flag_unknown_and_gap(tmp_path, monkeypatch, empty_url, catalog):
