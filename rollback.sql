@@ -133,6 +133,91 @@ where module = 'storyboard';
 \endif
 
 \if :has_registry
+select exists (select from dreamcut_private.installed_modules where module = 'multimedia') as installed \gset
+\else
+\set installed false
+\endif
+\if :installed
+\echo rolling back module multimedia
+
+-- ----- multimedia/0006_enable_multimedia_realtime_publication -----
+do $$
+declare
+    v_table text;
+begin
+    foreach v_table in array array['mm_rendering_queue', 'mm_multimedia_sessions'] loop
+        if exists (
+            select from pg_catalog.pg_publication_tables
+            where pubname = 'supabase_realtime' and schemaname = 'public' and tablename = v_table
+        ) then
+            execute format('alter publication supabase_realtime drop table public.%I', v_table);
+        end if;
+    end loop;
+end
+$$;
+
+-- ----- multimedia/0005_create_multimedia_rendering_queue -----
+drop function if exists public.fail_rendering_job(uuid, text, text, boolean, integer);
+drop function if exists public.complete_rendering_job(uuid, text, jsonb);
+drop function if exists public.heartbeat_rendering_job(uuid, text, integer);
+drop function if exists dreamcut_private.running_job_of_worker(uuid, text);
+drop function if exists public.claim_rendering_job(text, integer, text[]);
+drop function if exists public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz);
+drop table if exists public.mm_rendering_queue;
+drop function if exists dreamcut_private.notify_rendering_job();
+
+-- ----- multimedia/0004_create_multimedia_procedures -----
+drop function if exists public.list_session_assets(uuid, text);
+drop function if exists public.register_slide_presentation(uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text);
+drop function if exists public.register_audio_narration(uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text);
+drop function if exists public.update_session_status(uuid, text, double precision, text, integer);
+drop function if exists public.register_multimedia_assets(uuid, jsonb);
+drop function if exists public.register_multimedia_asset(
+    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text
+);
+drop function if exists public.create_multimedia_session(uuid, text, text, text, jsonb, text[]);
+
+-- ----- multimedia/0003_create_multimedia_triggers -----
+drop trigger if exists trigger_mm_audio_narrations_segments on public.mm_audio_narrations;
+drop function if exists dreamcut_private.mm_check_narration_segments();
+drop trigger if exists trigger_mm_multimedia_sessions_workflow on public.mm_multimedia_sessions;
+drop function if exists dreamcut_private.mm_multimedia_session_workflow();
+drop trigger if exists trigger_mm_multimedia_assets_count_delete on public.mm_multimedia_assets;
+drop trigger if exists trigger_mm_multimedia_assets_count_update on public.mm_multimedia_assets;
+drop trigger if exists trigger_mm_multimedia_assets_count_insert on public.mm_multimedia_assets;
+drop function if exists dreamcut_private.mm_count_session_assets();
+
+-- ----- multimedia/0002_enable_multimedia_rls_policies -----
+drop policy if exists mm_slide_presentations_company on public.mm_slide_presentations;
+drop policy if exists mm_audio_narrations_company on public.mm_audio_narrations;
+drop policy if exists mm_multimedia_assets_company on public.mm_multimedia_assets;
+drop policy if exists mm_multimedia_sessions_company on public.mm_multimedia_sessions;
+do $$
+begin
+    if to_regclass('public.mm_multimedia_sessions') is not null then
+        revoke all on table public.mm_multimedia_sessions, public.mm_multimedia_assets, public.mm_audio_narrations,
+        public.mm_slide_presentations
+        from anon, authenticated, service_role;
+        alter table public.mm_multimedia_sessions disable row level security;
+        alter table public.mm_multimedia_assets disable row level security;
+        alter table public.mm_audio_narrations disable row level security;
+        alter table public.mm_slide_presentations disable row level security;
+    end if;
+end
+$$;
+
+-- ----- multimedia/0001_create_multimedia_schema -----
+drop table if exists public.mm_slide_presentations;
+drop table if exists public.mm_audio_narrations;
+drop table if exists public.mm_multimedia_assets;
+drop table if exists public.mm_multimedia_sessions;
+drop function if exists public.mm_storage_path(text, text, text, timestamptz);
+delete from dreamcut_private.installed_modules
+where module = 'multimedia';
+
+\endif
+
+\if :has_registry
 select exists (select from dreamcut_private.installed_modules where module = 'content') as installed \gset
 \else
 \set installed false

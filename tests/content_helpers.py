@@ -249,3 +249,81 @@ def check_matrix(conn, world, specs, matrix_text) -> list[str]:
         if got != expected:
             wrong.append(f"{table:28} {actor:12} {op:6} row of {company}: expected {expected}, got {got}")
     return wrong
+
+
+# --- multimedia ---------------------------------------------------------------------------------------------
+
+MM_TABLES = ["mm_multimedia_sessions", "mm_multimedia_assets", "mm_audio_narrations", "mm_slide_presentations",
+             "mm_rendering_queue"]
+
+
+def create_session(conn, content_id: str, **extra) -> str:
+    return rpc_value(conn, "create_multimedia_session", p_content_id=content_id, **extra)
+
+
+def register(conn, session_id: str, asset_type: str = "video", name: str | None = None, **extra) -> str:
+    """register_multimedia_asset with a made-up file name of the right kind; returns the asset id."""
+    ext = {"video": "mp4", "audio": "mp3", "slide": "png", "script": "txt", "thumbnail": "jpg",
+           "presentation": "pdf"}[asset_type]
+    name = name or f"{uuid.uuid4().hex[:8]}.{ext}"
+    return rpc_value(conn, "register_multimedia_asset", p_session_id=session_id, p_asset_type=asset_type,
+                     p_file_path=f"/tmp/render/{name}", **extra)
+
+
+def counters(conn, session_id: str) -> tuple[int, int, int, int]:
+    """(total_assets_generated, slides_generated, audio_files_generated, video_files_generated), as stored."""
+    return conn.execute(
+        "select total_assets_generated, slides_generated, audio_files_generated, video_files_generated "
+        "from public.mm_multimedia_sessions where session_id = %s", (session_id,)).fetchone()
+
+
+def true_counts(conn, session_id: str) -> tuple[int, int, int, int]:
+    """The same four numbers counted from the assets."""
+    return conn.execute(
+        "select count(*) filter (where status <> 'failed'), "
+        "count(*) filter (where status <> 'failed' and asset_type = 'slide'), "
+        "count(*) filter (where status <> 'failed' and asset_type = 'audio'), "
+        "count(*) filter (where status <> 'failed' and asset_type = 'video') "
+        "from public.mm_multimedia_assets where session_id = %s", (session_id,)).fetchone()
+
+
+def build_multimedia_world(conn) -> dict[str, dict[str, str]]:
+    """The content world plus a session, assets, a narration, a presentation and a job per company."""
+    world = build_content_world(conn)
+    for key, w in world.items():
+        w["session"] = create_session(conn, w["content"])
+        w["audio"] = register(conn, w["session"], "audio")
+        w["leaf_asset"] = register(conn, w["session"], "script")
+        w["deck"] = register(conn, w["session"], "presentation")
+        w["narration"] = rpc_value(conn, "register_audio_narration", p_session_id=w["session"],
+                                   p_narration_name="Narration", p_master_audio_id=w["audio"])
+        w["presentation"] = rpc_value(conn, "register_slide_presentation", p_session_id=w["session"],
+                                      p_presentation_name="Deck", p_slide_order=[{"n": 1}], p_pdf_asset_id=w["deck"])
+        w["job"] = rpc_value(conn, "enqueue_rendering_job", p_session_id=w["session"], p_job_type="module_video")
+    return world
+
+
+MULTIMEDIA_SPECS = {
+    "mm_multimedia_sessions": dict(key="session_id", target="session",
+                                   insert=lambda w: {"content_id": w["content"], "company_id": w["company"],
+                                                     "module_name": "New"},
+                                   update="current_stage = 'renamed'"),
+    "mm_multimedia_assets": dict(key="asset_id", target="leaf_asset",
+                                 insert=lambda w: {"session_id": w["session"], "content_id": w["content"],
+                                                   "company_id": w["company"], "asset_type": "script",
+                                                   "asset_name": "new.txt",
+                                                   "storage_path": "script/complete_module/1_new.txt"},
+                                 update="public_url = 'https://cdn.example/x'"),
+    "mm_audio_narrations": dict(key="narration_id", target="narration",
+                                insert=lambda w: {"session_id": w["session"], "content_id": w["content"],
+                                                  "company_id": w["company"], "narration_name": "New"},
+                                update="narration_name = 'Renamed'"),
+    "mm_slide_presentations": dict(key="presentation_id", target="presentation",
+                                   insert=lambda w: {"session_id": w["session"], "content_id": w["content"],
+                                                     "company_id": w["company"], "presentation_name": "New"},
+                                   update="presentation_name = 'Renamed'"),
+    "mm_rendering_queue": dict(key="job_id", target="job",
+                               insert=lambda w: {"session_id": w["session"], "company_id": w["company"],
+                                                 "job_type": "module_video"},
+                               update="priority = 1"),
+}

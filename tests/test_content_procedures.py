@@ -80,10 +80,10 @@ def test_create_module_content_rejects_bad_input(cm, acme, globex, params, sqlst
     params = {"p_module_name": "M", **params}
     if params.get("p_company_id") == "OTHER":
         params["p_company_id"] = globex
-    before = snapshot_rows(cm, CM_TABLES)
     with as_member(cm, acme):
+        before = snapshot_rows(cm, CM_TABLES)
         assert fragment in fails(cm, sqlstate, "create_module_content", **params)
-    assert snapshot_rows(cm, CM_TABLES) == before
+        assert snapshot_rows(cm, CM_TABLES) == before
 
 
 # --- sections, word counts, revisions ------------------------------------------------------------------------
@@ -297,14 +297,17 @@ def test_store_course_plan_rejects_bad_input(cm, acme, globex, params, sqlstate,
     params = {"p_employee_id": employee, "p_course_title": "T", "p_course_structure": {"modules": []}, **params}
     if params.get("p_company_id") == "OTHER":
         params["p_company_id"] = globex
-    before = snapshot_rows(cm, CM_TABLES)
     with as_member(cm, acme):
+        before = snapshot_rows(cm, CM_TABLES)
         assert fragment in fails(cm, sqlstate, "store_course_plan", **params)
-    assert snapshot_rows(cm, CM_TABLES) == before
+        assert snapshot_rows(cm, CM_TABLES) == before
 
 
 def test_store_research_results(cm, acme, globex):
     employee = make_employee(cm, acme)
+    other_employee = make_employee(cm, globex)
+    theirs = rpc_value(cm, "store_course_plan", p_employee_id=other_employee, p_course_title="T",
+                       p_course_structure={}, p_company_id=globex)
     with as_member(cm, acme):
         pid = rpc_value(cm, "store_course_plan", p_employee_id=employee, p_course_title="T",
                         p_course_structure={"modules": []}, p_session_id="session_9")
@@ -319,10 +322,7 @@ def test_store_research_results(cm, acme, globex):
                         p_total_sources=10, p_session_id="other", p_status="in_progress")
         assert cm.execute("select session_id, total_topics, total_sources, status from public.cm_research_results "
                           "where research_id = %s", (rid,)).fetchone() == ("other", 2, 10, "in_progress")
-    other_employee = make_employee(cm, globex)
-    theirs = rpc_value(cm, "store_course_plan", p_employee_id=other_employee, p_course_title="T",
-                       p_course_structure={}, p_company_id=globex)
-    with as_member(cm, acme):
+
         before = snapshot_rows(cm, CM_TABLES)
         for params, sqlstate in [
             ({"p_plan_id": None}, "22023"),

@@ -1,0 +1,377 @@
+-- create_multimedia_rendering_queue (video-pipeline-content-multimedia.md, "Future Enhancements: Planned
+-- Tables: mm_rendering_queue - for async video processing"): a work queue of rendering jobs. Users of a
+-- company enqueue jobs for their sessions and read them; workers (service_role) claim the next job with
+-- FOR UPDATE SKIP LOCKED under a lease, send heartbeats, complete, or fail with retry up to max_attempts. A
+-- running job whose lease expired (its worker died) is queued again, or failed once out of attempts.
+-- depends: 0004_create_multimedia_procedures
+
+create table public.mm_rendering_queue (
+    job_id uuid primary key default gen_random_uuid(),
+    session_id uuid not null,
+    company_id uuid not null,
+    job_type text not null check (job_type ~ '^[a-z][a-z0-9_]{0,62}$'),
+    payload jsonb not null default '{}' check (jsonb_typeof(payload) = 'object'),
+    priority integer not null default 0 check (priority between -100 and 100),
+    status text not null default 'queued' check (status in ('queued', 'running', 'completed', 'failed')),
+    attempts integer not null default 0 check (attempts >= 0),
+    max_attempts integer not null default 3 check (max_attempts between 1 and 100),
+    run_after timestamptz not null default clock_timestamp(),
+    locked_by text,
+    locked_until timestamptz,
+    heartbeat_at timestamptz,
+    last_error text,
+    result jsonb,
+    created_at timestamptz not null default clock_timestamp(),
+    updated_at timestamptz not null default now(),
+    started_at timestamptz,
+    completed_at timestamptz,
+    check (attempts <= max_attempts),
+    check (status <> 'queued' or attempts < max_attempts),
+    check ((status = 'running') = (locked_by is not null and locked_until is not null)),
+    check ((status in ('completed', 'failed')) = (completed_at is not null)),
+    foreign key (session_id, company_id) references public.mm_multimedia_sessions (session_id, company_id)
+    on delete cascade
+);
+comment on table public.mm_rendering_queue is
+'Asynchronous rendering jobs of multimedia sessions (video-pipeline-content-multimedia.md, planned table '
+'mm_rendering_queue): queued -> running (claimed by one worker under a lease) -> completed | failed, or back to '
+'queued for a retry. Users of a company read their company''s jobs and enqueue through enqueue_rendering_job; '
+'only service_role writes directly.';
+comment on column public.mm_rendering_queue.company_id is 'The session''s company (the foreign key keeps them equal).';
+comment on column public.mm_rendering_queue.job_type is 'What to render, a lowercase name (e.g. module_video, section_video).';
+comment on column public.mm_rendering_queue.payload is 'Job parameters for the worker (JSON object).';
+comment on column public.mm_rendering_queue.priority is 'Higher first (-100..100); users enqueue at 0.';
+comment on column public.mm_rendering_queue.attempts is 'Times the job was claimed (each claim is an attempt).';
+comment on column public.mm_rendering_queue.max_attempts is 'Attempts allowed before the job fails for good.';
+comment on column public.mm_rendering_queue.run_after is 'Not claimed before this time (retry backoff, scheduling).';
+comment on column public.mm_rendering_queue.locked_by is 'The worker holding a running job.';
+comment on column public.mm_rendering_queue.locked_until is
+'End of the running job''s lease; after it, another worker may take the job over.';
+comment on column public.mm_rendering_queue.result is 'What the worker reported on completion (JSON).';
+comment on column public.mm_rendering_queue.created_at is
+'clock_timestamp() of the insert: jobs of equal priority and run_after are claimed first in, first out.';
+create index idx_mm_rendering_queue_next on public.mm_rendering_queue (priority desc, run_after, created_at)
+where status = 'queued';
+create index idx_mm_rendering_queue_lease on public.mm_rendering_queue (locked_until) where status = 'running';
+create index idx_mm_rendering_queue_session_id on public.mm_rendering_queue (session_id, company_id);
+create index idx_mm_rendering_queue_company_id on public.mm_rendering_queue (company_id, created_at desc);
+
+alter table public.mm_rendering_queue enable row level security;
+revoke all on table public.mm_rendering_queue from public, anon, authenticated, service_role;
+grant select on table public.mm_rendering_queue to authenticated;
+grant select, insert, update, delete on table public.mm_rendering_queue to service_role;
+create policy mm_rendering_queue_select_company on public.mm_rendering_queue
+for select to authenticated
+using (company_id = (select dreamcut_private.jwt_company_id()));
+
+create trigger trigger_mm_rendering_queue_updated_at
+before update on public.mm_rendering_queue
+for each row execute function dreamcut_private.update_updated_at_column();
+
+create function dreamcut_private.notify_rendering_job() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    if new.status = 'queued' and (tg_op = 'INSERT' or old.status <> 'queued') then
+        perform pg_notify(
+            'mm_rendering_queue',
+            json_build_object('job_id', new.job_id, 'job_type', new.job_type, 'run_after', new.run_after)::text
+        );
+    end if;
+    return null;
+end
+$$;
+comment on function dreamcut_private.notify_rendering_job() is
+'AFTER INSERT OR UPDATE OF status trigger function on mm_rendering_queue: when a job becomes queued (enqueued '
+'or requeued for a retry), pg_notify on channel mm_rendering_queue with {job_id, job_type, run_after}, so idle '
+'workers that LISTEN wake up instead of polling. Returns null.';
+revoke all on function dreamcut_private.notify_rendering_job() from public;
+
+create trigger trigger_mm_rendering_queue_notify
+after insert or update of status on public.mm_rendering_queue
+for each row execute function dreamcut_private.notify_rendering_job();
+
+create function public.enqueue_rendering_job(
+    p_session_id uuid,
+    p_job_type text,
+    p_payload jsonb default '{}',
+    p_priority integer default 0,
+    p_max_attempts integer default 3,
+    p_run_after timestamptz default null
+) returns uuid
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+declare
+    v_end_user boolean := dreamcut_private.api_caller_is_end_user();
+    v_company_id uuid;
+    v_job_id uuid;
+begin
+    if p_session_id is null then
+        raise exception 'p_session_id is required' using errcode = '22023';
+    end if;
+    if p_job_type is null or p_job_type !~ '^[a-z][a-z0-9_]{0,62}$' then
+        raise exception 'p_job_type must be a lowercase name (a-z, 0-9, _), e.g. module_video, got %',
+            coalesce(quote_literal(p_job_type), 'null')
+        using errcode = '22023';
+    end if;
+    if p_payload is null or jsonb_typeof(p_payload) <> 'object' then
+        raise exception 'p_payload must be a JSON object, got %', coalesce(jsonb_typeof(p_payload), 'null')
+        using errcode = '22023';
+    end if;
+    if p_priority is null or p_priority not between -100 and 100 then
+        raise exception 'p_priority must be between -100 and 100, got %', coalesce(p_priority::text, 'null')
+        using errcode = '22023';
+    end if;
+    if p_max_attempts is null or p_max_attempts not between 1 and 100 then
+        raise exception 'p_max_attempts must be between 1 and 100, got %', coalesce(p_max_attempts::text, 'null')
+        using errcode = '22023';
+    end if;
+    if v_end_user and p_priority <> 0 then
+        raise exception 'p_priority % is for the backend (service_role) only: users enqueue at priority 0', p_priority
+        using errcode = '42501';
+    end if;
+    -- Security definer (users have no INSERT grant on the queue): the session is looked up in the caller's
+    -- company, as RLS would.
+    select s.company_id into v_company_id
+    from public.mm_multimedia_sessions as s
+    where s.session_id = p_session_id and (not v_end_user or s.company_id = dreamcut_private.jwt_company_id());
+    if not found then
+        raise exception 'multimedia session % not found (p_session_id)', p_session_id using errcode = 'P0002';
+    end if;
+
+    insert into public.mm_rendering_queue (session_id, company_id, job_type, payload, priority, max_attempts, run_after)
+    values (
+        p_session_id, v_company_id, p_job_type, p_payload, p_priority, p_max_attempts,
+        coalesce(p_run_after, clock_timestamp())
+    )
+    returning job_id into v_job_id;
+    return v_job_id;
+end
+$$;
+comment on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz) is
+'Queues a rendering job for a session (video-pipeline-content-multimedia.md, mm_rendering_queue, "async video '
+'processing"). p_session_id: a session of the caller''s company; p_job_type: lowercase name (e.g. module_video); '
+'p_payload: JSON object for the worker; p_priority: -100..100, higher first (signed-in users: 0 only); '
+'p_max_attempts: 1..100; p_run_after: not before this time (default: the clock time of the call). Returns the new job_id (uuid), status '
+'queued, and notifies channel mm_rendering_queue. Errors: 22023 bad parameter, 42501 a signed-in user setting '
+'a priority, P0002 unknown session (or another company''s). Writes nothing on error. Security definer (users '
+'have no INSERT grant on the queue); executable by authenticated and service_role.';
+revoke all on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz)
+from public, anon, authenticated, service_role;
+grant execute on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz)
+to authenticated, service_role;
+
+create function public.claim_rendering_job(
+    p_worker_id text,
+    p_lease_seconds integer default 300,
+    p_job_types text[] default null
+) returns setof public.mm_rendering_queue
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+    v_now timestamptz := clock_timestamp();
+begin
+    if p_worker_id is null or btrim(p_worker_id) = '' then
+        raise exception 'p_worker_id is required, got %', coalesce(quote_literal(p_worker_id), 'null')
+        using errcode = '22023';
+    end if;
+    if p_lease_seconds is null or p_lease_seconds not between 1 and 86400 then
+        raise exception 'p_lease_seconds must be between 1 and 86400 seconds, got %', coalesce(p_lease_seconds::text, 'null')
+        using errcode = '22023';
+    end if;
+
+    -- Jobs whose worker stopped sending heartbeats: back to the queue, or failed once out of attempts.
+    update public.mm_rendering_queue as q
+    set status = case when q.attempts >= q.max_attempts then 'failed' else 'queued' end,
+        completed_at = case when q.attempts >= q.max_attempts then v_now end,
+        last_error = format('lease of worker %s expired at %s (attempt %s of %s)', q.locked_by, q.locked_until,
+            q.attempts, q.max_attempts),
+        locked_by = null,
+        locked_until = null
+    from (
+        select e.job_id from public.mm_rendering_queue as e
+        where e.status = 'running' and e.locked_until < v_now
+        order by e.locked_until
+        for update skip locked
+    ) as expired
+    where q.job_id = expired.job_id;
+
+    return query
+    with next_job as (
+        select n.job_id from public.mm_rendering_queue as n
+        where n.status = 'queued' and n.run_after <= v_now and (p_job_types is null or n.job_type = any(p_job_types))
+        order by n.priority desc, n.run_after, n.created_at
+        limit 1
+        for update skip locked
+    ),
+    claimed as (
+        update public.mm_rendering_queue as q
+        set status = 'running',
+            attempts = q.attempts + 1,
+            locked_by = p_worker_id,
+            locked_until = v_now + make_interval(secs => p_lease_seconds),
+            heartbeat_at = v_now,
+            started_at = coalesce(q.started_at, v_now)
+        from next_job
+        where q.job_id = next_job.job_id
+        returning q.*
+    )
+    select * from claimed;
+end
+$$;
+comment on function public.claim_rendering_job(text, integer, text[]) is
+'A worker takes the next rendering job (video-pipeline-content-multimedia.md, mm_rendering_queue). p_worker_id: '
+'non-empty worker name; p_lease_seconds: 1..86400, how long the job is the worker''s without a heartbeat; '
+'p_job_types: only these job types, or null for any. First returns expired leases to the queue (or fails them '
+'when out of attempts), then claims the queued job with the highest priority, earliest run_after, oldest, whose '
+'run_after has come, with FOR UPDATE SKIP LOCKED: concurrent workers never get the same job. Returns the claimed '
+'mm_rendering_queue row (status running, attempts + 1, locked_by, locked_until), or no row when nothing is due. '
+'Errors: 22023 bad parameter. Executable by service_role only.';
+revoke all on function public.claim_rendering_job(text, integer, text[]) from public, anon, authenticated, service_role;
+grant execute on function public.claim_rendering_job(text, integer, text[]) to service_role;
+
+create function dreamcut_private.running_job_of_worker(p_job_id uuid, p_worker_id text)
+returns public.mm_rendering_queue
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+    v_job public.mm_rendering_queue;
+begin
+    if p_job_id is null then
+        raise exception 'p_job_id is required' using errcode = '22023';
+    end if;
+    if p_worker_id is null or btrim(p_worker_id) = '' then
+        raise exception 'p_worker_id is required, got %', coalesce(quote_literal(p_worker_id), 'null')
+        using errcode = '22023';
+    end if;
+    select * into v_job from public.mm_rendering_queue where job_id = p_job_id for update;
+    if not found then
+        raise exception 'rendering job % not found (p_job_id)', p_job_id using errcode = 'P0002';
+    end if;
+    if v_job.status <> 'running' or v_job.locked_by <> p_worker_id then
+        raise exception 'rendering job % is not running for worker % (status %, worker %): its lease expired and it '
+            'was taken over, or it is finished', p_job_id, quote_literal(p_worker_id), v_job.status,
+            coalesce(quote_literal(v_job.locked_by), 'none')
+        using errcode = '55000';
+    end if;
+    return v_job;
+end
+$$;
+comment on function dreamcut_private.running_job_of_worker(uuid, text) is
+'Locks and returns a rendering job that p_worker_id is running (shared check of the heartbeat, complete and '
+'fail functions). A job whose lease expired is still the worker''s until another worker claims it. Errors: 22023 '
+'bad parameter, P0002 unknown job, 55000 job not running or running for another worker.';
+revoke all on function dreamcut_private.running_job_of_worker(uuid, text) from public;
+grant execute on function dreamcut_private.running_job_of_worker(uuid, text) to service_role;
+
+create function public.heartbeat_rendering_job(p_job_id uuid, p_worker_id text, p_lease_seconds integer default 300)
+returns timestamptz
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+    v_locked_until timestamptz;
+begin
+    if p_lease_seconds is null or p_lease_seconds not between 1 and 86400 then
+        raise exception 'p_lease_seconds must be between 1 and 86400 seconds, got %', coalesce(p_lease_seconds::text, 'null')
+        using errcode = '22023';
+    end if;
+    perform dreamcut_private.running_job_of_worker(p_job_id, p_worker_id);
+    update public.mm_rendering_queue
+    set locked_until = clock_timestamp() + make_interval(secs => p_lease_seconds), heartbeat_at = clock_timestamp()
+    where job_id = p_job_id
+    returning locked_until into v_locked_until;
+    return v_locked_until;
+end
+$$;
+comment on function public.heartbeat_rendering_job(uuid, text, integer) is
+'A worker extends the lease of the job it runs (mm_rendering_queue). p_job_id: the job; p_worker_id: the worker '
+'that claimed it; p_lease_seconds: 1..86400, the new lease from now. Returns the new locked_until (timestamptz). '
+'Errors: 22023 bad parameter, P0002 unknown job, 55000 the job is not running for this worker (finished, or '
+'taken over after the lease expired: the worker must stop). Executable by service_role only.';
+revoke all on function public.heartbeat_rendering_job(uuid, text, integer) from public, anon, authenticated, service_role;
+grant execute on function public.heartbeat_rendering_job(uuid, text, integer) to service_role;
+
+create function public.complete_rendering_job(p_job_id uuid, p_worker_id text, p_result jsonb default null)
+returns public.mm_rendering_queue
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+    v_job public.mm_rendering_queue;
+begin
+    if p_result is not null and jsonb_typeof(p_result) not in ('object', 'array') then
+        raise exception 'p_result must be a JSON object or array, got %', jsonb_typeof(p_result) using errcode = '22023';
+    end if;
+    perform dreamcut_private.running_job_of_worker(p_job_id, p_worker_id);
+    update public.mm_rendering_queue
+    set status = 'completed', result = p_result, completed_at = clock_timestamp(), locked_by = null,
+        locked_until = null, last_error = null
+    where job_id = p_job_id
+    returning * into v_job;
+    return v_job;
+end
+$$;
+comment on function public.complete_rendering_job(uuid, text, jsonb) is
+'A worker reports its job done (mm_rendering_queue). p_job_id: the job; p_worker_id: the worker running it; '
+'p_result: JSON object or array (e.g. the rendered asset ids), or null. Returns the updated mm_rendering_queue '
+'row (status completed, completed_at, lease released). Errors: 22023 bad parameter, P0002 unknown job, 55000 '
+'the job is not running for this worker. Executable by service_role only.';
+revoke all on function public.complete_rendering_job(uuid, text, jsonb) from public, anon, authenticated, service_role;
+grant execute on function public.complete_rendering_job(uuid, text, jsonb) to service_role;
+
+create function public.fail_rendering_job(
+    p_job_id uuid,
+    p_worker_id text,
+    p_error text,
+    p_retry boolean default true,
+    p_retry_delay_seconds integer default null
+) returns public.mm_rendering_queue
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+    v_job public.mm_rendering_queue;
+    v_retry boolean;
+begin
+    if p_error is null or btrim(p_error) = '' then
+        raise exception 'p_error is required, got %', coalesce(quote_literal(p_error), 'null') using errcode = '22023';
+    end if;
+    if p_retry_delay_seconds is not null and p_retry_delay_seconds not between 0 and 86400 then
+        raise exception 'p_retry_delay_seconds must be between 0 and 86400 seconds, got %', p_retry_delay_seconds
+        using errcode = '22023';
+    end if;
+    v_job := dreamcut_private.running_job_of_worker(p_job_id, p_worker_id);
+    v_retry := coalesce(p_retry, true) and v_job.attempts < v_job.max_attempts;
+    update public.mm_rendering_queue
+    set status = case when v_retry then 'queued' else 'failed' end,
+        run_after = case
+            when v_retry then clock_timestamp() + make_interval(
+                secs => coalesce(p_retry_delay_seconds, least(3600, 30 * power(2, v_job.attempts - 1)))
+            )
+            else run_after
+        end,
+        completed_at = case when v_retry then null else clock_timestamp() end,
+        last_error = p_error,
+        locked_by = null,
+        locked_until = null
+    where job_id = p_job_id
+    returning * into v_job;
+    return v_job;
+end
+$$;
+comment on function public.fail_rendering_job(uuid, text, text, boolean, integer) is
+'A worker reports its job failed (mm_rendering_queue). p_job_id: the job; p_worker_id: the worker running it; '
+'p_error: non-empty text (kept in last_error); p_retry: false to fail for good; p_retry_delay_seconds: 0..86400 '
+'before the retry (default backoff 30 s x 2^(attempts-1), at most 1 hour). With retry and attempts left the job '
+'goes back to queued with run_after in the future; otherwise it fails (completed_at set). Returns the updated '
+'mm_rendering_queue row. Errors: 22023 bad parameter, P0002 unknown job, 55000 the job is not running for this '
+'worker. Executable by service_role only.';
+revoke all on function public.fail_rendering_job(uuid, text, text, boolean, integer)
+from public, anon, authenticated, service_role;
+grant execute on function public.fail_rendering_job(uuid, text, text, boolean, integer) to service_role;
