@@ -4715,7 +4715,8 @@ begin
     set status = p_status,
         research_conducted = coalesce(p_research_conducted, false),
         content_regenerated = coalesce(p_content_regenerated, false),
-        completed_at = now()
+        -- the clock, not now(): this transaction may have started before the session was created
+        completed_at = clock_timestamp()
     where session_id = p_session_id
     returning * into v_row;
     return v_row;
