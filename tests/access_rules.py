@@ -149,6 +149,36 @@ TABLES = {
         "how": {"row": "id = %(employee)s", "set": "email = email",
                 "insert": "insert into {t} (company_id, full_name) values (%(company)s, 'probe')"},
     },
+    # multimedia (docs/multimedia.md, "Company isolation"): as content; rendering jobs are read-only for users
+    # (they enqueue through enqueue_rendering_job), written by the workers (service_role).
+    **{table: {"rules": rules(ALL_DENIED, EVERYTHING, (NO, DENIED, NO, NO), EVERYTHING), "how": how}
+       for table, how in {
+           "public.mm_multimedia_sessions": {
+               "row": "session_id = %(mm_session)s", "set": "current_stage = current_stage",
+               "insert": "insert into {t} (content_id, company_id, module_name) values (%(content)s, %(company)s, 'probe')",
+               "takeover": ("company_id = %(B_company)s", DENIED)},
+           "public.mm_multimedia_assets": {
+               "row": "asset_id = %(mm_asset)s", "set": "public_url = public_url",
+               "insert": "insert into {t} (session_id, content_id, company_id, asset_type, asset_name, storage_path) "
+                         "values (%(mm_session)s, %(content)s, %(company)s, 'script', 'probe.txt', "
+                         "'script/complete_module/1_probe.txt')",
+               "takeover": ("company_id = %(B_company)s", DENIED)},
+           "public.mm_audio_narrations": {
+               "row": "narration_id = %(mm_narration)s", "set": "narration_name = narration_name",
+               "insert": "insert into {t} (session_id, content_id, company_id, narration_name) "
+                         "values (%(mm_session)s, %(content)s, %(company)s, 'probe')",
+               "takeover": ("company_id = %(B_company)s", DENIED)},
+           "public.mm_slide_presentations": {
+               "row": "presentation_id = %(mm_presentation)s", "set": "presentation_name = presentation_name",
+               "insert": "insert into {t} (session_id, content_id, company_id, presentation_name) "
+                         "values (%(mm_session)s, %(content)s, %(company)s, 'probe')",
+               "takeover": ("company_id = %(B_company)s", DENIED)},
+       }.items()},
+    "public.mm_rendering_queue": {
+        "rules": rules(ALL_DENIED, READ_ONLY, ALL_NO_WRITE, EVERYTHING),
+        "how": {"row": "job_id = %(mm_job)s", "set": "priority = priority",
+                "insert": "insert into {t} (session_id, company_id, job_type) values (%(mm_session)s, %(company)s, 'probe')"},
+    },
     # render (docs/render.md, "The rule table"): A's job was created from address A, where the anon caller is:
     # a signed-in user's job is never an anonymous caller's. End users cancel (status = 'cancelled') and add
     # elements to pending jobs they see; admins see and delete everything; the rest is written by workers.
@@ -280,6 +310,19 @@ CROSS_TENANT = {
         "select public.update_module_section(%(B_content)s, 'introduction', 'x')", "P0002"),
     "content for company B, by procedure": (
         "select public.create_module_content('x', p_company_id => %(B_company)s)", "42501"),
+    "an asset in B's multimedia session": (
+        "insert into public.mm_multimedia_assets (session_id, content_id, company_id, asset_type, asset_name, "
+        "storage_path) values (%(B_mm_session)s, %(B_content)s, %(company)s, 'script', 'x.txt', "
+        "'script/complete_module/1_x.txt')", "23503"),
+    "an asset in B's multimedia session, by procedure": (
+        "select public.register_multimedia_asset(%(B_mm_session)s, p_asset_type => 'video', p_asset_name => 'x.mp4')",
+        "P0002"),
+    "B's multimedia session status, by procedure": (
+        "select public.update_session_status(%(B_mm_session)s, 'processing')", "P0002"),
+    "a rendering job for B's session, by procedure": (
+        "select public.enqueue_rendering_job(%(B_mm_session)s, 'module_video')", "P0002"),
+    "B's audio as the master of a narration, by procedure": (
+        "select public.register_audio_narration(%(mm_session)s, 'x', p_master_audio_id => %(B_mm_audio)s)", "22023"),
     "an element in B's render job": (
         "insert into public.elements (job_id, type, source_url) values (%(B_job)s, 'image', 'https://x')", "42501"),
     "an element in B's render job, by procedure": (
@@ -372,6 +415,26 @@ FUNCTIONS = {
     "dreamcut_private.cm_section_word_counts(text,text,text,text,text)": API,
     "dreamcut_private.cm_module_content_workflow()": NOBODY,
     "dreamcut_private.cm_course_plan_employee_company()": NOBODY,
+    # multimedia: users' procedures, the queue's worker functions
+    "public.mm_storage_path(text,text,text,timestamp with time zone)": API,
+    "public.create_multimedia_session(uuid,text,text,text,jsonb,text[])": API,
+    "public.register_multimedia_asset(uuid,uuid,text,text,double precision,text,text,text,bigint,text,jsonb,text,"
+    "text,text)": API,
+    "public.register_multimedia_assets(uuid,jsonb)": API,
+    "public.update_session_status(uuid,text,double precision,text,integer)": API,
+    "public.register_audio_narration(uuid,text,text,text,text,jsonb,jsonb,uuid,double precision,text)": API,
+    "public.register_slide_presentation(uuid,text,jsonb,text,text,jsonb,uuid,uuid,uuid,text)": API,
+    "public.list_session_assets(uuid,text)": API,
+    "public.enqueue_rendering_job(uuid,text,jsonb,integer,integer,timestamp with time zone)": API,
+    "public.claim_rendering_job(text,integer,text[])": WORKER,
+    "public.heartbeat_rendering_job(uuid,text,integer)": WORKER,
+    "public.complete_rendering_job(uuid,text,jsonb)": WORKER,
+    "public.fail_rendering_job(uuid,text,text,boolean,integer)": WORKER,
+    "dreamcut_private.running_job_of_worker(uuid,text)": WORKER,
+    "dreamcut_private.mm_count_session_assets()": NOBODY,
+    "dreamcut_private.mm_multimedia_session_workflow()": NOBODY,
+    "dreamcut_private.mm_check_narration_segments()": NOBODY,
+    "dreamcut_private.notify_rendering_job()": NOBODY,
     # render: end-user functions for anon too (anonymous jobs), worker functions, admin maintenance
     "public.create_job(text,integer,integer,numeric,inet,text,jsonb,public.response_type,numeric,uuid)": ANYONE,
     "public.add_job_element(uuid,public.element_type,text,numeric,numeric,integer,integer,integer,integer,"
@@ -417,6 +480,7 @@ SECURITY_DEFINER = {
     "public.initialize_dreamcut_query(text,text,text,jsonb,jsonb)",
     "dreamcut_private.sync_shot_selected_image()",
     "dreamcut_private.cm_course_plan_employee_company()",
+    "public.enqueue_rendering_job(uuid,text,jsonb,integer,integer,timestamp with time zone)",
     "public.check_rate_limit(text,integer,interval)",
     "public.log_security_event(text,jsonb)",
     "public.cleanup_old_jobs(integer,integer)",

@@ -85,6 +85,29 @@ def content_rows(conn, user: str) -> dict:
             "assessment": assessment, "session": session}
 
 
+def multimedia_rows(conn, mine: dict) -> dict:
+    """A session of the user's content (module content's rows, in ``mine``) with audio, a leaf asset, a deck, a
+    narration, a presentation and a queued rendering job."""
+    def one(query, *params):
+        return str(conn.execute(query, params).fetchone()[0])
+
+    session = one("select public.create_multimedia_session(%s)", mine["content"])
+    audio = one("select public.register_multimedia_asset(%s, p_asset_type => 'audio', p_asset_name => 'n.mp3')",
+                session)
+    deck = one("select public.register_multimedia_asset(%s, p_asset_type => 'presentation', p_asset_name => 'd.pdf')",
+               session)
+    return {
+        "mm_session": session, "mm_audio": audio,
+        "mm_asset": one("select public.register_multimedia_asset(%s, p_asset_type => 'script', "
+                        "p_asset_name => 's.txt')", session),
+        "mm_narration": one("select public.register_audio_narration(%s, 'Narration', p_master_audio_id => %s)",
+                            session, audio),
+        "mm_presentation": one("select public.register_slide_presentation(%s, 'Deck', p_pdf_asset_id => %s)",
+                               session, deck),
+        "mm_job": one("select public.enqueue_rendering_job(%s, 'module_video')", session),
+    }
+
+
 def render_rows(conn, user: str) -> dict:
     def one(query, *params):
         return str(conn.execute(query, params).fetchone()[0])
@@ -120,6 +143,8 @@ def render_common(conn) -> dict:
 
 ROWS = {"dreamcut": dreamcut_rows, "storyboard": storyboard_rows, "content": content_rows, "render": render_rows}
 COMMON = {"render": render_common}
+#: Rows built on another module's rows of the same user (given as ``mine``), after every ROWS builder ran.
+DEPENDENT_ROWS = {"multimedia": multimedia_rows}
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +157,11 @@ def ids(module_conn) -> dict:
         if module in ROWS:
             found.update(ROWS[module](conn, found["A"]))
             found.update({f"B_{k}": v for k, v in ROWS[module](conn, found["B"]).items()})
+    for module, build in DEPENDENT_ROWS.items():
+        if module in installed(conn):
+            b_rows = {k[2:]: v for k, v in found.items() if k.startswith("B_")}
+            found.update(build(conn, found))
+            found.update({f"B_{k}": v for k, v in build(conn, b_rows).items()})
     conn.execute("insert into dreamcut_private.package_owned_objects (kind, name) values ('table', 'access_rules_probe')")
     conn.commit()
     return found

@@ -35,6 +35,7 @@ DOCUMENTED = {
     "storyboard": {"23505"},  # a scene, shot or variant number already used
     "content": {"23503"},  # unknown company or employee (docs/content.md)
     "render": {"23514"},  # an element outside the canvas or timeline (trigger, constraint elements_layout)
+    "multimedia": {"23505"},  # a storage path already used in the bucket (docs/multimedia.md)
 }
 
 
@@ -142,6 +143,51 @@ def content_fixture(conn, users: dict) -> dict:
     return claims
 
 
+MM_ASSETS = [
+    {"asset_type": "video", "asset_name": "intro.mp4", "section_name": "introduction", "duration_seconds": 60},
+    {"asset_type": "audio", "asset_name": "full.mp3", "duration_seconds": 90},
+    {"asset_type": "audio", "asset_name": "seg1.mp3", "section_name": "narrations", "duration_seconds": 30},
+    {"asset_type": "slide", "asset_name": "s1.png"},
+    {"asset_type": "presentation", "asset_name": "deck.pdf"},
+    {"asset_type": "thumbnail", "asset_name": "t.jpg"},
+    {"asset_type": "script", "asset_name": "s.txt", "status": "failed"},
+]
+
+
+def multimedia_fixture(conn, users: dict) -> dict:
+    """Per company (content_fixture made them): a session in progress on the approved content with assets of
+    every type, a narration with a segment and a presentation with its PDF; a completed session; rendering jobs
+    queued, running (worker-<user key>), completed and failed, tagged in their payload."""
+    def one(query, *params):
+        return conn.execute(query, params).fetchone()[0]
+
+    for key in users:
+        company = one("select id from public.companies where name = %s", f"{key} Corp")
+        content = one("select content_id from public.cm_module_content where company_id = %s and module_name = "
+                      "'Approved'", company)
+        live = one("select public.create_multimedia_session(%s)", content)
+        one("select (public.update_session_status(%s, 'processing', 40, 'slides')).status", live)
+        ids = one("select array_agg(asset_id order by ordinal) from public.register_multimedia_assets(%s, %s)",
+                  live, json.dumps(MM_ASSETS))
+        one("select public.register_audio_narration(%s, 'Full narration', p_master_audio_id => %s, "
+            "p_audio_segments => %s)", live, ids[1], json.dumps([{"asset_id": str(ids[2]), "duration_seconds": 30}]))
+        one("select public.register_slide_presentation(%s, 'Deck', '[{\"n\": 1}, {\"n\": 2}]', "
+            "p_pdf_asset_id => %s)", live, ids[4])
+        done = one("select public.create_multimedia_session(%s, p_session_type => 'audio_only')", content)
+        one("select public.register_multimedia_asset(%s, p_asset_type => 'audio', p_asset_name => 'done.mp3')", done)
+        one("select (public.update_session_status(%s, 'completed')).status", done)
+        worker = f"worker-{key}"
+        for tag in ("running", "completed", "failed"):
+            job = one("select public.enqueue_rendering_job(%s, 'module_video', %s, 100)", live, json.dumps({"tag": tag}))
+            assert one("select job_id from public.claim_rendering_job(%s)", worker) == job
+        one("select (public.complete_rendering_job(job_id, %s)).status from public.mm_rendering_queue "
+            "where payload ->> 'tag' = 'completed' and locked_by = %s", worker, worker)
+        one("select (public.fail_rendering_job(job_id, %s, 'bad source', false)).status from public.mm_rendering_queue "
+            "where payload ->> 'tag' = 'failed' and locked_by = %s", worker, worker)
+        one("select public.enqueue_rendering_job(%s, 'module_video', '{\"tag\": \"queued\"}')", live)
+    return {}
+
+
 def render_fixture(conn, users: dict) -> dict:
     """Per user (and one anonymous caller): render jobs pending (with an element and a finished validation step),
     processing (a running download step), completed and failed; a metric sample, a rate-limit window and a
@@ -214,6 +260,36 @@ INVARIANTS = {
             select s.session_id from public.cm_enhancement_sessions s
             join public.cm_quality_assessments a on a.assessment_id = s.quality_assessment_id
             where (a.content_id, a.company_id) <> (s.content_id, s.company_id)""",
+    },
+    "multimedia": {
+        "session counters equal the recomputed counts": """
+            select s.session_id from public.mm_multimedia_sessions s
+            left join lateral (select count(*) filter (where a.status <> 'failed') t,
+                                      count(*) filter (where a.status <> 'failed' and a.asset_type = 'slide') sl,
+                                      count(*) filter (where a.status <> 'failed' and a.asset_type = 'audio') au,
+                                      count(*) filter (where a.status <> 'failed' and a.asset_type = 'video') vi
+                               from public.mm_multimedia_assets a where a.session_id = s.session_id) c on true
+            where (s.total_assets_generated, s.slides_generated, s.audio_files_generated, s.video_files_generated)
+                  <> (c.t, c.sl, c.au, c.vi)""",
+        "a finished session has its time, a completed one 100": """
+            select session_id from public.mm_multimedia_sessions
+            where (status in ('completed', 'failed') and (completed_at is null or processing_duration_seconds is null))
+               or (status = 'completed' and progress_percentage <> 100)""",
+        "storage paths follow {asset_type}/{section_name}/{timestamp}_{filename}": """
+            select asset_id from public.mm_multimedia_assets
+            where storage_path !~ ('^' || asset_type || '/' || section_name || '/[0-9][0-9TZ_.:-]*_')
+               or right(storage_path, length(asset_name) + 1) <> '_' || asset_name""",
+        "narration segments and exports are assets of their own session": """
+            select n.narration_id from public.mm_audio_narrations n, unnest(n.segments_audio_ids) as g (id)
+            where not exists (select from public.mm_multimedia_assets m where m.asset_id = g.id
+                              and m.session_id = n.session_id and m.asset_type = 'audio')
+            union all select p.presentation_id from public.mm_slide_presentations p
+            join public.mm_multimedia_assets m on m.asset_id in (p.pdf_asset_id, p.pptx_asset_id, p.html_asset_id)
+            where m.session_id <> p.session_id or m.asset_type <> 'presentation'""",
+        "a running job has its lease and worker; a queued one has attempts left": """
+            select job_id from public.mm_rendering_queue
+            where (status = 'running') <> (locked_by is not null and locked_until is not null)
+               or (status = 'queued' and attempts >= max_attempts)""",
     },
     "render": {
         "a finished job has its time; a completed one its URL and 100; a failed one its error": """
@@ -292,12 +368,23 @@ MONOTONE = {
                'final', case when status = 'complete' then status end)
         from public.shot_images""",
 }
+MONOTONE["multimedia"] = """
+    select 's' || session_id, jsonb_build_object('progress', progress_percentage,
+           'status', case status when 'started' then 'pending' else status end,
+           'final', case when status in ('completed', 'failed')
+                         then jsonb_build_array(status, progress_percentage, completed_at, current_stage) end)
+    from public.mm_multimedia_sessions
+    union all
+    select 'j' || job_id, jsonb_build_object('progress', 0, 'status', 'pending',
+           'final', case when status in ('completed', 'failed')
+                         then jsonb_build_array(status, attempts, completed_at, md5(result::text), last_error) end)
+    from public.mm_rendering_queue"""
 STAGES = ["init", "analyzing", "merging", "done"]
 STATUS_RANK = {"pending": 0, "analyzing": 1, "processing": 1, "completed": 2, "failed": 2, "cancelled": 2,
                "timeout": 2}
 
 FIXTURES = {"dreamcut": dreamcut_fixture, "storyboard": storyboard_fixture, "content": content_fixture,
-            "render": render_fixture}
+            "render": render_fixture, "multimedia": multimedia_fixture}
 
 
 ADMIN = "c0ffee00-0000-4000-8000-00000000ad01"  # the render module's admin (app_metadata.role = 'admin')
@@ -408,6 +495,13 @@ CALLABLE = {  # procedure -> (module, who calls it in the tests; repeats weigh)
         "record_system_metric", "check_rate_limit", "log_security_event")},
     **{f"public.{name}": ("render", (ADMIN_ROLE, W, SELF)) for name in (
         "cleanup_old_jobs", "cleanup_old_metrics", "enforce_data_retention")},
+    **{f"public.{name}": ("multimedia", SB) for name in (
+        "create_multimedia_session", "register_multimedia_asset", "register_multimedia_assets",
+        "update_session_status", "register_audio_narration", "register_slide_presentation", "list_session_assets",
+        "mm_storage_path", "enqueue_rendering_job")},
+    **{f"public.{name}": ("multimedia", (W, W, SELF)) for name in (
+        "claim_rendering_job", "heartbeat_rendering_job", "complete_rendering_job", "fail_rendering_job")},
+    "dreamcut_private.running_job_of_worker": ("multimedia", (W, W, SELF)),
     # executable by the API roles, reachable by service_role only (USAGE on dreamcut_private)
     **{f"dreamcut_private.{name}": ("content", (W, W, SELF)) for name in (
         "cm_word_count", "cm_section_word_counts", "jwt_company_id")},
@@ -888,6 +982,84 @@ BASELINES.update({
 })
 
 
+def mm(conn, world: World, what: str) -> str:
+    """An id of company A's multimedia rows (see multimedia_fixture)."""
+    company = world.claims["A"]["app_metadata"]["company_id"]
+    live = ("(select session_id from public.mm_multimedia_sessions where company_id = %(c)s "
+            "and session_type = 'full_generation')")
+    asset = f"(select asset_id from public.mm_multimedia_assets where session_id = {live} and asset_name = %(n)s)"
+    queries = {
+        "content": ("(select content_id from public.cm_module_content where company_id = %(c)s "
+                    "and module_name = 'Approved')", None),
+        "session": (live, None),
+        "audio": (asset, "seg1.mp3"), "master": (asset, "full.mp3"), "deck": (asset, "deck.pdf"),
+        "running job": ("(select job_id from public.mm_rendering_queue where company_id = %(c)s "
+                        "and payload ->> 'tag' = 'running')", None),
+    }
+    query, name = queries[what]
+    return str(conn.execute(f"select {query}", {"c": company, "n": name}).fetchone()[0])
+
+
+def mm_call(role: str = "self", **args):
+    """A multimedia baseline: a user of company A (or a worker) on A's rows; "@..." values are looked up with mm(),
+    and "{@...}" inside a JSON text too."""
+    def build(conn, world):
+        db_role, sub = ROLES[role](world)
+
+        def value(v):
+            if isinstance(v, str) and v.startswith("@"):
+                return mm(conn, world, v[1:])
+            if isinstance(v, str):
+                return re.sub(r"\{@([a-z ]+)\}", lambda m: mm(conn, world, m.group(1)), v)
+            return v
+        return db_role, sub, {k: value(v) for k, v in args.items()}
+    return build
+
+
+BASELINES.update({
+    "public.create_multimedia_session": mm_call(
+        p_content_id="@content", p_module_name="Cash", p_employee_name="Ann", p_session_type="section_video",
+        p_generation_config='{"voice": "alloy"}', p_content_sections=["introduction"]),
+    "public.register_multimedia_asset": mm_call(
+        p_session_id="@session", p_content_id="@content", p_asset_type="video", p_file_path="/tmp/v.mp4",
+        p_duration_seconds="12.5", p_storage_bucket="multimedia-assets", p_section_name="core_content",
+        p_asset_name="v.mp4", p_file_size_bytes="1000", p_mime_type="video/mp4", p_generation_config="{}",
+        p_status="processed", p_public_url="https://cdn.example.com/v.mp4",
+        p_storage_path="video/core_content/20250101_000000_v.mp4"),
+    "public.register_multimedia_assets": mm_call(p_session_id="@session", p_assets=json.dumps([
+        {"asset_type": "slide", "asset_name": "s2.png", "file_size_bytes": 2048},
+        {"asset_type": "audio", "file_path": "/a/b.mp3", "duration_seconds": 3, "section_name": "narrations"}])),
+    "public.update_session_status": mm_call(p_session_id="@session", p_status="processing",
+                                            p_progress_percentage="60", p_current_stage="narration",
+                                            p_processing_duration_seconds="10"),
+    "public.register_audio_narration": mm_call(
+        p_session_id="@session", p_narration_name="Intro", p_narration_type="section", p_section_name="introduction",
+        p_script_content="Welcome", p_voice_config='{"voice": "nova"}',
+        p_audio_segments='[{"asset_id": "{@audio}", "duration_seconds": 5, "text": "Welcome"}]',
+        p_master_audio_id="@master", p_total_duration_seconds="35", p_status="completed"),
+    "public.register_slide_presentation": mm_call(
+        p_session_id="@session", p_presentation_name="Summary deck", p_slide_order='[{"n": 1}]',
+        p_presentation_type="summary", p_template_used="plain", p_theme_config='{"palette": "blue"}',
+        p_pdf_asset_id="@deck", p_status="draft"),
+    "public.list_session_assets": mm_call(p_session_id="@session", p_asset_type="audio"),
+    "public.mm_storage_path": mm_call(p_asset_type="video", p_section_name="introduction", p_filename="a.mp4",
+                                      p_at="2025-01-01T00:00:00Z"),
+    "public.enqueue_rendering_job": mm_call(p_session_id="@session", p_job_type="section_video",
+                                            p_payload='{"section": "introduction"}', p_priority="0",
+                                            p_max_attempts="5", p_run_after="2024-01-01"),
+    "public.claim_rendering_job": mm_call("service_role", p_worker_id="worker-9", p_lease_seconds="60",
+                                          p_job_types=["module_video"]),
+    "public.heartbeat_rendering_job": mm_call("service_role", p_job_id="@running job", p_worker_id="worker-A",
+                                              p_lease_seconds="120"),
+    "public.complete_rendering_job": mm_call("service_role", p_job_id="@running job", p_worker_id="worker-A",
+                                             p_result='{"asset_id": "a1"}'),
+    "public.fail_rendering_job": mm_call("service_role", p_job_id="@running job", p_worker_id="worker-A",
+                                         p_error="encoder crashed", p_retry="true", p_retry_delay_seconds="0"),
+    "dreamcut_private.running_job_of_worker": mm_call("service_role", p_job_id="@running job",
+                                                      p_worker_id="worker-A"),
+})
+
+
 def rj(conn, world: World, what: str) -> str:
     """An id of user A's render rows (see render_fixture): a job by state, its element or running step."""
     job = "(select id from public.jobs where user_id = %(a)s and metadata ->> 'tag' = %(t)s)"
@@ -1216,6 +1388,25 @@ def test_search_path_hijack_cannot_reach_package_code(module_conn, world):
             as_attacker("authenticated", a, "select public.cancel_job(%s, 'bye')", (job,))
             conn.execute("select set_config('request.headers', '', false)")
             assert conn.execute("select status::text from public.jobs where id = %s", (job,)).fetchone()[0] == "cancelled"
+        if "multimedia" in world.modules:  # its procedures, counting and workflow triggers, the queue
+            session = as_attacker("authenticated", a, "select public.create_multimedia_session(%s)",
+                                  (mm(conn, world, "content"),))
+            as_attacker("authenticated", a, "select count(*) from public.register_multimedia_assets(%s, %s)", (
+                session, json.dumps([{"asset_type": "audio", "file_path": "/x/a.mp3", "duration_seconds": 3},
+                                     {"asset_type": "slide", "asset_name": "s.png"}])))
+            audio = conn.execute("select asset_id from public.mm_multimedia_assets where session_id = %s "
+                                 "and asset_type = 'audio'", (session,)).fetchone()[0]
+            as_attacker("authenticated", a, "select public.register_audio_narration(%s, ' N ', p_audio_segments => %s)",
+                        (session, json.dumps([{"asset_id": str(audio), "duration_seconds": 3}])))
+            as_attacker("authenticated", a, "select count(*) from public.list_session_assets(%s)", (session,))
+            as_attacker("authenticated", a, "select public.enqueue_rendering_job(%s, 'module_video')", (session,))
+            job = as_attacker("service_role", None, "select job_id from public.claim_rendering_job('w-hijack', 60)")
+            as_attacker("service_role", None, "select public.heartbeat_rendering_job(%s, 'w-hijack')", (job,))
+            as_attacker("service_role", None, "select (public.fail_rendering_job(%s, 'w-hijack', 'x')).status", (job,))
+            as_attacker("authenticated", a, "select (public.update_session_status(%s, 'completed')).status", (session,))
+            assert conn.execute("select total_assets_generated, slides_generated, audio_files_generated, "
+                                "progress_percentage from public.mm_multimedia_sessions where session_id = %s",
+                                (session,)).fetchone() == (2, 1, 1, 100)
         assert [n for n in notices if "HIJACKED" in n] == []
         state = conn.execute("select status, stage, progress from public.dreamcut_queries where id = %s", (q,)).fetchone()
         assert state == ("completed", "done", 100)
