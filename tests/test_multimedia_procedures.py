@@ -193,6 +193,8 @@ def test_register_multimedia_asset_rejects_bad_input(cm, acme, globex, session):
             ({"p_file_size_bytes": -1}, "22023", "p_file_size_bytes"),
             ({"p_file_path": None}, "22023", "p_asset_name"),
             ({"p_asset_name": "a/b.mp4"}, "22023", "p_asset_name"),
+            ({"p_asset_name": ""}, "22023", "p_asset_name"),
+            ({"p_asset_name": "x" * 256}, "22023", "p_asset_name"),
             ({"p_file_path": "/tmp/dir/"}, "22023", "p_asset_name"),
             ({"p_section_name": "Intro!"}, "22023", "p_section_name"),
             ({"p_section_name": None}, "22023", "p_section_name"),

@@ -80,9 +80,7 @@ create table public.mm_multimedia_assets (
     asset_type text not null check (
         asset_type in ('video', 'audio', 'slide', 'script', 'thumbnail', 'presentation')
     ),
-    asset_name text not null check (
-        length(asset_name) between 1 and 255 and asset_name !~ '[/[:cntrl:]]' and asset_name not in ('.', '..')
-    ),
+    asset_name text not null check (asset_name ~ '^[^/[:cntrl:]]{1,255}$' and asset_name not in ('.', '..')),
     file_path text,
     file_size_bytes bigint check (file_size_bytes >= 0),
     mime_type text check (mime_type ~* '^[a-z]+/[a-z0-9][a-z0-9.+_-]*$'),

@@ -106,7 +106,7 @@ begin
             coalesce(quote_literal(p_asset_type), 'null')
         using errcode = '22023';
     end if;
-    if v_name is null or length(v_name) > 255 or v_name ~ '[/[:cntrl:]]' or v_name in ('.', '..') then
+    if v_name is null or v_name !~ '^[^/[:cntrl:]]{1,255}$' or v_name in ('.', '..') then
         raise exception 'p_asset_name (or the file name of p_file_path) must be a file name of 1..255 characters '
             'without a slash, got %', coalesce(quote_literal(coalesce(p_asset_name, p_file_path)), 'null')
         using errcode = '22023';

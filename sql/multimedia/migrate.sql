@@ -83,9 +83,7 @@ create table public.mm_multimedia_assets (
     asset_type text not null check (
         asset_type in ('video', 'audio', 'slide', 'script', 'thumbnail', 'presentation')
     ),
-    asset_name text not null check (
-        length(asset_name) between 1 and 255 and asset_name !~ '[/[:cntrl:]]' and asset_name not in ('.', '..')
-    ),
+    asset_name text not null check (asset_name ~ '^[^/[:cntrl:]]{1,255}$' and asset_name not in ('.', '..')),
     file_path text,
     file_size_bytes bigint check (file_size_bytes >= 0),
     mime_type text check (mime_type ~* '^[a-z]+/[a-z0-9][a-z0-9.+_-]*$'),
@@ -534,7 +532,7 @@ begin
             coalesce(quote_literal(p_asset_type), 'null')
         using errcode = '22023';
     end if;
-    if v_name is null or length(v_name) > 255 or v_name ~ '[/[:cntrl:]]' or v_name in ('.', '..') then
+    if v_name is null or v_name !~ '^[^/[:cntrl:]]{1,255}$' or v_name in ('.', '..') then
         raise exception 'p_asset_name (or the file name of p_file_path) must be a file name of 1..255 characters '
             'without a slash, got %', coalesce(quote_literal(coalesce(p_asset_name, p_file_path)), 'null')
         using errcode = '22023';
