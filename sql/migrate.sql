@@ -872,7 +872,8 @@ begin
         processing_time_ms = p_processing_time_ms,
         models_used = p_models_used,
         cost_estimate = p_cost_estimate,
-        completed_at = now()
+        -- not now(): this transaction may have begun before the query was created (completed_at >= created_at)
+        completed_at = clock_timestamp()
     where id = p_query_id;
 end
 $$;
@@ -913,7 +914,7 @@ begin
     insert into public.dreamcut_messages (query_id, type, emoji, content)
     values (p_query_id, 'error', '❌', p_error_message);
     update public.dreamcut_queries
-    set status = 'failed', error_message = p_error_message, completed_at = now()
+    set status = 'failed', error_message = p_error_message, completed_at = clock_timestamp()
     where id = p_query_id;
 end
 $$;
