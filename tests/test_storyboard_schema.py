@@ -3,16 +3,14 @@ publication, and a module that installs and rolls back on its own, leaving nothi
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 
 import psycopg
-import pytest
 
 from dreamcut_db import catalog as dbcatalog
 from dreamcut_db import engine
 from dreamcut_db.render import repo_root
 from test_storyboard_helpers import TABLES
+from helpers import psql
 
 PRIVATE_FUNCTIONS = {
     "check_video_project_write", "check_project_scene_write", "check_scene_shot_write", "check_shot_image_write",
@@ -124,13 +122,11 @@ def test_the_module_installs_and_rolls_back_alone_leaving_nothing(empty_url, cat
     assert dbcatalog.diff(installed, snap(), extra_scope=("public.", "dreamcut_private.")) == []
 
 
-@pytest.mark.skipif(shutil.which("psql") is None, reason="psql is not installed")
 def test_emergency_rollback_sql_removes_the_module(empty_url, catalog):
     engine.migrate(empty_url, catalog, modules=["storyboard"], out=lambda _l: None)
     with psycopg.connect(empty_url) as conn:
         conn.execute("insert into public.video_projects (user_id, prompt) values (gen_random_uuid(), 'x')")
-    result = subprocess.run(["psql", empty_url, "-q", "-f", str(repo_root() / "rollback.sql")],
-                            capture_output=True, text=True, timeout=120)
+    result = psql(empty_url, "-f", str(repo_root() / "rollback.sql"))
     assert result.returncode == 0, result.stderr
     assert "rolling back module storyboard" in result.stdout
     with psycopg.connect(empty_url) as conn:

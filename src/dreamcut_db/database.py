@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -47,6 +48,18 @@ def connect(url: str, **kwargs) -> psycopg.Connection:
         return psycopg.connect(url, **kwargs)
     except psycopg.OperationalError as exc:
         raise DreamcutError(f"cannot connect to the database: {str(exc).strip().splitlines()[0]}")
+
+
+def set_request_identity(conn: psycopg.Connection, role: str, sub: str | None = None, **claims) -> None:
+    """Take the identity PostgREST gives a request, for the current transaction of ``conn``.
+
+    ``role``: anon | authenticated | service_role (``set_config('role', ...)``); ``sub``: the user id claim;
+    ``claims``: further JWT claims (e.g. ``app_metadata={...}``), all put in ``request.jwt.claims``. Returns
+    nothing; raises what PostgreSQL raises (42704 for an unknown role).
+    """
+    payload = {"role": role, **({"sub": sub} if sub else {}), **claims}
+    conn.execute("select set_config('role', %s, true), set_config('request.jwt.claims', %s, true)",
+                 (role, json.dumps(payload)))
 
 
 def database_name(url: str) -> str:

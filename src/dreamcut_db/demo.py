@@ -16,7 +16,7 @@ import uuid
 
 from psycopg import sql
 
-from .database import connect
+from .database import connect, set_request_identity
 from .errors import DreamcutError
 
 PROMPT = "Make a cinematic 30-second cyberpunk trailer..."
@@ -42,13 +42,6 @@ PAYLOAD = {
     "assets_summary": "1 image (style), 1 video (footage), 1 audio (voiceover)",
     "suggested_directions": ["Neon Noir", "Fast-paced Montage"],
 }
-
-
-def _as(conn, role: str, sub: str | None = None) -> None:
-    """Take the identity PostgREST would give a request, for the current transaction."""
-    claims = {"role": role} | ({"sub": sub} if sub else {})
-    conn.execute("select set_config('role', %s, true), set_config('request.jwt.claims', %s, true)",
-                 (role, json.dumps(claims)))
 
 
 def format_message(emoji: str | None, content: str) -> str:
@@ -110,7 +103,7 @@ def _workers(url: str, query_id: str, pace: float) -> None:
             ]
             for step in steps:
                 with conn.transaction():
-                    _as(conn, "service_role")
+                    set_request_identity(conn, "service_role")
                     args = {"p_asset_id": asset_id} | {
                         k: json.dumps(v) if isinstance(v, dict) else v for k, v in step.items()}
                     conn.execute(
@@ -126,7 +119,7 @@ def _workers(url: str, query_id: str, pace: float) -> None:
             time.sleep(0.05)
         time.sleep(pace)
         with conn.transaction():
-            _as(conn, "service_role")
+            set_request_identity(conn, "service_role")
             conn.execute(
                 "select public.complete_dreamcut_query(%s, %s, 45000, array['llava-13b','apollo-7b','whisper-large-v3'], 0.23)",
                 (query_id, json.dumps(PAYLOAD)))
@@ -137,7 +130,7 @@ def demo(url: str, out=print, pace: float = 0.15) -> str:
     user_id = str(uuid.uuid4())
     with connect(url) as conn:
         with conn.transaction():
-            _as(conn, "authenticated", user_id)
+            set_request_identity(conn, "authenticated", user_id)
             query_id = str(conn.execute(
                 "select public.initialize_dreamcut_query(p_user_id => %s, p_user_prompt => %s, p_intent => 'video', "
                 "p_options => %s, p_assets => %s)",
