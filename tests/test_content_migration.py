@@ -62,10 +62,6 @@ def test_existing_companies_and_employees_are_used_and_left_untouched(empty_url,
     engine.migrate(empty_url, catalog, modules=["content"], **QUIET)
     assert owned_tables(empty_url) == []
     assert app_tables(empty_url) == before
-    # Known limitation (docs/content.md): verify's reference database gets the minimal tables, so it reports the
-    # application's own companies/employees as different, and nothing else.
-    assert {p["object"] for p in verify.verify(empty_url, catalog)} == {
-        "table public.companies", "table public.employees"}
     with psycopg.connect(empty_url) as conn:  # the module works with the application's tables
         cid = conn.execute("select public.create_module_content('M', p_company_id => "
                            "'11111111-1111-1111-1111-111111111111')").fetchone()[0]
@@ -84,6 +80,26 @@ def test_existing_companies_and_employees_are_used_and_left_untouched(empty_url,
     assert app_tables(empty_url) == before
     with psycopg.connect(empty_url) as conn:
         assert conn.execute("select to_regclass('public.cm_module_content')").fetchone()[0] is None
+
+
+def test_verify_compares_companies_and_employees_only_where_the_package_created_them(new_database, catalog):
+    apps, ours = new_database(), new_database()
+    with psycopg.connect(apps, autocommit=True) as conn:
+        for statement in APP_TABLES:
+            conn.execute(statement)
+    for url in (apps, ours):
+        engine.migrate(url, catalog, modules=["content"], **QUIET)
+        assert verify.verify(url, catalog) == []
+
+    with psycopg.connect(apps, autocommit=True) as conn:
+        conn.execute("alter table public.companies add column region text")  # the application's affair
+        conn.execute("drop policy cm_course_plans_company on public.cm_course_plans")
+    assert [d["line"] for d in verify.verify(apps, catalog)] == [
+        "table public.cm_course_plans: policies.cm_course_plans_company is missing"]
+
+    with psycopg.connect(ours, autocommit=True) as conn:
+        conn.execute("drop table public.companies cascade")
+    assert "table public.companies: is missing" in [d["line"] for d in verify.verify(ours, catalog)]
 
 
 def test_a_companies_table_without_a_uuid_key_stops_the_install(empty_url, catalog):

@@ -2,9 +2,12 @@
 
 The reference is built, not remembered: a scratch database on the same server (so the same PostgreSQL
 version deparses the same way) gets exactly the migrations applied in the live one, and the two catalog
-snapshots are compared. Applied-migration drift (a file changed since it was applied, an applied migration
-the package no longer has, a gap) is reported too. Needs the CREATEDB privilege (Supabase's postgres role
-and a local superuser have it).
+snapshots are compared. Objects outside the package's schemas are created only where missing (the content
+module's companies/employees) and recorded in dreamcut_private.package_owned_objects: the reference, being
+empty, creates them all, so what its record lists and the live record does not is the application's own on
+the live side and is compared on neither. Applied-migration drift (a file changed since it was applied, an
+applied migration the package no longer has, a gap) is reported too. Needs the CREATEDB privilege
+(Supabase's postgres role and a local superuser have it).
 """
 
 from __future__ import annotations
@@ -41,10 +44,15 @@ def scratch_database(url: str, cat: Catalog, migration_ids: list[str] | None = N
             admin.execute(f'drop database if exists "{scratch}" with (force)')
 
 
-def reference_snapshot(url: str, cat: Catalog, migration_ids: list[str]) -> dict:
-    """Snapshot of a scratch database on ``url``'s server after applying exactly ``migration_ids``."""
-    with scratch_database(url, cat, migration_ids) as scratch_url, connect(scratch_url) as conn:
-        return catalog.snapshot(conn)
+def snapshot_and_created(url: str) -> tuple[dict, set[str]]:
+    """The catalog snapshot of ``url``, and the snapshot keys (``table public.companies``) of what its
+    package_owned_objects records as created because it was missing (``kind || ' ' || name`` is a key)."""
+    with connect(url) as conn:
+        snap = catalog.snapshot(conn)
+        if conn.execute("select to_regclass('dreamcut_private.package_owned_objects')").fetchone()[0] is None:
+            return snap, set()
+        owned = conn.execute("select kind || ' ' || name from dreamcut_private.package_owned_objects")
+        return snap, {key for key, in owned}
 
 
 def verify(url: str, cat: Catalog) -> list[dict]:
@@ -57,7 +65,9 @@ def verify(url: str, cat: Catalog) -> list[dict]:
     if not st.applied:
         raise DreamcutError(f"nothing is installed in database {database_name(url)}: run dreamcut-db migrate first")
     known = [a.id for a in st.applied if a.id not in st.unknown]
-    expected = reference_snapshot(url, cat, known)
-    with connect(url) as conn:
-        actual = catalog.snapshot(conn)
-    return problems + catalog.diff(expected, actual)
+    with scratch_database(url, cat, known) as scratch_url:
+        expected, reference_created = snapshot_and_created(scratch_url)
+    actual, live_created = snapshot_and_created(url)
+    not_ours = reference_created - live_created
+    return problems + catalog.diff({k: v for k, v in expected.items() if k not in not_ours},
+                                   {k: v for k, v in actual.items() if k not in not_ours})
