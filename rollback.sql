@@ -475,12 +475,14 @@ drop function if exists public.update_asset_progress(
     uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric
 );
 drop function if exists public.initialize_dreamcut_query(text, text, text, jsonb, jsonb);
-drop function if exists dreamcut_private.asset_input_error(jsonb);
+drop function if exists dreamcut_private.assets_input_error(jsonb);
 
 -- ----- dreamcut/0004_create_dreamcut_trigger_functions -----
 drop trigger if exists trigger_dreamcut_messages_notify on public.dreamcut_messages;
-drop trigger if exists trigger_dreamcut_assets_notify on public.dreamcut_assets;
-drop trigger if exists trigger_dreamcut_queries_notify on public.dreamcut_queries;
+drop trigger if exists trigger_dreamcut_assets_notify_update on public.dreamcut_assets;
+drop trigger if exists trigger_dreamcut_assets_notify_insert on public.dreamcut_assets;
+drop trigger if exists trigger_dreamcut_queries_notify_update on public.dreamcut_queries;
+drop trigger if exists trigger_dreamcut_queries_notify_insert on public.dreamcut_queries;
 drop function if exists dreamcut_private.notify_dreamcut_change();
 drop trigger if exists trigger_check_query_completion on public.dreamcut_assets;
 drop function if exists dreamcut_private.check_query_completion();

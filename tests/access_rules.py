@@ -357,7 +357,7 @@ FUNCTIONS = {
         WORKER,
     "public.complete_dreamcut_query(uuid,jsonb,integer,text[],numeric)": WORKER,
     "public.fail_dreamcut_query(uuid,text)": WORKER,
-    "dreamcut_private.asset_input_error(jsonb)": NOBODY,
+    "dreamcut_private.assets_input_error(jsonb)": NOBODY,
     "dreamcut_private.count_query_assets()": NOBODY,
     "dreamcut_private.check_query_completion()": NOBODY,
     "dreamcut_private.notify_dreamcut_change()": NOBODY,

@@ -573,9 +573,8 @@ def test_pg_notify_after_commit_on_the_documents_channels(listener, writer):
                                  (qid,)).fetchone()
     writer.commit()
     assert got[channels["dreamcut_messages"]] == [{"id": msg_id, "query_id": qid, "seq": seq, "type": "status"}]
-    assert sorted(got[channels["dreamcut_assets"]], key=lambda p: p["id"]) == sorted(
-        [{"id": a, "query_id": qid, "status": "pending", "progress": 0} for a in (image, video)],
-        key=lambda p: p["id"])
+    # The assets of one INSERT: one notification with their number, not one per asset.
+    assert got[channels["dreamcut_assets"]] == [{"query_id": qid, "inserted": 2}]
     assert {"id": qid, "stage": "init", "status": "processing", "progress": 0} in got[channels["dreamcut_queries"]]
 
     # A worker update with a large analysis: the payloads stay small and name the new state.
@@ -610,6 +609,50 @@ def test_pg_notify_after_commit_on_the_documents_channels(listener, writer):
     assert [m["type"] for m in got[channels["dreamcut_messages"]]] == ["final", "final", "final"]
     seqs = [m["seq"] for m in got[channels["dreamcut_messages"]]]
     assert seqs == sorted(seqs)
+
+
+def test_pg_notify_query_channel_only_when_stage_status_or_progress_change(listener, writer):
+    with writer.transaction():
+        set_identity(writer, "service_role")
+        qid = str(call(writer, "initialize_dreamcut_query", p_user_id="u", p_user_prompt="p",
+                       p_assets=[asset("image")] * 10))
+    aid = writer.execute("select id::text from public.dreamcut_assets where query_id = %s order by seq limit 1",
+                         (qid,)).fetchone()[0]
+    writer.commit()
+    listener.execute(sql.SQL("listen {}").format(sql.Identifier(f"dreamcut_queries:{qid}")))
+    listener.execute(sql.SQL("listen {}").format(sql.Identifier(f"dreamcut_assets:{qid}")))
+    # 10 assets: the query's progress is 90 * (sum of asset progress) / 1000, in whole percent. 1% moves the
+    # query from init to analyzing (notified), 5% leaves it at 0% (counters change, nothing visible: no
+    # notification), 12% makes it 1% (notified).
+    for progress in (1, 5, 12):
+        with writer.transaction():
+            set_identity(writer, "service_role")
+            call(writer, "update_asset_progress", p_asset_id=aid, p_status="analyzing", p_progress=progress)
+    got = by_channel(drain(listener))
+    assert got[f"dreamcut_queries:{qid}"] == [
+        {"id": qid, "stage": "analyzing", "status": "processing", "progress": 0},
+        {"id": qid, "stage": "analyzing", "status": "processing", "progress": 1},
+    ]
+    assert [p["progress"] for p in got[f"dreamcut_assets:{qid}"]] == [1, 5, 12]  # every asset update
+
+
+def test_pg_notify_off_by_setting(listener, writer):
+    """dreamcut.notify = off (per database on Supabase, where Realtime reads the publication): no pg_notify."""
+    with writer.transaction():
+        set_identity(writer, "service_role")
+        writer.execute("set local dreamcut.notify = off")
+        qid = str(call(writer, "initialize_dreamcut_query", p_user_id="u", p_user_prompt="p",
+                       p_assets=[asset("image")]))
+        listener.execute("listen dreamcut_test_marker")
+        for t in TABLES:
+            listener.execute(sql.SQL("listen {}").format(sql.Identifier(f"{t}:{qid}")))
+        aid = writer.execute("select id::text from public.dreamcut_assets where query_id = %s",
+                             (qid,)).fetchone()[0]
+        call(writer, "update_asset_progress", p_asset_id=aid, p_status="completed", p_message="done")
+    assert drain(listener) == []
+    rows = writer.execute("select count(*) from public.dreamcut_messages where query_id = %s", (qid,)).fetchone()[0]
+    assert rows == 3  # the writes themselves happened: first message, asset message, merge message
+    writer.commit()
 
 
 def test_pg_notify_nothing_after_rollback(listener, writer):

@@ -55,7 +55,7 @@ EXECUTE = {
 # Every function the dreamcut module relies on (its own and the platform helpers it calls).
 MODULE_FUNCTIONS = {
     **{f"public.{name}({args})": name == "initialize_dreamcut_query" for name, args in FUNCTIONS.items()},
-    "dreamcut_private.asset_input_error(jsonb)": False,
+    "dreamcut_private.assets_input_error(jsonb)": False,
     "dreamcut_private.count_query_assets()": False,
     "dreamcut_private.check_query_completion()": False,
     "dreamcut_private.notify_dreamcut_change()": False,

@@ -1,6 +1,8 @@
 drop trigger if exists trigger_dreamcut_messages_notify on public.dreamcut_messages;
-drop trigger if exists trigger_dreamcut_assets_notify on public.dreamcut_assets;
-drop trigger if exists trigger_dreamcut_queries_notify on public.dreamcut_queries;
+drop trigger if exists trigger_dreamcut_assets_notify_update on public.dreamcut_assets;
+drop trigger if exists trigger_dreamcut_assets_notify_insert on public.dreamcut_assets;
+drop trigger if exists trigger_dreamcut_queries_notify_update on public.dreamcut_queries;
+drop trigger if exists trigger_dreamcut_queries_notify_insert on public.dreamcut_queries;
 drop function if exists dreamcut_private.notify_dreamcut_change();
 drop trigger if exists trigger_check_query_completion on public.dreamcut_assets;
 drop function if exists dreamcut_private.check_query_completion();

@@ -166,7 +166,16 @@ language plpgsql
 set search_path = ''
 as $$
 begin
-    if tg_table_name = 'dreamcut_queries' then
+    if tg_level = 'STATEMENT' then
+        -- Assets inserted (initialize_dreamcut_query writes up to 1000 in one statement): one notification per
+        -- query with the number of new assets, not one per asset.
+        perform pg_notify(
+            'dreamcut_assets:' || n.query_id,
+            json_build_object('query_id', n.query_id, 'inserted', count(*))::text
+        )
+        from new_assets as n
+        group by n.query_id;
+    elsif tg_table_name = 'dreamcut_queries' then
         perform pg_notify(
             'dreamcut_queries:' || new.id,
             json_build_object('id', new.id, 'stage', new.stage, 'status', new.status, 'progress', new.progress)::text
@@ -186,19 +195,45 @@ begin
 end
 $$;
 comment on function dreamcut_private.notify_dreamcut_change() is
-'AFTER INSERT OR UPDATE trigger function: pg_notify on the channels of dreamcut-production-schema.md '
-'(dreamcut_queries:<id>, dreamcut_assets:<query_id>, dreamcut_messages:<query_id>) for plain-PostgreSQL '
-'listeners, with a small JSON payload of ids, status and progress (never the row''s JSON documents).';
+'AFTER INSERT / UPDATE trigger function: pg_notify on the channels of dreamcut-production-schema.md for '
+'plain-PostgreSQL listeners (dreamcut-db watch), with small JSON payloads of ids, status and progress (never the '
+'row''s JSON documents): dreamcut_queries:<id> {id, stage, status, progress} when a query is created or its '
+'stage, status or progress changes; dreamcut_assets:<query_id> {id, query_id, status, progress} per updated asset '
+'and {query_id, inserted} once per statement that inserts assets; dreamcut_messages:<query_id> {id, query_id, '
+'seq, type} per message. The triggers fire unless the setting dreamcut.notify is ''off'' (e.g. alter database '
+'... set dreamcut.notify = off on Supabase, where Realtime reads the publication supabase_realtime instead).';
 revoke all on function dreamcut_private.notify_dreamcut_change() from public;
 
-create trigger trigger_dreamcut_queries_notify
-after insert or update on public.dreamcut_queries
-for each row execute function dreamcut_private.notify_dreamcut_change();
+create trigger trigger_dreamcut_queries_notify_insert
+after insert on public.dreamcut_queries
+for each row
+when (current_setting('dreamcut.notify', true) is distinct from 'off')
+execute function dreamcut_private.notify_dreamcut_change();
 
-create trigger trigger_dreamcut_assets_notify
-after insert or update on public.dreamcut_assets
-for each row execute function dreamcut_private.notify_dreamcut_change();
+create trigger trigger_dreamcut_queries_notify_update
+after update on public.dreamcut_queries
+for each row
+when (
+    (old.stage, old.status, old.progress) is distinct from (new.stage, new.status, new.progress)
+    and current_setting('dreamcut.notify', true) is distinct from 'off'
+)
+execute function dreamcut_private.notify_dreamcut_change();
+
+create trigger trigger_dreamcut_assets_notify_insert
+after insert on public.dreamcut_assets
+referencing new table as new_assets
+for each statement
+when (current_setting('dreamcut.notify', true) is distinct from 'off')
+execute function dreamcut_private.notify_dreamcut_change();
+
+create trigger trigger_dreamcut_assets_notify_update
+after update on public.dreamcut_assets
+for each row
+when (current_setting('dreamcut.notify', true) is distinct from 'off')
+execute function dreamcut_private.notify_dreamcut_change();
 
 create trigger trigger_dreamcut_messages_notify
 after insert on public.dreamcut_messages
-for each row execute function dreamcut_private.notify_dreamcut_change();
+for each row
+when (current_setting('dreamcut.notify', true) is distinct from 'off')
+execute function dreamcut_private.notify_dreamcut_change();

@@ -4,4 +4,4 @@ drop function if exists public.update_asset_progress(
     uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric
 );
 drop function if exists public.initialize_dreamcut_query(text, text, text, jsonb, jsonb);
-drop function if exists dreamcut_private.asset_input_error(jsonb);
+drop function if exists dreamcut_private.assets_input_error(jsonb);

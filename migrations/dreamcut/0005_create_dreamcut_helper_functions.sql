@@ -3,44 +3,51 @@
 -- complete_dreamcut_query, plus fail_dreamcut_query.
 -- depends: 0004_create_dreamcut_trigger_functions
 
-create function dreamcut_private.asset_input_error(p_asset jsonb) returns text
+create function dreamcut_private.assets_input_error(p_assets jsonb) returns text
 language sql immutable
 set search_path = ''
 as $$
-    select case
-        when jsonb_typeof(p_asset) is distinct from 'object' then
-            'must be a JSON object, got ' || coalesce(jsonb_typeof(p_asset), 'nothing')
-        when exists (
-            select from jsonb_object_keys(p_asset) as k (key)
-            where k.key not in ('url', 'filename', 'type', 'description', 'size', 'metadata')
-        ) then
-            'unknown key ' || (
-                select quote_literal(k.key) from jsonb_object_keys(p_asset) as k (key)
-                where k.key not in ('url', 'filename', 'type', 'description', 'size', 'metadata')
-                order by k.key limit 1
-            ) || ' (allowed: url, filename, type, description, size, metadata)'
-        when jsonb_typeof(p_asset -> 'url') is distinct from 'string' or p_asset ->> 'url' !~ '\S' then
-            'url is required (a non-empty string), got ' || coalesce((p_asset -> 'url')::text, 'nothing')
-        when p_asset ->> 'type' is null or p_asset ->> 'type' not in ('image', 'video', 'audio') then
-            'type must be one of image, video, audio, got ' || coalesce((p_asset -> 'type')::text, 'nothing')
-        when coalesce(jsonb_typeof(p_asset -> 'filename'), 'null') not in ('string', 'null') then
-            'filename must be a string, got ' || (p_asset -> 'filename')::text
-        when coalesce(jsonb_typeof(p_asset -> 'description'), 'null') not in ('string', 'null') then
-            'description must be a string, got ' || (p_asset -> 'description')::text
-        when coalesce(jsonb_typeof(p_asset -> 'size'), 'null') not in ('number', 'null') then
-            'size must be a whole number of bytes, got ' || (p_asset -> 'size')::text
-        when jsonb_typeof(p_asset -> 'size') = 'number'
-            and ((p_asset ->> 'size')::numeric < 0 or (p_asset ->> 'size')::numeric > 9223372036854775807
-                or (p_asset ->> 'size')::numeric <> trunc((p_asset ->> 'size')::numeric)) then
-            'size must be a whole number of bytes between 0 and 9223372036854775807, got ' || (p_asset ->> 'size')
-        when coalesce(jsonb_typeof(p_asset -> 'metadata'), 'null') not in ('object', 'null') then
-            'metadata must be a JSON object, got ' || (p_asset -> 'metadata')::text
-    end
+    -- One call per array, the rules inline per element: a function call per element would cost more than the
+    -- rules themselves (PostgreSQL cannot inline a function with its own search_path).
+    select format('p_assets[%s]: %s', e.ord - 1, e.error)
+    from (
+        select a.ord, case
+            when jsonb_typeof(a.elem) is distinct from 'object' then
+                'must be a JSON object, got ' || coalesce(jsonb_typeof(a.elem), 'nothing')
+            when a.elem - array['url', 'filename', 'type', 'description', 'size', 'metadata'] <> '{}' then
+                'unknown key ' || (
+                    select quote_literal(min(k.key))
+                    from jsonb_object_keys(a.elem - array['url', 'filename', 'type', 'description', 'size', 'metadata'])
+                        as k (key)
+                ) || ' (allowed: url, filename, type, description, size, metadata)'
+            when jsonb_typeof(a.elem -> 'url') is distinct from 'string' or a.elem ->> 'url' !~ '\S' then
+                'url is required (a non-empty string), got ' || coalesce((a.elem -> 'url')::text, 'nothing')
+            when a.elem ->> 'type' is null or a.elem ->> 'type' not in ('image', 'video', 'audio') then
+                'type must be one of image, video, audio, got ' || coalesce((a.elem -> 'type')::text, 'nothing')
+            when coalesce(jsonb_typeof(a.elem -> 'filename'), 'null') not in ('string', 'null') then
+                'filename must be a string, got ' || (a.elem -> 'filename')::text
+            when coalesce(jsonb_typeof(a.elem -> 'description'), 'null') not in ('string', 'null') then
+                'description must be a string, got ' || (a.elem -> 'description')::text
+            when coalesce(jsonb_typeof(a.elem -> 'size'), 'null') not in ('number', 'null') then
+                'size must be a whole number of bytes, got ' || (a.elem -> 'size')::text
+            when jsonb_typeof(a.elem -> 'size') = 'number'
+                and ((a.elem ->> 'size')::numeric < 0 or (a.elem ->> 'size')::numeric > 9223372036854775807
+                    or (a.elem ->> 'size')::numeric <> trunc((a.elem ->> 'size')::numeric)) then
+                'size must be a whole number of bytes between 0 and 9223372036854775807, got ' || (a.elem ->> 'size')
+            when coalesce(jsonb_typeof(a.elem -> 'metadata'), 'null') not in ('object', 'null') then
+                'metadata must be a JSON object, got ' || (a.elem -> 'metadata')::text
+        end as error
+        from jsonb_array_elements(p_assets) with ordinality as a (elem, ord)
+    ) as e
+    where e.error is not null
+    order by e.ord
+    limit 1
 $$;
-comment on function dreamcut_private.asset_input_error(jsonb) is
-'Validates one element of initialize_dreamcut_query''s p_assets. Returns null when it is valid, else the reason '
-'(text naming the key and the bad value). Raises nothing.';
-revoke all on function dreamcut_private.asset_input_error(jsonb) from public;
+comment on function dreamcut_private.assets_input_error(jsonb) is
+'Validates initialize_dreamcut_query''s p_assets (a JSON array; not checked here). Returns null when every '
+'element is valid, else the reason for the first bad element, as text "p_assets[i]: <rule broken, with the '
+'key and the bad value>" (i counted from 0). Raises nothing.';
+revoke all on function dreamcut_private.assets_input_error(jsonb) from public;
 
 create function public.initialize_dreamcut_query(
     p_user_id text,
@@ -55,7 +62,7 @@ set search_path = ''
 as $$
 declare
     v_query_id uuid;
-    v_bad record;
+    v_error text;
 begin
     if p_user_id is null or p_user_id !~ '\S' then
         raise exception 'p_user_id is required, got %', coalesce(quote_literal(p_user_id), 'null')
@@ -90,14 +97,9 @@ begin
         raise exception 'p_assets holds % assets; at most 1000 are allowed', jsonb_array_length(p_assets)
         using errcode = '22023';
     end if;
-    select a.ord - 1 as idx, dreamcut_private.asset_input_error(a.elem) as err
-    into v_bad
-    from jsonb_array_elements(coalesce(p_assets, '[]')) with ordinality as a (elem, ord)
-    where dreamcut_private.asset_input_error(a.elem) is not null
-    order by a.ord
-    limit 1;
-    if found then
-        raise exception 'p_assets[%]: %', v_bad.idx, v_bad.err using errcode = '22023';
+    v_error := dreamcut_private.assets_input_error(coalesce(p_assets, '[]'));
+    if v_error is not null then
+        raise exception '%', v_error using errcode = '22023';
     end if;
 
     insert into public.dreamcut_queries (user_id, user_prompt, intent, options)

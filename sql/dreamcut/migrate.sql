@@ -324,7 +324,16 @@ language plpgsql
 set search_path = ''
 as $$
 begin
-    if tg_table_name = 'dreamcut_queries' then
+    if tg_level = 'STATEMENT' then
+        -- Assets inserted (initialize_dreamcut_query writes up to 1000 in one statement): one notification per
+        -- query with the number of new assets, not one per asset.
+        perform pg_notify(
+            'dreamcut_assets:' || n.query_id,
+            json_build_object('query_id', n.query_id, 'inserted', count(*))::text
+        )
+        from new_assets as n
+        group by n.query_id;
+    elsif tg_table_name = 'dreamcut_queries' then
         perform pg_notify(
             'dreamcut_queries:' || new.id,
             json_build_object('id', new.id, 'stage', new.stage, 'status', new.status, 'progress', new.progress)::text
@@ -344,62 +353,95 @@ begin
 end
 $$;
 comment on function dreamcut_private.notify_dreamcut_change() is
-'AFTER INSERT OR UPDATE trigger function: pg_notify on the channels of dreamcut-production-schema.md '
-'(dreamcut_queries:<id>, dreamcut_assets:<query_id>, dreamcut_messages:<query_id>) for plain-PostgreSQL '
-'listeners, with a small JSON payload of ids, status and progress (never the row''s JSON documents).';
+'AFTER INSERT / UPDATE trigger function: pg_notify on the channels of dreamcut-production-schema.md for '
+'plain-PostgreSQL listeners (dreamcut-db watch), with small JSON payloads of ids, status and progress (never the '
+'row''s JSON documents): dreamcut_queries:<id> {id, stage, status, progress} when a query is created or its '
+'stage, status or progress changes; dreamcut_assets:<query_id> {id, query_id, status, progress} per updated asset '
+'and {query_id, inserted} once per statement that inserts assets; dreamcut_messages:<query_id> {id, query_id, '
+'seq, type} per message. The triggers fire unless the setting dreamcut.notify is ''off'' (e.g. alter database '
+'... set dreamcut.notify = off on Supabase, where Realtime reads the publication supabase_realtime instead).';
 revoke all on function dreamcut_private.notify_dreamcut_change() from public;
 
-create trigger trigger_dreamcut_queries_notify
-after insert or update on public.dreamcut_queries
-for each row execute function dreamcut_private.notify_dreamcut_change();
+create trigger trigger_dreamcut_queries_notify_insert
+after insert on public.dreamcut_queries
+for each row
+when (current_setting('dreamcut.notify', true) is distinct from 'off')
+execute function dreamcut_private.notify_dreamcut_change();
 
-create trigger trigger_dreamcut_assets_notify
-after insert or update on public.dreamcut_assets
-for each row execute function dreamcut_private.notify_dreamcut_change();
+create trigger trigger_dreamcut_queries_notify_update
+after update on public.dreamcut_queries
+for each row
+when (
+    (old.stage, old.status, old.progress) is distinct from (new.stage, new.status, new.progress)
+    and current_setting('dreamcut.notify', true) is distinct from 'off'
+)
+execute function dreamcut_private.notify_dreamcut_change();
+
+create trigger trigger_dreamcut_assets_notify_insert
+after insert on public.dreamcut_assets
+referencing new table as new_assets
+for each statement
+when (current_setting('dreamcut.notify', true) is distinct from 'off')
+execute function dreamcut_private.notify_dreamcut_change();
+
+create trigger trigger_dreamcut_assets_notify_update
+after update on public.dreamcut_assets
+for each row
+when (current_setting('dreamcut.notify', true) is distinct from 'off')
+execute function dreamcut_private.notify_dreamcut_change();
 
 create trigger trigger_dreamcut_messages_notify
 after insert on public.dreamcut_messages
-for each row execute function dreamcut_private.notify_dreamcut_change();
+for each row
+when (current_setting('dreamcut.notify', true) is distinct from 'off')
+execute function dreamcut_private.notify_dreamcut_change();
 
 -- ===== dreamcut/0005_create_dreamcut_helper_functions =====
-create function dreamcut_private.asset_input_error(p_asset jsonb) returns text
+create function dreamcut_private.assets_input_error(p_assets jsonb) returns text
 language sql immutable
 set search_path = ''
 as $$
-    select case
-        when jsonb_typeof(p_asset) is distinct from 'object' then
-            'must be a JSON object, got ' || coalesce(jsonb_typeof(p_asset), 'nothing')
-        when exists (
-            select from jsonb_object_keys(p_asset) as k (key)
-            where k.key not in ('url', 'filename', 'type', 'description', 'size', 'metadata')
-        ) then
-            'unknown key ' || (
-                select quote_literal(k.key) from jsonb_object_keys(p_asset) as k (key)
-                where k.key not in ('url', 'filename', 'type', 'description', 'size', 'metadata')
-                order by k.key limit 1
-            ) || ' (allowed: url, filename, type, description, size, metadata)'
-        when jsonb_typeof(p_asset -> 'url') is distinct from 'string' or p_asset ->> 'url' !~ '\S' then
-            'url is required (a non-empty string), got ' || coalesce((p_asset -> 'url')::text, 'nothing')
-        when p_asset ->> 'type' is null or p_asset ->> 'type' not in ('image', 'video', 'audio') then
-            'type must be one of image, video, audio, got ' || coalesce((p_asset -> 'type')::text, 'nothing')
-        when coalesce(jsonb_typeof(p_asset -> 'filename'), 'null') not in ('string', 'null') then
-            'filename must be a string, got ' || (p_asset -> 'filename')::text
-        when coalesce(jsonb_typeof(p_asset -> 'description'), 'null') not in ('string', 'null') then
-            'description must be a string, got ' || (p_asset -> 'description')::text
-        when coalesce(jsonb_typeof(p_asset -> 'size'), 'null') not in ('number', 'null') then
-            'size must be a whole number of bytes, got ' || (p_asset -> 'size')::text
-        when jsonb_typeof(p_asset -> 'size') = 'number'
-            and ((p_asset ->> 'size')::numeric < 0 or (p_asset ->> 'size')::numeric > 9223372036854775807
-                or (p_asset ->> 'size')::numeric <> trunc((p_asset ->> 'size')::numeric)) then
-            'size must be a whole number of bytes between 0 and 9223372036854775807, got ' || (p_asset ->> 'size')
-        when coalesce(jsonb_typeof(p_asset -> 'metadata'), 'null') not in ('object', 'null') then
-            'metadata must be a JSON object, got ' || (p_asset -> 'metadata')::text
-    end
+    -- One call per array, the rules inline per element: a function call per element would cost more than the
+    -- rules themselves (PostgreSQL cannot inline a function with its own search_path).
+    select format('p_assets[%s]: %s', e.ord - 1, e.error)
+    from (
+        select a.ord, case
+            when jsonb_typeof(a.elem) is distinct from 'object' then
+                'must be a JSON object, got ' || coalesce(jsonb_typeof(a.elem), 'nothing')
+            when a.elem - array['url', 'filename', 'type', 'description', 'size', 'metadata'] <> '{}' then
+                'unknown key ' || (
+                    select quote_literal(min(k.key))
+                    from jsonb_object_keys(a.elem - array['url', 'filename', 'type', 'description', 'size', 'metadata'])
+                        as k (key)
+                ) || ' (allowed: url, filename, type, description, size, metadata)'
+            when jsonb_typeof(a.elem -> 'url') is distinct from 'string' or a.elem ->> 'url' !~ '\S' then
+                'url is required (a non-empty string), got ' || coalesce((a.elem -> 'url')::text, 'nothing')
+            when a.elem ->> 'type' is null or a.elem ->> 'type' not in ('image', 'video', 'audio') then
+                'type must be one of image, video, audio, got ' || coalesce((a.elem -> 'type')::text, 'nothing')
+            when coalesce(jsonb_typeof(a.elem -> 'filename'), 'null') not in ('string', 'null') then
+                'filename must be a string, got ' || (a.elem -> 'filename')::text
+            when coalesce(jsonb_typeof(a.elem -> 'description'), 'null') not in ('string', 'null') then
+                'description must be a string, got ' || (a.elem -> 'description')::text
+            when coalesce(jsonb_typeof(a.elem -> 'size'), 'null') not in ('number', 'null') then
+                'size must be a whole number of bytes, got ' || (a.elem -> 'size')::text
+            when jsonb_typeof(a.elem -> 'size') = 'number'
+                and ((a.elem ->> 'size')::numeric < 0 or (a.elem ->> 'size')::numeric > 9223372036854775807
+                    or (a.elem ->> 'size')::numeric <> trunc((a.elem ->> 'size')::numeric)) then
+                'size must be a whole number of bytes between 0 and 9223372036854775807, got ' || (a.elem ->> 'size')
+            when coalesce(jsonb_typeof(a.elem -> 'metadata'), 'null') not in ('object', 'null') then
+                'metadata must be a JSON object, got ' || (a.elem -> 'metadata')::text
+        end as error
+        from jsonb_array_elements(p_assets) with ordinality as a (elem, ord)
+    ) as e
+    where e.error is not null
+    order by e.ord
+    limit 1
 $$;
-comment on function dreamcut_private.asset_input_error(jsonb) is
-'Validates one element of initialize_dreamcut_query''s p_assets. Returns null when it is valid, else the reason '
-'(text naming the key and the bad value). Raises nothing.';
-revoke all on function dreamcut_private.asset_input_error(jsonb) from public;
+comment on function dreamcut_private.assets_input_error(jsonb) is
+'Validates initialize_dreamcut_query''s p_assets (a JSON array; not checked here). Returns null when every '
+'element is valid, else the reason for the first bad element, as text "p_assets[i]: <rule broken, with the '
+'key and the bad value>" (i counted from 0). Raises nothing.';
+revoke all on function dreamcut_private.assets_input_error(jsonb) from public;
 
 create function public.initialize_dreamcut_query(
     p_user_id text,
@@ -414,7 +456,7 @@ set search_path = ''
 as $$
 declare
     v_query_id uuid;
-    v_bad record;
+    v_error text;
 begin
     if p_user_id is null or p_user_id !~ '\S' then
         raise exception 'p_user_id is required, got %', coalesce(quote_literal(p_user_id), 'null')
@@ -449,14 +491,9 @@ begin
         raise exception 'p_assets holds % assets; at most 1000 are allowed', jsonb_array_length(p_assets)
         using errcode = '22023';
     end if;
-    select a.ord - 1 as idx, dreamcut_private.asset_input_error(a.elem) as err
-    into v_bad
-    from jsonb_array_elements(coalesce(p_assets, '[]')) with ordinality as a (elem, ord)
-    where dreamcut_private.asset_input_error(a.elem) is not null
-    order by a.ord
-    limit 1;
-    if found then
-        raise exception 'p_assets[%]: %', v_bad.idx, v_bad.err using errcode = '22023';
+    v_error := dreamcut_private.assets_input_error(coalesce(p_assets, '[]'));
+    if v_error is not null then
+        raise exception '%', v_error using errcode = '22023';
     end if;
 
     insert into public.dreamcut_queries (user_id, user_prompt, intent, options)
