@@ -16,22 +16,9 @@ select exists (select from dreamcut_private.installed_modules where module = 'st
 \echo rolling back module storyboard
 
 -- ----- storyboard/0007_enable_storyboard_realtime_publication -----
-do $$
-declare
-    v_table text;
-begin
-    foreach v_table in array array[
-        'storyboard_selections', 'shot_images', 'scene_shots', 'project_scenes', 'video_projects'
-    ] loop
-        if exists (
-            select from pg_catalog.pg_publication_tables
-            where pubname = 'supabase_realtime' and schemaname = 'public' and tablename = v_table
-        ) then
-            execute format('alter publication supabase_realtime drop table public.%I', v_table);
-        end if;
-    end loop;
-end
-$$;
+select dreamcut_private.drop_from_realtime_publication(array[
+    'storyboard_selections', 'shot_images', 'scene_shots', 'project_scenes', 'video_projects'
+]);
 
 -- ----- storyboard/0006_create_storyboard_functions -----
 drop function if exists public.get_project_progress(uuid);
@@ -141,20 +128,7 @@ select exists (select from dreamcut_private.installed_modules where module = 'mu
 \echo rolling back module multimedia
 
 -- ----- multimedia/0006_enable_multimedia_realtime_publication -----
-do $$
-declare
-    v_table text;
-begin
-    foreach v_table in array array['mm_rendering_queue', 'mm_multimedia_sessions'] loop
-        if exists (
-            select from pg_catalog.pg_publication_tables
-            where pubname = 'supabase_realtime' and schemaname = 'public' and tablename = v_table
-        ) then
-            execute format('alter publication supabase_realtime drop table public.%I', v_table);
-        end if;
-    end loop;
-end
-$$;
+select dreamcut_private.drop_from_realtime_publication(array['mm_rendering_queue', 'mm_multimedia_sessions']);
 
 -- ----- multimedia/0005_create_multimedia_rendering_queue -----
 drop function if exists public.fail_rendering_job(uuid, text, text, boolean, integer);
@@ -356,20 +330,7 @@ drop view if exists public.job_status_realtime;
 drop view if exists public.job_summary;
 
 -- ----- render/0003_create_render_triggers -----
-do $$
-declare
-    v_table text;
-begin
-    foreach v_table in array array['processing_timeline', 'elements', 'jobs'] loop
-        if exists (
-            select from pg_catalog.pg_publication_tables
-            where pubname = 'supabase_realtime' and schemaname = 'public' and tablename = v_table
-        ) then
-            execute format('alter publication supabase_realtime drop table public.%I', v_table);
-        end if;
-    end loop;
-end
-$$;
+select dreamcut_private.drop_from_realtime_publication(array['processing_timeline', 'elements', 'jobs']);
 drop trigger if exists trigger_notify_timeline_change on public.processing_timeline;
 drop function if exists dreamcut_private.notify_timeline_change();
 drop trigger if exists trigger_notify_job_update on public.jobs;
@@ -453,20 +414,7 @@ select exists (select from dreamcut_private.installed_modules where module = 'dr
 \echo rolling back module dreamcut
 
 -- ----- dreamcut/0006_enable_dreamcut_realtime_publication -----
-do $$
-declare
-    v_table text;
-begin
-    foreach v_table in array array['dreamcut_messages', 'dreamcut_assets', 'dreamcut_queries'] loop
-        if exists (
-            select from pg_catalog.pg_publication_tables
-            where pubname = 'supabase_realtime' and schemaname = 'public' and tablename = v_table
-        ) then
-            execute format('alter publication supabase_realtime drop table public.%I', v_table);
-        end if;
-    end loop;
-end
-$$;
+select dreamcut_private.drop_from_realtime_publication(array['dreamcut_messages', 'dreamcut_assets', 'dreamcut_queries']);
 
 -- ----- dreamcut/0005_create_dreamcut_helper_functions -----
 drop function if exists public.fail_dreamcut_query(uuid, text);

@@ -144,6 +144,29 @@ comment on function dreamcut_private.update_updated_at_column() is
 'updated_at to now(), the transaction''s start time. Returns the new row; raises nothing.';
 revoke all on function dreamcut_private.update_updated_at_column() from public;
 
+create function dreamcut_private.drop_from_realtime_publication(p_tables text[]) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+    v_table text;
+begin
+    foreach v_table in array p_tables loop
+        if exists (
+            select from pg_catalog.pg_publication_tables
+            where pubname = 'supabase_realtime' and schemaname = 'public' and tablename = v_table
+        ) then
+            execute format('alter publication supabase_realtime drop table public.%I', v_table);
+        end if;
+    end loop;
+end
+$$;
+comment on function dreamcut_private.drop_from_realtime_publication(text[]) is
+'Used by the modules'' rollbacks: removes each named table of schema public (p_tables: table names, unqualified) '
+'from the publication supabase_realtime when it is a member; other members and absent names are left alone. '
+'Returns nothing. Raises 42501 when the caller may not alter the publication.';
+revoke all on function dreamcut_private.drop_from_realtime_publication(text[]) from public;
+
 -- ===== dreamcut/0001_create_dreamcut_realtime_schema =====
 insert into dreamcut_private.installed_modules (module) values ('dreamcut');
 

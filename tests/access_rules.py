@@ -350,6 +350,7 @@ FUNCTIONS = {
     "auth.role()": EVERY_ROLE,
     "auth.uid()": EVERY_ROLE,
     "dreamcut_private.api_caller_is_end_user()": NOBODY,
+    "dreamcut_private.drop_from_realtime_publication(text[])": NOBODY,
     "dreamcut_private.update_updated_at_column()": NOBODY,
     # dreamcut
     "public.initialize_dreamcut_query(text,text,text,jsonb,jsonb)": API,

@@ -1,14 +1,1 @@
-do $$
-declare
-    v_table text;
-begin
-    foreach v_table in array array['dreamcut_messages', 'dreamcut_assets', 'dreamcut_queries'] loop
-        if exists (
-            select from pg_catalog.pg_publication_tables
-            where pubname = 'supabase_realtime' and schemaname = 'public' and tablename = v_table
-        ) then
-            execute format('alter publication supabase_realtime drop table public.%I', v_table);
-        end if;
-    end loop;
-end
-$$;
+select dreamcut_private.drop_from_realtime_publication(array['dreamcut_messages', 'dreamcut_assets', 'dreamcut_queries']);

@@ -1,17 +1,4 @@
-do $$
-declare
-    v_table text;
-begin
-    foreach v_table in array array['processing_timeline', 'elements', 'jobs'] loop
-        if exists (
-            select from pg_catalog.pg_publication_tables
-            where pubname = 'supabase_realtime' and schemaname = 'public' and tablename = v_table
-        ) then
-            execute format('alter publication supabase_realtime drop table public.%I', v_table);
-        end if;
-    end loop;
-end
-$$;
+select dreamcut_private.drop_from_realtime_publication(array['processing_timeline', 'elements', 'jobs']);
 drop trigger if exists trigger_notify_timeline_change on public.processing_timeline;
 drop function if exists dreamcut_private.notify_timeline_change();
 drop trigger if exists trigger_notify_job_update on public.jobs;
