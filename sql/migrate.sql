@@ -5952,6 +5952,13 @@ where status = 'queued';
 create index idx_mm_rendering_queue_lease on public.mm_rendering_queue (locked_until) where status = 'running';
 create index idx_mm_rendering_queue_session_id on public.mm_rendering_queue (session_id, company_id);
 create index idx_mm_rendering_queue_company_id on public.mm_rendering_queue (company_id, created_at desc);
+-- A claim leaves the job's old entry at the head of idx_mm_rendering_queue_next (a finished job, one at the head
+-- of idx_mm_rendering_queue_lease): every later claim walks these dead entries until VACUUM removes them. By
+-- default autovacuum waits until a fifth of the table is dead and may then skip the indexes, so that walk would
+-- grow with the queue's history; here it comes after a fixed number of changes and always cleans the indexes.
+alter table public.mm_rendering_queue set (
+    autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000, vacuum_index_cleanup = on
+);
 
 alter table public.mm_rendering_queue enable row level security;
 revoke all on table public.mm_rendering_queue from public, anon, authenticated, service_role;

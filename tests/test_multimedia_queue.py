@@ -206,3 +206,45 @@ def test_a_queued_job_notifies_listening_workers(db, db_url):
         rpc(db, "fail_rendering_job", p_job_id=job_id, p_worker_id="w1", p_error="x", p_retry_delay_seconds=0)
         db.commit()  # requeued for a retry: notified again
         assert json.loads(next(listener.notifies(timeout=5, stop_after=1)).payload)["job_id"] == job_id
+
+
+NEXT_JOB = """explain (analyze, buffers, format json)
+select job_id from public.mm_rendering_queue
+where status = 'queued' and run_after <= clock_timestamp()
+order by priority desc, run_after, created_at limit 1 for update skip locked"""
+
+
+def next_job_blocks(conn) -> int:
+    """Buffers the claim's search for the next job reads (its query, as in claim_rendering_job)."""
+    with conn.transaction(force_rollback=True):
+        plan = conn.execute(NEXT_JOB).fetchone()[0][0]["Plan"]
+    return plan["Shared Hit Blocks"] + plan["Shared Read Blocks"]
+
+
+def test_vacuum_clears_what_claims_leave_in_front_of_the_next_claim_whatever_the_history(db, db_url):
+    session = create_session(db, create_content(db, make_company(db)))
+    db.commit()
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        # a long history (100,000 finished jobs) and 2,000 queued ones
+        conn.execute("""insert into public.mm_rendering_queue (session_id, company_id, job_type, status, attempts,
+                            completed_at)
+                        select session_id, company_id, 'module_video', 'completed', 1, now()
+                        from public.mm_multimedia_sessions, generate_series(1, 100000) where session_id = %s""",
+                     (session,))
+        conn.execute("""insert into public.mm_rendering_queue (session_id, company_id, job_type)
+                        select session_id, company_id, 'module_video'
+                        from public.mm_multimedia_sessions, generate_series(1, 2000) where session_id = %s""",
+                     (session,))
+        conn.execute("vacuum analyze public.mm_rendering_queue")
+        fresh = next_job_blocks(conn)
+        assert conn.execute("select count(*) from generate_series(1, 1000), "
+                            "public.claim_rendering_job('w' || generate_series)").fetchone()[0] == 1000
+        # the claimed jobs' old index entries lie ahead of the next job: each claim walks them
+        assert next_job_blocks(conn) > fresh
+        # a vacuum that touches a small part of a large table skips the indexes by default
+        # (vacuum_index_cleanup = auto); this table's setting makes it remove them
+        conn.execute("vacuum public.mm_rendering_queue")
+        assert next_job_blocks(conn) <= fresh
+        options = conn.execute("select reloptions from pg_class where oid = 'public.mm_rendering_queue'::regclass"
+                               ).fetchone()[0]
+        assert {"autovacuum_vacuum_scale_factor=0", "vacuum_index_cleanup=on"} <= set(options)
