@@ -307,13 +307,12 @@ def queue_claim(srv, template: str, cfg) -> list[Result]:
         r.line(f"8 workers / 1 (medians of the rounds): claiming {scaling['claim']:.2f}x, control "
                f"{scaling['control']:.2f}x, claiming / control {relative:.2f}; server CPU per call at 8 / at 1: "
                f"claiming {cpu['claim']:.2f}, control {cpu['control']:.2f} ({os.cpu_count()} CPUs)")
-        # 4x needs a machine on which 8 connections can do 4x the work of one. Where the contention-free control
-        # stays below that, claiming must scale as far as the control does, round by round.
-        if scaling["control"] >= 4.0:
-            r.judge(scaling["claim"], 4.0, ">=")
-        else:
-            r.judge(relative, 1.0, ">=")
-            r.note = f"the control reaches {scaling['control']:.2f}x here: judged as claiming / control"
+        # The target is 4x. On a machine where the contention-free control itself stays below 4x (2 CPUs), the
+        # note says so and claiming / control tells whether claiming loses anything beyond the hardware's limit.
+        r.judge(scaling["claim"], 4.0, ">=")
+        if scaling["control"] < 4.0:
+            r.note = (f"this machine's contention-free control reaches {scaling['control']:.2f}x; claiming / control "
+                      f"{relative:.2f}")
         r.met = r.met and exact
         r.measured = (f"claiming {scaling['claim']:.2f}x, control {scaling['control']:.2f}x, claiming / control "
                       f"{relative:.2f}; CPU per claim at 8 / at 1 {cpu['claim']:.2f} (control {cpu['control']:.2f}); "
