@@ -372,7 +372,8 @@ create trigger trigger_dreamcut_queries_notify_update
 after update on public.dreamcut_queries
 for each row
 when (
-    (old.stage, old.status, old.progress) is distinct from (new.stage, new.status, new.progress)
+    -- three comparisons, not one of rows: a row comparison deparses to nested ORs that pg_dump restores flattened
+    (old.stage is distinct from new.stage or old.status is distinct from new.status or old.progress is distinct from new.progress)
     and current_setting('dreamcut.notify', true) is distinct from 'off'
 )
 execute function dreamcut_private.notify_dreamcut_change();
