@@ -31,13 +31,15 @@ def _cpu_seconds(pid: int) -> float:
 
 
 class Probe(threading.Thread):
-    """A concurrent writer: runs ``sql`` every 20 ms in autocommit and keeps its slowest latency."""
+    """A concurrent writer: runs ``sql`` every 20 ms in autocommit and keeps its slowest latency; with ``watch``
+    (a backend pid), also the age of that backend's transaction at each turn (how long its locks can last)."""
 
-    def __init__(self, srv, db: str, sql: str) -> None:
+    def __init__(self, srv, db: str, sql: str, watch: int | None = None) -> None:
         super().__init__(daemon=True)
-        self.srv, self.db, self.sql = srv, db, sql
+        self.srv, self.db, self.sql, self.watch = srv, db, sql, watch
         self.stop = threading.Event()
         self.latencies: list[float] = []
+        self.transaction_ages: list[float] = []
         self.start()
 
     def run(self) -> None:
@@ -46,14 +48,22 @@ class Probe(threading.Thread):
                 t = time.perf_counter()
                 conn.execute(self.sql)
                 self.latencies.append(time.perf_counter() - t)
+                if self.watch is not None:
+                    age = conn.execute("select extract(epoch from clock_timestamp() - xact_start) from pg_stat_activity "
+                                       "where pid = %s", (self.watch,)).fetchone()
+                    if age and age[0] is not None:
+                        self.transaction_ages.append(float(age[0]))
                 time.sleep(0.02)
 
     def finish(self) -> str:
         self.stop.set()
         self.join()
         lat = sorted(self.latencies)
-        return (f"a concurrent writer ({len(lat)} single-row writes to the same table during the run) waited at most "
+        text = (f"a concurrent writer ({len(lat)} single-row writes to the same table during the run) waited at most "
                 f"{lat[-1] * 1000:.0f} ms (median {median(lat) * 1000:.1f} ms)") if lat else "no concurrent write"
+        if self.transaction_ages:
+            text += f"; the cleanup's longest transaction seen: {max(self.transaction_ages):.2f} s"
+        return text
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -124,12 +134,43 @@ select bench.id({kind}, n), 1920, 1080, 'completed', 100, 'https://cdn.example.c
 from generate_series(1, {rows}) as n"""
 
 
-def _retention_one(srv, template, cfg, *, key, function, call, load, table, plain, probe_sql, rows) -> Result:
+def _retention_side(srv, db: str, statement: str, count_old: str, probe_sql: str, budget: float,
+                    committed: bool) -> dict:
+    """Run one side's ``statement`` with a concurrent writer, within ``budget`` seconds (statement_timeout): in a
+    transaction rolled back afterwards, or (``committed``: the procedure, which commits per batch) for good.
+    Returns wall and backend CPU seconds, the rows it deleted (None when the budget ran out), the old rows left,
+    and the writer's line."""
+    with srv.session(db) as conn:
+        pid = conn.info.backend_pid
+        probe = Probe(srv, db, probe_sql, watch=pid)
+        try:
+            if not committed:
+                conn.execute("begin")
+            conn.execute(f"set statement_timeout = '{int(budget * 1000)}ms'")
+            c0, t0 = _cpu_seconds(pid), time.perf_counter()
+            try:
+                cur = conn.execute(statement)
+                wall, cpu = time.perf_counter() - t0, _cpu_seconds(pid) - c0
+                deleted = cur.fetchone()[0] if cur.description else cur.rowcount
+                left = conn.execute(count_old).fetchone()[0]
+            except Exception as exc:  # statement_timeout: the side ran out of its budget
+                if getattr(exc, "sqlstate", None) != "57014":
+                    raise
+                wall, cpu, deleted, left = time.perf_counter() - t0, _cpu_seconds(pid) - c0, None, None
+            conn.execute("rollback" if not committed else "reset statement_timeout")
+        finally:
+            waits = probe.finish()
+    return {"wall": wall, "cpu": cpu, "deleted": deleted, "left": left, "waits": waits}
+
+
+def _retention_one(srv, template, cfg, *, key, function, call, procedure, load, table, plain, probe_sql,
+                   rows) -> Result:
     target = f"{function} on {rows:,} old rows in bounded batches ≤ 2× a plain DELETE of the same rows"
     db = srv.clone(template)
     try:
-        if not function_exists(srv, db, function):
-            return skipped(key, target, f"module render not on main (no function {function})")
+        for name in (function, procedure):
+            if not function_exists(srv, db, name):
+                return skipped(key, target, f"module render not on main (no {name})")
         r = Result(key, target)
 
         t = time.perf_counter()
@@ -140,55 +181,32 @@ def _retention_one(srv, template, cfg, *, key, function, call, load, table, plai
                       load.format(kind=21, rows=10_000, base="now()"))  # recent: to keep
             conn.execute("checkpoint")
         r.line(f"loaded {rows:,} old rows and 10,000 recent ones in {time.perf_counter() - t:.0f} s (set-based "
-               "INSERT as superuser); each side then deletes the old rows in a transaction that is rolled back, "
-               "so both sides, alternating, delete the same rows")
+               "INSERT as superuser); the plain DELETE and the function each delete the old rows in a transaction "
+               f"that is rolled back, then {procedure} (a commit per batch) deletes the same rows for good")
         count_old = plain.replace("delete from", "select count(*) from", 1)
-        walls = {"plain": [], "function": []}
-        cpus = {"plain": [], "function": []}
-        timed_out = False
-        for rnd in range(1):  # one round: a 1,000,000-row DELETE is long enough to average out
-            for side in ("plain", "function"):
-                budget = 60.0 if not walls["plain"] else max(10.0, 3 * median(walls["plain"]))
-                probe = Probe(srv, db, probe_sql)
-                try:
-                    with srv.session(db) as conn:
-                        pid = conn.info.backend_pid
-                        conn.execute("begin")
-                        conn.execute(f"set local statement_timeout = '{int(budget * 1000)}ms'")
-                        c0, t0 = _cpu_seconds(pid), time.perf_counter()
-                        try:
-                            cur = conn.execute(call if side == "function" else plain)
-                            wall, cpu = time.perf_counter() - t0, _cpu_seconds(pid) - c0
-                            value = cur.fetchone()[0] if cur.description else cur.rowcount
-                            left = conn.execute(count_old).fetchone()[0]
-                        except Exception as exc:  # statement_timeout: the side ran out of its budget
-                            if getattr(exc, "sqlstate", None) != "57014":
-                                raise
-                            wall, cpu, value, left = time.perf_counter() - t0, _cpu_seconds(pid) - c0, None, None
-                            timed_out = True
-                        conn.execute("rollback")
-                finally:
-                    waits = probe.finish()
-                if value is None:
-                    r.line(f"round {rnd + 1}, {side}: STOPPED by statement_timeout after {wall:.1f} s (budget: 3x the "
-                           f"plain DELETE), backend CPU {cpu:.1f} s; {waits}")
-                else:
-                    r.line(f"round {rnd + 1}, {side}: {wall:.1f} s, backend CPU {cpu:.1f} s, deleted {value}, old rows "
-                           f"left {left}; {waits}")
-                    if left:
-                        r.met = False
-                walls[side].append(wall)
-                cpus[side].append(cpu)
-            if timed_out:
-                break
-        wall_ratio = median(walls["function"]) / median(walls["plain"])
-        cpu_ratio = median(cpus["function"]) / median(cpus["plain"])
-        ok = r.met is not False and not timed_out
-        r.judge(cpu_ratio, 2.0, "<=")
-        r.met = r.met and ok
+        sides = {"plain": plain, "function": call, "procedure": f"call {procedure}()"}
+        runs = {}
+        for side, statement in sides.items():
+            budget = 60.0 if side == "plain" else max(10.0, 3 * runs["plain"]["wall"])
+            run = runs[side] = _retention_side(srv, db, statement, count_old, probe_sql, budget,
+                                               committed=side == "procedure")
+            if run["deleted"] is None:
+                r.line(f"{side}: STOPPED by statement_timeout after {run['wall']:.1f} s (budget: 3x the plain "
+                       f"DELETE), backend CPU {run['cpu']:.1f} s; {run['waits']}")
+            else:
+                r.line(f"{side}: {run['wall']:.1f} s, backend CPU {run['cpu']:.1f} s, deleted {run['deleted']}, old "
+                       f"rows left {run['left']}; {run['waits']}")
+        timed_out = any(run["deleted"] is None for run in runs.values())
         prefix = "> " if timed_out else ""
-        r.line(f"ratio function / plain DELETE: wall {prefix}{wall_ratio:.2f}, backend CPU {prefix}{cpu_ratio:.2f}")
-        r.measured = f"{prefix}{cpu_ratio:.2f} (backend CPU); wall {prefix}{wall_ratio:.2f}"
+        ratios = {side: (runs[side]["wall"] / runs["plain"]["wall"], runs[side]["cpu"] / runs["plain"]["cpu"])
+                  for side in ("function", "procedure")}
+        for side, (wall, cpu) in ratios.items():
+            r.line(f"ratio {side} / plain DELETE: wall {prefix}{wall:.2f}, backend CPU {prefix}{cpu:.2f}")
+        r.judge(max(cpu for _wall, cpu in ratios.values()), 2.0, "<=")
+        r.met = r.met and not timed_out and not any(run["left"] for run in runs.values())
+        r.measured = (f"backend CPU: function {prefix}{ratios['function'][1]:.2f}, procedure "
+                      f"{prefix}{ratios['procedure'][1]:.2f}; wall {prefix}{ratios['function'][0]:.2f}, "
+                      f"{prefix}{ratios['procedure'][0]:.2f}")
         return r
     finally:
         srv.drop(db)
@@ -198,7 +216,7 @@ def retention(srv, template: str, cfg) -> list[Result]:
     rows = RETENTION_ROWS if cfg.reps > 1 else 100_000
     metrics = _retention_one(
         srv, template, cfg, key="retention_metrics", function="cleanup_old_metrics",
-        call="select public.cleanup_old_metrics(7)",
+        call="select public.cleanup_old_metrics(7)", procedure="cleanup_old_metrics_in_batches",
         load=METRICS_LOAD, table="public.system_metrics",
         plain="delete from public.system_metrics where recorded_at < now() - interval '7 days'",
         probe_sql="insert into public.system_metrics (metric_name, metric_value) values ('bench.probe', 1)",
@@ -206,7 +224,7 @@ def retention(srv, template: str, cfg) -> list[Result]:
     )
     jobs = _retention_one(
         srv, template, cfg, key="retention_jobs", function="cleanup_old_jobs",
-        call="select public.cleanup_old_jobs(30)",
+        call="select public.cleanup_old_jobs(30)", procedure="cleanup_old_jobs_in_batches",
         load=JOBS_LOAD, table="public.jobs",
         plain="""delete from public.jobs where status in ('completed', 'failed', 'cancelled', 'timeout')
                  and completed_at < now() - interval '30 days'""",

@@ -17,7 +17,8 @@ TABLES: every table and view of the package, for each role and command, what hap
 harmless update sets (``set``), and optionally ``takeover``: an update that would hand A's row to B, with the
 outcome expected for the owner. Placeholders are the fixture's ids: %(A)s, %(B)s, %(query)s, %(asset)s, ...
 
-FUNCTIONS: every function of the package, with the API roles that may EXECUTE it ("public" = every role).
+FUNCTIONS: every function and procedure of the package, with the API roles that may EXECUTE it ("public" =
+every role).
 SCHEMAS: which API roles have USAGE (and none has CREATE) on the package's schemas.
 A table, view or function of the package missing here fails the suite, and so does a stale entry.
 """
@@ -461,6 +462,12 @@ FUNCTIONS = {
     "public.cleanup_old_jobs(integer,integer)": API,  # authenticated: admins only (checked inside)
     "public.cleanup_old_metrics(integer,integer)": API,
     "public.enforce_data_retention(integer,integer,integer,integer)": API,
+    # procedures that commit after each batch: database sessions only (PostgREST cannot call procedures)
+    "public.cleanup_old_jobs_in_batches(integer,integer,integer)": WORKER,
+    "public.cleanup_old_metrics_in_batches(integer,integer,integer)": WORKER,
+    "dreamcut_private.delete_old_jobs_batch(integer,integer,timestamp with time zone,uuid,integer)": WORKER,
+    "dreamcut_private.delete_old_metrics_batch(integer,integer,timestamp with time zone,uuid,integer)": WORKER,
+    "dreamcut_private.retention_cutoff(text,integer,integer)": NOBODY,
     # used by policies and defaults, which run as the caller; not reachable by name (no USAGE)
     "dreamcut_private.user_role()": ANYONE,
     "dreamcut_private.is_admin()": ANYONE,
@@ -487,6 +494,8 @@ SECURITY_DEFINER = {
     "public.cleanup_old_jobs(integer,integer)",
     "public.cleanup_old_metrics(integer,integer)",
     "public.enforce_data_retention(integer,integer,integer,integer)",
+    "dreamcut_private.delete_old_jobs_batch(integer,integer,timestamp with time zone,uuid,integer)",
+    "dreamcut_private.delete_old_metrics_batch(integer,integer,timestamp with time zone,uuid,integer)",
     "dreamcut_private.user_role()",
     "dreamcut_private.is_admin()",
     "dreamcut_private.client_ip()",

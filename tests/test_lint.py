@@ -32,6 +32,9 @@ def test_the_migrated_schema_breaks_no_rule(db):
         ("create function public.no_path() returns int language sql as 'select 1'; "
          "comment on function public.no_path() is 'x'",
          "function-search-path: public.no_path()"),
+        ("create procedure public.no_path_proc() language sql as 'select 1'; "
+         "comment on procedure public.no_path_proc() is 'x'",
+         "function-search-path: public.no_path_proc()"),
         ("create function public.definer_open() returns int language sql security definer set search_path = '' "
          "as 'select 1'; comment on function public.definer_open() is 'x'",
          "definer-not-anon: public.definer_open()"),

@@ -1,18 +1,20 @@
 """Analytics, maintenance and security functions of the render module (video-platform-database.md,
 "Database Maintenance", "Rate limiting", "Audit logging"): get_job_statistics, get_storage_statistics,
-cleanup_old_jobs, cleanup_old_metrics, enforce_data_retention, check_rate_limit (also under concurrent
-callers) and log_security_event."""
+cleanup_old_jobs, cleanup_old_metrics (their keyset batches, and the procedures that commit after each batch),
+enforce_data_retention, check_rate_limit (also under concurrent callers) and log_security_event."""
 
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 
 import psycopg
 import pytest
 
 from render_helpers import (  # noqa: F401 (fixtures)
-    IP_A, IP_B, api, count, expect_error, new_job, rdb, render_conn, render_counts, render_db_url, scalar,
+    IP_A, IP_B, admin_claims, api, count, expect_error, new_job, rdb, render_conn, render_counts, render_db_url,
+    scalar,
 )
 
 
@@ -119,18 +121,79 @@ def test_cleanup_old_metrics(rdb):
     assert count(rdb, "public.system_metrics") == 3
 
 
-@pytest.mark.parametrize("call", [
-    "public.cleanup_old_jobs(0)", "public.cleanup_old_jobs(null)", "public.cleanup_old_jobs(30, 0)",
-    "public.cleanup_old_jobs(30, 100001)", "public.cleanup_old_metrics(-1)", "public.cleanup_old_metrics(7, null)",
-    "public.enforce_data_retention(0)", "public.enforce_data_retention(90, null)",
-    "public.enforce_data_retention(90, 90, 0)", "public.enforce_data_retention(90, 90, 30, -5)",
+#: Per kind of old row: its table, one batch of its cleanup (batch size, keyset), and an insert of a row with
+#: a given id that finished or was recorded {at} (SQL).
+RETENTION = {
+    "jobs": ("public.jobs", "dreamcut_private.delete_old_jobs_batch(30, %s, %s, %s, 0)",
+             "insert into public.jobs (id, width, height, status, error_message, created_at, completed_at) "
+             "values (%s, 640, 360, 'failed', 'x', {at} - interval '1 hour', {at})"),
+    "metrics": ("public.system_metrics", "dreamcut_private.delete_old_metrics_batch(7, %s, %s, %s, 0)",
+                "insert into public.system_metrics (id, metric_name, metric_value, recorded_at) "
+                "values (%s, 'queue.depth', 1, {at})"),
+}
+OLD = "timestamptz '2020-01-01 00:00:00+00'"  # one instant, old for every retention period
+START = ("-infinity", "00000000-0000-0000-0000-000000000000")  # the keyset of the first batch
+
+
+def uid(n: int) -> str:
+    """The n-th of a set of ids that sort in n order."""
+    return f"00000000-0000-4000-8000-{n:012x}"
+
+
+def ids(conn, table: str) -> set[str]:
+    return {r[0] for r in conn.execute(f"select id::text from {table}")}
+
+
+@pytest.mark.parametrize("kind", sorted(RETENTION))
+def test_batches_cut_a_group_of_equal_timestamps_by_id(rdb, kind):
+    """Each batch is the next p_batch_size rows in (timestamp, id) order and ends at its last row, also inside a
+    group of rows that share one timestamp."""
+    table, batch, insert = RETENTION[kind]
+    for n in (7, 3, 1, 6, 2, 5, 4):  # one instant, inserted out of id order
+        rdb.execute(insert.format(at=OLD), (uid(n),))
+    rdb.execute(insert.format(at="now()"), (uid(99),))  # recent: kept
+    keyset = START
+    for batch_ids, done in (([1, 2, 3], False), ([4, 5, 6], False), ([7], True)):
+        before = ids(rdb, table)
+        at, last, deleted, is_done = rdb.execute(f"select * from {batch}", (3, *keyset)).fetchone()
+        assert sorted(before - ids(rdb, table)) == [uid(n) for n in batch_ids]
+        assert (deleted, is_done, str(last)) == (len(batch_ids), done, uid(batch_ids[-1]))
+        keyset = (at, last)
+    assert ids(rdb, table) == {uid(99)}
+    assert rdb.execute(f"select * from {batch}", (3, *keyset)).fetchone()[2:] == (0, True)
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 6, 100000])  # 3 and 6: full batches, then an empty one
+def test_cleanup_old_metrics_with_equal_timestamps(rdb, batch_size):
+    rdb.execute(f"insert into public.system_metrics (metric_name, metric_value, recorded_at) "
+                f"select 'a', g, {OLD} from generate_series(1, 6) as g")
+    rdb.execute("insert into public.system_metrics (metric_name, metric_value) values ('a', 0)")
+    assert scalar(rdb, "select public.cleanup_old_metrics(7, %s)", (batch_size,)) == 6
+    assert count(rdb, "public.system_metrics") == 1
+
+
+@pytest.mark.parametrize("statement,parameter", [
+    ("select public.cleanup_old_jobs(0)", "p_days"), ("select public.cleanup_old_jobs(null)", "p_days"),
+    ("select public.cleanup_old_jobs(30, 0)", "p_batch_size"),
+    ("select public.cleanup_old_jobs(30, 100001)", "p_batch_size"),
+    ("select public.cleanup_old_metrics(-1)", "p_days"), ("select public.cleanup_old_metrics(7, null)", "p_batch_size"),
+    # The procedures check before their first batch, so even inside a transaction block they fail with 22023.
+    ("call public.cleanup_old_jobs_in_batches(0)", "p_days"),
+    ("call public.cleanup_old_jobs_in_batches(30, 100001)", "p_batch_size"),
+    ("call public.cleanup_old_metrics_in_batches(null)", "p_days"),
+    ("call public.cleanup_old_metrics_in_batches(7, 0)", "p_batch_size"),
+    ("select public.enforce_data_retention(0)", "p_job_days"),
+    ("select public.enforce_data_retention(90, null)", "p_access_log_days"),
+    ("select public.enforce_data_retention(90, 90, 0)", "p_metric_days"),
+    ("select public.enforce_data_retention(90, 90, 30, -5)", "p_security_event_days"),
 ])
-def test_maintenance_rejects_bad_input(rdb, call):
+def test_maintenance_rejects_bad_input(rdb, statement, parameter):
     new_job(rdb, status="failed", finished_ago="400 days")
+    rdb.execute(f"insert into public.system_metrics (metric_name, metric_value, recorded_at) values ('a', 1, {OLD})")
     before = render_counts(rdb)
     with expect_error(rdb, "22023") as info:
-        rdb.execute(f"select {call}")
-    assert "p_" in str(info.value)
+        rdb.execute(statement)
+    assert parameter in str(info.value)
     assert render_counts(rdb) == before
 
 
@@ -169,10 +232,114 @@ def test_maintenance_is_for_admins_and_service_accounts(rdb):
                 with expect_error(rdb, "42501") as info:
                     rdb.execute(f"select {call}")
                 assert "for admins and service accounts only" in str(info.value)
-    with api(rdb, "authenticated", str(uuid.uuid4()), app_metadata={"role": "admin"}):
+    # The committing procedures are for database sessions (psql, pg_cron, workers): PostgREST cannot call
+    # procedures, so no API role but service_role may execute them, not even an admin.
+    for procedure in ("public.cleanup_old_jobs_in_batches", "public.cleanup_old_metrics_in_batches"):
+        for role, sub, claims in (("anon", None, {}), ("authenticated", str(uuid.uuid4()), admin_claims())):
+            with api(rdb, role, sub, ip=IP_A, **claims):
+                with expect_error(rdb, "42501") as info:
+                    rdb.execute(f"call {procedure}()")
+                assert "permission denied for procedure" in str(info.value)
+    with api(rdb, "authenticated", str(uuid.uuid4()), **admin_claims()):
         assert scalar(rdb, "select public.cleanup_old_jobs(30)") == 1
     with api(rdb, "service_role"):
         assert scalar(rdb, "select public.enforce_data_retention()")["jobs"] == 0
+
+
+# ------------------------------------------------------------------ the procedures: one transaction per batch
+
+PROCEDURES = {"jobs": "public.cleanup_old_jobs_in_batches(30, {size})",
+              "metrics": "public.cleanup_old_metrics_in_batches(7, {size})"}
+FUNCTIONS = {"jobs": "public.cleanup_old_jobs(30, {size})", "metrics": "public.cleanup_old_metrics(7, {size})"}
+
+
+def service_session(url: str) -> psycopg.Connection:
+    """An autocommit session as service_role, the way a worker or a pg_cron job runs the procedures."""
+    conn = psycopg.connect(url, autocommit=True)
+    conn.execute("set role service_role")
+    return conn
+
+
+def test_cleanup_old_jobs_in_batches_deletes_what_cleanup_old_jobs_deletes(db, db_url):
+    jobs = aged_jobs(db)
+    db.commit()
+    with service_session(db_url) as worker:
+        assert worker.execute("call public.cleanup_old_jobs_in_batches(30, 2)").fetchone() == (4,)
+        assert worker.execute("call public.cleanup_old_jobs_in_batches()").fetchone() == (0,)
+    assert ids(db, "public.jobs") == {jobs["pending"], jobs["processing"], jobs["recent"]}
+    assert count(db, "public.elements") == 3 and count(db, "public.processing_timeline") == 3
+
+
+@pytest.mark.parametrize("kind", sorted(RETENTION))
+def test_the_procedures_need_a_transaction_of_their_own(db, kind):
+    """Inside a transaction block (PostgREST, psycopg without autocommit) the first COMMIT fails: nothing is deleted."""
+    table, _batch, insert = RETENTION[kind]
+    db.execute(insert.format(at=OLD), (uid(1),))
+    db.commit()
+    with expect_error(db, "2D000") as info:
+        db.execute(f"call {PROCEDURES[kind].format(size=10)}")
+    assert "invalid transaction termination" in str(info.value)
+    assert ids(db, table) == {uid(1)}
+
+
+def wait_until_blocked(url: str, pid: int) -> bool:
+    """Wait (at most a minute) until backend ``pid`` waits for a lock. Returns whether its current transaction
+    began after its current statement (the statement committed since it started)."""
+    with psycopg.connect(url, autocommit=True) as observer:  # pg_stat_activity is read once per transaction
+        for _ in range(1200):
+            waiting, committed = observer.execute(
+                "select wait_event_type = 'Lock', xact_start > query_start from pg_stat_activity where pid = %s",
+                (pid,)).fetchone()
+            if waiting:
+                return committed
+            time.sleep(0.05)
+    raise AssertionError(f"backend {pid} never waited for a lock")
+
+
+@pytest.mark.parametrize("runner", ["procedure", "function"])
+@pytest.mark.parametrize("kind", sorted(RETENTION))
+def test_the_procedure_commits_each_batch(db, db_url, kind, runner):
+    """Nine old rows of one instant in batches of 3; another session holds the 7th, so the run waits in its third
+    batch. The procedure has committed its first two batches by then (another session sees 3 old rows left, and
+    the procedure's transaction began after the CALL); the function, one transaction, has committed nothing.
+    Rows added meanwhile: an old one ahead of the keyset goes in this run, old ones behind it (an older one, and
+    one inside the waiting batch's range, which that batch's DELETE no longer sees) wait for the next run."""
+    table, _batch, insert = RETENTION[kind]
+    for n in range(1, 10):
+        db.execute(insert.format(at=OLD), (uid(16 * n),))
+    db.execute(insert.format(at="now()"), (uid(0),))  # recent
+    db.commit()
+    holder = psycopg.connect(db_url)
+    holder.execute(f"select from {table} where id = %s for update", (uid(16 * 7),))
+    worker = service_session(db_url)
+    statement = (f"call {PROCEDURES[kind].format(size=3)}" if runner == "procedure"
+                 else f"select {FUNCTIONS[kind].format(size=3)}")
+    outcome: dict = {}
+
+    def run():
+        try:
+            outcome["deleted"] = worker.execute(statement).fetchone()[0]
+        except BaseException as exc:  # surfaced below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    try:
+        thread.start()
+        assert wait_until_blocked(db_url, worker.info.backend_pid) is (runner == "procedure")
+        old = f"select count(*) from {table} where id <> %s"
+        assert db.execute(old, (uid(0),)).fetchone()[0] == (3 if runner == "procedure" else 9)
+        db.execute(insert.format(at=f"{OLD} + interval '1 second'"), (uid(16 * 10),))  # ahead
+        db.execute(insert.format(at=f"{OLD} - interval '1 day'"), (uid(1),))  # behind
+        db.execute(insert.format(at=OLD), (uid(16 * 7 + 5),))  # inside the waiting batch (7th..9th row)
+        db.commit()
+    finally:
+        holder.rollback()
+        thread.join(60)
+        holder.close()
+        worker.close()
+    assert "error" not in outcome, outcome
+    assert outcome["deleted"] == 10
+    assert ids(db, table) == {uid(0), uid(1), uid(16 * 7 + 5)}
 
 
 # ------------------------------------------------------------------------------------- rate limit and audit log

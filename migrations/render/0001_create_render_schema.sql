@@ -273,7 +273,9 @@ create index idx_jobs_user_id on public.jobs (user_id, created_at desc);
 create index idx_jobs_anonymous_client_ip on public.jobs (client_ip, created_at desc) where user_id is null;
 create index idx_jobs_status on public.jobs (status, created_at);
 create index idx_jobs_created_at on public.jobs (created_at);
-create index idx_jobs_completed_at on public.jobs (completed_at) where completed_at is not null;
+-- (completed_at, id) and (recorded_at, id): the retention batches' keyset (cleanup_old_jobs, cleanup_old_metrics):
+-- each batch starts exactly where the previous one ended, even among equal timestamps.
+create index idx_jobs_completed_at on public.jobs (completed_at, id) where completed_at is not null;
 create index idx_elements_job_id on public.elements (job_id, layer_order);
 create index idx_storage_operations_job_id on public.storage_operations (job_id, created_at);
 create index idx_storage_operations_created_at on public.storage_operations (created_at);
@@ -283,7 +285,7 @@ where finished_at is null;
 create index idx_url_access_logs_job_id on public.url_access_logs (job_id, accessed_at);
 create index idx_url_access_logs_accessed_at on public.url_access_logs (accessed_at);
 create index idx_system_metrics_name on public.system_metrics (metric_name, recorded_at desc);
-create index idx_system_metrics_recorded_at on public.system_metrics (recorded_at);
+create index idx_system_metrics_recorded_at on public.system_metrics (recorded_at, id);
 create index idx_rate_limit_counters_window_start on dreamcut_private.rate_limit_counters (window_start);
 create index idx_security_events_created_at on dreamcut_private.security_events (created_at);
 create index idx_security_events_type on dreamcut_private.security_events (event_type, created_at);

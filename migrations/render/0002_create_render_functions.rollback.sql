@@ -1,8 +1,13 @@
 drop function if exists public.check_rate_limit(text, integer, interval);
 drop function if exists public.log_security_event(text, jsonb);
 drop function if exists public.enforce_data_retention(integer, integer, integer, integer);
+drop procedure if exists public.cleanup_old_metrics_in_batches(integer, integer, integer);
+drop procedure if exists public.cleanup_old_jobs_in_batches(integer, integer, integer);
 drop function if exists public.cleanup_old_metrics(integer, integer);
 drop function if exists public.cleanup_old_jobs(integer, integer);
+drop function if exists dreamcut_private.delete_old_metrics_batch(integer, integer, timestamptz, uuid, integer);
+drop function if exists dreamcut_private.delete_old_jobs_batch(integer, integer, timestamptz, uuid, integer);
+drop function if exists dreamcut_private.retention_cutoff(text, integer, integer);
 drop function if exists public.get_storage_statistics(timestamptz, timestamptz);
 drop function if exists public.get_job_statistics(timestamptz, timestamptz);
 drop function if exists public.record_system_metric(text, numeric, text, jsonb, numeric, numeric);

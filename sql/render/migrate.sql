@@ -275,7 +275,9 @@ create index idx_jobs_user_id on public.jobs (user_id, created_at desc);
 create index idx_jobs_anonymous_client_ip on public.jobs (client_ip, created_at desc) where user_id is null;
 create index idx_jobs_status on public.jobs (status, created_at);
 create index idx_jobs_created_at on public.jobs (created_at);
-create index idx_jobs_completed_at on public.jobs (completed_at) where completed_at is not null;
+-- (completed_at, id) and (recorded_at, id): the retention batches' keyset (cleanup_old_jobs, cleanup_old_metrics):
+-- each batch starts exactly where the previous one ended, even among equal timestamps.
+create index idx_jobs_completed_at on public.jobs (completed_at, id) where completed_at is not null;
 create index idx_elements_job_id on public.elements (job_id, layer_order);
 create index idx_storage_operations_job_id on public.storage_operations (job_id, created_at);
 create index idx_storage_operations_created_at on public.storage_operations (created_at);
@@ -285,7 +287,7 @@ where finished_at is null;
 create index idx_url_access_logs_job_id on public.url_access_logs (job_id, accessed_at);
 create index idx_url_access_logs_accessed_at on public.url_access_logs (accessed_at);
 create index idx_system_metrics_name on public.system_metrics (metric_name, recorded_at desc);
-create index idx_system_metrics_recorded_at on public.system_metrics (recorded_at);
+create index idx_system_metrics_recorded_at on public.system_metrics (recorded_at, id);
 create index idx_rate_limit_counters_window_start on dreamcut_private.rate_limit_counters (window_start);
 create index idx_security_events_created_at on dreamcut_private.security_events (created_at);
 create index idx_security_events_type on dreamcut_private.security_events (event_type, created_at);
@@ -1649,16 +1651,18 @@ comment on function public.get_storage_statistics(timestamptz, timestamptz) is
 -- Maintenance (admins and service accounts)
 -- ---------------------------------------------------------------------------------------------------------
 
-create function public.cleanup_old_jobs(p_days integer default 30, p_batch_size integer default 1000) returns integer
-language plpgsql volatile
-security definer
+-- Retention in keyset batches: each batch deletes the next p_batch_size eligible rows in (timestamp, id) order
+-- (the indexes idx_jobs_completed_at and idx_system_metrics_recorded_at), starting where the previous batch
+-- ended, so no batch walks the index entries of rows deleted before it and the cost stays linear. The functions
+-- run every batch in the caller's transaction; the procedures commit after each batch (psql, pg_cron).
+
+create function dreamcut_private.retention_cutoff(p_function text, p_days integer, p_batch_size integer)
+returns timestamptz
+language plpgsql stable
 set search_path = ''
 as $$
-declare
-    v_batch integer;
-    v_total integer := 0;
 begin
-    perform dreamcut_private.require_admin_or_service('cleanup_old_jobs');
+    perform dreamcut_private.require_admin_or_service(p_function);
     if p_days is null or p_days < 1 then
         raise exception 'p_days must be at least 1 day, got %', coalesce(p_days::text, 'null') using errcode = '22023';
     end if;
@@ -1666,30 +1670,154 @@ begin
         raise exception 'p_batch_size must be between 1 and 100000 rows, got %', coalesce(p_batch_size::text, 'null')
         using errcode = '22023';
     end if;
+    return now() - make_interval(days => p_days);
+end
+$$;
+comment on function dreamcut_private.retention_cutoff(text, integer, integer) is
+'Guard of the retention batches (cleanup_old_jobs, cleanup_old_metrics and their _in_batches procedures). '
+'p_function: the name the messages give; p_days: >= 1; p_batch_size: 1..100000 rows. Returns the cutoff '
+'now() - p_days days (timestamptz): rows older than it are old. Errors: 42501 caller not an admin or service '
+'account, 22023 bad parameter.';
+
+create function dreamcut_private.delete_old_jobs_batch(
+    p_days integer,
+    p_batch_size integer,
+    inout p_from_completed_at timestamptz,
+    inout p_from_id uuid,
+    inout p_deleted integer,
+    out p_done boolean
+)
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+declare
+    v_cutoff timestamptz := dreamcut_private.retention_cutoff('cleanup_old_jobs', p_days, p_batch_size);
+    v_to_completed_at timestamptz;
+    v_to_id uuid;
+    v_found integer;
+    v_batch integer;
+begin
+    -- The batch: the next p_batch_size old jobs from the keyset on, found by an index-only walk of
+    -- idx_jobs_completed_at; it ends at the last of them. completed_at is set exactly when a job is finished
+    -- (constraint jobs_status_timestamps), so the status condition of the DELETE removes nothing from the range.
+    select b.completed_at, b.id, b.n into v_to_completed_at, v_to_id, v_found
+    from (
+        select j.completed_at, j.id, row_number() over (order by j.completed_at, j.id) as n
+        from public.jobs as j
+        where j.completed_at < v_cutoff and (j.completed_at, j.id) >= (p_from_completed_at, p_from_id)
+        order by j.completed_at, j.id
+        limit p_batch_size
+    ) as b
+    order by b.n desc
+    limit 1;
+    -- The row bounds cut exactly, also between jobs that finished at the same instant; the scalar bounds give
+    -- the planner a row estimate (it has none for row comparisons), so that it walks the same index.
+    delete from public.jobs as j
+    where j.status in ('completed', 'failed', 'cancelled', 'timeout') and j.completed_at < v_cutoff
+        and j.completed_at between p_from_completed_at and v_to_completed_at
+        and (j.completed_at, j.id) between (p_from_completed_at, p_from_id) and (v_to_completed_at, v_to_id);
+    get diagnostics v_batch = row_count;
+    p_deleted := coalesce(p_deleted, 0) + v_batch;
+    p_done := coalesce(v_found, 0) < p_batch_size;
+    p_from_completed_at := v_to_completed_at;
+    p_from_id := v_to_id;
+end
+$$;
+comment on function dreamcut_private.delete_old_jobs_batch(integer, integer, timestamptz, uuid, integer) is
+'One batch of cleanup_old_jobs and cleanup_old_jobs_in_batches: deletes the next p_batch_size (1..100000) '
+'finished jobs (completed, failed, cancelled, timeout) that finished more than p_days days ago (>= 1), in '
+'(completed_at, id) order from the keyset (p_from_completed_at, p_from_id) on (inclusive; the first batch starts '
+'at ''-infinity'' and the zero uuid), with their child rows (on delete cascade). A job that a concurrent '
+'transaction adds behind the keyset waits for the next run; a row another transaction holds is waited for. '
+'Returns the keyset where the next batch starts (the batch''s last job; null when none was left), p_deleted '
+'increased by the jobs deleted, and p_done: true when fewer than p_batch_size old jobs were left. Security '
+'definer. Errors: 22023 bad p_days or p_batch_size, 42501 caller not an admin or service account. Executable by '
+'service_role (the procedure''s callers).';
+
+create function dreamcut_private.delete_old_metrics_batch(
+    p_days integer,
+    p_batch_size integer,
+    inout p_from_recorded_at timestamptz,
+    inout p_from_id uuid,
+    inout p_deleted integer,
+    out p_done boolean
+)
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+declare
+    v_cutoff timestamptz := dreamcut_private.retention_cutoff('cleanup_old_metrics', p_days, p_batch_size);
+    v_to_recorded_at timestamptz;
+    v_to_id uuid;
+    v_found integer;
+    v_batch integer;
+begin
+    -- The batch: the next p_batch_size old samples from the keyset on, found by an index-only walk of
+    -- idx_system_metrics_recorded_at; it ends at the last of them.
+    select b.recorded_at, b.id, b.n into v_to_recorded_at, v_to_id, v_found
+    from (
+        select m.recorded_at, m.id, row_number() over (order by m.recorded_at, m.id) as n
+        from public.system_metrics as m
+        where m.recorded_at < v_cutoff and (m.recorded_at, m.id) >= (p_from_recorded_at, p_from_id)
+        order by m.recorded_at, m.id
+        limit p_batch_size
+    ) as b
+    order by b.n desc
+    limit 1;
+    -- The row bounds cut exactly, also between samples recorded at the same instant; the scalar bounds give the
+    -- planner a row estimate (it has none for row comparisons), so that it walks the same index.
+    delete from public.system_metrics as m
+    where m.recorded_at < v_cutoff and m.recorded_at between p_from_recorded_at and v_to_recorded_at
+        and (m.recorded_at, m.id) between (p_from_recorded_at, p_from_id) and (v_to_recorded_at, v_to_id);
+    get diagnostics v_batch = row_count;
+    p_deleted := coalesce(p_deleted, 0) + v_batch;
+    p_done := coalesce(v_found, 0) < p_batch_size;
+    p_from_recorded_at := v_to_recorded_at;
+    p_from_id := v_to_id;
+end
+$$;
+comment on function dreamcut_private.delete_old_metrics_batch(integer, integer, timestamptz, uuid, integer) is
+'One batch of cleanup_old_metrics and cleanup_old_metrics_in_batches: deletes the next p_batch_size (1..100000) '
+'system_metrics samples recorded more than p_days days ago (>= 1), in (recorded_at, id) order from the keyset '
+'(p_from_recorded_at, p_from_id) on (inclusive; the first batch starts at ''-infinity'' and the zero uuid). A '
+'sample that a concurrent transaction adds behind the keyset waits for the next run; a row another transaction '
+'holds is waited for. Returns the keyset where the next batch starts (the batch''s last sample; null when none '
+'was left), p_deleted increased by the samples deleted, and p_done: true when fewer than p_batch_size old samples '
+'were left. Security definer. Errors: 22023 bad p_days or p_batch_size, 42501 caller not an admin or service '
+'account. Executable by service_role (the procedure''s callers).';
+
+create function public.cleanup_old_jobs(p_days integer default 30, p_batch_size integer default 1000) returns integer
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+declare
+    v_from_completed_at timestamptz := '-infinity';
+    v_from_id uuid := '00000000-0000-0000-0000-000000000000';
+    v_deleted integer := 0;
+    v_done boolean;
+begin
     loop
-        delete from public.jobs
-        where id in (
-            select j.id from public.jobs as j
-            where j.status in ('completed', 'failed', 'cancelled', 'timeout')
-                and j.completed_at < now() - make_interval(days => p_days)
-            order by j.completed_at
-            limit p_batch_size
-            for update skip locked
-        );
-        get diagnostics v_batch = row_count;
-        v_total := v_total + v_batch;
-        exit when v_batch < p_batch_size;
+        select b.p_from_completed_at, b.p_from_id, b.p_deleted, b.p_done
+        into v_from_completed_at, v_from_id, v_deleted, v_done
+        from dreamcut_private.delete_old_jobs_batch(p_days, p_batch_size, v_from_completed_at, v_from_id, v_deleted) as b;
+        exit when v_done;
     end loop;
-    return v_total;
+    return v_deleted;
 end
 $$;
 comment on function public.cleanup_old_jobs(integer, integer) is
 'Deletes finished jobs (completed, failed, cancelled, timeout) that finished more than p_days days ago, with '
 'their elements, storage operations, timeline and access logs (video-platform-database.md, "SELECT '
 'cleanup_old_jobs(30)"). Never deletes a pending or processing job. p_days: >= 1 (default 30); p_batch_size: '
-'rows per DELETE statement, 1..100000 (default 1000); rows locked by others are skipped. Returns the number of '
-'jobs deleted. Errors: 22023 bad parameter, 42501 caller not an admin or service account. Executable by '
-'authenticated (admins only) and service_role.';
+'jobs per DELETE statement, 1..100000 (default 1000). Batches follow (completed_at, id), each starting where the '
+'previous one ended: the cost is linear in the jobs deleted. A row another transaction holds is waited for. '
+'Every batch runs in the caller''s transaction, so the deleted jobs stay locked until it ends; for locks that '
+'last one batch, CALL cleanup_old_jobs_in_batches. Returns the number of jobs deleted. Errors: 22023 bad '
+'parameter, 42501 caller not an admin or service account. Executable by authenticated (admins only) and '
+'service_role.';
 
 create function public.cleanup_old_metrics(p_days integer default 7, p_batch_size integer default 10000) returns integer
 language plpgsql volatile
@@ -1697,38 +1825,102 @@ security definer
 set search_path = ''
 as $$
 declare
-    v_batch integer;
-    v_total integer := 0;
+    v_from_recorded_at timestamptz := '-infinity';
+    v_from_id uuid := '00000000-0000-0000-0000-000000000000';
+    v_deleted integer := 0;
+    v_done boolean;
 begin
-    perform dreamcut_private.require_admin_or_service('cleanup_old_metrics');
-    if p_days is null or p_days < 1 then
-        raise exception 'p_days must be at least 1 day, got %', coalesce(p_days::text, 'null') using errcode = '22023';
-    end if;
-    if p_batch_size is null or p_batch_size not between 1 and 100000 then
-        raise exception 'p_batch_size must be between 1 and 100000 rows, got %', coalesce(p_batch_size::text, 'null')
-        using errcode = '22023';
-    end if;
     loop
-        delete from public.system_metrics
-        where id in (
-            select m.id from public.system_metrics as m
-            where m.recorded_at < now() - make_interval(days => p_days)
-            order by m.recorded_at
-            limit p_batch_size
-            for update skip locked
-        );
-        get diagnostics v_batch = row_count;
-        v_total := v_total + v_batch;
-        exit when v_batch < p_batch_size;
+        select b.p_from_recorded_at, b.p_from_id, b.p_deleted, b.p_done
+        into v_from_recorded_at, v_from_id, v_deleted, v_done
+        from dreamcut_private.delete_old_metrics_batch(p_days, p_batch_size, v_from_recorded_at, v_from_id, v_deleted) as b;
+        exit when v_done;
     end loop;
-    return v_total;
+    return v_deleted;
 end
 $$;
 comment on function public.cleanup_old_metrics(integer, integer) is
 'Deletes system_metrics samples recorded more than p_days days ago (video-platform-database.md, "SELECT '
-'cleanup_old_metrics(7)"). p_days: >= 1 (default 7); p_batch_size: rows per DELETE statement, 1..100000 '
-'(default 10000). Returns the number of samples deleted. Errors: 22023 bad parameter, 42501 caller not an admin '
-'or service account. Executable by authenticated (admins only) and service_role.';
+'cleanup_old_metrics(7)"). p_days: >= 1 (default 7); p_batch_size: samples per DELETE statement, 1..100000 '
+'(default 10000). Batches follow (recorded_at, id), each starting where the previous one ended: the cost is '
+'linear in the samples deleted. A row another transaction holds is waited for. Every batch runs in the '
+'caller''s transaction, so the deleted samples stay locked until it ends; for locks that last one batch, CALL '
+'cleanup_old_metrics_in_batches. Returns the number of samples deleted. Errors: 22023 bad parameter, 42501 '
+'caller not an admin or service account. Executable by authenticated (admins only) and service_role.';
+
+-- The procedures commit after each batch, which PostgreSQL allows only in a security invoker procedure
+-- without a SET clause: their search_path cannot be pinned, so their bodies name nothing but the batch
+-- functions (schema-qualified, search_path pinned) and use no operator.
+
+create procedure public.cleanup_old_jobs_in_batches(
+    p_days integer default 30,
+    p_batch_size integer default 1000,
+    inout p_deleted integer default null
+)
+language plpgsql
+as $$
+declare
+    v_from_completed_at timestamptz := '-infinity';
+    v_from_id uuid := '00000000-0000-0000-0000-000000000000';
+    v_done boolean;
+begin
+    p_deleted := 0;
+    loop
+        select b.p_from_completed_at, b.p_from_id, b.p_deleted, b.p_done
+        into v_from_completed_at, v_from_id, p_deleted, v_done
+        from dreamcut_private.delete_old_jobs_batch(p_days, p_batch_size, v_from_completed_at, v_from_id, p_deleted) as b;
+        commit;
+        exit when v_done;
+    end loop;
+end
+$$;
+-- (noqa: the linter reads the argument list after "comment on procedure" as a function call)
+comment on procedure public.cleanup_old_jobs_in_batches(integer, integer, integer) is  -- noqa: LT01
+'cleanup_old_jobs with a commit after each batch, for psql and pg_cron: CALL '
+'public.cleanup_old_jobs_in_batches(30). Deletes the same jobs (finished more than p_days days ago, with their '
+'child rows; never a pending or processing job), p_batch_size at a time (1..100000, default 1000), each batch '
+'in its own transaction: no lock outlives its batch, and each batch deletes what is older than p_days days at '
+'its own start. p_days: >= 1 (default 30). p_deleted: output only, the number of jobs deleted (what is passed '
+'is ignored). Must be called outside a transaction block (autocommit, or alone in a pg_cron job''s command); '
+'PostgREST cannot call procedures (use cleanup_old_jobs there). Security invoker without a pinned search_path '
+'(PostgreSQL refuses COMMIT otherwise): the body calls only dreamcut_private.delete_old_jobs_batch. Errors: '
+'22023 bad parameter, 42501 caller not an admin or service account, 2D000 called inside a transaction block; '
+'a failed batch is rolled back, the batches before it stay committed. Executable by service_role.';
+
+create procedure public.cleanup_old_metrics_in_batches(
+    p_days integer default 7,
+    p_batch_size integer default 10000,
+    inout p_deleted integer default null
+)
+language plpgsql
+as $$
+declare
+    v_from_recorded_at timestamptz := '-infinity';
+    v_from_id uuid := '00000000-0000-0000-0000-000000000000';
+    v_done boolean;
+begin
+    p_deleted := 0;
+    loop
+        select b.p_from_recorded_at, b.p_from_id, b.p_deleted, b.p_done
+        into v_from_recorded_at, v_from_id, p_deleted, v_done
+        from dreamcut_private.delete_old_metrics_batch(p_days, p_batch_size, v_from_recorded_at, v_from_id, p_deleted) as b;
+        commit;
+        exit when v_done;
+    end loop;
+end
+$$;
+-- (noqa: the linter reads the argument list after "comment on procedure" as a function call)
+comment on procedure public.cleanup_old_metrics_in_batches(integer, integer, integer) is  -- noqa: LT01
+'cleanup_old_metrics with a commit after each batch, for psql and pg_cron: CALL '
+'public.cleanup_old_metrics_in_batches(7). Deletes the same samples (recorded more than p_days days ago), '
+'p_batch_size at a time (1..100000, default 10000), each batch in its own transaction: no lock outlives its '
+'batch, and each batch deletes what is older than p_days days at its own start. p_days: >= 1 (default 7). '
+'p_deleted: output only, the number of samples deleted (what is passed is ignored). Must be called outside a '
+'transaction block (autocommit, or alone in a pg_cron job''s command); PostgREST cannot call procedures (use '
+'cleanup_old_metrics there). Security invoker without a pinned search_path (PostgreSQL refuses COMMIT '
+'otherwise): the body calls only dreamcut_private.delete_old_metrics_batch. Errors: 22023 bad parameter, 42501 '
+'caller not an admin or service account, 2D000 called inside a transaction block; a failed batch is rolled '
+'back, the batches before it stay committed. Executable by service_role.';
 
 create function public.enforce_data_retention(
     p_job_days integer default 90,
@@ -1909,6 +2101,9 @@ dreamcut_private.element_input_error(
     integer, jsonb
 ),
 dreamcut_private.require_admin_or_service(text),
+dreamcut_private.retention_cutoff(text, integer, integer),
+dreamcut_private.delete_old_jobs_batch(integer, integer, timestamptz, uuid, integer),
+dreamcut_private.delete_old_metrics_batch(integer, integer, timestamptz, uuid, integer),
 public.create_job(text, integer, integer, numeric, inet, text, jsonb, public.response_type, numeric, uuid),
 public.add_job_element(
     uuid, public.element_type, text, numeric, numeric, integer, integer, integer, integer, public.fit_mode, integer,
@@ -1935,6 +2130,10 @@ public.cleanup_old_metrics(integer, integer),
 public.enforce_data_retention(integer, integer, integer, integer),
 public.log_security_event(text, jsonb),
 public.check_rate_limit(text, integer, interval)
+from public, anon, authenticated, service_role;
+revoke all on procedure
+public.cleanup_old_jobs_in_batches(integer, integer, integer),
+public.cleanup_old_metrics_in_batches(integer, integer, integer)
 from public, anon, authenticated, service_role;
 
 -- The security helpers run inside RLS policies and column defaults as the API roles.
@@ -1966,6 +2165,17 @@ public.cleanup_old_jobs(integer, integer),
 public.cleanup_old_metrics(integer, integer),
 public.enforce_data_retention(integer, integer, integer, integer)
 to authenticated, service_role;
+
+-- The committing procedures and their batches: service accounts with a database session (psql, pg_cron, a
+-- worker); PostgREST cannot call procedures.
+grant execute on function
+dreamcut_private.delete_old_jobs_batch(integer, integer, timestamptz, uuid, integer),
+dreamcut_private.delete_old_metrics_batch(integer, integer, timestamptz, uuid, integer)
+to service_role;
+grant execute on procedure
+public.cleanup_old_jobs_in_batches(integer, integer, integer),
+public.cleanup_old_metrics_in_batches(integer, integer, integer)
+to service_role;
 
 -- Workers only.
 grant execute on function

@@ -6,7 +6,8 @@ migrated database; each is a named rule returning the objects that break it:
 rls-enabled            every table in the API schema has RLS enabled and at least one policy
 fk-index               every foreign key has an index whose leading columns are the key's columns
 duplicate-index        no two indexes of a table with the same definition
-function-search-path   every function pins search_path
+function-search-path   every function and procedure pins search_path, but a security invoker procedure that
+                       commits (PostgreSQL refuses COMMIT under a SET clause)
 definer-not-anon       no security definer function in the API schema is executable by anon or PUBLIC
 policy-initplan        policies call auth.uid()/auth.jwt()/auth.role()/current_setting() only inside (select ...)
 one-permissive-policy  at most one permissive policy per table, role and command
@@ -71,6 +72,7 @@ _RULES: dict[str, str] = {
         select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
         where n.nspname = any(%(schemas)s) and p.prokind in ('f', 'p')
           and not exists (select from unnest(coalesce(p.proconfig, '{}')) s where s like 'search\\_path=%%')
+          and not (p.prokind = 'p' and not p.prosecdef and p.prosrc ~* '\\m(commit|rollback)\\M')
           and not exists (select from pg_depend d where d.objid = p.oid and d.deptype = 'e')""",
     "definer-not-anon": """
         select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace

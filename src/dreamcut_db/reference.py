@@ -73,7 +73,7 @@ def schema_markdown(snap: dict) -> str:
         elif kind == "enum":
             enums.append({"name": name, **item})
         elif kind in ("function", "procedure"):
-            functions.append({"signature": name, **item})
+            functions.append({"signature": name, "procedure": kind == "procedure", **item})
     return _ENV.get_template("schema.md.j2").render(
         tables=tables, views=views, enums=enums, functions=functions,
         foreign_keys=sorted(fks, key=lambda f: (f["parent"], f["child"], f["columns"])),
