@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import threading
+import time
 import uuid
 from contextlib import contextmanager
 
@@ -94,3 +96,36 @@ def asset(kind: str = "image", name: str | None = None, **extra) -> dict:
     ext = {"image": "jpg", "video": "mp4", "audio": "mp3"}[kind]
     name = name or f"{uuid.uuid4().hex[:8]}.{ext}"
     return {"url": f"https://cdn.example.com/{name}", "filename": name, "type": kind, **extra}
+
+
+def wait_until_blocked(conn, pid: int, timeout: float = 10.0) -> None:
+    """Wait until backend ``pid`` waits for a lock held by another transaction (pg_blocking_pids).
+
+    Neither a barrier nor a notification can say that another session is blocked inside a statement; the
+    server can, so this polls it (bounded).
+    """
+    deadline = time.monotonic() + timeout
+    while not conn.execute("select cardinality(pg_blocking_pids(%s)) > 0", (pid,)).fetchone()[0]:
+        assert time.monotonic() < deadline, f"backend {pid} never blocked"
+        time.sleep(0.005)
+
+
+def in_background(fn):
+    """Run ``fn`` in a thread; returns a join function that gives its outcome: "ok" or the SQLSTATE it raised."""
+    outcome = []
+
+    def run():
+        try:
+            fn()
+            outcome.append("ok")
+        except psycopg.Error as e:
+            outcome.append(e.sqlstate)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+
+    def join():
+        thread.join(timeout=30)
+        assert not thread.is_alive()
+        return outcome[0]
+    return join

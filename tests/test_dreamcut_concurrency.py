@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
 
-from helpers import asset, new_user, set_identity
+from helpers import asset, in_background, new_user, set_identity, wait_until_blocked
 
 N_ASSETS = 16
 N_THREADS = 8
@@ -149,39 +148,6 @@ def test_concurrent_updates_of_one_asset_keep_counters_exact(conn, workers):
 
 
 # ------------------------------------------------------------------ a check racing a change of the query's state
-
-def wait_until_blocked(conn, pid: int, timeout: float = 10.0) -> None:
-    """Wait until backend ``pid`` waits for a lock held by another transaction (pg_blocking_pids).
-
-    Neither a barrier nor a notification can say that another session is blocked inside a statement; the
-    server can, so this polls it (bounded).
-    """
-    deadline = time.monotonic() + timeout
-    while not conn.execute("select cardinality(pg_blocking_pids(%s)) > 0", (pid,)).fetchone()[0]:
-        assert time.monotonic() < deadline, f"backend {pid} never blocked"
-        time.sleep(0.005)
-
-
-def in_background(fn):
-    """Run ``fn`` in a thread; returns a join function that gives its outcome: "ok" or the SQLSTATE it raised."""
-    outcome = []
-
-    def run():
-        try:
-            fn()
-            outcome.append("ok")
-        except psycopg.Error as e:
-            outcome.append(e.sqlstate)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-
-    def join():
-        thread.join(timeout=30)
-        assert not thread.is_alive()
-        return outcome[0]
-    return join
-
 
 @pytest.mark.parametrize("message", [None, "→ ✅ done"], ids=["no-message", "with-message"])
 def test_worker_update_racing_fail_query_is_refused(conn, workers, message):

@@ -949,6 +949,14 @@ begin
     if p_details is not null and jsonb_typeof(p_details) <> 'object' then
         raise exception 'p_details must be a JSON object, got %', jsonb_typeof(p_details) using errcode = '22023';
     end if;
+    -- Lock the job row first (the lock the progress UPDATE below takes anyway): completions of one job's steps
+    -- serialize on it, and that UPDATE, a later statement with a snapshot taken after the lock, counts every step
+    -- whose completion committed before. Locked only by the UPDATE itself, it would compute the progress from
+    -- its own older snapshot and miss the step a concurrent completion just committed (a lost update). Job row
+    -- before timeline row, as in start_processing_step.
+    perform from public.jobs
+    where id = (select t.job_id from public.processing_timeline as t where t.id = p_timeline_id)
+    for no key update;
     select * into v_entry from public.processing_timeline where id = p_timeline_id for update;
     if not found then
         raise exception 'timeline entry % not found (p_timeline_id)', p_timeline_id using errcode = 'P0002';
@@ -980,10 +988,11 @@ comment on function public.complete_processing_step(uuid, boolean, text, jsonb, 
 'id start_processing_step returned; p_success: outcome; p_error_message: required when p_success is false; '
 'p_resource_usage: JSON object merged into resource_usage (e.g. {"cpu_percent": 80, "memory_mb": 512}); '
 'p_details: JSON object merged into details. Sets finished_at (duration_ms follows) and, while the job is '
-'processing, raises its progress to calculate_job_progress (never lowers it). A failed step does not fail the '
-'job: the worker decides (retry or update_job_status failed). Returns the job''s progress in percent. Errors: '
-'22023 bad parameter, P0002 unknown entry, 55000 entry already finished. Writes nothing on error. Executable by '
-'service_role only.';
+'processing, raises its progress to calculate_job_progress (never lowers it). Locks the job row first, so '
+'concurrent completions of one job''s steps serialize and each counts the steps committed before it. A failed '
+'step does not fail the job: the worker decides (retry or update_job_status failed). Returns the job''s progress '
+'in percent. Errors: 22023 bad parameter, P0002 unknown entry, 55000 entry already finished. Writes nothing on '
+'error. Executable by service_role only.';
 
 create function public.update_element_status(
     p_element_id uuid,
