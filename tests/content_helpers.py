@@ -131,6 +131,18 @@ def cm(module_db):
         yield module_db
 
 
+@pytest.fixture
+def acme(cm):
+    """Company "Acme" (its id), in the test's rolled-back transaction."""
+    return make_company(cm, "Acme")
+
+
+@pytest.fixture
+def globex(cm):
+    """Company "Globex" (its id), the other company of the isolation tests."""
+    return make_company(cm, "Globex")
+
+
 # --- the company isolation matrix --------------------------------------------------------------------------
 # A spec per table: how to name "the row of company X" (target), which company owns it (the claim of that
 # company's users), a new row of company X (insert), and a harmless change (update).

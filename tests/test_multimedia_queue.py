@@ -10,16 +10,11 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from content_helpers import (  # noqa: F401 (fixtures)
-    as_member, cm, create_content, create_session, fails, make_company, module_db, rpc, rpc_value, snapshot_rows,
+    acme, as_member, cm, create_content, create_session, fails, make_company, module_db, rpc, rpc_value, snapshot_rows,
 )
 from helpers import acting_as, raises_sqlstate
 
 NIL = "00000000-0000-0000-0000-000000000000"
-
-
-@pytest.fixture
-def acme(cm):
-    return make_company(cm, "Acme")
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ enforce_data_retention, check_rate_limit (also under concurrent callers) and log
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 
 import psycopg
 import pytest
 
+from helpers import wait_until_blocked
 from render_helpers import (  # noqa: F401 (fixtures)
     IP_A, IP_B, admin_claims, api, count, expect_error, new_job, rdb, render_conn, render_counts, render_db_url,
     scalar,
@@ -282,18 +282,13 @@ def test_the_procedures_need_a_transaction_of_their_own(db, kind):
     assert ids(db, table) == {uid(1)}
 
 
-def wait_until_blocked(url: str, pid: int) -> bool:
-    """Wait (at most a minute) until backend ``pid`` waits for a lock. Returns whether its current transaction
+def blocked_after_a_commit(url: str, pid: int) -> bool:
+    """Wait (at most a minute) until backend ``pid`` waits for a lock; returns whether its current transaction
     began after its current statement (the statement committed since it started)."""
-    with psycopg.connect(url, autocommit=True) as observer:  # pg_stat_activity is read once per transaction
-        for _ in range(1200):
-            waiting, committed = observer.execute(
-                "select wait_event_type = 'Lock', xact_start > query_start from pg_stat_activity where pid = %s",
-                (pid,)).fetchone()
-            if waiting:
-                return committed
-            time.sleep(0.05)
-    raise AssertionError(f"backend {pid} never waited for a lock")
+    with psycopg.connect(url, autocommit=True) as observer:  # autocommit: pg_stat_activity read afresh
+        wait_until_blocked(observer, pid, timeout=60)
+        return observer.execute("select xact_start > query_start from pg_stat_activity where pid = %s",
+                                (pid,)).fetchone()[0]
 
 
 @pytest.mark.parametrize("runner", ["procedure", "function"])
@@ -325,7 +320,7 @@ def test_the_procedure_commits_each_batch(db, db_url, kind, runner):
     thread = threading.Thread(target=run)
     try:
         thread.start()
-        assert wait_until_blocked(db_url, worker.info.backend_pid) is (runner == "procedure")
+        assert blocked_after_a_commit(db_url, worker.info.backend_pid) is (runner == "procedure")
         old = f"select count(*) from {table} where id <> %s"
         assert db.execute(old, (uid(0),)).fetchone()[0] == (3 if runner == "procedure" else 9)
         db.execute(insert.format(at=f"{OLD} + interval '1 second'"), (uid(16 * 10),))  # ahead

