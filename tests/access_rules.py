@@ -31,10 +31,11 @@ ROLES = ("anon", "owner", "other", "admin", "service_role")
 COMMANDS = ("select", "insert", "update", "delete")
 
 
-def rules(anon, owner, other, service_role, admin=None):
-    """Each argument: a 4-tuple of outcomes (select, insert, update, delete); ``admin`` defaults to ``other``."""
-    return {role: dict(zip(COMMANDS, cells)) for role, cells in
-            zip(ROLES, (anon, owner, other, admin or other, service_role))}
+def rules(*, anon, owner, other, service_role, admin=None):
+    """One rule row per role, by name: each value a 4-tuple of outcomes in COMMANDS order (select, insert,
+    update, delete); ``admin`` defaults to ``other``'s. Keyword-only, so a swapped role cannot go unnoticed."""
+    cells = {"anon": anon, "owner": owner, "other": other, "admin": admin or other, "service_role": service_role}
+    return {role: dict(zip(COMMANDS, cells[role], strict=True)) for role in ROLES}
 
 
 ALL_DENIED = (DENIED,) * 4
@@ -47,65 +48,77 @@ TABLES = {
     # platform: the package's bookkeeping, reachable by no API role (no grant; anon and authenticated have no
     # USAGE on dreamcut_private either).
     "dreamcut_private.package_owned_objects": {
-        "rules": rules(ALL_DENIED, ALL_DENIED, ALL_DENIED, ALL_DENIED),
+        "rules": rules(anon=ALL_DENIED, owner=ALL_DENIED, other=ALL_DENIED, service_role=ALL_DENIED),
         "how": {"row": "kind = 'table' and name = 'access_rules_probe'",
                 "insert": "insert into {t} (kind, name) values ('table', 'access_rules_insert')",
                 "set": "created_at = created_at"},
     },
     "dreamcut_private.installed_modules": {
-        "rules": rules(ALL_DENIED, ALL_DENIED, ALL_DENIED, ALL_DENIED),
+        "rules": rules(anon=ALL_DENIED, owner=ALL_DENIED, other=ALL_DENIED, service_role=ALL_DENIED),
         "how": {"row": "module = 'platform'", "insert": "insert into {t} (module) values ('access_rules_insert')",
                 "set": "installed_at = installed_at"},
     },
     # dreamcut (docs/dreamcut.md, "Access"): users read their own queries, assets and messages and write
     # nothing directly (initialize_dreamcut_query does it for them); anon has SELECT but no policy.
     "public.dreamcut_queries": {
-        "rules": rules((NO, DENIED, DENIED, DENIED), (R, DENIED, DENIED, DENIED), (NO, DENIED, DENIED, DENIED),
-                       EVERYTHING),
+        "rules": rules(
+            anon=(NO, DENIED, DENIED, DENIED),
+            owner=(R, DENIED, DENIED, DENIED),
+            other=(NO, DENIED, DENIED, DENIED),
+            service_role=EVERYTHING,
+        ),
         "how": {"row": "id = %(query)s", "set": "progress = progress",
                 "insert": "insert into {t} (user_id, user_prompt) values (%(A)s, 'probe')"},
     },
     "public.dreamcut_assets": {
-        "rules": rules((NO, DENIED, DENIED, DENIED), (R, DENIED, DENIED, DENIED), (NO, DENIED, DENIED, DENIED),
-                       EVERYTHING),
+        "rules": rules(
+            anon=(NO, DENIED, DENIED, DENIED),
+            owner=(R, DENIED, DENIED, DENIED),
+            other=(NO, DENIED, DENIED, DENIED),
+            service_role=EVERYTHING,
+        ),
         "how": {"row": "id = %(asset)s", "set": "progress = progress",
                 "insert": "insert into {t} (query_id, url, type) values (%(query)s, 'https://x/y.png', 'image')"},
     },
     "public.dreamcut_messages": {
-        "rules": rules((NO, DENIED, DENIED, DENIED), (R, DENIED, DENIED, DENIED), (NO, DENIED, DENIED, DENIED),
-                       EVERYTHING),
+        "rules": rules(
+            anon=(NO, DENIED, DENIED, DENIED),
+            owner=(R, DENIED, DENIED, DENIED),
+            other=(NO, DENIED, DENIED, DENIED),
+            service_role=EVERYTHING,
+        ),
         "how": {"row": "id = %(message)s", "set": "content = content",
                 "insert": "insert into {t} (query_id, type, content) values (%(query)s, 'status', 'probe')"},
     },
     # storyboard (docs/storyboard.md, "Access"): owners do everything under their own projects, other users
     # reach nothing, anon has no grant at all.
     "public.video_projects": {
-        "rules": rules(ALL_DENIED, EVERYTHING, (NO, DENIED, NO, NO), EVERYTHING),
+        "rules": rules(anon=ALL_DENIED, owner=EVERYTHING, other=(NO, DENIED, NO, NO), service_role=EVERYTHING),
         "how": {"row": "id = %(project)s", "set": "title = title",
                 "insert": "insert into {t} (user_id, prompt) values (%(A)s, 'probe')",
                 "takeover": ("user_id = %(B)s", DENIED)},
     },
     "public.project_scenes": {
-        "rules": rules(ALL_DENIED, EVERYTHING, (NO, DENIED, NO, NO), EVERYTHING),
+        "rules": rules(anon=ALL_DENIED, owner=EVERYTHING, other=(NO, DENIED, NO, NO), service_role=EVERYTHING),
         "how": {"row": "id = %(scene)s", "set": "title = title",
                 "insert": "insert into {t} (project_id, scene_number, title) values (%(project)s, 99, 'probe')",
                 "takeover": ("project_id = %(B_project)s", "55000")},
     },
     "public.scene_shots": {
-        "rules": rules(ALL_DENIED, EVERYTHING, (NO, DENIED, NO, NO), EVERYTHING),
+        "rules": rules(anon=ALL_DENIED, owner=EVERYTHING, other=(NO, DENIED, NO, NO), service_role=EVERYTHING),
         "how": {"row": "id = %(shot)s", "set": "description = description",
                 "insert": "insert into {t} (project_id, scene_id, shot_number) values (%(project)s, %(scene)s, 99)",
                 "takeover": ("project_id = %(B_project)s", "55000")},
     },
     "public.shot_images": {
-        "rules": rules(ALL_DENIED, EVERYTHING, (NO, DENIED, NO, NO), EVERYTHING),
+        "rules": rules(anon=ALL_DENIED, owner=EVERYTHING, other=(NO, DENIED, NO, NO), service_role=EVERYTHING),
         "how": {"row": "id = %(image)s", "set": "is_favorite = is_favorite",
                 "insert": "insert into {t} (project_id, scene_id, shot_id, iteration_number, variant_number) "
                           "values (%(project)s, %(scene)s, %(shot)s, 0, 5)",
                 "takeover": ("project_id = %(B_project)s", "55000")},
     },
     "public.storyboard_selections": {
-        "rules": rules(ALL_DENIED, EVERYTHING, (NO, DENIED, NO, NO), EVERYTHING),
+        "rules": rules(anon=ALL_DENIED, owner=EVERYTHING, other=(NO, DENIED, NO, NO), service_role=EVERYTHING),
         "how": {"row": "id = %(selection)s", "set": "replicate_video_id = replicate_video_id",
                 "insert": "insert into {t} (project_id, scene_id, shot_id, selected_image_id) "
                           "values (%(project)s, %(scene)s, %(shot2)s, %(image2)s)",
@@ -114,7 +127,12 @@ TABLES = {
     # content (docs/content.md, "Where the company comes from"): a user reaches only rows of its company (the
     # app_metadata.company_id claim); companies and employees (created by the module when missing) are
     # read-only for users; anon has no grant.
-    **{table: {"rules": rules(ALL_DENIED, EVERYTHING, (NO, DENIED, NO, NO), EVERYTHING), "how": how}
+    **{table: {"rules": rules(
+        anon=ALL_DENIED,
+        owner=EVERYTHING,
+        other=(NO, DENIED, NO, NO),
+        service_role=EVERYTHING,
+    ), "how": how}
        for table, how in {
            "public.cm_module_content": {
                "row": "content_id = %(content)s", "set": "employee_name = employee_name",
@@ -142,17 +160,32 @@ TABLES = {
                "takeover": ("company_id = %(B_company)s", DENIED)},
        }.items()},
     "public.companies": {  # deleting a company that still has rows fails (no cascade into the application)
-        "rules": rules(ALL_DENIED, (R, DENIED, DENIED, DENIED), (NO, DENIED, DENIED, DENIED), (R, R, R, "23503")),
+        "rules": rules(
+            anon=ALL_DENIED,
+            owner=(R, DENIED, DENIED, DENIED),
+            other=(NO, DENIED, DENIED, DENIED),
+            service_role=(R, R, R, "23503"),
+        ),
         "how": {"row": "id = %(company)s", "set": "name = name", "insert": "insert into {t} (name) values ('probe')"},
     },
     "public.employees": {
-        "rules": rules(ALL_DENIED, (R, DENIED, DENIED, DENIED), (NO, DENIED, DENIED, DENIED), (R, R, R, "23503")),
+        "rules": rules(
+            anon=ALL_DENIED,
+            owner=(R, DENIED, DENIED, DENIED),
+            other=(NO, DENIED, DENIED, DENIED),
+            service_role=(R, R, R, "23503"),
+        ),
         "how": {"row": "id = %(employee)s", "set": "email = email",
                 "insert": "insert into {t} (company_id, full_name) values (%(company)s, 'probe')"},
     },
     # multimedia (docs/multimedia.md, "Company isolation"): as content; rendering jobs are read-only for users
     # (they enqueue through enqueue_rendering_job), written by the workers (service_role).
-    **{table: {"rules": rules(ALL_DENIED, EVERYTHING, (NO, DENIED, NO, NO), EVERYTHING), "how": how}
+    **{table: {"rules": rules(
+        anon=ALL_DENIED,
+        owner=EVERYTHING,
+        other=(NO, DENIED, NO, NO),
+        service_role=EVERYTHING,
+    ), "how": how}
        for table, how in {
            "public.mm_multimedia_sessions": {
                "row": "session_id = %(mm_session)s", "set": "current_stage = current_stage",
@@ -176,7 +209,7 @@ TABLES = {
                "takeover": ("company_id = %(B_company)s", DENIED)},
        }.items()},
     "public.mm_rendering_queue": {
-        "rules": rules(ALL_DENIED, READ_ONLY, ALL_NO_WRITE, EVERYTHING),
+        "rules": rules(anon=ALL_DENIED, owner=READ_ONLY, other=ALL_NO_WRITE, service_role=EVERYTHING),
         "how": {"row": "job_id = %(mm_job)s", "set": "priority = priority",
                 "insert": "insert into {t} (session_id, company_id, job_type) values (%(mm_session)s, %(company)s, 'probe')"},
     },
@@ -184,19 +217,35 @@ TABLES = {
     # a signed-in user's job is never an anonymous caller's. End users cancel (status = 'cancelled') and add
     # elements to pending jobs they see; admins see and delete everything; the rest is written by workers.
     "public.jobs": {
-        "rules": rules((NO, DENIED, NO, DENIED), (R, R, R, NO), (NO, DENIED, NO, NO), EVERYTHING,
-                       admin=(R, DENIED, R, R)),
+        "rules": rules(
+            anon=(NO, DENIED, NO, DENIED),
+            owner=(R, R, R, NO),
+            other=(NO, DENIED, NO, NO),
+            service_role=EVERYTHING,
+            admin=(R, DENIED, R, R),
+        ),
         "how": {"row": "id = %(job)s", "set": "status = 'cancelled'",
                 "insert": "insert into {t} (output_format, width, height, user_id) values ('mp4', 640, 360, %(A)s)",
                 "takeover": ("user_id = %(B)s", DENIED)},
     },
     "public.elements": {
-        "rules": rules((NO, DENIED, DENIED, DENIED), (R, R, DENIED, DENIED), ALL_NO_WRITE, EVERYTHING,
-                       admin=(R, R, DENIED, DENIED)),
+        "rules": rules(
+            anon=(NO, DENIED, DENIED, DENIED),
+            owner=(R, R, DENIED, DENIED),
+            other=ALL_NO_WRITE,
+            service_role=EVERYTHING,
+            admin=(R, R, DENIED, DENIED),
+        ),
         "how": {"row": "id = %(element)s", "set": "layer_order = layer_order",
                 "insert": "insert into {t} (job_id, type, source_url) values (%(job)s, 'image', 'https://x/b.png')"},
     },
-    **{table: {"rules": rules(ALL_NO_WRITE, READ_ONLY, ALL_NO_WRITE, EVERYTHING, admin=READ_ONLY), "how": how}
+    **{table: {"rules": rules(
+        anon=ALL_NO_WRITE,
+        owner=READ_ONLY,
+        other=ALL_NO_WRITE,
+        service_role=EVERYTHING,
+        admin=READ_ONLY,
+    ), "how": how}
        for table, how in {
            "public.storage_operations": {
                "row": "id = %(storage)s", "set": "bytes = bytes",
@@ -210,25 +259,36 @@ TABLES = {
                "insert": "insert into {t} (job_id, url) values (%(job)s, 'https://x/a.mp4')"},
        }.items()},
     "public.system_metrics": {  # not a user's row: a sample of the platform's metrics
-        "rules": rules(ALL_DENIED, (NO, DENIED, DENIED, DENIED), (NO, DENIED, DENIED, DENIED), EVERYTHING,
-                       admin=READ_ONLY),
+        "rules": rules(
+            anon=ALL_DENIED,
+            owner=(NO, DENIED, DENIED, DENIED),
+            other=(NO, DENIED, DENIED, DENIED),
+            service_role=EVERYTHING,
+            admin=READ_ONLY,
+        ),
         "how": {"row": "id = %(metric)s", "set": "unit = unit",
                 "insert": "insert into {t} (metric_name, metric_value) values ('probe.value', 1)"},
     },
     "dreamcut_private.rate_limit_counters": {
-        "rules": rules(ALL_DENIED, ALL_DENIED, ALL_DENIED, READ_ONLY),
+        "rules": rules(anon=ALL_DENIED, owner=ALL_DENIED, other=ALL_DENIED, service_role=READ_ONLY),
         "how": {"row": "identifier = 'access-rules-probe'", "set": "request_count = request_count",
                 "insert": "insert into {t} (identifier, window_seconds, window_start) values ('x', 60, now())"},
     },
     "dreamcut_private.security_events": {
-        "rules": rules(ALL_DENIED, ALL_DENIED, ALL_DENIED, READ_ONLY),
+        "rules": rules(anon=ALL_DENIED, owner=ALL_DENIED, other=ALL_DENIED, service_role=READ_ONLY),
         "how": {"row": "event_type = 'access_rules_probe'", "set": "details = details",
                 "insert": "insert into {t} (event_type, api_role) values ('x', 'service_role')"},
     },
     # render views: security invoker, SELECT only. Per job: A's job (or A's failed job) and the rule of jobs.
     # Aggregates (per day, hour, step, bucket, metric, type): whether the role reaches any of the data they
     # sum up (each role sees its own jobs' share: the per-job views above check the rows).
-    **{view: {"rules": rules((NO,) + writes, (R,) + writes, (NO,) + writes, (R,) + writes, admin=(R,) + writes),
+    **{view: {"rules": rules(
+        anon=(NO,) + writes,
+        owner=(R,) + writes,
+        other=(NO,) + writes,
+        service_role=(R,) + writes,
+        admin=(R,) + writes,
+    ),
               "how": {"row": f"{column} = %({key})s", "set": f"{column} = {column}",
                       "insert": f"insert into {{t}} ({column}) values (%({key})s)"}}
        for view, (column, key, writes) in {
@@ -240,8 +300,13 @@ TABLES = {
            "public.failed_jobs": ("id", "failed_job", VIEW_WRITES),
            "public.url_access_stats": ("job_id", "job", VIEW_WRITES),
        }.items()},
-    **{view: {"rules": rules((NO,) + VIEW_WRITES, (R,) + VIEW_WRITES, (R,) + VIEW_WRITES,
-                             (R,) + VIEW_WRITES, admin=(R,) + VIEW_WRITES),
+    **{view: {"rules": rules(
+        anon=(NO,) + VIEW_WRITES,
+        owner=(R,) + VIEW_WRITES,
+        other=(R,) + VIEW_WRITES,
+        service_role=(R,) + VIEW_WRITES,
+        admin=(R,) + VIEW_WRITES,
+    ),
               "how": {"row": "true", "set": f"{column} = {column}",
                       "insert": f"insert into {{t}} ({column}) values (null)"}}
        for view, column in {
@@ -253,14 +318,23 @@ TABLES = {
            "public.element_type_stats": "type",
        }.items()},
     "public.system_health": {
-        "rules": rules((DENIED,) + VIEW_WRITES, (NO,) + VIEW_WRITES, (NO,) + VIEW_WRITES, (R,) + VIEW_WRITES,
-                       admin=(R,) + VIEW_WRITES),
+        "rules": rules(
+            anon=(DENIED,) + VIEW_WRITES,
+            owner=(NO,) + VIEW_WRITES,
+            other=(NO,) + VIEW_WRITES,
+            service_role=(R,) + VIEW_WRITES,
+            admin=(R,) + VIEW_WRITES,
+        ),
         "how": {"row": "true", "set": "metric_name = metric_name",
                 "insert": "insert into {t} (metric_name) values ('x')"},
     },
     "public.video_project_progress": {  # a security invoker view (RLS of video_projects applies), not updatable
-        "rules": rules((DENIED,) + (NOT_UPDATABLE,) * 3, (R,) + (NOT_UPDATABLE,) * 3, (NO,) + (NOT_UPDATABLE,) * 3,
-                       (R,) + (NOT_UPDATABLE,) * 3),
+        "rules": rules(
+            anon=(DENIED,) + (NOT_UPDATABLE,) * 3,
+            owner=(R,) + (NOT_UPDATABLE,) * 3,
+            other=(NO,) + (NOT_UPDATABLE,) * 3,
+            service_role=(R,) + (NOT_UPDATABLE,) * 3,
+        ),
         "how": {"row": "project_id = %(project)s", "set": "total_scenes = total_scenes",
                 "insert": "insert into {t} (project_id) values (%(project)s)"},
     },

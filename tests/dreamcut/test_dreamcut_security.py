@@ -9,14 +9,13 @@ checks that a refused write left every row as it was.
 from __future__ import annotations
 
 import json
-import uuid
 
 import psycopg
 import pytest
 from psycopg import sql
-from pytest_postgresql.janitor import DatabaseJanitor
 
-from helpers import acting_as, asset, counts, new_user, raises_sqlstate, row_fingerprint
+from helpers import acting_as, new_user, raises_sqlstate, row_fingerprint
+from dreamcut_helpers import asset, counts
 
 TABLES = ("dreamcut_queries", "dreamcut_assets", "dreamcut_messages")
 
@@ -94,14 +93,10 @@ def ids_of(conn, table: str, user_id: str | None = None) -> set[str]:
 # ---------------------------------------------------------------------------------------------------- fixtures
 
 @pytest.fixture(scope="module")
-def module_conn(pg_server):
-    """A clone of the migrated template for this module, dropped at its end; superuser, autocommit."""
-    name = f"dreamcut_security_{uuid.uuid4().hex[:8]}"
-    with DatabaseJanitor(user=pg_server.user, host=pg_server.host, port=pg_server.port, dbname=name,
-                         template_dbname=pg_server.template_dbname, password=pg_server.password):
-        with psycopg.connect(host=pg_server.host, port=pg_server.port, user=pg_server.user,
-                             password=pg_server.password, dbname=name, autocommit=True) as conn:
-            yield conn
+def module_conn(module_db_url):
+    """The module's clone of the migrated template (conftest ``module_db_url``); superuser, autocommit."""
+    with psycopg.connect(module_db_url, autocommit=True) as conn:
+        yield conn
 
 
 def init(conn, user_id: str, assets: list) -> str:

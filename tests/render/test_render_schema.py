@@ -13,7 +13,7 @@ from dreamcut_db import catalog as snapshot_catalog
 from dreamcut_db import engine, verify
 from dreamcut_db.errors import DreamcutError
 from dreamcut_db.modules import Catalog
-from render_helpers import count, expect_error, rdb, render_conn, render_db_url, scalar  # noqa: F401
+from render_helpers import scalar
 from helpers import psql
 
 ENUMS = {
@@ -43,7 +43,7 @@ END_USER = {"create_job", "add_job_element", "add_job_elements", "cancel_job", "
             "calculate_job_duration", "get_job_statistics", "get_storage_statistics"}
 ADMIN_MAINTENANCE = {"cleanup_old_jobs", "cleanup_old_metrics", "enforce_data_retention"}
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def functions(conn, schema: str, names: list[str]):

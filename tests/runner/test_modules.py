@@ -23,7 +23,7 @@ LEGACY = {
 @pytest.fixture(scope="module")
 def tables_by_module(pg_server):
     """For each module: the public tables that installing it (with its dependencies) creates."""
-    from conftest import make_url
+    from helpers import make_url
 
     admin = make_url(pg_server.host, pg_server.port, pg_server.user, "postgres", pg_server.password)
     found = {}

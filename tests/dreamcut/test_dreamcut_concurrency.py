@@ -15,7 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 
-from helpers import asset, in_background, new_user, set_identity, wait_until_blocked
+from helpers import in_background, new_user, set_identity, wait_until_blocked
+from dreamcut_helpers import asset
 
 N_ASSETS = 16
 N_THREADS = 8

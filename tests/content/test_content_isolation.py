@@ -8,9 +8,8 @@ written; none: RLS hides it (0 rows, no error); deny: 42501.
 
 from __future__ import annotations
 
-from content_helpers import (  # noqa: F401 (fixtures)
-    CM_TABLES, CONTENT_SPECS, as_member, build_content_world, check_matrix, cm, fails, module_db, rpc,
-    snapshot_rows,
+from content_helpers import (
+    CM_TABLES, CONTENT_SPECS, as_member, build_content_world, check_matrix, fails, rpc, snapshot_rows,
 )
 from helpers import raises_sqlstate
 

@@ -12,16 +12,14 @@ before and after a failing call made in a rolled-back transaction.
 from __future__ import annotations
 
 import json
-import uuid
 from contextlib import contextmanager
 
 import psycopg
 import pytest
 from psycopg import sql
-from pytest_postgresql.janitor import DatabaseJanitor
 
-from helpers import acting_as, asset, counts, new_user, raises_sqlstate, row_fingerprint, set_identity
-from test_demo import STORYBOARD
+from helpers import acting_as, new_user, raises_sqlstate, row_fingerprint, set_identity
+from dreamcut_helpers import STORYBOARD, asset, counts
 
 TABLES = ("dreamcut_queries", "dreamcut_assets", "dreamcut_messages")
 
@@ -136,18 +134,8 @@ def expected_query_progress(conn, qid) -> int:
 
 
 @pytest.fixture(scope="module")
-def module_url(pg_server):
-    """A clone of the migrated template for this module, dropped at its end."""
-    name = f"dreamcut_functions_{uuid.uuid4().hex[:8]}"
-    with DatabaseJanitor(user=pg_server.user, host=pg_server.host, port=pg_server.port, dbname=name,
-                         template_dbname=pg_server.template_dbname, password=pg_server.password):
-        auth = pg_server.user + (f":{pg_server.password}" if pg_server.password else "")
-        yield f"postgresql://{auth}@/{name}?host={pg_server.host}&port={pg_server.port}"
-
-
-@pytest.fixture(scope="module")
-def module_conn(module_url):
-    with psycopg.connect(module_url, autocommit=True) as conn:
+def module_conn(module_db_url):
+    with psycopg.connect(module_db_url, autocommit=True) as conn:
         yield conn
 
 
@@ -544,15 +532,15 @@ def by_channel(notifications) -> dict[str, list[dict]]:
 
 
 @pytest.fixture
-def listener(module_url):
-    with psycopg.connect(module_url, autocommit=True) as conn:
+def listener(module_db_url):
+    with psycopg.connect(module_db_url, autocommit=True) as conn:
         conn.execute("listen dreamcut_test_marker")
         yield conn
 
 
 @pytest.fixture
-def writer(module_url):
-    with psycopg.connect(module_url) as conn:
+def writer(module_db_url):
+    with psycopg.connect(module_db_url) as conn:
         yield conn
 
 

@@ -10,7 +10,7 @@ import time
 import psycopg
 
 from helpers import new_user, set_identity
-from test_storyboard_helpers import call, status, tree, variants
+from storyboard_helpers import call, status, tree, variants
 
 THREADS = 6
 

@@ -9,7 +9,7 @@ import psycopg
 from dreamcut_db import catalog as dbcatalog
 from dreamcut_db import engine
 from dreamcut_db.render import repo_root
-from test_storyboard_helpers import TABLES
+from storyboard_helpers import TABLES
 from helpers import psql
 
 PRIVATE_FUNCTIONS = {

@@ -12,10 +12,7 @@ import psycopg
 import pytest
 
 from helpers import wait_until_blocked
-from render_helpers import (  # noqa: F401 (fixtures)
-    IP_A, IP_B, admin_claims, api, count, expect_error, new_job, rdb, render_conn, render_counts, render_db_url,
-    scalar,
-)
+from render_helpers import IP_A, IP_B, admin_claims, api, count, expect_error, new_job, render_counts, scalar
 
 
 #: The last 7 days up to a minute from now: get_job_statistics() alone ends at now(), the start of the test's

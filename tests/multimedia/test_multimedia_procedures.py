@@ -8,10 +8,9 @@ import re
 import pytest
 from psycopg.types.json import Jsonb
 
-from content_helpers import (  # noqa: F401 (fixtures)
-    acme, globex,
-    MM_TABLES, SECTIONS, as_member, cm, counters, create_content, create_session, fails, make_company, module_db,
-    register, rpc, rpc_value, snapshot_rows, true_counts,
+from content_helpers import (
+    MM_TABLES, SECTIONS, as_member, counters, create_content, create_session, fails, register, rpc, rpc_value,
+    snapshot_rows, true_counts,
 )
 from helpers import acting_as, raises_sqlstate
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from psycopg.types.json import Jsonb
 
 from helpers import new_user, set_identity
-from test_storyboard_helpers import call, row, status
+from storyboard_helpers import call, row, status
 
 CDN = "https://cdn.example.com"
 

@@ -9,9 +9,7 @@ import json
 import psycopg
 import pytest
 
-from render_helpers import (  # noqa: F401 (fixtures)
-    api, count, expect_error, new_job, rdb, render_conn, render_db_url, scalar,
-)
+from render_helpers import count, expect_error, new_job, scalar
 
 STATUSES = ["pending", "processing", "completed", "failed", "cancelled", "timeout"]
 #: The forward moves; every other change of status is refused with 55000.

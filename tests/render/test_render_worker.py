@@ -7,9 +7,7 @@ import uuid
 
 import pytest
 
-from render_helpers import (  # noqa: F401 (fixtures)
-    IP_A, api, count, expect_error, new_job, rdb, render_conn, render_counts, render_db_url, scalar,
-)
+from render_helpers import IP_A, api, expect_error, new_job, render_counts, scalar
 
 #: Every function granted to service_role only, with arguments that would otherwise succeed or fail late.
 WORKER_ONLY = {

@@ -3,24 +3,7 @@
 import threading
 
 from dreamcut_db import cli, demo
-
-STORYBOARD = [
-    "🎬 Got your request. Let's break it down...",
-    "🖼️ Analyzing image: cyberpunk_ref.jpg",
-    "→ ✅ cyberpunk, cinematic style, dark, futuristic mood",
-    "🎥 Analyzing video: city_drive.mp4",
-    "→ ✅ footage, 45s, needs trimming",
-    "⚠️ Video is 45s but you want 30s - I'll trim it",
-    "🎵 Analyzing audio: voiceover.mp3",
-    "→ ✅ dramatic, cinematic narration detected",
-    "🏁 Combining query + assets into creative brief...",
-    "🎬 Creative brief ready 🎬",
-    "🎯 - Intent: cinematic 30s trailer",
-    "📁 - Assets: 1 image (style), 1 video (footage), 1 audio (voiceover)",
-    "💡 - Suggested directions: Neon Noir, Fast-paced Montage",
-    "🚀 Ready for production!",
-]
-
+from dreamcut_helpers import STORYBOARD
 
 def test_demo_prints_the_storyboard_in_order(db_url):
     lines: list[str] = []

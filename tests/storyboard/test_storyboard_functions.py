@@ -7,7 +7,7 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from helpers import acting_as, new_user, raises_sqlstate
-from test_storyboard_helpers import call, expect_error, fingerprint, project, row, status, tree, variants
+from storyboard_helpers import call, expect_error, fingerprint, project, row, status, tree, variants
 
 
 @pytest.fixture

@@ -9,9 +9,7 @@ import uuid
 
 import pytest
 
-from render_helpers import (  # noqa: F401 (fixtures)
-    IP_A, IP_B, api, count, expect_error, new_job, rdb, render_conn, render_counts, render_db_url, scalar,
-)
+from render_helpers import IP_A, IP_B, api, count, expect_error, new_job, render_counts, scalar
 
 USER = str(uuid.uuid4())
 

@@ -7,9 +7,8 @@ RLS (0 rows); deny: 42501. Rendering jobs are read-only for users: they enqueue 
 
 from __future__ import annotations
 
-from content_helpers import (  # noqa: F401 (fixtures)
-    MM_TABLES, MULTIMEDIA_SPECS, as_member, build_multimedia_world, check_matrix, cm, fails, module_db, rpc,
-    snapshot_rows,
+from content_helpers import (
+    MM_TABLES, MULTIMEDIA_SPECS, as_member, build_multimedia_world, check_matrix, fails, rpc, snapshot_rows,
 )
 from helpers import acting_as, raises_sqlstate
 

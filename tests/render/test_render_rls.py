@@ -7,9 +7,7 @@ import uuid
 
 import pytest
 
-from render_helpers import (  # noqa: F401 (fixtures)
-    IP_A, IP_B, api, count, expect_error, new_job, rdb, render_conn, render_db_url, scalar,
-)
+from render_helpers import IP_A, IP_B, api, count, expect_error, new_job, scalar
 
 OWNER = str(uuid.uuid4())
 OTHER = str(uuid.uuid4())

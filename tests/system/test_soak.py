@@ -22,7 +22,7 @@ a conflicting lock until it commits, so ordering a row's observations by their c
 were ordered; consecutive observations must move forward (WATCHED).
 
 Bounded: ``DREAMCUT_SOAK_SECONDS`` of load (default 8), loopback only. The figures (operations per procedure,
-refusals per SQLSTATE, invariants checked, seconds) are printed: ``pytest -s tests/test_soak.py``.
+refusals per SQLSTATE, invariants checked, seconds) are printed: ``pytest -s tests/system/test_soak.py``.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from psycopg.types.json import Jsonb
 from content_helpers import create_content, make_company
 from helpers import new_user, set_identity
 from render_helpers import set_headers
-from test_storyboard_helpers import tree, variants
+from storyboard_helpers import tree, variants
 
 SECONDS = float(os.environ.get("DREAMCUT_SOAK_SECONDS", "8"))
 

@@ -23,9 +23,9 @@ import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pytest_postgresql.janitor import DatabaseJanitor
 
-from helpers import asset, init_query, set_identity
+from helpers import set_identity
+from dreamcut_helpers import asset, init_query
 
 PACKAGE_SCHEMAS = ("public", "dreamcut_private")
 
@@ -50,13 +50,9 @@ def allowed(sqlstate: str | None, module: str | None = None) -> bool:
 
 
 @pytest.fixture(scope="module")
-def module_conn(pg_server):
-    name = f"dreamcut_hostile_{uuid.uuid4().hex[:8]}"
-    with DatabaseJanitor(user=pg_server.user, host=pg_server.host, port=pg_server.port, dbname=name,
-                         template_dbname=pg_server.template_dbname, password=pg_server.password):
-        with psycopg.connect(host=pg_server.host, port=pg_server.port, user=pg_server.user,
-                             password=pg_server.password, dbname=name) as conn:
-            yield conn
+def module_conn(module_db_url):
+    with psycopg.connect(module_db_url) as conn:
+        yield conn
 
 
 def dreamcut_fixture(conn, users: dict) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from psycopg.types.json import Jsonb
 
-from content_helpers import (  # noqa: F401 (fixtures)
-    acme, globex,
-    CM_TABLES, cm, module_db, SECTIONS, as_member, become_member, count, create_content, fails, make_company, make_employee,
+from content_helpers import (
+    CM_TABLES, SECTIONS, as_member, become_member, count, create_content, fails, make_company, make_employee,
     rpc, rpc_value, snapshot_rows,
 )
 from helpers import acting_as, raises_sqlstate

@@ -9,8 +9,8 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
-from content_helpers import (  # noqa: F401 (fixtures)
-    acme, as_member, cm, create_content, create_session, fails, make_company, module_db, rpc, rpc_value, snapshot_rows,
+from content_helpers import (
+    as_member, create_content, create_session, fails, make_company, rpc, rpc_value, snapshot_rows,
 )
 from helpers import acting_as, raises_sqlstate
 

@@ -15,10 +15,10 @@ import uuid
 
 import psycopg
 import pytest
-from pytest_postgresql.janitor import DatabaseJanitor
 
 from access_rules import CROSS_TENANT, FUNCTIONS, OWN_SCHEMAS, ROLES, SCHEMAS, SECURITY_DEFINER, TABLES
-from helpers import asset, init_query, set_identity
+from helpers import set_identity
+from dreamcut_helpers import asset, init_query
 
 PACKAGE_SCHEMAS = ["public", "dreamcut_private"]
 IP_A, IP_B = "203.0.113.10", "198.51.100.20"
@@ -29,13 +29,9 @@ IDENTITIES = {"anon": ("anon", "-", IP_A), "owner": ("authenticated", "A", IP_A)
 
 
 @pytest.fixture(scope="module")
-def module_conn(pg_server):
-    name = f"dreamcut_access_{uuid.uuid4().hex[:8]}"
-    with DatabaseJanitor(user=pg_server.user, host=pg_server.host, port=pg_server.port, dbname=name,
-                         template_dbname=pg_server.template_dbname, password=pg_server.password):
-        with psycopg.connect(host=pg_server.host, port=pg_server.port, user=pg_server.user,
-                             password=pg_server.password, dbname=name) as conn:
-            yield conn
+def module_conn(module_db_url):
+    with psycopg.connect(module_db_url) as conn:
+        yield conn
 
 
 def installed(conn) -> set[str]:

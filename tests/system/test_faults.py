@@ -28,7 +28,8 @@ from dreamcut_db import engine, verify
 from dreamcut_db.errors import DreamcutError
 from dreamcut_db.modules import Catalog, migrations_dir
 
-from helpers import asset, catalog_of, init_query
+from helpers import catalog_of
+from dreamcut_helpers import asset, init_query
 
 QUIET = dict(out=lambda _line: None)
 #: advisory lock (two int4) the gated migration waits for.
@@ -266,7 +267,7 @@ def restart(server) -> None:
 def spare_database(server) -> str:
     import uuid
 
-    from conftest import make_url
+    from helpers import make_url
 
     info = psycopg.conninfo.conninfo_to_dict(server.get_uri())
     name = f"spare_{uuid.uuid4().hex[:8]}"
