@@ -2,7 +2,7 @@
 
 Each cycle runs the runner itself (``engine.migrate`` and ``engine.rollback(everything=True)``) on a new empty
 database. The time of each migration's SQL is taken around yoyo's ``process_steps`` of that migration (wrapped
-on the Catalog's objects, nothing in src/ changes); the totals are the runner's whole calls, which add the
+on the MigrationSet's objects, nothing in src/ changes); the totals are the runner's whole calls, which add the
 migration lock, the trial run of every pending migration in a rolled-back transaction, and the bookkeeping.
 """
 
@@ -12,12 +12,12 @@ import time
 from collections import defaultdict
 
 from dreamcut_db import engine
-from dreamcut_db.modules import Catalog
+from dreamcut_db.modules import MigrationSet
 
 from .common import Result, median
 
 
-def _wrap(catalog: Catalog, calls: list) -> None:
+def _wrap(catalog: MigrationSet, calls: list) -> None:
     for m in catalog.migrations:
         original = m.yoyo.process_steps
 
@@ -32,7 +32,7 @@ def _wrap(catalog: Catalog, calls: list) -> None:
 
 
 def migrations(srv, template: str, cfg) -> list[Result]:
-    catalog = Catalog.load()
+    catalog = MigrationSet.load()
     calls: list = []
     _wrap(catalog, calls)
     apply_t, trial_t, rollback_t = defaultdict(list), defaultdict(list), defaultdict(list)

@@ -20,7 +20,7 @@ from pathlib import Path
 import psycopg
 
 from dreamcut_db import engine
-from dreamcut_db.modules import Catalog
+from dreamcut_db.modules import MigrationSet
 from dreamcut_db.server import register_bindir
 
 
@@ -98,7 +98,7 @@ class Server:
         name = "bench_template"
         with self.admin() as conn:
             conn.execute(f"create database {name}")
-        engine.migrate(self.url(name), Catalog.load(), out=lambda _line: None)
+        engine.migrate(self.url(name), MigrationSet.load(), out=lambda _line: None)
         self.disconnect(name)
         return name
 

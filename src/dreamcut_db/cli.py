@@ -17,9 +17,9 @@ from .errors import DreamcutError
 
 
 def _catalog():
-    from .modules import Catalog
+    from .modules import MigrationSet
 
-    return Catalog.load()
+    return MigrationSet.load()
 
 
 def cmd_server(args) -> int:

@@ -26,7 +26,7 @@ from yoyo import get_backend
 
 from .database import BOOKKEEPING_SCHEMA, connect, yoyo_url
 from .errors import DreamcutError
-from .modules import Catalog, Migration
+from .modules import MigrationSet, Migration
 
 #: pg_advisory_lock key of dreamcut-db runs (two int4: 'dcdb' and 1).
 LOCK_KEY = (0x64636462, 1)
@@ -84,7 +84,7 @@ def read_applied(url: str) -> list[Applied]:
     return [Applied(*row) for row in rows]
 
 
-def status(url: str, catalog: Catalog) -> Status:
+def status(url: str, catalog: MigrationSet) -> Status:
     """Compare the applied migrations of ``url`` with ``catalog``."""
     applied = read_applied(url)
     ids = {a.id for a in applied}
@@ -215,12 +215,12 @@ def _describe(exc: Exception) -> str:
     return f"{text} [SQLSTATE {code}]" if code else text
 
 
-def _pending(backend, catalog: Catalog, modules: list[str]) -> list[Migration]:
+def _pending(backend, catalog: MigrationSet, modules: list[str]) -> list[Migration]:
     applied = set(backend.get_applied_migration_hashes())
     return [m for m in catalog.of_modules(modules) if m.yoyo.hash not in applied]
 
 
-def _installable(backend, catalog: Catalog, modules: list[str]) -> list[str]:
+def _installable(backend, catalog: MigrationSet, modules: list[str]) -> list[str]:
     ok = []
     for module in modules:
         if _trial(backend, _pending(backend, catalog, catalog.closure([module]))) is None:
@@ -230,7 +230,7 @@ def _installable(backend, catalog: Catalog, modules: list[str]) -> list[str]:
 
 def migrate(
     url: str,
-    catalog: Catalog,
+    catalog: MigrationSet,
     modules: list[str] | None = None,
     to: str | None = None,
     dry_run: bool = False,
@@ -305,7 +305,7 @@ def _migrate(backend, catalog, selected, to, dry_run, out, only, lock_wait) -> l
         return done
 
 
-def _ancestors(catalog: Catalog, m: Migration) -> set[str]:
+def _ancestors(catalog: MigrationSet, m: Migration) -> set[str]:
     found: set[str] = set()
     todo = list(m.depends)
     while todo:
@@ -318,7 +318,7 @@ def _ancestors(catalog: Catalog, m: Migration) -> set[str]:
 
 def rollback(
     url: str,
-    catalog: Catalog,
+    catalog: MigrationSet,
     steps: int | None = None,
     to: str | None = None,
     everything: bool = False,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jinja2
 
-from .modules import Catalog, migrations_dir
+from .modules import MigrationSet, migrations_dir
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("dreamcut_db", "templates"), keep_trailing_newline=True, autoescape=False
@@ -26,7 +26,7 @@ def _sql(path: Path) -> str:
     return "\n".join(lines).strip()
 
 
-def artifacts(cat: Catalog) -> dict[str, str]:
+def artifacts(cat: MigrationSet) -> dict[str, str]:
     """Relative path (from the repository root) -> rendered text, for every generated SQL file."""
     files: dict[str, str] = {}
     template = _ENV.get_template("migrate.sql.j2")
@@ -68,6 +68,6 @@ def write_files(files: dict[str, str], check: bool = False) -> list[str]:
     return stale
 
 
-def render(cat: Catalog, check: bool = False) -> list[str]:
+def render(cat: MigrationSet, check: bool = False) -> list[str]:
     """Write (or with ``check`` compare) sql/ and rollback.sql; returns the paths that were out of date."""
     return write_files(artifacts(cat), check)

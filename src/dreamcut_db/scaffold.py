@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 
 from .errors import DreamcutError
-from .modules import Catalog, migrations_dir
+from .modules import MigrationSet, migrations_dir
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("dreamcut_db", "templates"), keep_trailing_newline=True, autoescape=False
@@ -25,7 +25,7 @@ def new_migration(name: str, module: str, root: Path | None = None) -> tuple[Pat
     root = root or migrations_dir()
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or not re.fullmatch(r"[a-z][a-z0-9_]*", module):
         raise DreamcutError(f"NAME and --module must be snake_case (a-z, 0-9, _), got {name!r} and {module!r}")
-    cat = Catalog.load(root)
+    cat = MigrationSet.load(root)
     own = cat.of_modules([module])
     numbers = [int(m.id.split("_", 1)[0]) for m in own if m.id[:4].isdigit()]
     migration_id = f"{max(numbers, default=0) + 1:04d}_{name}"

@@ -20,11 +20,11 @@ import psycopg
 from . import catalog, engine
 from .database import connect, database_name, with_params
 from .errors import DreamcutError
-from .modules import Catalog
+from .modules import MigrationSet
 
 
 @contextmanager
-def scratch_database(url: str, cat: Catalog, migration_ids: list[str] | None = None):
+def scratch_database(url: str, cat: MigrationSet, migration_ids: list[str] | None = None):
     """Yield the URL of a new database on ``url``'s server with ``migration_ids`` applied (None: every
     migration); it is dropped afterwards. Raises DreamcutError without the CREATEDB privilege."""
     scratch = f"dreamcut_scratch_{uuid.uuid4().hex[:12]}"
@@ -55,7 +55,7 @@ def snapshot_and_created(url: str) -> tuple[dict, set[str]]:
         return snap, {key for key, in owned}
 
 
-def verify(url: str, cat: Catalog) -> list[dict]:
+def verify(url: str, cat: MigrationSet) -> list[dict]:
     """All differences between ``url`` and what its applied migrations promise, as dicts with a ``line``.
 
     Empty means the database is as promised. Raises DreamcutError when nothing is installed.
