@@ -180,23 +180,11 @@ def cmd_snapshot(args) -> int:
 
 def cmd_lint(args) -> int:
     from . import lint
-    from .database import connect, resolve_url
+    from .database import resolve_url
     from .render import repo_root
-    from .verify import scratch_database
 
-    root = repo_root()
-    cat = _catalog()
-    print("== sqlfluff (postgres dialect) over migrations/")
-    failed = lint.sqlfluff(root) != 0
-    findings = lint.migration_findings(root / "migrations", cat)
-    if not args.no_catalog:
-        with scratch_database(resolve_url(args.database_url), cat) as url, connect(url) as conn:
-            findings += lint.catalog_findings(conn)
-    print("== migration safety and catalog rules" + (" (catalog skipped)" if args.no_catalog else ""))
-    for finding in findings:
-        print(finding.line)
-    print(f"lint: {len(findings)} finding(s)" + ("; sqlfluff failed" if failed else ""))
-    return 1 if failed or findings else 0
+    url = None if args.no_catalog else resolve_url(args.database_url)
+    return 1 if lint.run(repo_root(), _catalog(), url) else 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -247,8 +235,10 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("snapshot", help="write sql/schema.json and docs/schema.md from a scratch migrated database")
     s.add_argument("--check", action="store_true", help="exit 1 when the committed files are out of date")
     s.set_defaults(func=cmd_snapshot)
-    s = sub.add_parser("lint", help="sqlfluff, migration safety, and catalog rules on a scratch migrated database")
-    s.add_argument("--no-catalog", action="store_true", help="skip the catalog rules (no database needed)")
+    s = sub.add_parser("lint", help="sqlfluff and squawk over the migrations; Supabase's advisor lints and "
+                       "plpgsql_check on a scratch migrated database")
+    s.add_argument("--no-catalog", action="store_true",
+                   help="skip the database checks (catalog rules, plpgsql_check): no database needed")
     s.set_defaults(func=cmd_lint)
     return p
 
