@@ -187,6 +187,32 @@ def cmd_lint(args) -> int:
     return 1 if lint.run(repo_root(), _catalog(), url) else 0
 
 
+def cmd_types(args) -> int:
+    from . import typegen
+    from .database import connect, resolve_url
+    from .verify import scratch_database
+
+    committed = args.write or args.check
+    if not committed and not args.language:
+        raise DreamcutError("name the client to print (typescript or python), or use --write / --check")
+    if committed and args.module:
+        raise DreamcutError("--write and --check are about the committed files, made from every module: leave out --module")
+    cat = _catalog()
+    wanted = [m.id for m in cat.of_modules(cat.closure(args.module))] if args.module else None
+    with scratch_database(resolve_url(args.database_url), cat, wanted) as url, connect(url) as conn:
+        api = typegen.read_api(conn)
+    if not committed:
+        sys.stdout.write(typegen.render(api, args.language))
+        return 0
+    stale = typegen.write(api, args.language, check=args.check)
+    for rel in stale:
+        print(f"{'out of date' if args.check else 'wrote'}: {rel}")
+    if args.check and stale:
+        print("run: dreamcut-db types --write", file=sys.stderr)
+        return 1
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dreamcut-db", description=__doc__.split("\n")[0])
     p.add_argument("--database-url", help="postgresql:// URL (default: $DATABASE_URL, else the embedded server)")
@@ -240,6 +266,15 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--no-catalog", action="store_true",
                    help="skip the database checks (catalog rules, plpgsql_check): no database needed")
     s.set_defaults(func=cmd_lint)
+    s = sub.add_parser("types", help="typed clients (TypeScript Database type, Python TypedDicts) from a scratch "
+                                     "migrated database")
+    s.add_argument("language", nargs="?", choices=["typescript", "python"],
+                   help="print this client to stdout (with --write/--check: only this one)")
+    s.add_argument("--module", action="append", help="only this module and what it needs (repeatable)")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--write", action="store_true", help="write clients/ts/database.ts and src/dreamcut_db/types.py")
+    g.add_argument("--check", action="store_true", help="exit 1 when the committed files are out of date")
+    s.set_defaults(func=cmd_types)
     return p
 
 
