@@ -196,7 +196,8 @@ def cmd_types(args) -> int:
     if not committed and not args.language:
         raise DreamcutError("name the client to print (typescript or python), or use --write / --check")
     if committed and args.module:
-        raise DreamcutError("--write and --check are about the committed files, made from every module: leave out --module")
+        raise DreamcutError("--write and --check are about the committed files, made from every module: "
+                            "leave out --module")
     cat = _catalog()
     wanted = [m.id for m in cat.of_modules(cat.closure(args.module))] if args.module else None
     with scratch_database(resolve_url(args.database_url), cat, wanted) as url, connect(url) as conn:

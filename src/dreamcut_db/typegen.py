@@ -239,13 +239,13 @@ where w.rulename = '_RETURN' and c.relkind in ('v', 'm') and c.relnamespace = %(
 """
 _FUNCTIONS = """
 select p.oid, p.proname, p.pronargs, p.pronargdefaults,
-       coalesce(p.proargmodes::text[], array_fill('i'::text, array[cardinality(coalesce(p.proallargtypes, p.proargtypes::oid[]))])),
-       coalesce(p.proargnames, array_fill(''::text, array[cardinality(coalesce(p.proallargtypes, p.proargtypes::oid[]))])),
-       coalesce(p.proallargtypes, p.proargtypes::oid[]),
+       coalesce(p.proargmodes::text[], array_fill('i'::text, array[cardinality(a.types)])),
+       coalesce(p.proargnames, array_fill(''::text, array[cardinality(a.types)])), a.types,
        pg_get_function_arguments(p.oid), pg_get_function_identity_arguments(p.oid), pg_get_function_result(p.oid),
        p.prorettype, nullif(r.typrelid, 0), p.proretset, case when p.proretset then nullif(p.prorows, 0)::int end,
        obj_description(p.oid, 'pg_proc')
-from pg_proc p join pg_type r on r.oid = p.prorettype
+from pg_proc p join pg_type r on r.oid = p.prorettype,
+     lateral (select coalesce(p.proallargtypes, p.proargtypes::oid[])) a(types)
 where p.pronamespace = %(schema)s::regnamespace and p.prokind = 'f'
   and pg_get_function_result(p.oid) not in ('trigger', 'event_trigger')
 """
@@ -296,8 +296,9 @@ def read_api(conn, schema: str = SCHEMA) -> Api:
 
 
 def _arguments(nargs: int, ndefaults: int, modes: list, names: list, types: list) -> list[Argument]:
-    """Every argument (also OUT and TABLE columns), sorted by name. The last ``ndefaults`` of the first
-    ``nargs`` positions have defaults (input arguments come first in every function the package defines)."""
+    """Every argument (also OUT and TABLE columns), sorted by name. Defaults are counted as the generator
+    counts them: the last ``ndefaults`` of the first ``nargs`` positions (the input arguments, when they come
+    first)."""
     args = [Argument(name, mode, oid, nargs - ndefaults <= i < nargs)
             for i, (mode, name, oid) in enumerate(zip(modes, names, types))]
     return sorted(args, key=lambda a: order(a.name))
@@ -374,10 +375,10 @@ def _json_list(names: tuple[str, ...]) -> str:
     return json.dumps(list(names), separators=(",", ":"), ensure_ascii=False)
 
 
-def _view_column_origins(conn, relations: dict[int, Relation], schema: str) -> dict[int, list[tuple[str, tuple[int, int]]]]:
+def _view_column_origins(conn, relations: dict[int, Relation], schema: str) -> dict[int, list]:
     """For each view of the schema, its columns with the (relation oid, attnum) each one shows directly,
     followed through views of views: ``{view oid: [(column name, (relation, attnum)), ...]}``."""
-    targets: dict[int, dict[int, tuple[int, int]]] = {}  # every view and materialized view: resno -> origin
+    targets: dict[int, dict[int, tuple[int, int]]] = {}  # view -> {resno: origin}
     for view, action in conn.execute(_VIEW_QUERIES, {"schema": schema}):
         query = _parse_node_tree(action)[0]
         targets[view] = {int(e["resno"]): (int(e["resorigtbl"]), int(e["resorigcol"]))

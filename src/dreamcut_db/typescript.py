@@ -198,7 +198,8 @@ def ts_type(api: Api, type_name: str, type_schema: str | None = None) -> str:
         element = ts_type(api, type_name[1:], type_schema)
         return f"({element})[]" if " | " in element else f"{element}[]"
     prefer = type_schema or api.schema
-    for kind, candidates in (("Enums", api.enums_named(type_name)), ("CompositeTypes", api.composites_named(type_name))):
+    named = (("Enums", api.enums_named(type_name)), ("CompositeTypes", api.composites_named(type_name)))
+    for kind, candidates in named:
         if candidates:
             chosen = next((t for t in candidates if t.schema == prefer), candidates[0])
             if chosen.schema == api.schema:

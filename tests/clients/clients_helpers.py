@@ -1,5 +1,5 @@
-"""Helpers of the typed-client tests: where things are, URLs of the session's server, and the toolchains'
-error reports (tsc, mypy) next to the errors a file's markers expect."""
+"""Helpers of the typed-client tests: where things are, and the toolchains' error reports (tsc, mypy) next
+to the errors a file's markers expect."""
 
 from __future__ import annotations
 
@@ -7,21 +7,12 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-
-from dreamcut_db.database import with_params
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS_TS = ROOT / "clients" / "ts"
 CLIENTS_PY = ROOT / "clients" / "python"
-
-
-def server_url(pg_server, dbname: str) -> str:
-    """postgresql:// URL of ``dbname`` on the session's server."""
-    auth = quote(pg_server.user) + (f":{quote(pg_server.password)}" if pg_server.password else "")
-    return with_params(f"postgresql://{auth}@", dbname=dbname, host=pg_server.host, port=str(pg_server.port))
 
 
 def marked_errors(path: Path, marker: str) -> dict[int, str]:

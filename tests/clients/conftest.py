@@ -17,7 +17,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from clients_helpers import CLIENTS_TS, ROOT, server_url
+from clients_helpers import CLIENTS_TS, ROOT
+from helpers import make_url
 
 from dreamcut_db import typegen
 
@@ -25,7 +26,7 @@ from dreamcut_db import typegen
 @pytest.fixture(scope="session")
 def template_url(pg_server) -> str:
     """The migrated template database (every module), only read here: connections are closed right away."""
-    return server_url(pg_server, pg_server.template_dbname)
+    return make_url(pg_server.host, pg_server.port, pg_server.user, pg_server.template_dbname, pg_server.password)
 
 
 @pytest.fixture(scope="session")

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from clients_helpers import CLIENTS_TS, ROOT, server_url
+from clients_helpers import CLIENTS_TS, ROOT
+from helpers import make_url
 
 from dreamcut_db import cli, typegen
-from dreamcut_db.modules import Catalog
+from dreamcut_db.modules import MigrationSet
 from dreamcut_db.typegen import class_name
 
 _EXPOSED = """
@@ -133,7 +134,7 @@ def test_every_module_is_in_the_clients(typescript_source):
     patterns = {"Tables": r"create table (?:if not exists )?(?:public\.)?(\w+)(?![\w.])",
                 "Views": r"create (?:or replace )?view (?:public\.)?(\w+)(?![\w.])",
                 "Functions": r"create (?:or replace )?function (?:public\.)?(\w+)\s*\("}
-    cat = Catalog.load()
+    cat = MigrationSet.load()
     with_public_objects = set()
     for module in cat.modules:
         sql = "\n".join(m.path.read_text(encoding="utf-8") for m in cat.of_modules([module])).lower()
@@ -161,8 +162,8 @@ def test_defaulted_parameters_are_optional(catalog_facts, typescript_source, pyt
 def test_cli_prints_the_clients_of_the_modules_asked_for(pg_server, capsys):
     """``dreamcut-db types typescript --module dreamcut`` (one scratch database): the analyzer and the
     platform, nothing of the render job platform."""
-    assert cli.main(["--database-url", server_url(pg_server, "postgres"), "types", "typescript",
-                     "--module", "dreamcut"]) == 0
+    url = make_url(pg_server.host, pg_server.port, pg_server.user, "postgres", pg_server.password)
+    assert cli.main(["--database-url", url, "types", "typescript", "--module", "dreamcut"]) == 0
     printed = capsys.readouterr().out
     assert "dreamcut_queries" in ts_members(printed, "Tables") and "jobs" not in ts_members(printed, "Tables")
     assert "initialize_dreamcut_query" in ts_members(printed, "Functions")
