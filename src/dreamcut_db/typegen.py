@@ -163,6 +163,10 @@ class Api:
             named.setdefault(t.name, []).append(t)
         return named
 
+    def type_name(self, oid: int) -> str:
+        """pg_type.typname of ``oid`` (``unknown`` when the type is not known)."""
+        return self.types[oid].name if oid in self.types else "unknown"
+
     def relation(self, oid: int | None) -> Relation | None:
         return next((r for r in self.tables + self.views if r.oid == oid), None)
 
@@ -457,7 +461,7 @@ def _py_type(api: Api, type_name: str) -> str:
         return _PY_SCALARS[type_name]
     if type_name.startswith("_"):
         return f"list[{_py_type(api, type_name[1:])}]"
-    if any(t.name == type_name for t in api.enums + api.composite_types):
+    if any(t.schema == api.schema for t in api.enums_named(type_name) + api.composites_named(type_name)):
         return class_name(type_name)
     return "object"  # what TypeScript calls unknown (inet, tsvector, ...): narrow it before use
 
@@ -538,7 +542,7 @@ def python(api: Api) -> str:
         out += ["", alias]
     for composite in api.composite_types:
         out += _typed_dict(define(class_name(composite.name), f"type {composite.name}"), [
-            (attribute, _py_type(api, api.types[oid].name if oid in api.types else "") + " | None", True)
+            (attribute, _py_type(api, api.type_name(oid)) + " | None", True)
             for attribute, oid in composite.attributes], f"The composite type {composite.name}.")
     for rel in api.tables + api.views:
         base = class_name(rel.name)
@@ -560,8 +564,7 @@ def python(api: Api) -> str:
         variants = []
         for i, fn in enumerate(overloads):
             py_name = class_name(name) + "Args" + (f"{i + 1}" if len(overloads) > 1 else "")
-            fields = [(a.name, _py_type(api, api.types[a.type_oid].name if a.type_oid in api.types else ""),
-                       not a.has_default) for a in fn.inputs]
+            fields = [(a.name, _py_type(api, api.type_name(a.type_oid)), not a.has_default) for a in fn.inputs]
             out += _typed_dict(define(py_name, f"function {name}({fn.identity})"), fields, fn.comment)
             variants.append(py_name)
         if len(variants) > 1:

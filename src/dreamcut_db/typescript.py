@@ -310,25 +310,20 @@ def _conflict(api: Api, fn: Function, overloads: list[Function]) -> str | None:
     if not inputs:
         clash = next((o for o, i in others if len(i) == 1 and not i[0].name and i[0].has_default), None)
         if clash:
-            returns = api.types[clash.return_oid].name if clash.return_oid in api.types else "unknown"
             return (f"Could not choose the best candidate function between: {api.schema}.{fn.name}(), "
-                    f"{api.schema}.{fn.name}( => {returns}). Try renaming the parameters or the function itself "
-                    f"in the database so function overloading can be resolved")
+                    f"{api.schema}.{fn.name}( => {api.type_name(clash.return_oid)}). Try renaming the parameters "
+                    f"or the function itself in the database so function overloading can be resolved")
     if len(inputs) == 1 and inputs[0].name:
         clashes = [(o, i) for o, i in others
                    if len(i) == 1 and i[0].name == inputs[0].name and i[0].type_oid != inputs[0].type_oid]
         if clashes:
             listed = sorted([(fn, inputs)] + clashes, key=lambda c: c[1][0].type_oid)
             names = ", ".join(
-                f"{api.schema}.{fn.name}({', '.join(f'{a.name} => {_type_name(api, a.type_oid)}' for a in i)})"
+                f"{api.schema}.{fn.name}({', '.join(f'{a.name} => {api.type_name(a.type_oid)}' for a in i)})"
                 for _, i in listed)
             return (f"Could not choose the best candidate function between: {names}. Try renaming the parameters "
                     f"or the function itself in the database so function overloading can be resolved")
     return None
-
-
-def _type_name(api: Api, type_oid: int) -> str:
-    return api.types[type_oid].name if type_oid in api.types else "unknown"
 
 
 def _signature(api: Api, fn: Function, overloads: list[Function]):
