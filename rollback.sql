@@ -15,29 +15,37 @@ select exists (select from dreamcut_private.installed_modules where module = 'st
 \if :installed
 \echo rolling back module storyboard
 
--- ----- storyboard/0007_enable_storyboard_realtime_publication -----
+-- ----- storyboard/0011_enable_storyboard_realtime_publication -----
 select dreamcut_private.drop_from_realtime_publication(array[
     'storyboard_selections', 'shot_images', 'scene_shots', 'project_scenes', 'video_projects'
 ]);
 
--- ----- storyboard/0006_create_storyboard_functions -----
+-- ----- storyboard/0010_create_storyboard_selection_functions -----
 drop function if exists public.get_project_progress(uuid);
 drop function if exists public.is_scene_storyboard_complete(uuid);
-drop function if exists public.get_shot_images_by_iteration(uuid);
 drop function if exists public.update_storyboard_animation(uuid, text, text, text);
 drop function if exists public.create_storyboard_selection(uuid, uuid, uuid, uuid);
 drop function if exists public.select_master_shot(uuid, uuid, uuid, uuid);
-drop function if exists public.get_latest_iteration_number(uuid);
+
+-- ----- storyboard/0009_create_storyboard_image_functions -----
 drop function if exists public.delete_shot_image(uuid);
 drop function if exists public.toggle_shot_image_favorite(uuid);
 drop function if exists public.update_shot_image_status(uuid, text, text);
 drop function if exists public.update_shot_image(uuid, text, text, text, text, text, boolean, jsonb);
+
+-- ----- storyboard/0008_create_storyboard_image_iteration_functions -----
+drop function if exists public.get_shot_images_by_iteration(uuid);
+drop function if exists public.get_latest_iteration_number(uuid);
 drop function if exists public.create_shot_image(uuid, integer, integer, text, uuid, text, text, text, text, jsonb);
 drop function if exists public.batch_create_shot_images(uuid, jsonb, integer, text, uuid, uuid, uuid);
+
+-- ----- storyboard/0007_create_storyboard_shot_functions -----
 drop function if exists public.create_scene_with_shots(uuid, integer, text, text, jsonb);
 drop function if exists public.delete_scene_shot(uuid);
 drop function if exists public.update_scene_shot(uuid, integer, text, text);
 drop function if exists public.create_scene_shot(uuid, integer, text, text, uuid);
+
+-- ----- storyboard/0006_create_storyboard_project_functions -----
 drop function if exists public.delete_project_scene(uuid);
 drop function if exists public.update_project_scene(uuid, integer, text, text);
 drop function if exists public.create_project_scene(uuid, integer, text, text);
@@ -45,74 +53,38 @@ drop function if exists public.delete_redesign_project(uuid);
 drop function if exists public.update_redesign_status(uuid, text);
 drop function if exists public.update_redesign_project(uuid, text, text, jsonb);
 drop function if exists public.create_redesign_project(text, text, jsonb, uuid);
+drop function if exists dreamcut_private.delete_storyboard_row(text, uuid);
 
--- ----- storyboard/0005_create_storyboard_trigger_functions -----
+-- ----- storyboard/0005_create_storyboard_workflow_status -----
 drop trigger if exists trigger_scene_shots_delete_advance_status on public.scene_shots;
 drop trigger if exists trigger_storyboard_selections_update_advance_status on public.storyboard_selections;
 drop trigger if exists trigger_storyboard_selections_insert_advance_status on public.storyboard_selections;
 drop trigger if exists trigger_shot_images_advance_status on public.shot_images;
 drop trigger if exists trigger_project_scenes_advance_status on public.project_scenes;
 drop function if exists dreamcut_private.advance_redesign_status();
-drop trigger if exists trigger_sync_shot_selected_image on public.storyboard_selections;
-drop function if exists dreamcut_private.sync_shot_selected_image();
-drop trigger if exists trigger_check_storyboard_selection_write on public.storyboard_selections;
-drop function if exists dreamcut_private.check_storyboard_selection_write();
-drop trigger if exists trigger_check_shot_image_write on public.shot_images;
-drop function if exists dreamcut_private.check_shot_image_write();
-drop trigger if exists trigger_check_scene_shot_write on public.scene_shots;
-drop function if exists dreamcut_private.check_scene_shot_write();
-drop trigger if exists trigger_check_project_scene_write on public.project_scenes;
-drop function if exists dreamcut_private.check_project_scene_write();
 drop trigger if exists trigger_check_video_project_write on public.video_projects;
 drop function if exists dreamcut_private.check_video_project_write();
-drop trigger if exists trigger_storyboard_selections_updated_at on public.storyboard_selections;
-drop trigger if exists trigger_shot_images_updated_at on public.shot_images;
-drop trigger if exists trigger_scene_shots_updated_at on public.scene_shots;
-drop trigger if exists trigger_project_scenes_updated_at on public.project_scenes;
-drop trigger if exists trigger_video_projects_updated_at on public.video_projects;
-
--- ----- storyboard/0004_create_storyboard_progress_view -----
 drop view if exists public.video_project_progress;
 
--- ----- storyboard/0003_enable_storyboard_rls_policies -----
-do $$
-declare
-    v_table text;
-    v_command text;
-begin
-    foreach v_table in array array[
-        'storyboard_selections', 'shot_images', 'scene_shots', 'project_scenes', 'video_projects'
-    ] loop
-        if to_regclass('public.' || v_table) is not null then
-            foreach v_command in array array['select', 'insert', 'update', 'delete'] loop
-                execute format('drop policy if exists %I on public.%I', v_table || '_' || v_command || '_own', v_table);
-            end loop;
-            execute format('revoke all on table public.%I from anon, authenticated, service_role', v_table);
-            execute format('alter table public.%I disable row level security', v_table);
-        end if;
-    end loop;
-end
-$$;
-
--- ----- storyboard/0002_create_storyboard_indexes -----
-drop index if exists public.idx_storyboard_selections_selected_image_id;
-drop index if exists public.idx_storyboard_selections_by_shot;
-drop index if exists public.idx_storyboard_selections_by_scene;
-drop index if exists public.idx_storyboard_selections_by_project;
-drop index if exists public.idx_shot_images_parent_image_id;
-drop index if exists public.idx_shot_images_by_project;
-drop index if exists public.idx_shot_images_by_scene;
-drop index if exists public.idx_shot_images_by_shot;
-drop index if exists public.idx_scene_shots_selected_image_id;
-drop index if exists public.idx_scene_shots_by_project;
-drop index if exists public.idx_scene_shots_by_scene;
-drop index if exists public.idx_project_scenes_by_project;
-drop index if exists public.idx_video_projects_user_id;
-
--- ----- storyboard/0001_create_storyboard_schema -----
+-- ----- storyboard/0004_create_storyboard_selections -----
 drop table if exists public.storyboard_selections;
-drop table if exists public.shot_images, public.scene_shots;
+drop function if exists dreamcut_private.sync_shot_selected_image();
+drop function if exists dreamcut_private.check_storyboard_selection_write();
+
+-- ----- storyboard/0003_create_storyboard_image_iterations -----
+alter table if exists public.scene_shots drop constraint if exists scene_shots_selected_image_id_fkey;
+drop index if exists public.idx_scene_shots_selected_image_id;
+drop table if exists public.shot_images;
+drop function if exists dreamcut_private.check_shot_image_write();
+
+-- ----- storyboard/0002_create_storyboard_scenes_and_shots -----
+drop table if exists public.scene_shots;
+drop function if exists dreamcut_private.check_scene_shot_write();
 drop table if exists public.project_scenes;
+drop function if exists dreamcut_private.check_project_scene_write();
+
+-- ----- storyboard/0001_create_storyboard_projects -----
+drop function if exists dreamcut_private.storyboard_project_ids();
 drop table if exists public.video_projects;
 delete from dreamcut_private.installed_modules
 where module = 'storyboard';

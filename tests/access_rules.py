@@ -469,6 +469,9 @@ FUNCTIONS = {
     "dreamcut_private.check_storyboard_selection_write()": NOBODY,
     "dreamcut_private.sync_shot_selected_image()": NOBODY,
     "dreamcut_private.advance_redesign_status()": NOBODY,
+    # the ownership test of the child tables' policies (runs as the caller) and the delete procedures' body
+    "dreamcut_private.storyboard_project_ids()": API,
+    "dreamcut_private.delete_storyboard_row(text,uuid)": API,
     # content
     "public.create_module_content(text,text,text,jsonb,uuid,jsonb,text)": API,
     "public.update_module_section(uuid,text,text)": API,

@@ -6,7 +6,7 @@
 -- already exists.
 begin;
 
--- ===== storyboard/0001_create_storyboard_schema =====
+-- ===== storyboard/0001_create_storyboard_projects =====
 insert into dreamcut_private.installed_modules (module) values ('storyboard');
 
 create table public.video_projects (
@@ -42,6 +42,45 @@ comment on column public.video_projects.redesign_status is
 '-> animation_complete. Only moves forward; storyboard_final needs every shot selected, animation_complete every '
 'animation complete; advanced automatically when the data reaches a later state (docs/storyboard.md).';
 
+create index idx_video_projects_user_id on public.video_projects (user_id, created_at desc);
+
+alter table public.video_projects enable row level security;
+revoke all on table public.video_projects from public, anon, authenticated, service_role;
+grant select, insert, update, delete on table public.video_projects to authenticated, service_role;
+
+create policy video_projects_select_own on public.video_projects
+for select to authenticated
+using (user_id = (select auth.uid()));
+create policy video_projects_insert_own on public.video_projects
+for insert to authenticated
+with check (user_id = (select auth.uid()));
+create policy video_projects_update_own on public.video_projects
+for update to authenticated
+using (user_id = (select auth.uid()))
+with check (user_id = (select auth.uid()));
+create policy video_projects_delete_own on public.video_projects
+for delete to authenticated
+using (user_id = (select auth.uid()));
+
+create function dreamcut_private.storyboard_project_ids() returns setof uuid
+language sql stable
+set search_path = ''
+as $$
+    select p.id from public.video_projects as p where p.user_id = (select auth.uid())
+$$;
+comment on function dreamcut_private.storyboard_project_ids() is
+'The ids (uuid) of the signed-in user''s projects (video_projects.user_id = auth.uid()): the ownership test of '
+'every storyboard child table''s policies, project_id in (select dreamcut_private.storyboard_project_ids()), '
+'evaluated once per statement. Security invoker (RLS of video_projects applies too); empty without a sub claim. '
+'Raises nothing.';
+revoke all on function dreamcut_private.storyboard_project_ids() from public, anon, authenticated, service_role;
+grant execute on function dreamcut_private.storyboard_project_ids() to authenticated, service_role;
+
+create trigger trigger_video_projects_updated_at
+before update on public.video_projects
+for each row execute function dreamcut_private.update_updated_at_column();
+
+-- ===== storyboard/0002_create_storyboard_scenes_and_shots =====
 create table public.project_scenes (
     id uuid primary key default gen_random_uuid(),
     project_id uuid not null references public.video_projects (id) on delete cascade,
@@ -77,107 +116,14 @@ comment on column public.scene_shots.selected_image_id is
 'The shot''s final chosen image: a copy of its storyboard selection''s image, kept by trigger (select_master_shot '
 'writes it; no role may write it directly).';
 
-create table public.shot_images (
-    id uuid primary key default gen_random_uuid(),
-    project_id uuid not null references public.video_projects (id) on delete cascade,
-    scene_id uuid not null references public.project_scenes (id) on delete cascade,
-    shot_id uuid not null references public.scene_shots (id) on delete cascade,
-    iteration_number integer not null check (iteration_number >= 0),
-    variant_number integer not null check (variant_number between 0 and 5),
-    image_url text check (btrim(image_url) <> ''),
-    image_storage_id text,
-    iteration_prompt text,
-    parent_image_id uuid references public.shot_images (id) on delete set null,
-    replicate_image_id text,
-    status text not null default 'pending' check (status in ('pending', 'processing', 'complete', 'failed')),
-    is_favorite boolean not null default false,
-    metadata jsonb not null default '{}' check (jsonb_typeof(metadata) = 'object'),
-    created_at timestamptz not null default now(),
-    updated_at timestamptz not null default now(),
-    constraint shot_images_complete_has_url check (status <> 'complete' or image_url is not null)
-);
-comment on table public.shot_images is
-'Generated images of a shot, by iteration and variant (video-pipeline-redesign-v2.md, table shotImages): '
-'iteration 0 is the initial batch, iteration N+1 refines (img2img) a complete image of an earlier iteration.';
-comment on column public.shot_images.iteration_number is
-'0 = initial batch, 1+ = refinements; a new iteration is at most the latest + 1.';
-comment on column public.shot_images.variant_number is 'Variant within the iteration, 0..5 (six per iteration).';
-comment on column public.shot_images.image_url is 'URL of the generated image; required once status is complete.';
-comment on column public.shot_images.image_storage_id is
-'Storage object id of the image (Convex storage id in the original design; e.g. a Supabase Storage path).';
-comment on column public.shot_images.iteration_prompt is 'Prompt used for this iteration.';
-comment on column public.shot_images.parent_image_id is
-'Source image of the img2img refinement: null for iteration 0, an image of the same shot from an earlier '
-'iteration otherwise (set to null if that image is deleted).';
-comment on column public.shot_images.replicate_image_id is 'Replicate prediction id, for tracking the generation.';
-comment on column public.shot_images.status is
-'pending -> processing -> complete | failed; failed may go back to pending (retry).';
-comment on column public.shot_images.is_favorite is 'The user starred this variant.';
-comment on column public.shot_images.metadata is 'Generation parameters (model, cfg_scale, ...): a JSON object.';
-
-alter table public.scene_shots
-add constraint scene_shots_selected_image_id_fkey
-foreign key (selected_image_id) references public.shot_images (id) on delete set null;
-
-create table public.storyboard_selections (
-    id uuid primary key default gen_random_uuid(),
-    project_id uuid not null references public.video_projects (id) on delete cascade,
-    scene_id uuid not null references public.project_scenes (id) on delete cascade,
-    shot_id uuid not null references public.scene_shots (id) on delete cascade,
-    selected_image_id uuid not null references public.shot_images (id) on delete cascade,
-    animation_status text not null default 'pending' check (
-        animation_status in ('pending', 'processing', 'complete', 'failed')
-    ),
-    animated_video_url text check (btrim(animated_video_url) <> ''),
-    replicate_video_id text,
-    created_at timestamptz not null default now(),
-    updated_at timestamptz not null default now(),
-    constraint storyboard_selections_complete_has_url check (
-        animation_status <> 'complete' or animated_video_url is not null
-    )
-);
-comment on table public.storyboard_selections is
-'The final storyboard: one master shot per shot and its animation (video-pipeline-redesign-v2.md, table '
-'storyboardSelections).';
-comment on column public.storyboard_selections.selected_image_id is
-'The master shot: a complete image of the same shot. Changing it starts a new animation (status pending).';
-comment on column public.storyboard_selections.animation_status is
-'pending -> processing -> complete | failed; failed may go back to pending (retry).';
-comment on column public.storyboard_selections.animated_video_url is 'URL of the final animation; required once complete.';
-comment on column public.storyboard_selections.replicate_video_id is 'Replicate prediction id of the video generation.';
-
--- ===== storyboard/0002_create_storyboard_indexes =====
-create index idx_video_projects_user_id on public.video_projects (user_id, created_at desc);
-
 create unique index idx_project_scenes_by_project on public.project_scenes (project_id, scene_number);
-
 create unique index idx_scene_shots_by_scene on public.scene_shots (scene_id, shot_number);
 create index idx_scene_shots_by_project on public.scene_shots (project_id);
-create index idx_scene_shots_selected_image_id on public.scene_shots (selected_image_id);
 
-create unique index idx_shot_images_by_shot on public.shot_images (shot_id, iteration_number, variant_number);
-create index idx_shot_images_by_scene on public.shot_images (scene_id);
-create index idx_shot_images_by_project on public.shot_images (project_id);
-create index idx_shot_images_parent_image_id on public.shot_images (parent_image_id);
-
-create index idx_storyboard_selections_by_project on public.storyboard_selections (project_id);
-create index idx_storyboard_selections_by_scene on public.storyboard_selections (scene_id);
-create unique index idx_storyboard_selections_by_shot on public.storyboard_selections (shot_id);
-create index idx_storyboard_selections_selected_image_id on public.storyboard_selections (selected_image_id);
-
--- ===== storyboard/0003_enable_storyboard_rls_policies =====
-alter table public.video_projects enable row level security;
 alter table public.project_scenes enable row level security;
 alter table public.scene_shots enable row level security;
-alter table public.shot_images enable row level security;
-alter table public.storyboard_selections enable row level security;
-
-revoke all on table public.video_projects, public.project_scenes, public.scene_shots, public.shot_images,
-public.storyboard_selections
-from public, anon, authenticated, service_role;
-grant select, insert, update, delete on table public.video_projects, public.project_scenes, public.shot_images,
-public.storyboard_selections
-to authenticated, service_role;
+revoke all on table public.project_scenes, public.scene_shots from public, anon, authenticated, service_role;
+grant select, insert, update, delete on table public.project_scenes to authenticated, service_role;
 grant select, delete on table public.scene_shots to authenticated, service_role;
 grant insert (
     id, project_id, scene_id, shot_number, description, initial_prompt, created_at, updated_at
@@ -186,229 +132,33 @@ grant update (
     project_id, scene_id, shot_number, description, initial_prompt, created_at, updated_at
 ) on table public.scene_shots to authenticated, service_role;
 
-create policy video_projects_select_own on public.video_projects
-for select to authenticated
-using (user_id = (select auth.uid()));
-create policy video_projects_insert_own on public.video_projects
-for insert to authenticated
-with check (user_id = (select auth.uid()));
-create policy video_projects_update_own on public.video_projects
-for update to authenticated
-using (user_id = (select auth.uid()))
-with check (user_id = (select auth.uid()));
-create policy video_projects_delete_own on public.video_projects
-for delete to authenticated
-using (user_id = (select auth.uid()));
-
 create policy project_scenes_select_own on public.project_scenes
 for select to authenticated
-using (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-);
+using (project_id in (select dreamcut_private.storyboard_project_ids()));
 create policy project_scenes_insert_own on public.project_scenes
 for insert to authenticated
-with check (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-);
+with check (project_id in (select dreamcut_private.storyboard_project_ids()));
 create policy project_scenes_update_own on public.project_scenes
 for update to authenticated
-using (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-)
-with check (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-);
+using (project_id in (select dreamcut_private.storyboard_project_ids()))
+with check (project_id in (select dreamcut_private.storyboard_project_ids()));
 create policy project_scenes_delete_own on public.project_scenes
 for delete to authenticated
-using (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-);
+using (project_id in (select dreamcut_private.storyboard_project_ids()));
 
 create policy scene_shots_select_own on public.scene_shots
 for select to authenticated
-using (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-);
+using (project_id in (select dreamcut_private.storyboard_project_ids()));
 create policy scene_shots_insert_own on public.scene_shots
 for insert to authenticated
-with check (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-);
+with check (project_id in (select dreamcut_private.storyboard_project_ids()));
 create policy scene_shots_update_own on public.scene_shots
 for update to authenticated
-using (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-)
-with check (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-);
+using (project_id in (select dreamcut_private.storyboard_project_ids()))
+with check (project_id in (select dreamcut_private.storyboard_project_ids()));
 create policy scene_shots_delete_own on public.scene_shots
 for delete to authenticated
-using (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-);
-
-create policy shot_images_select_own on public.shot_images
-for select to authenticated
-using (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-);
-create policy shot_images_insert_own on public.shot_images
-for insert to authenticated
-with check (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-);
-create policy shot_images_update_own on public.shot_images
-for update to authenticated
-using (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-)
-with check (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-);
-create policy shot_images_delete_own on public.shot_images
-for delete to authenticated
-using (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-);
-
-create policy storyboard_selections_select_own on public.storyboard_selections
-for select to authenticated
-using (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-);
-create policy storyboard_selections_insert_own on public.storyboard_selections
-for insert to authenticated
-with check (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-);
-create policy storyboard_selections_update_own on public.storyboard_selections
-for update to authenticated
-using (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-)
-with check (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-);
-create policy storyboard_selections_delete_own on public.storyboard_selections
-for delete to authenticated
-using (
-    project_id in (
-        select p.id from public.video_projects as p
-        where p.user_id = (select auth.uid())
-    )
-);
-
--- ===== storyboard/0004_create_storyboard_progress_view =====
-create view public.video_project_progress
-with (security_invoker = true)
-as
-select
-    p.id as project_id,
-    sc.total_scenes,
-    sh.total_shots,
-    sh.shots_with_selections,
-    sh.shots_with_animations,
-    case
-        when sh.total_shots > 0 and sh.shots_with_animations = sh.total_shots then 'animation_complete'
-        when sh.total_shots > 0 and sh.shots_with_selections = sh.total_shots then 'storyboard_final'
-        when exists (
-            select from public.shot_images as i
-            where i.project_id = p.id
-        ) then 'shot_iteration'
-        when sc.total_scenes > 0 then 'scenes_setup'
-        else 'prompt_planning'
-    end as reached_status
-from public.video_projects as p
-cross join
-    lateral (
-        select count(*)::integer as total_scenes
-        from public.project_scenes as c
-        where c.project_id = p.id
-    ) as sc
-cross join lateral (
-    select
-        count(*)::integer as total_shots,
-        count(sel.id)::integer as shots_with_selections,
-        (count(*) filter (where sel.animation_status = 'complete'))::integer as shots_with_animations
-    from public.scene_shots as s
-    left join public.storyboard_selections as sel on s.id = sel.shot_id
-    where s.project_id = p.id
-) as sh;
-comment on view public.video_project_progress is
-'Progress of each project (video-pipeline-redesign-v2.md, useProjectProgress): total_scenes, total_shots, '
-'shots_with_selections (shots with a storyboard selection), shots_with_animations (selections whose animation '
-'is complete) and reached_status, the furthest redesign_status the data supports: animation_complete when '
-'every shot''s animation is complete, storyboard_final when every shot has a selection (at least one shot), '
-'shot_iteration once an image exists, scenes_setup once a scene exists, else prompt_planning. '
-'Security invoker: RLS of the underlying tables applies.';
-comment on column public.video_project_progress.reached_status is
-'The furthest redesign_status whose condition holds now (see the view''s comment).';
-
-revoke all on table public.video_project_progress from public, anon, authenticated, service_role;
-grant select on table public.video_project_progress to authenticated, service_role;
-
--- ===== storyboard/0005_create_storyboard_trigger_functions =====
-create trigger trigger_video_projects_updated_at
-before update on public.video_projects
-for each row execute function dreamcut_private.update_updated_at_column();
+using (project_id in (select dreamcut_private.storyboard_project_ids()));
 
 create trigger trigger_project_scenes_updated_at
 before update on public.project_scenes
@@ -417,63 +167,6 @@ for each row execute function dreamcut_private.update_updated_at_column();
 create trigger trigger_scene_shots_updated_at
 before update on public.scene_shots
 for each row execute function dreamcut_private.update_updated_at_column();
-
-create trigger trigger_shot_images_updated_at
-before update on public.shot_images
-for each row execute function dreamcut_private.update_updated_at_column();
-
-create trigger trigger_storyboard_selections_updated_at
-before update on public.storyboard_selections
-for each row execute function dreamcut_private.update_updated_at_column();
-
-create function dreamcut_private.check_video_project_write() returns trigger
-language plpgsql
-set search_path = ''
-as $$
-declare
-    c_order constant text[] := array[
-        'prompt_planning', 'scenes_setup', 'shot_iteration', 'storyboard_final', 'animation_complete'
-    ];
-    v_reached text;
-begin
-    if old.workflow_version = 'v2_redesign' and new.workflow_version = 'v1_legacy' then
-        raise exception 'project % is v2_redesign: workflow_version cannot move back to v1_legacy', old.id
-        using errcode = '55000';
-    end if;
-    if new.redesign_status is not distinct from old.redesign_status then
-        return new;
-    end if;
-    if array_position(c_order, new.redesign_status) < array_position(c_order, old.redesign_status) then
-        raise exception 'redesign_status (p_status) of project % cannot move back from % to %: it only moves forward '
-            '(prompt_planning -> scenes_setup -> shot_iteration -> storyboard_final -> animation_complete)',
-            old.id, old.redesign_status, new.redesign_status
-        using errcode = '55000';
-    end if;
-    if new.redesign_status in ('storyboard_final', 'animation_complete') then
-        select v.reached_status into v_reached from public.video_project_progress as v where v.project_id = old.id;
-        if array_position(c_order, v_reached) < array_position(c_order, new.redesign_status) then
-            raise exception 'redesign_status (p_status) of project % cannot move to % yet: %', old.id,
-                new.redesign_status,
-                case new.redesign_status
-                    when 'storyboard_final' then 'every shot needs a storyboard selection (select_master_shot) first'
-                    else 'the animation of every shot must be complete first'
-                end
-            using errcode = '55000';
-        end if;
-    end if;
-    return new;
-end
-$$;
-comment on function dreamcut_private.check_video_project_write() is
-'BEFORE UPDATE trigger function on video_projects (video-pipeline-redesign-v2.md, redesignStatus). Raises 55000 '
-'when workflow_version moves back to v1_legacy, when redesign_status moves backwards, or when it moves to '
-'storyboard_final (or animation_complete) before every shot has a storyboard selection (or a complete '
-'animation), as video_project_progress.reached_status tells. Returns the new row.';
-revoke all on function dreamcut_private.check_video_project_write() from public;
-
-create trigger trigger_check_video_project_write
-before update on public.video_projects
-for each row execute function dreamcut_private.check_video_project_write();
 
 create function dreamcut_private.check_project_scene_write() returns trigger
 language plpgsql
@@ -555,6 +248,77 @@ revoke all on function dreamcut_private.check_scene_shot_write() from public;
 create trigger trigger_check_scene_shot_write
 before insert or update on public.scene_shots
 for each row execute function dreamcut_private.check_scene_shot_write();
+
+-- ===== storyboard/0003_create_storyboard_image_iterations =====
+create table public.shot_images (
+    id uuid primary key default gen_random_uuid(),
+    project_id uuid not null references public.video_projects (id) on delete cascade,
+    scene_id uuid not null references public.project_scenes (id) on delete cascade,
+    shot_id uuid not null references public.scene_shots (id) on delete cascade,
+    iteration_number integer not null check (iteration_number >= 0),
+    variant_number integer not null check (variant_number between 0 and 5),
+    image_url text check (btrim(image_url) <> ''),
+    image_storage_id text,
+    iteration_prompt text,
+    parent_image_id uuid references public.shot_images (id) on delete set null,
+    replicate_image_id text,
+    status text not null default 'pending' check (status in ('pending', 'processing', 'complete', 'failed')),
+    is_favorite boolean not null default false,
+    metadata jsonb not null default '{}' check (jsonb_typeof(metadata) = 'object'),
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
+    constraint shot_images_complete_has_url check (status <> 'complete' or image_url is not null)
+);
+comment on table public.shot_images is
+'Generated images of a shot, by iteration and variant (video-pipeline-redesign-v2.md, table shotImages): '
+'iteration 0 is the initial batch, iteration N+1 refines (img2img) a complete image of an earlier iteration.';
+comment on column public.shot_images.iteration_number is
+'0 = initial batch, 1+ = refinements; a new iteration is at most the latest + 1.';
+comment on column public.shot_images.variant_number is 'Variant within the iteration, 0..5 (six per iteration).';
+comment on column public.shot_images.image_url is 'URL of the generated image; required once status is complete.';
+comment on column public.shot_images.image_storage_id is
+'Storage object id of the image (Convex storage id in the original design; e.g. a Supabase Storage path).';
+comment on column public.shot_images.iteration_prompt is 'Prompt used for this iteration.';
+comment on column public.shot_images.parent_image_id is
+'Source image of the img2img refinement: null for iteration 0, an image of the same shot from an earlier '
+'iteration otherwise (set to null if that image is deleted).';
+comment on column public.shot_images.replicate_image_id is 'Replicate prediction id, for tracking the generation.';
+comment on column public.shot_images.status is
+'pending -> processing -> complete | failed; failed may go back to pending (retry).';
+comment on column public.shot_images.is_favorite is 'The user starred this variant.';
+comment on column public.shot_images.metadata is 'Generation parameters (model, cfg_scale, ...): a JSON object.';
+
+alter table public.scene_shots
+add constraint scene_shots_selected_image_id_fkey
+foreign key (selected_image_id) references public.shot_images (id) on delete set null;
+
+create index idx_scene_shots_selected_image_id on public.scene_shots (selected_image_id);
+create unique index idx_shot_images_by_shot on public.shot_images (shot_id, iteration_number, variant_number);
+create index idx_shot_images_by_scene on public.shot_images (scene_id);
+create index idx_shot_images_by_project on public.shot_images (project_id);
+create index idx_shot_images_parent_image_id on public.shot_images (parent_image_id);
+
+alter table public.shot_images enable row level security;
+revoke all on table public.shot_images from public, anon, authenticated, service_role;
+grant select, insert, update, delete on table public.shot_images to authenticated, service_role;
+
+create policy shot_images_select_own on public.shot_images
+for select to authenticated
+using (project_id in (select dreamcut_private.storyboard_project_ids()));
+create policy shot_images_insert_own on public.shot_images
+for insert to authenticated
+with check (project_id in (select dreamcut_private.storyboard_project_ids()));
+create policy shot_images_update_own on public.shot_images
+for update to authenticated
+using (project_id in (select dreamcut_private.storyboard_project_ids()))
+with check (project_id in (select dreamcut_private.storyboard_project_ids()));
+create policy shot_images_delete_own on public.shot_images
+for delete to authenticated
+using (project_id in (select dreamcut_private.storyboard_project_ids()));
+
+create trigger trigger_shot_images_updated_at
+before update on public.shot_images
+for each row execute function dreamcut_private.update_updated_at_column();
 
 create function dreamcut_private.check_shot_image_write() returns trigger
 language plpgsql
@@ -690,6 +454,61 @@ create trigger trigger_check_shot_image_write
 before insert or update on public.shot_images
 for each row execute function dreamcut_private.check_shot_image_write();
 
+-- ===== storyboard/0004_create_storyboard_selections =====
+create table public.storyboard_selections (
+    id uuid primary key default gen_random_uuid(),
+    project_id uuid not null references public.video_projects (id) on delete cascade,
+    scene_id uuid not null references public.project_scenes (id) on delete cascade,
+    shot_id uuid not null references public.scene_shots (id) on delete cascade,
+    selected_image_id uuid not null references public.shot_images (id) on delete cascade,
+    animation_status text not null default 'pending' check (
+        animation_status in ('pending', 'processing', 'complete', 'failed')
+    ),
+    animated_video_url text check (btrim(animated_video_url) <> ''),
+    replicate_video_id text,
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
+    constraint storyboard_selections_complete_has_url check (
+        animation_status <> 'complete' or animated_video_url is not null
+    )
+);
+comment on table public.storyboard_selections is
+'The final storyboard: one master shot per shot and its animation (video-pipeline-redesign-v2.md, table '
+'storyboardSelections).';
+comment on column public.storyboard_selections.selected_image_id is
+'The master shot: a complete image of the same shot. Changing it starts a new animation (status pending).';
+comment on column public.storyboard_selections.animation_status is
+'pending -> processing -> complete | failed; failed may go back to pending (retry).';
+comment on column public.storyboard_selections.animated_video_url is 'URL of the final animation; required once complete.';
+comment on column public.storyboard_selections.replicate_video_id is 'Replicate prediction id of the video generation.';
+
+create index idx_storyboard_selections_by_project on public.storyboard_selections (project_id);
+create index idx_storyboard_selections_by_scene on public.storyboard_selections (scene_id);
+create unique index idx_storyboard_selections_by_shot on public.storyboard_selections (shot_id);
+create index idx_storyboard_selections_selected_image_id on public.storyboard_selections (selected_image_id);
+
+alter table public.storyboard_selections enable row level security;
+revoke all on table public.storyboard_selections from public, anon, authenticated, service_role;
+grant select, insert, update, delete on table public.storyboard_selections to authenticated, service_role;
+
+create policy storyboard_selections_select_own on public.storyboard_selections
+for select to authenticated
+using (project_id in (select dreamcut_private.storyboard_project_ids()));
+create policy storyboard_selections_insert_own on public.storyboard_selections
+for insert to authenticated
+with check (project_id in (select dreamcut_private.storyboard_project_ids()));
+create policy storyboard_selections_update_own on public.storyboard_selections
+for update to authenticated
+using (project_id in (select dreamcut_private.storyboard_project_ids()))
+with check (project_id in (select dreamcut_private.storyboard_project_ids()));
+create policy storyboard_selections_delete_own on public.storyboard_selections
+for delete to authenticated
+using (project_id in (select dreamcut_private.storyboard_project_ids()));
+
+create trigger trigger_storyboard_selections_updated_at
+before update on public.storyboard_selections
+for each row execute function dreamcut_private.update_updated_at_column();
+
 create function dreamcut_private.check_storyboard_selection_write() returns trigger
 language plpgsql
 set search_path = ''
@@ -809,6 +628,104 @@ create trigger trigger_sync_shot_selected_image
 after insert or update of selected_image_id or delete on public.storyboard_selections
 for each row execute function dreamcut_private.sync_shot_selected_image();
 
+-- ===== storyboard/0005_create_storyboard_workflow_status =====
+create view public.video_project_progress
+with (security_invoker = true)
+as
+select
+    p.id as project_id,
+    sc.total_scenes,
+    sh.total_shots,
+    sh.shots_with_selections,
+    sh.shots_with_animations,
+    case
+        when sh.total_shots > 0 and sh.shots_with_animations = sh.total_shots then 'animation_complete'
+        when sh.total_shots > 0 and sh.shots_with_selections = sh.total_shots then 'storyboard_final'
+        when exists (
+            select from public.shot_images as i
+            where i.project_id = p.id
+        ) then 'shot_iteration'
+        when sc.total_scenes > 0 then 'scenes_setup'
+        else 'prompt_planning'
+    end as reached_status
+from public.video_projects as p
+cross join
+    lateral (
+        select count(*)::integer as total_scenes
+        from public.project_scenes as c
+        where c.project_id = p.id
+    ) as sc
+cross join lateral (
+    select
+        count(*)::integer as total_shots,
+        count(sel.id)::integer as shots_with_selections,
+        (count(*) filter (where sel.animation_status = 'complete'))::integer as shots_with_animations
+    from public.scene_shots as s
+    left join public.storyboard_selections as sel on s.id = sel.shot_id
+    where s.project_id = p.id
+) as sh;
+comment on view public.video_project_progress is
+'Progress of each project (video-pipeline-redesign-v2.md, useProjectProgress): total_scenes, total_shots, '
+'shots_with_selections (shots with a storyboard selection), shots_with_animations (selections whose animation '
+'is complete) and reached_status, the furthest redesign_status the data supports: animation_complete when '
+'every shot''s animation is complete, storyboard_final when every shot has a selection (at least one shot), '
+'shot_iteration once an image exists, scenes_setup once a scene exists, else prompt_planning. '
+'Security invoker: RLS of the underlying tables applies.';
+comment on column public.video_project_progress.reached_status is
+'The furthest redesign_status whose condition holds now (see the view''s comment).';
+
+revoke all on table public.video_project_progress from public, anon, authenticated, service_role;
+grant select on table public.video_project_progress to authenticated, service_role;
+
+create function dreamcut_private.check_video_project_write() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+declare
+    c_order constant text[] := array[
+        'prompt_planning', 'scenes_setup', 'shot_iteration', 'storyboard_final', 'animation_complete'
+    ];
+    v_reached text;
+begin
+    if old.workflow_version = 'v2_redesign' and new.workflow_version = 'v1_legacy' then
+        raise exception 'project % is v2_redesign: workflow_version cannot move back to v1_legacy', old.id
+        using errcode = '55000';
+    end if;
+    if new.redesign_status is not distinct from old.redesign_status then
+        return new;
+    end if;
+    if array_position(c_order, new.redesign_status) < array_position(c_order, old.redesign_status) then
+        raise exception 'redesign_status (p_status) of project % cannot move back from % to %: it only moves forward '
+            '(prompt_planning -> scenes_setup -> shot_iteration -> storyboard_final -> animation_complete)',
+            old.id, old.redesign_status, new.redesign_status
+        using errcode = '55000';
+    end if;
+    if new.redesign_status in ('storyboard_final', 'animation_complete') then
+        select v.reached_status into v_reached from public.video_project_progress as v where v.project_id = old.id;
+        if array_position(c_order, v_reached) < array_position(c_order, new.redesign_status) then
+            raise exception 'redesign_status (p_status) of project % cannot move to % yet: %', old.id,
+                new.redesign_status,
+                case new.redesign_status
+                    when 'storyboard_final' then 'every shot needs a storyboard selection (select_master_shot) first'
+                    else 'the animation of every shot must be complete first'
+                end
+            using errcode = '55000';
+        end if;
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.check_video_project_write() is
+'BEFORE UPDATE trigger function on video_projects (video-pipeline-redesign-v2.md, redesignStatus). Raises 55000 '
+'when workflow_version moves back to v1_legacy, when redesign_status moves backwards, or when it moves to '
+'storyboard_final (or animation_complete) before every shot has a storyboard selection (or a complete '
+'animation), as video_project_progress.reached_status tells. Returns the new row.';
+revoke all on function dreamcut_private.check_video_project_write() from public;
+
+create trigger trigger_check_video_project_write
+before update on public.video_projects
+for each row execute function dreamcut_private.check_video_project_write();
+
 create function dreamcut_private.advance_redesign_status() returns trigger
 language plpgsql
 set search_path = ''
@@ -876,7 +793,48 @@ after delete on public.scene_shots
 referencing old table as changed_rows
 for each statement execute function dreamcut_private.advance_redesign_status('reached_status');
 
--- ===== storyboard/0006_create_storyboard_functions =====
+-- ===== storyboard/0006_create_storyboard_project_functions =====
+create function dreamcut_private.delete_storyboard_row(p_table text, p_id uuid) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+    v_noun text;
+    v_parameter text;
+    v_deleted integer;
+begin
+    select x.noun, x.parameter into v_noun, v_parameter
+    from (values
+        ('video_projects', 'project', 'p_project_id'),
+        ('project_scenes', 'scene', 'p_scene_id'),
+        ('scene_shots', 'shot', 'p_shot_id'),
+        ('shot_images', 'image', 'p_image_id')
+    ) as x (table_name, noun, parameter)
+    where x.table_name = p_table;
+    if not found then
+        raise exception 'p_table must be one of video_projects, project_scenes, scene_shots, shot_images, got %',
+            coalesce(quote_literal(p_table), 'null')
+        using errcode = '22023';
+    end if;
+    if p_id is null then
+        raise exception '% is required, got null', v_parameter using errcode = '22023';
+    end if;
+    execute format('delete from public.%I where id = $1', p_table) using p_id;
+    get diagnostics v_deleted = row_count;
+    if v_deleted = 0 then
+        raise exception '% % not found (%)', v_noun, p_id, v_parameter using errcode = 'P0002';
+    end if;
+end
+$$;
+comment on function dreamcut_private.delete_storyboard_row(text, uuid) is
+'The one body of the storyboard delete procedures (delete_redesign_project, delete_project_scene, '
+'delete_scene_shot, delete_shot_image): deletes the row of p_table (video_projects | project_scenes | scene_shots '
+'| shot_images) whose id is p_id (uuid), as the caller (grants and RLS apply); what lies under it goes by the '
+'foreign keys. Returns nothing. Errors: 22023 unknown p_table or null p_id (the message names the procedure''s '
+'parameter, e.g. p_scene_id), P0002 no such row (or another user''s).';
+revoke all on function dreamcut_private.delete_storyboard_row(text, uuid) from public, anon, authenticated, service_role;
+grant execute on function dreamcut_private.delete_storyboard_row(text, uuid) to authenticated, service_role;
+
 create function public.create_redesign_project(
     p_prompt text,
     p_title text default null,
@@ -998,19 +956,11 @@ revoke all on function public.update_redesign_status(uuid, text) from public, an
 grant execute on function public.update_redesign_status(uuid, text) to authenticated, service_role;
 
 create function public.delete_redesign_project(p_project_id uuid) returns void
-language plpgsql volatile
+language sql volatile
 set search_path = ''
-as $$
-begin
-    if p_project_id is null then
-        raise exception 'p_project_id is required, got null' using errcode = '22023';
-    end if;
-    delete from public.video_projects where id = p_project_id;
-    if not found then
-        raise exception 'project % not found (p_project_id)', p_project_id using errcode = 'P0002';
-    end if;
-end
-$$;
+begin atomic
+    select dreamcut_private.delete_storyboard_row('video_projects', p_project_id);
+end;
 comment on function public.delete_redesign_project(uuid) is
 'Deletes a project with its scenes, shots, images and storyboard selections (video-pipeline-redesign-v2.md, '
 '"Clean up"). p_project_id: the project (uuid). Returns nothing. Errors: 22023 null parameter, P0002 unknown (or '
@@ -1121,19 +1071,11 @@ from public, anon, authenticated, service_role;
 grant execute on function public.update_project_scene(uuid, integer, text, text) to authenticated, service_role;
 
 create function public.delete_project_scene(p_scene_id uuid) returns void
-language plpgsql volatile
+language sql volatile
 set search_path = ''
-as $$
-begin
-    if p_scene_id is null then
-        raise exception 'p_scene_id is required, got null' using errcode = '22023';
-    end if;
-    delete from public.project_scenes where id = p_scene_id;
-    if not found then
-        raise exception 'scene % not found (p_scene_id)', p_scene_id using errcode = 'P0002';
-    end if;
-end
-$$;
+begin atomic
+    select dreamcut_private.delete_storyboard_row('project_scenes', p_scene_id);
+end;
 comment on function public.delete_project_scene(uuid) is
 'Deletes a scene with its shots, images and storyboard selections (video-pipeline-redesign-v2.md, '
 'useDeleteProjectScene, "Delete scenes/shots cascade to all child entities"). p_scene_id: the scene (uuid). '
@@ -1141,6 +1083,7 @@ comment on function public.delete_project_scene(uuid) is
 revoke all on function public.delete_project_scene(uuid) from public, anon, authenticated, service_role;
 grant execute on function public.delete_project_scene(uuid) to authenticated, service_role;
 
+-- ===== storyboard/0007_create_storyboard_shot_functions =====
 create function public.create_scene_shot(
     p_scene_id uuid,
     p_shot_number integer,
@@ -1240,19 +1183,11 @@ from public, anon, authenticated, service_role;
 grant execute on function public.update_scene_shot(uuid, integer, text, text) to authenticated, service_role;
 
 create function public.delete_scene_shot(p_shot_id uuid) returns void
-language plpgsql volatile
+language sql volatile
 set search_path = ''
-as $$
-begin
-    if p_shot_id is null then
-        raise exception 'p_shot_id is required, got null' using errcode = '22023';
-    end if;
-    delete from public.scene_shots where id = p_shot_id;
-    if not found then
-        raise exception 'shot % not found (p_shot_id)', p_shot_id using errcode = 'P0002';
-    end if;
-end
-$$;
+begin atomic
+    select dreamcut_private.delete_storyboard_row('scene_shots', p_shot_id);
+end;
 comment on function public.delete_scene_shot(uuid) is
 'Deletes a shot with its images and storyboard selection (video-pipeline-redesign-v2.md, useDeleteSceneShot); '
 'if every remaining shot has a selection, the project may advance to storyboard_final. p_shot_id: the shot '
@@ -1357,6 +1292,7 @@ from public, anon, authenticated, service_role;
 grant execute on function public.create_scene_with_shots(uuid, integer, text, text, jsonb)
 to authenticated, service_role;
 
+-- ===== storyboard/0008_create_storyboard_image_iteration_functions =====
 create function public.batch_create_shot_images(
     p_shot_id uuid,
     p_images jsonb,
@@ -1616,6 +1552,75 @@ from public, anon, authenticated, service_role;
 grant execute on function public.create_shot_image(uuid, integer, integer, text, uuid, text, text, text, text, jsonb)
 to authenticated, service_role;
 
+create function public.get_latest_iteration_number(p_shot_id uuid) returns integer
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+    if p_shot_id is null then
+        raise exception 'p_shot_id is required, got null' using errcode = '22023';
+    end if;
+    perform from public.scene_shots as s where s.id = p_shot_id;
+    if not found then
+        raise exception 'shot % not found (p_shot_id)', p_shot_id using errcode = 'P0002';
+    end if;
+    return coalesce((select max(i.iteration_number) from public.shot_images as i where i.shot_id = p_shot_id), -1);
+end
+$$;
+comment on function public.get_latest_iteration_number(uuid) is
+'The latest iteration of a shot''s images (video-pipeline-redesign-v2.md, getLatestIterationNumber: "use before '
+'creating a new iteration"). p_shot_id: the shot (uuid). Returns the highest iteration_number (integer), -1 when '
+'the shot has no image yet, so that the next iteration is always the result + 1. Errors: 22023 null parameter, '
+'P0002 unknown shot.';
+revoke all on function public.get_latest_iteration_number(uuid) from public, anon, authenticated, service_role;
+grant execute on function public.get_latest_iteration_number(uuid) to authenticated, service_role;
+
+create function public.get_shot_images_by_iteration(p_shot_id uuid) returns jsonb
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+    if p_shot_id is null then
+        raise exception 'p_shot_id is required, got null' using errcode = '22023';
+    end if;
+    perform from public.scene_shots as s where s.id = p_shot_id;
+    if not found then
+        raise exception 'shot % not found (p_shot_id)', p_shot_id using errcode = 'P0002';
+    end if;
+    return coalesce((
+        select jsonb_agg(
+            jsonb_build_object(
+                'iterationNumber', g.iteration_number,
+                'prompt', g.prompt,
+                'parentImageId', g.parent_image_id,
+                'parentImage', (select to_jsonb(p) from public.shot_images as p where p.id = g.parent_image_id),
+                'images', g.images
+            )
+            order by g.iteration_number
+        )
+        from (
+            select
+                i.iteration_number,
+                (array_agg(i.iteration_prompt order by i.variant_number))[1] as prompt,
+                (array_agg(i.parent_image_id order by i.variant_number))[1] as parent_image_id,
+                jsonb_agg(to_jsonb(i) order by i.variant_number) as images
+            from public.shot_images as i
+            where i.shot_id = p_shot_id
+            group by i.iteration_number
+        ) as g
+    ), '[]');
+end
+$$;
+comment on function public.get_shot_images_by_iteration(uuid) is
+'A shot''s images grouped by iteration (video-pipeline-redesign-v2.md, useGroupedShotImages). p_shot_id: the shot '
+'(uuid). Returns a JSON array ordered by iteration: [{"iterationNumber": 0, "prompt": text, "parentImageId": '
+'uuid | null, "parentImage": image | null, "images": [image, ...]}], images ordered by variant, each an object '
+'with the shot_images columns (snake_case, as a table read returns them); [] when the shot has no image. Errors: '
+'22023 null parameter, P0002 unknown shot.';
+revoke all on function public.get_shot_images_by_iteration(uuid) from public, anon, authenticated, service_role;
+grant execute on function public.get_shot_images_by_iteration(uuid) to authenticated, service_role;
+
+-- ===== storyboard/0009_create_storyboard_image_functions =====
 create function public.update_shot_image(
     p_image_id uuid,
     p_image_url text default null,
@@ -1733,19 +1738,11 @@ revoke all on function public.toggle_shot_image_favorite(uuid) from public, anon
 grant execute on function public.toggle_shot_image_favorite(uuid) to authenticated, service_role;
 
 create function public.delete_shot_image(p_image_id uuid) returns void
-language plpgsql volatile
+language sql volatile
 set search_path = ''
-as $$
-begin
-    if p_image_id is null then
-        raise exception 'p_image_id is required, got null' using errcode = '22023';
-    end if;
-    delete from public.shot_images where id = p_image_id;
-    if not found then
-        raise exception 'image % not found (p_image_id)', p_image_id using errcode = 'P0002';
-    end if;
-end
-$$;
+begin atomic
+    select dreamcut_private.delete_storyboard_row('shot_images', p_image_id);
+end;
 comment on function public.delete_shot_image(uuid) is
 'Deletes an image (video-pipeline-redesign-v2.md, useDeleteShotImage). A storyboard selection of it goes too '
 '(and the shot''s selected_image_id becomes null); refinements of it keep their rows with parent_image_id null. '
@@ -1753,29 +1750,7 @@ comment on function public.delete_shot_image(uuid) is
 revoke all on function public.delete_shot_image(uuid) from public, anon, authenticated, service_role;
 grant execute on function public.delete_shot_image(uuid) to authenticated, service_role;
 
-create function public.get_latest_iteration_number(p_shot_id uuid) returns integer
-language plpgsql stable
-set search_path = ''
-as $$
-begin
-    if p_shot_id is null then
-        raise exception 'p_shot_id is required, got null' using errcode = '22023';
-    end if;
-    perform from public.scene_shots as s where s.id = p_shot_id;
-    if not found then
-        raise exception 'shot % not found (p_shot_id)', p_shot_id using errcode = 'P0002';
-    end if;
-    return coalesce((select max(i.iteration_number) from public.shot_images as i where i.shot_id = p_shot_id), -1);
-end
-$$;
-comment on function public.get_latest_iteration_number(uuid) is
-'The latest iteration of a shot''s images (video-pipeline-redesign-v2.md, getLatestIterationNumber: "use before '
-'creating a new iteration"). p_shot_id: the shot (uuid). Returns the highest iteration_number (integer), -1 when '
-'the shot has no image yet, so that the next iteration is always the result + 1. Errors: 22023 null parameter, '
-'P0002 unknown shot.';
-revoke all on function public.get_latest_iteration_number(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.get_latest_iteration_number(uuid) to authenticated, service_role;
-
+-- ===== storyboard/0010_create_storyboard_selection_functions =====
 create function public.select_master_shot(
     p_shot_id uuid,
     p_selected_image_id uuid,
@@ -1897,51 +1872,6 @@ revoke all on function public.update_storyboard_animation(uuid, text, text, text
 from public, anon, authenticated, service_role;
 grant execute on function public.update_storyboard_animation(uuid, text, text, text) to authenticated, service_role;
 
-create function public.get_shot_images_by_iteration(p_shot_id uuid) returns jsonb
-language plpgsql stable
-set search_path = ''
-as $$
-begin
-    if p_shot_id is null then
-        raise exception 'p_shot_id is required, got null' using errcode = '22023';
-    end if;
-    perform from public.scene_shots as s where s.id = p_shot_id;
-    if not found then
-        raise exception 'shot % not found (p_shot_id)', p_shot_id using errcode = 'P0002';
-    end if;
-    return coalesce((
-        select jsonb_agg(
-            jsonb_build_object(
-                'iterationNumber', g.iteration_number,
-                'prompt', g.prompt,
-                'parentImageId', g.parent_image_id,
-                'parentImage', (select to_jsonb(p) from public.shot_images as p where p.id = g.parent_image_id),
-                'images', g.images
-            )
-            order by g.iteration_number
-        )
-        from (
-            select
-                i.iteration_number,
-                (array_agg(i.iteration_prompt order by i.variant_number))[1] as prompt,
-                (array_agg(i.parent_image_id order by i.variant_number))[1] as parent_image_id,
-                jsonb_agg(to_jsonb(i) order by i.variant_number) as images
-            from public.shot_images as i
-            where i.shot_id = p_shot_id
-            group by i.iteration_number
-        ) as g
-    ), '[]');
-end
-$$;
-comment on function public.get_shot_images_by_iteration(uuid) is
-'A shot''s images grouped by iteration (video-pipeline-redesign-v2.md, useGroupedShotImages). p_shot_id: the shot '
-'(uuid). Returns a JSON array ordered by iteration: [{"iterationNumber": 0, "prompt": text, "parentImageId": '
-'uuid | null, "parentImage": image | null, "images": [image, ...]}], images ordered by variant, each an object '
-'with the shot_images columns (snake_case, as a table read returns them); [] when the shot has no image. Errors: '
-'22023 null parameter, P0002 unknown shot.';
-revoke all on function public.get_shot_images_by_iteration(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.get_shot_images_by_iteration(uuid) to authenticated, service_role;
-
 create function public.is_scene_storyboard_complete(p_scene_id uuid) returns boolean
 language plpgsql stable
 set search_path = ''
@@ -2009,7 +1939,7 @@ comment on function public.get_project_progress(uuid) is
 revoke all on function public.get_project_progress(uuid) from public, anon, authenticated, service_role;
 grant execute on function public.get_project_progress(uuid) to authenticated, service_role;
 
--- ===== storyboard/0007_enable_storyboard_realtime_publication =====
+-- ===== storyboard/0011_enable_storyboard_realtime_publication =====
 alter publication supabase_realtime add table public.video_projects, public.project_scenes, public.scene_shots,
 public.shot_images, public.storyboard_selections;
 

@@ -110,7 +110,7 @@ def test_the_module_installs_and_rolls_back_alone_leaving_nothing(empty_url, cat
     assert "table public.video_projects" in installed and "view public.video_project_progress" in installed
 
     done = engine.rollback(empty_url, catalog, module="storyboard", out=lambda _l: None)
-    assert [m.id for m in done][-1] == "0001_create_storyboard_schema"
+    assert [m.id for m in done][-1] == "0001_create_storyboard_projects"
     assert dbcatalog.diff(before, snap(), extra_scope=("public.", "dreamcut_private.")) == []
     with psycopg.connect(empty_url) as conn:
         assert conn.execute("select array_agg(module order by module) from dreamcut_private.installed_modules"

@@ -1,1 +1,0 @@
-drop view if exists public.video_project_progress;
