@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+#: The package's schemas: what the snapshot, verify and lint judge (import this name; do not repeat the list).
 SCHEMAS = ("public", "dreamcut_private")
 #: The roles whose privileges are part of the contract (PUBLIC is shown as "public").
 API_ROLES = ("public", "anon", "authenticated", "service_role")

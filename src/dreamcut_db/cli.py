@@ -147,13 +147,17 @@ def cmd_watch(args) -> int:
 
 
 def cmd_render(args) -> int:
-    from .render import render
+    from .bundle import render
 
-    stale = render(_catalog(), check=args.check)
+    return _report_stale(render(_catalog(), check=args.check), args.check, "dreamcut-db render")
+
+
+def _report_stale(stale: list[str], check: bool, command: str) -> int:
+    """Print the generated files that were out of date; with ``check``, exit 1 when there are any."""
     for rel in stale:
-        print(f"{'out of date' if args.check else 'wrote'}: {rel}")
-    if args.check and stale:
-        print("run: dreamcut-db render", file=sys.stderr)
+        print(f"{'out of date' if check else 'wrote'}: {rel}")
+    if check and stale:
+        print(f"run: {command}", file=sys.stderr)
         return 1
     return 0
 
@@ -169,28 +173,26 @@ def cmd_new(args) -> int:
 def cmd_snapshot(args) -> int:
     from . import catalog, reference
     from .database import connect, resolve_url
-    from .verify import scratch_database
+    from .workspace import scratch_database
 
     with scratch_database(resolve_url(args.database_url), _catalog()) as url, connect(url) as conn:
         stale = reference.write(catalog.snapshot(conn), check=args.check)
-    for rel in stale:
-        print(f"{'out of date' if args.check else 'wrote'}: {rel}")
-    return 1 if args.check and stale else 0
+    return _report_stale(stale, args.check, "dreamcut-db snapshot")
 
 
 def cmd_lint(args) -> int:
     from . import lint
     from .database import resolve_url
-    from .render import repo_root
+    from .workspace import checkout_root
 
     url = None if args.no_catalog else resolve_url(args.database_url)
-    return 1 if lint.run(repo_root(), _catalog(), url) else 0
+    return 1 if lint.run(checkout_root("dreamcut-db lint"), _catalog(), url) else 0
 
 
 def cmd_types(args) -> int:
     from . import typegen
     from .database import connect, resolve_url
-    from .verify import scratch_database
+    from .workspace import scratch_database
 
     committed = args.write or args.check
     if not committed and not args.language:
@@ -252,7 +254,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("query_id")
     s.add_argument("--timeout", type=float, default=3600.0, help="seconds (default 3600)")
     s.set_defaults(func=cmd_watch)
-    s = sub.add_parser("render", help="render sql/ and rollback.sql from migrations/ (jinja2)")
+    s = sub.add_parser("render", help="write sql/migrate.sql and rollback.sql from migrations/ (jinja2)")
     s.add_argument("--check", action="store_true", help="exit 1 when a rendered file is out of date")
     s.set_defaults(func=cmd_render)
     s = sub.add_parser("new", help="scaffold a migration and its rollback file with the conventions in place")

@@ -12,13 +12,8 @@ from __future__ import annotations
 import json
 import re
 
-import jinja2
+from .workspace import TEMPLATES, write_files
 
-from .render import write_files
-
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("dreamcut_db", "templates"), keep_trailing_newline=True, autoescape=False
-)
 #: The PostgreSQL major ``sql/schema.json`` is generated on (the embedded default); view definitions are
 #: deparsed differently by other majors, so the tests compare the JSON only on this one.
 SNAPSHOT_MAJOR = 18
@@ -74,7 +69,7 @@ def schema_markdown(snap: dict) -> str:
             enums.append({"name": name, **item})
         elif kind in ("function", "procedure"):
             functions.append({"signature": name, "procedure": kind == "procedure", **item})
-    return _ENV.get_template("schema.md.j2").render(
+    return TEMPLATES.get_template("schema.md.j2").render(
         tables=tables, views=views, enums=enums, functions=functions,
         foreign_keys=sorted(fks, key=lambda f: (f["parent"], f["child"], f["columns"])),
     )

@@ -5,14 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import jinja2
-
 from .errors import DreamcutError
 from .modules import MigrationSet, migrations_dir
+from .workspace import TEMPLATES
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("dreamcut_db", "templates"), keep_trailing_newline=True, autoescape=False
-)
 
 
 def new_migration(name: str, module: str, root: Path | None = None) -> tuple[Path, Path]:
@@ -37,5 +33,5 @@ def new_migration(name: str, module: str, root: Path | None = None) -> tuple[Pat
     values = dict(name=name, module=module, depends=depends, new_module=not own)
     paths = (folder / f"{migration_id}.sql", folder / f"{migration_id}.rollback.sql")
     for path, template in zip(paths, ("new_migration.sql.j2", "new_rollback.sql.j2")):
-        path.write_text(_ENV.get_template(template).render(**values), encoding="utf-8")
+        path.write_text(TEMPLATES.get_template(template).render(**values), encoding="utf-8")
     return paths

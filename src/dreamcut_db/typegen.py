@@ -583,7 +583,7 @@ def render(api: Api, language: str) -> str:
 def write(api: Api, language: str | None = None, check: bool = False) -> list[str]:
     """Write (or with ``check`` only compare) the committed typed clients, both or the one of ``language``.
     Returns the relative paths that were out of date."""
-    from .render import write_files
+    from .workspace import write_files
 
     paths = {"typescript": TYPESCRIPT_FILE, "python": PYTHON_FILE}
     chosen = [language] if language else list(paths)

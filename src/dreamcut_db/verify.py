@@ -12,36 +12,11 @@ applied migration the package no longer has, a gap) is reported too. Needs the C
 
 from __future__ import annotations
 
-import uuid
-from contextlib import contextmanager
-
-import psycopg
-
 from . import catalog, engine
-from .database import connect, database_name, with_params
+from .database import connect, database_name
 from .errors import DreamcutError
 from .modules import MigrationSet
-
-
-@contextmanager
-def scratch_database(url: str, cat: MigrationSet, migration_ids: list[str] | None = None):
-    """Yield the URL of a new database on ``url``'s server with ``migration_ids`` applied (None: every
-    migration); it is dropped afterwards. Raises DreamcutError without the CREATEDB privilege."""
-    scratch = f"dreamcut_scratch_{uuid.uuid4().hex[:12]}"
-    with connect(url, autocommit=True) as admin:
-        try:
-            admin.execute(f'create database "{scratch}" template template0')
-        except psycopg.errors.InsufficientPrivilege:
-            raise DreamcutError("building a reference database needs the CREATEDB privilege")
-    try:
-        scratch_url = with_params(url, dbname=scratch)
-        wanted = [m.id for m in cat.migrations if migration_ids is None or m.id in set(migration_ids)]
-        if wanted:
-            engine.migrate(scratch_url, cat, out=lambda _line: None, only=wanted)
-        yield scratch_url
-    finally:
-        with connect(url, autocommit=True) as admin:
-            admin.execute(f'drop database if exists "{scratch}" with (force)')
+from .workspace import scratch_database
 
 
 def snapshot_and_created(url: str) -> tuple[dict, set[str]]:

@@ -7,8 +7,9 @@ import psycopg
 import pytest
 
 from dreamcut_db import catalog as snapshots
-from dreamcut_db import engine, render, verify
+from dreamcut_db import engine, verify
 from dreamcut_db.errors import DreamcutError
+from dreamcut_db.workspace import checkout_root
 from helpers import psql
 
 QUIET = dict(out=lambda _line: None)
@@ -75,7 +76,7 @@ def test_existing_companies_and_employees_are_used_and_left_untouched(empty_url,
 
     engine.migrate(empty_url, catalog, modules=["content"], **QUIET)
     for _ in range(2):  # the emergency teardown, twice
-        done = psql(empty_url, "-f", str(render.repo_root() / "rollback.sql"))
+        done = psql(empty_url, "-f", str(checkout_root() / "rollback.sql"))
         assert done.returncode == 0, done.stderr
     assert app_tables(empty_url) == before
     with psycopg.connect(empty_url) as conn:

@@ -24,9 +24,9 @@ def test_every_rule_is_named_once_and_documented():
     names = [r.name for r in rules.RULES]
     assert len(names) == len(set(names))
     assert all(r.requires and (r.query is None) != (r.check is None) for r in rules.RULES)
-    from dreamcut_db.render import repo_root
+    from dreamcut_db.workspace import checkout_root
 
-    doc = (repo_root() / "docs" / "supabase.md").read_text(encoding="utf-8")
+    doc = (checkout_root() / "docs" / "supabase.md").read_text(encoding="utf-8")
     assert [n for n in names if f"`{n}`" not in doc] == []
     assert [lint for r in rules.RULES for lint in r.lints if f"`{lint}`" not in doc] == []
 
@@ -204,9 +204,9 @@ def squawk_rules(root, *bodies: str) -> set[str]:
         (root / "films" / f"000{n}_change_films.rollback.sql").write_text("select 1;\n")
     config = root.parent / ".squawk.toml"
     if not config.exists():
-        from dreamcut_db.render import repo_root
+        from dreamcut_db.workspace import checkout_root
 
-        config.write_text((repo_root() / ".squawk.toml").read_text())
+        config.write_text((checkout_root() / ".squawk.toml").read_text())
     lines = migrations.squawk(root, MigrationSet.load(root), config)
     return {line.split(": ")[1] for line in lines}
 

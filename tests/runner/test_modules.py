@@ -79,7 +79,7 @@ def test_module_next_to_legacy_tables(empty_url, catalog, tables_by_module, modu
 @pytest.mark.parametrize("module", MODULES)
 def test_per_module_sql_files_install_a_module_and_rollback_sql_removes_it(new_database, catalog, module):
     """A DBA with psql only: sql/<m>/migrate.sql for the module and what it needs, then rollback.sql."""
-    from dreamcut_db import render
+    from dreamcut_db.workspace import checkout_root
 
     by_psql, by_runner = new_database(), new_database()
     with psycopg.connect(by_psql, autocommit=True) as conn:
@@ -87,13 +87,13 @@ def test_per_module_sql_files_install_a_module_and_rollback_sql_removes_it(new_d
         conn.execute(LEGACY["briefs"][1])
     before = catalog_of(by_psql)
     for needed in catalog.closure([module]):
-        done = psql(by_psql, "-v", "ON_ERROR_STOP=1", "-f", str(render.repo_root() / "sql" / needed / "migrate.sql"))
+        done = psql(by_psql, "-v", "ON_ERROR_STOP=1", "-f", str(checkout_root() / "sql" / needed / "migrate.sql"))
         assert done.returncode == 0, done.stderr
     with psycopg.connect(by_runner, autocommit=True) as conn:
         conn.execute(LEGACY["briefs"][0])
     engine.migrate(by_runner, catalog, modules=[module], **QUIET)
     assert catalog_of(by_psql) == catalog_of(by_runner)
-    done = psql(by_psql, "-f", str(render.repo_root() / "rollback.sql"))
+    done = psql(by_psql, "-f", str(checkout_root() / "rollback.sql"))
     assert done.returncode == 0, done.stderr
     assert catalog_of(by_psql) == before
     with psycopg.connect(by_psql) as conn:

@@ -9,9 +9,10 @@ import psycopg
 import pytest
 
 from dreamcut_db import catalog as snapshots
-from dreamcut_db import cli, engine, render, verify
+from dreamcut_db import bundle, cli, engine, verify
 from dreamcut_db.errors import DreamcutError
 from dreamcut_db.modules import Catalog, migrations_dir
+from dreamcut_db.workspace import checkout_root, write_files
 from helpers import catalog_of, psql
 
 QUIET = dict(out=lambda _line: None)
@@ -207,7 +208,7 @@ def test_legacy_briefs_and_jobs_survive_dreamcut_install_and_rollback_sql(empty_
     engine.migrate(empty_url, catalog, modules=["dreamcut"], **QUIET)
     assert verify.verify(empty_url, catalog) == []
     for _ in range(2):  # running it twice is harmless
-        done = psql(empty_url, "-f", str(render.repo_root() / "rollback.sql"))
+        done = psql(empty_url, "-f", str(checkout_root() / "rollback.sql"))
         assert done.returncode == 0, done.stderr
     assert not {"dreamcut_private", "dreamcut_migrations"} & schemas(empty_url)
     with psycopg.connect(empty_url) as conn:
@@ -227,12 +228,12 @@ def test_rollback_refuses_a_module_others_depend_on(db_url, catalog):
 
 
 def test_rendered_files_are_up_to_date(catalog):
-    assert render.render(catalog, check=True) == [], "run: dreamcut-db render"
+    assert bundle.render(catalog, check=True) == [], "run: dreamcut-db render"
 
 
 def test_sql_migrate_file_gives_the_same_catalog_as_the_runner(new_database, catalog):
     by_psql, by_runner = new_database(), new_database()
-    done = psql(by_psql, "-v", "ON_ERROR_STOP=1", "-f", str(render.repo_root() / "sql" / "migrate.sql"))
+    done = psql(by_psql, "-v", "ON_ERROR_STOP=1", "-f", str(checkout_root() / "sql" / "migrate.sql"))
     assert done.returncode == 0, done.stderr
     engine.migrate(by_runner, catalog, **QUIET)
     assert catalog_of(by_psql) == catalog_of(by_runner)
@@ -249,13 +250,13 @@ def test_cli_errors_are_one_line(empty_url, capsys):
 
 def test_committed_schema_snapshot_and_reference_are_current(db):
     """sql/schema.json and docs/schema.md equal what migrating an empty database produces."""
-    from dreamcut_db import reference, render
+    from dreamcut_db import reference
 
     files = reference.files(snapshots.snapshot(db))
     if db.info.server_version // 10000 != reference.SNAPSHOT_MAJOR:
         # PostgreSQL 16+ deparses single-table views without the alias (pg_get_viewdef): the JSON is per major.
         del files["sql/schema.json"]
-    assert render.write_files(files, check=True) == [], "run: dreamcut-db snapshot"
+    assert write_files(files, check=True) == [], "run: dreamcut-db snapshot"
 
 
 def test_status_and_verify_flag_unknown_and_gap(tmp_path, monkeypatch, empty_url, catalog):

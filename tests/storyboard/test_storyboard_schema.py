@@ -8,7 +8,7 @@ import psycopg
 
 from dreamcut_db import catalog as dbcatalog
 from dreamcut_db import engine
-from dreamcut_db.render import repo_root
+from dreamcut_db.workspace import checkout_root
 from storyboard_helpers import TABLES
 from helpers import psql
 
@@ -126,7 +126,7 @@ def test_emergency_rollback_sql_removes_the_module(empty_url, catalog):
     engine.migrate(empty_url, catalog, modules=["storyboard"], out=lambda _l: None)
     with psycopg.connect(empty_url) as conn:
         conn.execute("insert into public.video_projects (user_id, prompt) values (gen_random_uuid(), 'x')")
-    result = psql(empty_url, "-f", str(repo_root() / "rollback.sql"))
+    result = psql(empty_url, "-f", str(checkout_root() / "rollback.sql"))
     assert result.returncode == 0, result.stderr
     assert "rolling back module storyboard" in result.stdout
     with psycopg.connect(empty_url) as conn:

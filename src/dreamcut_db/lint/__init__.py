@@ -39,7 +39,7 @@ def run(repo: Path, migration_set: MigrationSet, url: str | None, out: Callable[
     report([f"released-immutable: {line}" for line in migrations.released_changes(repo / "migrations")])
     if url is not None:
         from ..database import connect
-        from ..verify import scratch_database
+        from ..workspace import scratch_database
 
         with scratch_database(url, migration_set) as scratch, connect(scratch) as conn:
             out("== catalog rules (Supabase's Database Advisors and the package's conventions)")

@@ -1,4 +1,4 @@
-"""The files in ``sql/`` and ``rollback.sql``, rendered from ``migrations/`` with jinja2.
+"""The psql bundles in ``sql/`` and ``rollback.sql``, rendered from ``migrations/`` with jinja2.
 
 For people without Python: ``sql/migrate.sql`` (every module), ``sql/<module>/migrate.sql`` (one module,
 assuming what it depends on is installed) and ``rollback.sql`` (emergency teardown). CI renders them again
@@ -9,13 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import jinja2
-
-from .modules import MigrationSet, migrations_dir
-
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("dreamcut_db", "templates"), keep_trailing_newline=True, autoescape=False
-)
+from .modules import MigrationSet
+from .workspace import TEMPLATES, write_files
 
 
 def _sql(path: Path) -> str:
@@ -29,7 +24,7 @@ def _sql(path: Path) -> str:
 def artifacts(cat: MigrationSet) -> dict[str, str]:
     """Relative path (from the repository root) -> rendered text, for every generated SQL file."""
     files: dict[str, str] = {}
-    template = _ENV.get_template("migrate.sql.j2")
+    template = TEMPLATES.get_template("migrate.sql.j2")
     all_migrations = [{"module": m.module, "id": m.id, "sql": _sql(m.path)} for m in cat.migrations]
     files["sql/migrate.sql"] = template.render(modules=cat.modules, migrations=all_migrations, path="sql/migrate.sql")
     for module in cat.modules:
@@ -44,30 +39,10 @@ def artifacts(cat: MigrationSet) -> dict[str, str]:
         }
         for module in reversed(cat.modules)
     ]
-    files["rollback.sql"] = _ENV.get_template("rollback.sql.j2").render(modules=modules)
+    files["rollback.sql"] = TEMPLATES.get_template("rollback.sql.j2").render(modules=modules)
     return files
-
-
-def repo_root() -> Path:
-    return migrations_dir().parent
-
-
-def write_files(files: dict[str, str], check: bool = False) -> list[str]:
-    """Write ``files`` (relative path -> text) under the repository root, or with ``check`` only compare.
-
-    Returns the relative paths that were out of date (written, or with ``check`` left as they are).
-    """
-    stale = []
-    for rel, text in files.items():
-        target = repo_root() / rel
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            stale.append(rel)
-            if not check:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
-    return stale
 
 
 def render(cat: MigrationSet, check: bool = False) -> list[str]:
     """Write (or with ``check`` compare) sql/ and rollback.sql; returns the paths that were out of date."""
-    return write_files(artifacts(cat), check)
+    return write_files(artifacts(cat), check, command="dreamcut-db render")
