@@ -261,33 +261,24 @@ select exists (select from dreamcut_private.installed_modules where module = 're
 \if :installed
 \echo rolling back module render
 
--- ----- render/0005_enable_render_rls_policies -----
-drop policy if exists system_metrics_select_admin on public.system_metrics;
-drop policy if exists url_access_logs_select_own_job on public.url_access_logs;
-drop policy if exists processing_timeline_select_own_job on public.processing_timeline;
-drop policy if exists storage_operations_select_own_job on public.storage_operations;
-drop policy if exists elements_insert_own_pending_job on public.elements;
-drop policy if exists elements_select_own_job on public.elements;
-drop policy if exists jobs_delete_admin on public.jobs;
-drop policy if exists jobs_cancel_authenticated on public.jobs;
-drop policy if exists jobs_cancel_anon on public.jobs;
-drop policy if exists jobs_insert_authenticated on public.jobs;
-drop policy if exists jobs_insert_anon on public.jobs;
-drop policy if exists jobs_select_authenticated on public.jobs;
-drop policy if exists jobs_select_anon on public.jobs;
-do $$
-begin
-    if to_regclass('public.jobs') is not null then
-        revoke all on table public.jobs, public.elements, public.storage_operations, public.processing_timeline,
-        public.url_access_logs, public.system_metrics
-        from anon, authenticated, service_role;
-        alter table public.jobs alter column user_id drop default;
-        alter table public.jobs alter column client_ip drop default;
-    end if;
-end
-$$;
+-- ----- render/0014_create_render_rate_limiting -----
+drop function if exists public.check_rate_limit(text, integer, interval);
+drop function if exists public.log_security_event(text, jsonb);
 
--- ----- render/0004_create_render_views -----
+-- ----- render/0013_create_render_retention -----
+drop function if exists public.enforce_data_retention(integer, integer, integer, integer);
+drop procedure if exists public.cleanup_old_metrics_in_batches(integer, integer, integer);
+drop procedure if exists public.cleanup_old_jobs_in_batches(integer, integer, integer);
+drop function if exists public.cleanup_old_metrics(integer, integer);
+drop function if exists public.cleanup_old_jobs(integer, integer);
+drop function if exists dreamcut_private.delete_old_metrics_batch(integer, integer, timestamptz, uuid, integer);
+drop function if exists dreamcut_private.delete_old_jobs_batch(integer, integer, timestamptz, uuid, integer);
+drop function if exists dreamcut_private.delete_old_rows_batch(
+    regclass, name, timestamptz, integer, timestamptz, uuid, integer
+);
+drop function if exists dreamcut_private.retention_cutoff(text, integer, integer);
+
+-- ----- render/0012_create_render_views -----
 drop view if exists public.element_type_stats;
 drop view if exists public.recent_errors;
 drop view if exists public.system_health;
@@ -301,82 +292,80 @@ drop view if exists public.active_jobs;
 drop view if exists public.job_status_realtime;
 drop view if exists public.job_summary;
 
--- ----- render/0003_create_render_triggers -----
-select dreamcut_private.drop_from_realtime_publication(array['processing_timeline', 'elements', 'jobs']);
-drop trigger if exists trigger_notify_timeline_change on public.processing_timeline;
-drop function if exists dreamcut_private.notify_timeline_change();
-drop trigger if exists trigger_notify_job_update on public.jobs;
-drop trigger if exists trigger_notify_job_insert on public.jobs;
-drop function if exists dreamcut_private.notify_job_change();
-drop trigger if exists trigger_elements_updated_at on public.elements;
-drop trigger if exists trigger_validate_element on public.elements;
-drop function if exists dreamcut_private.validate_element();
-drop trigger if exists trigger_jobs_updated_at on public.jobs;
-drop trigger if exists trigger_validate_job_update on public.jobs;
-drop function if exists dreamcut_private.validate_job_update();
-
--- ----- render/0002_create_render_functions -----
-drop function if exists public.check_rate_limit(text, integer, interval);
-drop function if exists public.log_security_event(text, jsonb);
-drop function if exists public.enforce_data_retention(integer, integer, integer, integer);
-drop procedure if exists public.cleanup_old_metrics_in_batches(integer, integer, integer);
-drop procedure if exists public.cleanup_old_jobs_in_batches(integer, integer, integer);
-drop function if exists public.cleanup_old_metrics(integer, integer);
-drop function if exists public.cleanup_old_jobs(integer, integer);
-drop function if exists dreamcut_private.delete_old_metrics_batch(integer, integer, timestamptz, uuid, integer);
-drop function if exists dreamcut_private.delete_old_jobs_batch(integer, integer, timestamptz, uuid, integer);
-drop function if exists dreamcut_private.retention_cutoff(text, integer, integer);
+-- ----- render/0011_create_render_analytics -----
 drop function if exists public.get_storage_statistics(timestamptz, timestamptz);
 drop function if exists public.get_job_statistics(timestamptz, timestamptz);
+drop function if exists public.calculate_job_duration(uuid);
+
+-- ----- render/0010_create_render_logging_functions -----
 drop function if exists public.record_system_metric(text, numeric, text, jsonb, numeric, numeric);
 drop function if exists public.log_url_access(uuid, text, inet, text, text, text, jsonb, bigint, integer, integer);
 drop function if exists public.log_storage_operation(
     uuid, public.storage_operation, text, text, boolean, bigint, integer, text, jsonb
 );
-drop function if exists public.update_element_status(uuid, text, text, text);
+
+-- ----- render/0009_create_render_timeline_functions -----
 drop function if exists public.complete_processing_step(uuid, boolean, text, jsonb, jsonb);
 drop function if exists public.start_processing_step(uuid, public.processing_step, jsonb);
-drop function if exists public.calculate_job_duration(uuid);
 drop function if exists public.calculate_job_progress(uuid);
+
+-- ----- render/0008_create_render_worker_functions -----
 drop function if exists public.timeout_stale_jobs(interval, interval);
-drop function if exists public.cancel_job(uuid, text);
 drop function if exists public.complete_job(uuid, text, bigint, text, text, timestamptz);
 drop function if exists public.update_job_progress(uuid, integer, public.processing_step);
 drop function if exists public.update_job_status(uuid, public.job_status, text, text);
+
+-- ----- render/0007_create_render_element_functions -----
+drop function if exists public.update_element_status(uuid, text, text, text);
 drop function if exists public.add_job_elements(uuid, jsonb);
 drop function if exists public.add_job_element(
     uuid, public.element_type, text, numeric, numeric, integer, integer, integer, integer, public.fit_mode, integer,
     text, jsonb
 );
+
+-- ----- render/0006_create_render_job_api -----
+drop function if exists public.cancel_job(uuid, text);
 drop function if exists public.create_job(
     text, integer, integer, numeric, inet, text, jsonb, public.response_type, numeric, uuid
 );
-drop function if exists dreamcut_private.require_admin_or_service(text);
+
+-- ----- render/0005_create_render_monitoring -----
+drop table if exists dreamcut_private.security_events;
+drop table if exists dreamcut_private.rate_limit_counters;
+drop table if exists public.system_metrics;
+
+-- ----- render/0004_create_render_job_logs -----
+drop table if exists public.url_access_logs;
+drop table if exists public.processing_timeline;
+drop table if exists public.storage_operations;
+drop function if exists dreamcut_private.notify_timeline_change();
+drop type if exists public.storage_operation;
+
+-- ----- render/0003_create_render_elements -----
+drop table if exists public.elements;
+drop function if exists dreamcut_private.validate_element();
 drop function if exists dreamcut_private.element_input_error(
     integer, integer, numeric, public.element_type, text, text, integer, integer, integer, integer, numeric, numeric,
     integer, jsonb
 );
+drop type if exists public.fit_mode;
+drop type if exists public.element_type;
+
+-- ----- render/0002_create_render_jobs -----
+drop table if exists public.jobs;
+drop function if exists dreamcut_private.notify_job_change();
+drop function if exists dreamcut_private.validate_job_update();
 drop function if exists dreamcut_private.can_subscribe_to_job(uuid);
+drop type if exists public.response_type;
+drop type if exists public.processing_step;
+drop type if exists public.job_status;
+
+-- ----- render/0001_create_render_security_helpers -----
+drop function if exists dreamcut_private.require_admin_or_service(text);
 drop function if exists dreamcut_private.client_ip();
 drop function if exists dreamcut_private.request_header(text);
 drop function if exists dreamcut_private.is_admin();
 drop function if exists dreamcut_private.user_role();
-
--- ----- render/0001_create_render_schema -----
-drop table if exists dreamcut_private.security_events;
-drop table if exists dreamcut_private.rate_limit_counters;
-drop table if exists public.system_metrics;
-drop table if exists public.url_access_logs;
-drop table if exists public.processing_timeline;
-drop table if exists public.storage_operations;
-drop table if exists public.elements;
-drop table if exists public.jobs;
-drop type if exists public.response_type;
-drop type if exists public.storage_operation;
-drop type if exists public.processing_step;
-drop type if exists public.fit_mode;
-drop type if exists public.element_type;
-drop type if exists public.job_status;
 delete from dreamcut_private.installed_modules
 where module = 'render';
 

@@ -982,28 +982,115 @@ grant execute on function public.fail_dreamcut_query to service_role;
 -- ===== dreamcut/0006_enable_dreamcut_realtime_publication =====
 alter publication supabase_realtime add table public.dreamcut_queries, public.dreamcut_assets, public.dreamcut_messages;
 
--- ===== render/0001_create_render_schema =====
+-- ===== render/0001_create_render_security_helpers =====
 insert into dreamcut_private.installed_modules (module) values ('render');
 
+create function dreamcut_private.user_role() returns text
+language sql stable
+security definer
+set search_path = ''
+as $$
+    select case coalesce(
+            case when current_setting('role', true) in ('anon', 'authenticated', 'service_role')
+                then current_setting('role', true) end,
+            case when auth.role() in ('anon', 'authenticated', 'service_role') then auth.role() end,
+            'service_role'
+        )
+        when 'anon' then 'anon'
+        when 'authenticated' then
+            case when coalesce(auth.jwt() -> 'app_metadata' ->> 'role', '') = 'admin' then 'admin' else 'authenticated' end
+        else 'service_account'
+    end
+$$;
+comment on function dreamcut_private.user_role() is
+'The document''s auth.user_role() (video-platform-database.md, "Authentication Roles"). Returns text: ''anon'' '
+'(anonymous API caller), ''authenticated'' (signed-in user), ''admin'' (signed-in user whose JWT carries '
+'app_metadata.role = ''admin'', a claim only the server can set; user_metadata is never trusted) or '
+'''service_account'' (service_role, or a direct database session such as a worker or a DBA). The API role is '
+'the session role PostgREST sets, else the JWT role claim. Raises nothing.';
+revoke all on function dreamcut_private.user_role() from public, anon, authenticated, service_role;
+grant execute on function dreamcut_private.user_role() to anon, authenticated, service_role;
+
+create function dreamcut_private.is_admin() returns boolean
+language sql stable
+security definer
+set search_path = ''
+as $$
+    select dreamcut_private.user_role() = 'admin'
+$$;
+comment on function dreamcut_private.is_admin() is
+'The document''s auth.is_admin() (video-platform-database.md): true when the caller is a signed-in user whose '
+'JWT app_metadata.role is ''admin'' (trusted claim; user_metadata is ignored). Returns boolean; raises nothing.';
+revoke all on function dreamcut_private.is_admin() from public, anon, authenticated, service_role;
+grant execute on function dreamcut_private.is_admin() to anon, authenticated, service_role;
+
+create function dreamcut_private.request_header(p_name text) returns text
+language plpgsql stable
+security definer
+set search_path = ''
+as $$
+begin
+    return nullif(current_setting('request.headers', true), '')::jsonb ->> lower(p_name);
+exception when data_exception then
+    return null;
+end
+$$;
+comment on function dreamcut_private.request_header(text) is
+'One HTTP request header as PostgREST passes them in the request.headers setting (a JSON object with lowercase '
+'names). p_name: header name (any case). Returns text, or null when absent, outside PostgREST or unreadable. '
+'Raises nothing.';
+revoke all on function dreamcut_private.request_header(text) from public, anon, authenticated, service_role;
+
+create function dreamcut_private.client_ip() returns inet
+language plpgsql stable
+security definer
+set search_path = ''
+as $$
+declare
+    v_forwarded text := btrim(split_part(dreamcut_private.request_header('x-forwarded-for'), ',', 1));
+begin
+    if v_forwarded is null or v_forwarded = '' then
+        return null;
+    end if;
+    return v_forwarded::inet;
+exception when data_exception then
+    return null;
+end
+$$;
+comment on function dreamcut_private.client_ip() is
+'The document''s auth.client_ip() (video-platform-database.md): the public API caller''s address, the first '
+'entry of the x-forwarded-for header PostgREST passes in request.headers (set by the Supabase gateway). '
+'Returns inet, or null outside an HTTP request or when the header is missing or not an address. Raises nothing.';
+revoke all on function dreamcut_private.client_ip() from public, anon, authenticated, service_role;
+grant execute on function dreamcut_private.client_ip() to anon, authenticated, service_role;
+
+create function dreamcut_private.require_admin_or_service(p_function text) returns void
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+    if dreamcut_private.user_role() not in ('admin', 'service_account') then
+        raise exception '% is for admins and service accounts only (caller: %)', p_function, dreamcut_private.user_role()
+        using errcode = '42501';
+    end if;
+end
+$$;
+comment on function dreamcut_private.require_admin_or_service(text) is
+'Guard of the maintenance functions (video-platform-database.md, "Clean up old data (admin only)"). p_function: '
+'the caller''s name for the message. Returns nothing; raises 42501 unless user_role() is admin or service_account.';
+revoke all on function dreamcut_private.require_admin_or_service(text) from public, anon, authenticated, service_role;
+
+-- ===== render/0002_create_render_jobs =====
 create type public.job_status as enum ('pending', 'processing', 'completed', 'failed', 'cancelled', 'timeout');
 comment on type public.job_status is
 'Render job status (video-platform-database.md): pending -> processing -> completed | failed | cancelled | timeout; '
 'a pending job may also end cancelled, failed or timeout. completed, failed, cancelled and timeout are terminal.';
-
-create type public.element_type as enum ('video', 'image', 'audio', 'text', 'overlay');
-comment on type public.element_type is 'Kind of a video composition element (video-platform-database.md).';
-
-create type public.fit_mode as enum ('auto', 'contain', 'cover', 'fill', 'stretch');
-comment on type public.fit_mode is 'How an element''s media is fitted into its box (video-platform-database.md).';
 
 create type public.processing_step as enum (
     'validation', 'download', 'processing', 'composition', 'encoding', 'upload', 'cleanup'
 );
 comment on type public.processing_step is
 'Steps of the render pipeline, in pipeline order, recorded in processing_timeline (video-platform-database.md).';
-
-create type public.storage_operation as enum ('upload', 'download', 'delete', 'access');
-comment on type public.storage_operation is 'Kind of an S3 operation logged in storage_operations (video-platform-database.md).';
 
 create type public.response_type as enum ('immediate', 'async');
 comment on type public.response_type is
@@ -1012,8 +1099,8 @@ comment on type public.response_type is
 
 create table public.jobs (
     id uuid primary key default gen_random_uuid(),
-    user_id uuid,
-    client_ip inet,
+    user_id uuid default auth.uid(),
+    client_ip inet default dreamcut_private.client_ip(),
     user_agent text check (length(user_agent) <= 1000),
 
     output_format text not null default 'mp4' check (output_format in ('mp4', 'webm', 'mov', 'mkv', 'gif')),
@@ -1080,6 +1167,204 @@ comment on column public.jobs.started_at is 'When the job moved to processing.';
 comment on column public.jobs.completed_at is 'When the job reached a terminal status (completed, failed, cancelled or timeout).';
 comment on column public.jobs.expires_at is 'When the result (S3 object, signed URL) expires; null: no expiry.';
 
+create index idx_jobs_user_id on public.jobs (user_id, created_at desc);
+create index idx_jobs_anonymous_client_ip on public.jobs (client_ip, created_at desc) where user_id is null;
+create index idx_jobs_status on public.jobs (status, created_at);
+create index idx_jobs_created_at on public.jobs (created_at);
+-- (completed_at, id) and (recorded_at, id): the retention batches' keyset (cleanup_old_jobs, cleanup_old_metrics):
+-- each batch starts exactly where the previous one ended, even among equal timestamps.
+create index idx_jobs_completed_at on public.jobs (completed_at, id) where completed_at is not null;
+
+alter table public.jobs enable row level security;
+revoke all on table public.jobs from public, anon, authenticated, service_role;
+grant select on table public.jobs to anon, authenticated;
+grant insert (
+    user_id, client_ip, user_agent, output_format, width, height, fps, duration_seconds, response_type, metadata
+) on table public.jobs to anon, authenticated;
+-- Cancelling is the only update an end user may make (the policies demand the result be cancelled).
+grant update (status, error_message, error_code) on table public.jobs to anon, authenticated;
+grant delete on table public.jobs to authenticated;
+grant select, insert, update, delete on table public.jobs to service_role;
+
+create policy jobs_select_anon on public.jobs
+for select to anon
+using (user_id is null and client_ip = (select dreamcut_private.client_ip()));
+comment on policy jobs_select_anon on public.jobs is
+'Anonymous callers see the anonymous jobs created from their own address (client_ip() = x-forwarded-for).';
+
+create policy jobs_select_authenticated on public.jobs
+for select to authenticated
+using (user_id = (select auth.uid()) or (select dreamcut_private.is_admin()));
+comment on policy jobs_select_authenticated on public.jobs is
+'Signed-in users see their own jobs; admins (JWT app_metadata.role = admin) see every job.';
+
+create policy jobs_insert_anon on public.jobs
+for insert to anon
+with check (user_id is null and client_ip = (select dreamcut_private.client_ip()));
+comment on policy jobs_insert_anon on public.jobs is
+'Anonymous callers create anonymous jobs recorded with their own address (the public API).';
+
+create policy jobs_insert_authenticated on public.jobs
+for insert to authenticated
+with check (user_id = (select auth.uid()) and client_ip is not distinct from (select dreamcut_private.client_ip()));
+comment on policy jobs_insert_authenticated on public.jobs is
+'Signed-in users create jobs owned by themselves, recorded with their own address.';
+
+create policy jobs_cancel_anon on public.jobs
+for update to anon
+using (user_id is null and client_ip = (select dreamcut_private.client_ip()) and status in ('pending', 'processing'))
+with check (user_id is null and client_ip = (select dreamcut_private.client_ip()) and status = 'cancelled');
+comment on policy jobs_cancel_anon on public.jobs is
+'Anonymous callers cancel their own pending or processing anonymous jobs (the only update they may make).';
+
+create policy jobs_cancel_authenticated on public.jobs
+for update to authenticated
+using ((user_id = (select auth.uid()) or (select dreamcut_private.is_admin())) and status in ('pending', 'processing'))
+with check ((user_id = (select auth.uid()) or (select dreamcut_private.is_admin())) and status = 'cancelled');
+comment on policy jobs_cancel_authenticated on public.jobs is
+'Signed-in users cancel their own pending or processing jobs, admins any (the only update they may make).';
+
+create policy jobs_delete_admin on public.jobs
+for delete to authenticated
+using ((select dreamcut_private.is_admin()));
+comment on policy jobs_delete_admin on public.jobs is 'Admins delete any job (its child rows go with it).';
+
+create function dreamcut_private.can_subscribe_to_job(p_job_id uuid) returns boolean
+language sql stable
+security definer
+set search_path = ''
+as $$
+    select exists (
+        select from public.jobs as j
+        where j.id = p_job_id
+            and case dreamcut_private.user_role()
+                when 'anon' then j.user_id is null and j.client_ip = dreamcut_private.client_ip()
+                when 'authenticated' then j.user_id = auth.uid()
+                else true
+            end
+    )
+$$;
+comment on function dreamcut_private.can_subscribe_to_job(uuid) is
+'The document''s auth.can_subscribe_to_job(uuid) (video-platform-database.md, "Real-time Subscriptions"): true '
+'when the caller may see job p_job_id and so follow its realtime updates, by the same rule as the jobs RLS '
+'policies: anon the anonymous jobs of its own address, a signed-in user its own jobs, admins and service '
+'accounts every job. Returns boolean (false for an unknown job); raises nothing. For Realtime Authorization '
+'policies and triggers.';
+revoke all on function dreamcut_private.can_subscribe_to_job(uuid) from public, anon, authenticated, service_role;
+grant execute on function dreamcut_private.can_subscribe_to_job(uuid) to anon, authenticated, service_role;
+
+create function dreamcut_private.validate_job_update() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    if new.id <> old.id then
+        raise exception 'job % cannot change its id', old.id using errcode = '55000';
+    end if;
+    if (new.output_format, new.width, new.height, new.fps) is distinct from (old.output_format, old.width, old.height, old.fps)
+        or new.duration_seconds is distinct from old.duration_seconds then
+        raise exception 'job % keeps the output format, dimensions, fps and duration it was created with (%x% % at % fps)',
+            old.id, old.width, old.height, old.output_format, old.fps
+        using errcode = '55000';
+    end if;
+    if new.status is distinct from old.status then
+        if old.status in ('completed', 'failed', 'cancelled', 'timeout') then
+            raise exception 'job % is already %: a finished job keeps its status (refused: %)', old.id, old.status, new.status
+            using errcode = '55000';
+        end if;
+        if not (
+            (old.status = 'pending' and new.status in ('processing', 'failed', 'cancelled', 'timeout'))
+            or (old.status = 'processing' and new.status in ('completed', 'failed', 'cancelled', 'timeout'))
+        ) then
+            raise exception 'job % cannot go from % to %: status only moves forward', old.id, old.status, new.status
+            using errcode = '55000';
+        end if;
+        if new.status = 'processing' then
+            new.started_at := coalesce(new.started_at, clock_timestamp());
+        else
+            new.completed_at := coalesce(new.completed_at, clock_timestamp());
+        end if;
+        if new.status = 'completed' then
+            new.progress_percentage := 100;
+        end if;
+    end if;
+    if new.progress_percentage <> old.progress_percentage then
+        if new.progress_percentage < old.progress_percentage then
+            raise exception 'job % progress cannot go back from % to %', old.id, old.progress_percentage,
+                new.progress_percentage
+            using errcode = '55000';
+        end if;
+        if old.status <> 'processing' then
+            raise exception 'job % is %: its progress can only change while it is processing', old.id, old.status
+            using errcode = '55000';
+        end if;
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.validate_job_update() is
+'BEFORE UPDATE trigger function on jobs (video-platform-database.md, "Validation triggers"): status only moves '
+'forward (pending -> processing | failed | cancelled | timeout, processing -> completed | failed | cancelled | '
+'timeout) and a completed, failed, cancelled or timed-out job keeps its status; sets started_at on processing, '
+'completed_at on a terminal status and progress 100 on completed; progress never goes back and only changes '
+'while processing; output format, dimensions, fps and duration are fixed at creation. Raises 55000.';
+revoke all on function dreamcut_private.validate_job_update() from public, anon, authenticated, service_role;
+
+create trigger trigger_validate_job_update
+before update on public.jobs
+for each row execute function dreamcut_private.validate_job_update();
+
+create trigger trigger_jobs_updated_at
+before update on public.jobs
+for each row execute function dreamcut_private.update_updated_at_column();
+
+create function dreamcut_private.notify_job_change() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+declare
+    v_payload text := json_build_object(
+        'id', new.id,
+        'status', new.status,
+        'progress_percentage', new.progress_percentage,
+        'current_step', new.current_step
+    )::text;
+begin
+    perform pg_notify('jobs:' || new.id, v_payload);
+    perform pg_notify('jobs', v_payload);
+    return null;
+end
+$$;
+comment on function dreamcut_private.notify_job_change() is
+'AFTER INSERT / AFTER UPDATE (of status, progress or current step) trigger function on jobs: pg_notify on channel '
+'jobs:<job id> (one job''s subscribers) and jobs (active job monitoring) with a small JSON payload {"id", '
+'"status", "progress_percentage", "current_step"}, for plain-PostgreSQL listeners (video-platform-database.md, '
+'"Real-time Subscriptions"). Raises nothing.';
+revoke all on function dreamcut_private.notify_job_change() from public, anon, authenticated, service_role;
+
+create trigger trigger_notify_job_insert
+after insert on public.jobs
+for each row execute function dreamcut_private.notify_job_change();
+
+create trigger trigger_notify_job_update
+after update on public.jobs
+for each row
+when (
+    old.status is distinct from new.status
+    or old.progress_percentage is distinct from new.progress_percentage
+    or old.current_step is distinct from new.current_step
+)
+execute function dreamcut_private.notify_job_change();
+
+alter publication supabase_realtime add table public.jobs;
+
+-- ===== render/0003_create_render_elements =====
+create type public.element_type as enum ('video', 'image', 'audio', 'text', 'overlay');
+comment on type public.element_type is 'Kind of a video composition element (video-platform-database.md).';
+
+create type public.fit_mode as enum ('auto', 'contain', 'cover', 'fill', 'stretch');
+comment on type public.fit_mode is 'How an element''s media is fitted into its box (video-platform-database.md).';
+
 create table public.elements (
     id uuid primary key default gen_random_uuid(),
     job_id uuid not null references public.jobs (id) on delete cascade,
@@ -1136,252 +1421,33 @@ comment on column public.elements.processing_status is
 'pending -> processing -> completed | failed (set by the workers with update_element_status).';
 comment on column public.elements.local_path is 'Where a worker cached the downloaded media.';
 
-create table public.storage_operations (
-    id uuid primary key default gen_random_uuid(),
-    job_id uuid not null references public.jobs (id) on delete cascade,
-    operation public.storage_operation not null,
-    bucket text not null check (length(bucket) between 3 and 63),
-    object_key text not null check (length(object_key) between 1 and 1024),
-    bytes bigint check (bytes >= 0),
-    duration_ms integer check (duration_ms >= 0),
-    success boolean not null,
-    error_message text,
-    metadata jsonb not null default '{}' check (jsonb_typeof(metadata) = 'object'),
-    created_at timestamptz not null default now(),
-    constraint storage_operations_failure_has_error check (success or error_message is not null)
-);
-comment on table public.storage_operations is
-'One S3 operation of a job (video-platform-database.md, table storage_operations): upload, download, delete or '
-'access, its size, duration and outcome.';
-comment on column public.storage_operations.object_key is 'S3 object key inside bucket.';
-comment on column public.storage_operations.bytes is 'Bytes transferred (or deleted).';
-comment on column public.storage_operations.duration_ms is 'Duration of the operation in milliseconds.';
-
-create table public.processing_timeline (
-    id uuid primary key default gen_random_uuid(),
-    job_id uuid not null references public.jobs (id) on delete cascade,
-    step public.processing_step not null,
-    started_at timestamptz not null default clock_timestamp(),
-    finished_at timestamptz,
-    duration_ms bigint generated always as ((extract(epoch from (finished_at - started_at)) * 1000)::bigint) stored,
-    success boolean,
-    error_message text,
-    resource_usage jsonb not null default '{}' check (jsonb_typeof(resource_usage) = 'object'),
-    details jsonb not null default '{}' check (jsonb_typeof(details) = 'object'),
-    constraint processing_timeline_finished_after_started check (finished_at >= started_at),
-    constraint processing_timeline_outcome check ((finished_at is null) = (success is null)),
-    constraint processing_timeline_failure_has_error check (success is not false or error_message is not null)
-);
-comment on table public.processing_timeline is
-'One run of a processing step of a job (video-platform-database.md, table processing_timeline): when it started '
-'and finished, its outcome and its resource usage.';
-comment on column public.processing_timeline.finished_at is 'Null while the step runs.';
-comment on column public.processing_timeline.duration_ms is 'finished_at - started_at in milliseconds (generated).';
-comment on column public.processing_timeline.success is 'Null while running; true or false once finished.';
-comment on column public.processing_timeline.resource_usage is
-'Resource usage of the step as a JSON object, e.g. {"cpu_percent": 85.5, "memory_mb": 512, "disk_mb": 120}.';
-
-create table public.url_access_logs (
-    id uuid primary key default gen_random_uuid(),
-    job_id uuid not null references public.jobs (id) on delete cascade,
-    url text not null check (url ~ '^(https?|s3)://\S+$'),
-    ip_address inet,
-    user_agent text,
-    referrer text,
-    country_code text check (country_code ~ '^[A-Z]{2}$'),
-    geolocation jsonb not null default '{}' check (jsonb_typeof(geolocation) = 'object'),
-    bytes_transferred bigint check (bytes_transferred >= 0),
-    response_time_ms integer check (response_time_ms >= 0),
-    status_code integer check (status_code between 100 and 599),
-    accessed_at timestamptz not null default now()
-);
-comment on table public.url_access_logs is
-'One access to a job''s result URL (video-platform-database.md, table url_access_logs): who (address, user '
-'agent, referrer, country), how much and how fast.';
-comment on column public.url_access_logs.country_code is 'ISO 3166-1 alpha-2 country of ip_address, e.g. DE.';
-comment on column public.url_access_logs.geolocation is 'Geolocation as a JSON object, e.g. {"city": "Berlin", "lat": 52.5, "lon": 13.4}.';
-comment on column public.url_access_logs.bytes_transferred is 'Bytes sent.';
-comment on column public.url_access_logs.response_time_ms is 'Response time in milliseconds.';
-
-create table public.system_metrics (
-    id uuid primary key default gen_random_uuid(),
-    metric_name text not null check (metric_name ~ '^[a-z][a-z0-9_.]{0,99}$'),
-    metric_value numeric not null check (metric_value > '-Infinity' and metric_value < 'Infinity'),
-    unit text check (length(unit) between 1 and 20),
-    tags jsonb not null default '{}' check (jsonb_typeof(tags) = 'object'),
-    warning_threshold numeric check (warning_threshold > '-Infinity' and warning_threshold < 'Infinity'),
-    critical_threshold numeric check (critical_threshold > '-Infinity' and critical_threshold < 'Infinity'),
-    recorded_at timestamptz not null default now()
-);
-comment on table public.system_metrics is
-'Performance samples (video-platform-database.md, table system_metrics) with optional alert thresholds.';
-comment on column public.system_metrics.metric_name is 'Lowercase dotted name, e.g. queue.depth or render.duration_ms.';
-comment on column public.system_metrics.unit is 'Unit of metric_value, e.g. ms, bytes, percent, count.';
-comment on column public.system_metrics.warning_threshold is
-'Alert threshold. When warning_threshold <= critical_threshold, higher values are worse (warning at >= warning); '
-'otherwise lower values are worse (warning at <= warning).';
-comment on column public.system_metrics.critical_threshold is 'Critical alert threshold (see warning_threshold).';
-
-create table dreamcut_private.rate_limit_counters (
-    identifier text not null,
-    window_seconds integer not null check (window_seconds > 0),
-    window_start timestamptz not null,
-    request_count integer not null default 0 check (request_count >= 0),
-    updated_at timestamptz not null default now(),
-    primary key (identifier, window_seconds, window_start)
-);
-comment on table dreamcut_private.rate_limit_counters is
-'Fixed-window request counters of check_rate_limit: one row per identifier (e.g. a client address), window '
-'length and window start, incremented with INSERT ... ON CONFLICT DO UPDATE so concurrent callers lose no count.';
-
-create table dreamcut_private.security_events (
-    id uuid primary key default gen_random_uuid(),
-    event_type text not null check (event_type ~ '^[a-z][a-z0-9_.:-]{0,99}$'),
-    details jsonb not null default '{}' check (jsonb_typeof(details) = 'object'),
-    api_role text not null,
-    user_id uuid,
-    client_ip inet,
-    created_at timestamptz not null default now()
-);
-comment on table dreamcut_private.security_events is
-'Audit log of log_security_event (video-platform-database.md, "Audit logging"): the event, who caused it (role, '
-'user, client address) and when.';
-
-create index idx_jobs_user_id on public.jobs (user_id, created_at desc);
-create index idx_jobs_anonymous_client_ip on public.jobs (client_ip, created_at desc) where user_id is null;
-create index idx_jobs_status on public.jobs (status, created_at);
-create index idx_jobs_created_at on public.jobs (created_at);
--- (completed_at, id) and (recorded_at, id): the retention batches' keyset (cleanup_old_jobs, cleanup_old_metrics):
--- each batch starts exactly where the previous one ended, even among equal timestamps.
-create index idx_jobs_completed_at on public.jobs (completed_at, id) where completed_at is not null;
 create index idx_elements_job_id on public.elements (job_id, layer_order);
-create index idx_storage_operations_job_id on public.storage_operations (job_id, created_at);
-create index idx_storage_operations_created_at on public.storage_operations (created_at);
-create index idx_processing_timeline_job_id on public.processing_timeline (job_id, started_at);
-create unique index idx_processing_timeline_running_step on public.processing_timeline (job_id, step)
-where finished_at is null;
-create index idx_url_access_logs_job_id on public.url_access_logs (job_id, accessed_at);
-create index idx_url_access_logs_accessed_at on public.url_access_logs (accessed_at);
-create index idx_system_metrics_name on public.system_metrics (metric_name, recorded_at desc);
-create index idx_system_metrics_recorded_at on public.system_metrics (recorded_at, id);
-create index idx_rate_limit_counters_window_start on dreamcut_private.rate_limit_counters (window_start);
-create index idx_security_events_created_at on dreamcut_private.security_events (created_at);
-create index idx_security_events_type on dreamcut_private.security_events (event_type, created_at);
 
-alter table public.jobs enable row level security;
 alter table public.elements enable row level security;
-alter table public.storage_operations enable row level security;
-alter table public.processing_timeline enable row level security;
-alter table public.url_access_logs enable row level security;
-alter table public.system_metrics enable row level security;
-alter table dreamcut_private.rate_limit_counters enable row level security;
-alter table dreamcut_private.security_events enable row level security;
+revoke all on table public.elements from public, anon, authenticated, service_role;
+grant select on table public.elements to anon, authenticated;
+grant insert (
+    job_id, type, source_url, text_content, position_x, position_y, width, height, fit_mode, start_time, duration,
+    layer_order, metadata
+) on table public.elements to anon, authenticated;
+grant select, insert, update, delete on table public.elements to service_role;
 
-revoke all on table public.jobs, public.elements, public.storage_operations, public.processing_timeline,
-public.url_access_logs, public.system_metrics
-from public, anon, authenticated, service_role;
-revoke all on table dreamcut_private.rate_limit_counters, dreamcut_private.security_events
-from public, anon, authenticated, service_role;
-grant select on table dreamcut_private.rate_limit_counters, dreamcut_private.security_events to service_role;
+create policy elements_select_own_job on public.elements
+for select to anon, authenticated
+using (exists (
+    select from public.jobs as j
+    where j.id = elements.job_id
+));
+comment on policy elements_select_own_job on public.elements is 'Elements follow their job: visible with the job.';
 
--- ===== render/0002_create_render_functions =====
-create function dreamcut_private.user_role() returns text
-language sql stable
-security definer
-set search_path = ''
-as $$
-    select case coalesce(
-            case when current_setting('role', true) in ('anon', 'authenticated', 'service_role')
-                then current_setting('role', true) end,
-            case when auth.role() in ('anon', 'authenticated', 'service_role') then auth.role() end,
-            'service_role'
-        )
-        when 'anon' then 'anon'
-        when 'authenticated' then
-            case when coalesce(auth.jwt() -> 'app_metadata' ->> 'role', '') = 'admin' then 'admin' else 'authenticated' end
-        else 'service_account'
-    end
-$$;
-comment on function dreamcut_private.user_role() is
-'The document''s auth.user_role() (video-platform-database.md, "Authentication Roles"). Returns text: ''anon'' '
-'(anonymous API caller), ''authenticated'' (signed-in user), ''admin'' (signed-in user whose JWT carries '
-'app_metadata.role = ''admin'', a claim only the server can set; user_metadata is never trusted) or '
-'''service_account'' (service_role, or a direct database session such as a worker or a DBA). The API role is '
-'the session role PostgREST sets, else the JWT role claim. Raises nothing.';
-
-create function dreamcut_private.is_admin() returns boolean
-language sql stable
-security definer
-set search_path = ''
-as $$
-    select dreamcut_private.user_role() = 'admin'
-$$;
-comment on function dreamcut_private.is_admin() is
-'The document''s auth.is_admin() (video-platform-database.md): true when the caller is a signed-in user whose '
-'JWT app_metadata.role is ''admin'' (trusted claim; user_metadata is ignored). Returns boolean; raises nothing.';
-
-create function dreamcut_private.request_header(p_name text) returns text
-language plpgsql stable
-security definer
-set search_path = ''
-as $$
-begin
-    return nullif(current_setting('request.headers', true), '')::jsonb ->> lower(p_name);
-exception when data_exception then
-    return null;
-end
-$$;
-comment on function dreamcut_private.request_header(text) is
-'One HTTP request header as PostgREST passes them in the request.headers setting (a JSON object with lowercase '
-'names). p_name: header name (any case). Returns text, or null when absent, outside PostgREST or unreadable. '
-'Raises nothing.';
-
-create function dreamcut_private.client_ip() returns inet
-language plpgsql stable
-security definer
-set search_path = ''
-as $$
-declare
-    v_forwarded text := btrim(split_part(dreamcut_private.request_header('x-forwarded-for'), ',', 1));
-begin
-    if v_forwarded is null or v_forwarded = '' then
-        return null;
-    end if;
-    return v_forwarded::inet;
-exception when data_exception then
-    return null;
-end
-$$;
-comment on function dreamcut_private.client_ip() is
-'The document''s auth.client_ip() (video-platform-database.md): the public API caller''s address, the first '
-'entry of the x-forwarded-for header PostgREST passes in request.headers (set by the Supabase gateway). '
-'Returns inet, or null outside an HTTP request or when the header is missing or not an address. Raises nothing.';
-
-create function dreamcut_private.can_subscribe_to_job(p_job_id uuid) returns boolean
-language sql stable
-security definer
-set search_path = ''
-as $$
-    select exists (
-        select from public.jobs as j
-        where j.id = p_job_id
-            and case dreamcut_private.user_role()
-                when 'anon' then j.user_id is null and j.client_ip = dreamcut_private.client_ip()
-                when 'authenticated' then j.user_id = auth.uid()
-                else true
-            end
-    )
-$$;
-comment on function dreamcut_private.can_subscribe_to_job(uuid) is
-'The document''s auth.can_subscribe_to_job(uuid) (video-platform-database.md, "Real-time Subscriptions"): true '
-'when the caller may see job p_job_id and so follow its realtime updates, by the same rule as the jobs RLS '
-'policies: anon the anonymous jobs of its own address, a signed-in user its own jobs, admins and service '
-'accounts every job. Returns boolean (false for an unknown job); raises nothing. For Realtime Authorization '
-'policies and triggers.';
-
--- ---------------------------------------------------------------------------------------------------------
--- Validation helpers
--- ---------------------------------------------------------------------------------------------------------
+create policy elements_insert_own_pending_job on public.elements
+for insert to anon, authenticated
+with check (exists (
+    select from public.jobs as j
+    where j.id = elements.job_id and j.status = 'pending'
+));
+comment on policy elements_insert_own_pending_job on public.elements is
+'Elements can be added to a job the caller can see while it is pending.';
 
 create function dreamcut_private.element_input_error(
     p_canvas_width integer,
@@ -1480,26 +1546,294 @@ comment on function dreamcut_private.element_input_error(
 'duration_seconds (null: open); the other parameters are the element''s columns (pixels, seconds). A null '
 'position is 0 and a null size reaches the canvas edge. Returns null when valid, else the reason, starting with '
 'the column name and naming the bad value. Raises nothing.';
+revoke all on function dreamcut_private.element_input_error(
+    integer, integer, numeric, public.element_type, text, text, integer, integer, integer, integer, numeric, numeric,
+    integer, jsonb
+) from public, anon, authenticated, service_role;
 
-create function dreamcut_private.require_admin_or_service(p_function text) returns void
-language plpgsql stable
+create function dreamcut_private.validate_element() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    v_job record;
+    v_error text;
+begin
+    if tg_op = 'UPDATE' then
+        if new.job_id <> old.job_id then
+            raise exception 'element % cannot move to another job', old.id using errcode = '55000';
+        end if;
+        if (new.type, new.source_url, new.text_content, new.position_x, new.position_y, new.width, new.height,
+            new.fit_mode, new.start_time, new.duration, new.layer_order)
+            is not distinct from
+            (old.type, old.source_url, old.text_content, old.position_x, old.position_y, old.width, old.height,
+                old.fit_mode, old.start_time, old.duration, old.layer_order) then
+            return new;
+        end if;
+    end if;
+    select j.width, j.height, j.duration_seconds, j.status into v_job
+    from public.jobs as j where j.id = new.job_id
+    for share;
+    if not found then
+        return new;
+    end if;
+    if dreamcut_private.user_role() in ('anon', 'authenticated', 'admin')
+        and not dreamcut_private.can_subscribe_to_job(new.job_id) then
+        -- Not the caller's job: the foreign key or the RLS policy refuses the row without telling about the job.
+        return new;
+    end if;
+    if v_job.status <> 'pending' then
+        raise exception 'job % is %: its elements can only be added or changed while it is pending', new.job_id, v_job.status
+        using errcode = '55000';
+    end if;
+    if new.type <> 'audio' then
+        new.position_x := coalesce(new.position_x, 0);
+        new.position_y := coalesce(new.position_y, 0);
+        new.width := coalesce(new.width, v_job.width - new.position_x);
+        new.height := coalesce(new.height, v_job.height - new.position_y);
+    end if;
+    v_error := dreamcut_private.element_input_error(
+        v_job.width, v_job.height, v_job.duration_seconds, new.type, new.source_url, new.text_content,
+        new.position_x, new.position_y, new.width, new.height, new.start_time, new.duration, new.layer_order,
+        new.metadata
+    );
+    if v_error is not null then
+        raise exception 'element of job %: %', new.job_id, v_error
+        using errcode = '23514', constraint = 'elements_layout', detail = v_error;
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.validate_element() is
+'BEFORE INSERT OR UPDATE trigger function on elements (video-platform-database.md, "Validation triggers"): an '
+'element is added, or its layout changed, only while its job is pending (55000); a visual element''s missing '
+'position becomes 0 and its missing size reaches the canvas edge; the box must lie inside the job''s canvas and '
+'the element must end inside the job''s timeline (23514 with constraint name elements_layout and the reason, '
+'naming the column and value, as detail); an element never moves to another job (55000). Updates of the processing status alone are not checked. Security definer, to lock the '
+'job row (FOR SHARE) against a concurrent start; it says nothing about jobs the caller cannot see.';
+revoke all on function dreamcut_private.validate_element() from public, anon, authenticated, service_role;
+
+create trigger trigger_validate_element
+before insert or update on public.elements
+for each row execute function dreamcut_private.validate_element();
+
+create trigger trigger_elements_updated_at
+before update on public.elements
+for each row execute function dreamcut_private.update_updated_at_column();
+
+alter publication supabase_realtime add table public.elements;
+
+-- ===== render/0004_create_render_job_logs =====
+create type public.storage_operation as enum ('upload', 'download', 'delete', 'access');
+comment on type public.storage_operation is 'Kind of an S3 operation logged in storage_operations (video-platform-database.md).';
+
+create table public.storage_operations (
+    id uuid primary key default gen_random_uuid(),
+    job_id uuid not null references public.jobs (id) on delete cascade,
+    operation public.storage_operation not null,
+    bucket text not null check (length(bucket) between 3 and 63),
+    object_key text not null check (length(object_key) between 1 and 1024),
+    bytes bigint check (bytes >= 0),
+    duration_ms integer check (duration_ms >= 0),
+    success boolean not null,
+    error_message text,
+    metadata jsonb not null default '{}' check (jsonb_typeof(metadata) = 'object'),
+    created_at timestamptz not null default now(),
+    constraint storage_operations_failure_has_error check (success or error_message is not null)
+);
+comment on table public.storage_operations is
+'One S3 operation of a job (video-platform-database.md, table storage_operations): upload, download, delete or '
+'access, its size, duration and outcome.';
+comment on column public.storage_operations.object_key is 'S3 object key inside bucket.';
+comment on column public.storage_operations.bytes is 'Bytes transferred (or deleted).';
+comment on column public.storage_operations.duration_ms is 'Duration of the operation in milliseconds.';
+
+create table public.processing_timeline (
+    id uuid primary key default gen_random_uuid(),
+    job_id uuid not null references public.jobs (id) on delete cascade,
+    step public.processing_step not null,
+    started_at timestamptz not null default clock_timestamp(),
+    finished_at timestamptz,
+    duration_ms bigint generated always as ((extract(epoch from (finished_at - started_at)) * 1000)::bigint) stored,
+    success boolean,
+    error_message text,
+    resource_usage jsonb not null default '{}' check (jsonb_typeof(resource_usage) = 'object'),
+    details jsonb not null default '{}' check (jsonb_typeof(details) = 'object'),
+    constraint processing_timeline_finished_after_started check (finished_at >= started_at),
+    constraint processing_timeline_outcome check ((finished_at is null) = (success is null)),
+    constraint processing_timeline_failure_has_error check (success is not false or error_message is not null)
+);
+comment on table public.processing_timeline is
+'One run of a processing step of a job (video-platform-database.md, table processing_timeline): when it started '
+'and finished, its outcome and its resource usage.';
+comment on column public.processing_timeline.finished_at is 'Null while the step runs.';
+comment on column public.processing_timeline.duration_ms is 'finished_at - started_at in milliseconds (generated).';
+comment on column public.processing_timeline.success is 'Null while running; true or false once finished.';
+comment on column public.processing_timeline.resource_usage is
+'Resource usage of the step as a JSON object, e.g. {"cpu_percent": 85.5, "memory_mb": 512, "disk_mb": 120}.';
+
+create table public.url_access_logs (
+    id uuid primary key default gen_random_uuid(),
+    job_id uuid not null references public.jobs (id) on delete cascade,
+    url text not null check (url ~ '^(https?|s3)://\S+$'),
+    ip_address inet,
+    user_agent text,
+    referrer text,
+    country_code text check (country_code ~ '^[A-Z]{2}$'),
+    geolocation jsonb not null default '{}' check (jsonb_typeof(geolocation) = 'object'),
+    bytes_transferred bigint check (bytes_transferred >= 0),
+    response_time_ms integer check (response_time_ms >= 0),
+    status_code integer check (status_code between 100 and 599),
+    accessed_at timestamptz not null default now()
+);
+comment on table public.url_access_logs is
+'One access to a job''s result URL (video-platform-database.md, table url_access_logs): who (address, user '
+'agent, referrer, country), how much and how fast.';
+comment on column public.url_access_logs.country_code is 'ISO 3166-1 alpha-2 country of ip_address, e.g. DE.';
+comment on column public.url_access_logs.geolocation is 'Geolocation as a JSON object, e.g. {"city": "Berlin", "lat": 52.5, "lon": 13.4}.';
+comment on column public.url_access_logs.bytes_transferred is 'Bytes sent.';
+comment on column public.url_access_logs.response_time_ms is 'Response time in milliseconds.';
+
+create index idx_storage_operations_job_id on public.storage_operations (job_id, created_at);
+create index idx_storage_operations_created_at on public.storage_operations (created_at);
+create index idx_processing_timeline_job_id on public.processing_timeline (job_id, started_at);
+create unique index idx_processing_timeline_running_step on public.processing_timeline (job_id, step)
+where finished_at is null;
+create index idx_url_access_logs_job_id on public.url_access_logs (job_id, accessed_at);
+create index idx_url_access_logs_accessed_at on public.url_access_logs (accessed_at);
+
+alter table public.storage_operations enable row level security;
+alter table public.processing_timeline enable row level security;
+alter table public.url_access_logs enable row level security;
+revoke all on table public.storage_operations, public.processing_timeline, public.url_access_logs
+from public, anon, authenticated, service_role;
+grant select on table public.storage_operations, public.processing_timeline, public.url_access_logs
+to anon, authenticated;
+grant select, insert, update, delete on table public.storage_operations, public.processing_timeline,
+public.url_access_logs
+to service_role;
+
+create policy storage_operations_select_own_job on public.storage_operations
+for select to anon, authenticated
+using (exists (
+    select from public.jobs as j
+    where j.id = storage_operations.job_id
+));
+comment on policy storage_operations_select_own_job on public.storage_operations is
+'Storage operations follow their job: visible with the job.';
+
+create policy processing_timeline_select_own_job on public.processing_timeline
+for select to anon, authenticated
+using (exists (
+    select from public.jobs as j
+    where j.id = processing_timeline.job_id
+));
+comment on policy processing_timeline_select_own_job on public.processing_timeline is
+'Timeline entries follow their job: visible with the job.';
+
+create policy url_access_logs_select_own_job on public.url_access_logs
+for select to anon, authenticated
+using (exists (
+    select from public.jobs as j
+    where j.id = url_access_logs.job_id
+));
+comment on policy url_access_logs_select_own_job on public.url_access_logs is
+'URL access logs follow their job: visible with the job.';
+
+create function dreamcut_private.notify_timeline_change() returns trigger
+language plpgsql
 set search_path = ''
 as $$
 begin
-    if dreamcut_private.user_role() not in ('admin', 'service_account') then
-        raise exception '% is for admins and service accounts only (caller: %)', p_function, dreamcut_private.user_role()
-        using errcode = '42501';
-    end if;
+    perform pg_notify(
+        'processing_timeline:' || new.job_id,
+        json_build_object(
+            'id', new.id, 'job_id', new.job_id, 'step', new.step, 'success', new.success,
+            'finished', new.finished_at is not null
+        )::text
+    );
+    return null;
 end
 $$;
-comment on function dreamcut_private.require_admin_or_service(text) is
-'Guard of the maintenance functions (video-platform-database.md, "Clean up old data (admin only)"). p_function: '
-'the caller''s name for the message. Returns nothing; raises 42501 unless user_role() is admin or service_account.';
+comment on function dreamcut_private.notify_timeline_change() is
+'AFTER INSERT OR UPDATE trigger function on processing_timeline: pg_notify on channel processing_timeline:<job '
+'id> with {"id", "job_id", "step", "success", "finished"} (video-platform-database.md, "Processing Timeline" '
+'subscription). Raises nothing.';
+revoke all on function dreamcut_private.notify_timeline_change() from public, anon, authenticated, service_role;
 
--- ---------------------------------------------------------------------------------------------------------
--- Job management
--- ---------------------------------------------------------------------------------------------------------
+create trigger trigger_notify_timeline_change
+after insert or update on public.processing_timeline
+for each row execute function dreamcut_private.notify_timeline_change();
 
+alter publication supabase_realtime add table public.processing_timeline;
+
+-- ===== render/0005_create_render_monitoring =====
+create table public.system_metrics (
+    id uuid primary key default gen_random_uuid(),
+    metric_name text not null check (metric_name ~ '^[a-z][a-z0-9_.]{0,99}$'),
+    metric_value numeric not null check (metric_value > '-Infinity' and metric_value < 'Infinity'),
+    unit text check (length(unit) between 1 and 20),
+    tags jsonb not null default '{}' check (jsonb_typeof(tags) = 'object'),
+    warning_threshold numeric check (warning_threshold > '-Infinity' and warning_threshold < 'Infinity'),
+    critical_threshold numeric check (critical_threshold > '-Infinity' and critical_threshold < 'Infinity'),
+    recorded_at timestamptz not null default now()
+);
+comment on table public.system_metrics is
+'Performance samples (video-platform-database.md, table system_metrics) with optional alert thresholds.';
+comment on column public.system_metrics.metric_name is 'Lowercase dotted name, e.g. queue.depth or render.duration_ms.';
+comment on column public.system_metrics.unit is 'Unit of metric_value, e.g. ms, bytes, percent, count.';
+comment on column public.system_metrics.warning_threshold is
+'Alert threshold. When warning_threshold <= critical_threshold, higher values are worse (warning at >= warning); '
+'otherwise lower values are worse (warning at <= warning).';
+comment on column public.system_metrics.critical_threshold is 'Critical alert threshold (see warning_threshold).';
+
+create table dreamcut_private.rate_limit_counters (
+    identifier text not null,
+    window_seconds integer not null check (window_seconds > 0),
+    window_start timestamptz not null,
+    request_count integer not null default 0 check (request_count >= 0),
+    updated_at timestamptz not null default now(),
+    primary key (identifier, window_seconds, window_start)
+);
+comment on table dreamcut_private.rate_limit_counters is
+'Fixed-window request counters of check_rate_limit: one row per identifier (e.g. a client address), window '
+'length and window start, incremented with INSERT ... ON CONFLICT DO UPDATE so concurrent callers lose no count.';
+
+create table dreamcut_private.security_events (
+    id uuid primary key default gen_random_uuid(),
+    event_type text not null check (event_type ~ '^[a-z][a-z0-9_.:-]{0,99}$'),
+    details jsonb not null default '{}' check (jsonb_typeof(details) = 'object'),
+    api_role text not null,
+    user_id uuid,
+    client_ip inet,
+    created_at timestamptz not null default now()
+);
+comment on table dreamcut_private.security_events is
+'Audit log of log_security_event (video-platform-database.md, "Audit logging"): the event, who caused it (role, '
+'user, client address) and when.';
+
+create index idx_system_metrics_name on public.system_metrics (metric_name, recorded_at desc);
+create index idx_system_metrics_recorded_at on public.system_metrics (recorded_at, id);
+create index idx_rate_limit_counters_window_start on dreamcut_private.rate_limit_counters (window_start);
+create index idx_security_events_created_at on dreamcut_private.security_events (created_at);
+create index idx_security_events_type on dreamcut_private.security_events (event_type, created_at);
+
+alter table public.system_metrics enable row level security;
+alter table dreamcut_private.rate_limit_counters enable row level security;
+alter table dreamcut_private.security_events enable row level security;
+revoke all on table public.system_metrics, dreamcut_private.rate_limit_counters, dreamcut_private.security_events
+from public, anon, authenticated, service_role;
+grant select on table public.system_metrics to authenticated;
+grant select, insert, update, delete on table public.system_metrics to service_role;
+grant select on table dreamcut_private.rate_limit_counters, dreamcut_private.security_events to service_role;
+
+create policy system_metrics_select_admin on public.system_metrics
+for select to authenticated
+using ((select dreamcut_private.is_admin()));
+comment on policy system_metrics_select_admin on public.system_metrics is 'Only admins read metrics through the API.';
+
+-- ===== render/0006_create_render_job_api =====
 create function public.create_job(
     p_output_format text,
     p_width integer,
@@ -1619,7 +1953,54 @@ comment on function public.create_job(text, integer, integer, numeric, inet, tex
 'direct sessions record what they pass. Security invoker: the jobs insert policies apply. Returns the job id '
 '(uuid). Errors: 22023 bad parameter, 42501 address or user not the caller''s. Writes nothing on error. '
 'Executable by anon, authenticated, service_role.';
+revoke all on function public.create_job(text, integer, integer, numeric, inet, text, jsonb, public.response_type, numeric, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.create_job(text, integer, integer, numeric, inet, text, jsonb, public.response_type, numeric, uuid) to anon, authenticated, service_role;
 
+create function public.cancel_job(p_job_id uuid, p_reason text default null) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+    v_status public.job_status;
+begin
+    if p_job_id is null then
+        raise exception 'p_job_id is required' using errcode = '22023';
+    end if;
+    if length(p_reason) > 1000 then
+        raise exception 'p_reason must be at most 1000 characters, got %', length(p_reason) using errcode = '22023';
+    end if;
+    select status into v_status from public.jobs where id = p_job_id;
+    if not found then
+        raise exception 'job % not found (p_job_id)', p_job_id using errcode = 'P0002';
+    end if;
+    if v_status not in ('pending', 'processing') then
+        raise exception 'job % is already %: only a pending or processing job can be cancelled', p_job_id, v_status
+        using errcode = '55000';
+    end if;
+    update public.jobs
+    set status = 'cancelled',
+        error_message = coalesce(nullif(btrim(p_reason), ''), 'cancelled'),
+        error_code = 'CANCELLED'
+    where id = p_job_id and status in ('pending', 'processing')
+    returning status into v_status;
+    if not found then
+        select status into v_status from public.jobs where id = p_job_id;
+        raise exception 'job % is already %: only a pending or processing job can be cancelled', p_job_id, v_status
+        using errcode = '55000';
+    end if;
+end
+$$;
+comment on function public.cancel_job(uuid, text) is
+'Cancels a pending or processing job (video-platform-database.md, job_status cancelled). p_job_id: a job the '
+'caller can see (RLS: anon its own anonymous jobs, a signed-in user its own, admins and service accounts any); '
+'p_reason: optional text (<= 1000 characters) kept in error_message (default ''cancelled''), error_code becomes '
+'CANCELLED. Security invoker: the jobs cancel policies apply. Returns nothing. Errors: 22023 bad parameter, '
+'P0002 unknown job or not the caller''s, 55000 job already finished. Writes nothing on error. Executable by anon, '
+'authenticated, service_role.';
+revoke all on function public.cancel_job(uuid, text) from public, anon, authenticated, service_role;
+grant execute on function public.cancel_job(uuid, text) to anon, authenticated, service_role;
+
+-- ===== render/0007_create_render_element_functions =====
 create function public.add_job_element(
     p_job_id uuid,
     p_type public.element_type,
@@ -1696,6 +2077,14 @@ comment on function public.add_job_element(
 'p_metadata: JSON object. Security invoker: the elements insert policy applies. Returns the element id (uuid). '
 'Errors: 22023 bad parameter (named, with its value), P0002 unknown job or not the caller''s, 55000 job no '
 'longer pending. Writes nothing on error. Executable by anon, authenticated, service_role.';
+revoke all on function public.add_job_element(
+    uuid, public.element_type, text, numeric, numeric, integer, integer, integer, integer, public.fit_mode, integer,
+    text, jsonb
+) from public, anon, authenticated, service_role;
+grant execute on function public.add_job_element(
+    uuid, public.element_type, text, numeric, numeric, integer, integer, integer, integer, public.fit_mode, integer,
+    text, jsonb
+) to anon, authenticated, service_role;
 
 create function public.add_job_elements(p_job_id uuid, p_elements jsonb) returns uuid[]
 language plpgsql volatile
@@ -1823,7 +2212,60 @@ comment on function public.add_job_elements(uuid, jsonb) is
 'message names the index and key, e.g. p_elements[2]: width ...), P0002 unknown job or not the caller''s, 55000 '
 'job no longer pending. Writes nothing on error: either every element is added or none. Executable by anon, '
 'authenticated, service_role.';
+revoke all on function public.add_job_elements(uuid, jsonb) from public, anon, authenticated, service_role;
+grant execute on function public.add_job_elements(uuid, jsonb) to anon, authenticated, service_role;
 
+create function public.update_element_status(
+    p_element_id uuid,
+    p_status text,
+    p_local_path text default null,
+    p_error_message text default null
+) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+    v_status text;
+begin
+    if p_element_id is null then
+        raise exception 'p_element_id is required' using errcode = '22023';
+    end if;
+    if p_status is null or p_status not in ('processing', 'completed', 'failed') then
+        raise exception 'p_status must be one of processing, completed, failed, got %', coalesce(quote_literal(p_status), 'null')
+        using errcode = '22023';
+    end if;
+    if p_status = 'failed' and (p_error_message is null or btrim(p_error_message) = '') then
+        raise exception 'p_error_message is required when p_status is failed' using errcode = '22023';
+    end if;
+    select processing_status into v_status from public.elements where id = p_element_id for update;
+    if not found then
+        raise exception 'element % not found (p_element_id)', p_element_id using errcode = 'P0002';
+    end if;
+    if v_status in ('completed', 'failed') then
+        raise exception 'element % is already %: a finished element keeps its status', p_element_id, v_status
+        using errcode = '55000';
+    end if;
+    if v_status = 'processing' and p_status = 'processing' then
+        return;
+    end if;
+    update public.elements
+    set processing_status = p_status,
+        local_path = coalesce(p_local_path, local_path),
+        error_message = coalesce(p_error_message, error_message),
+        processed_at = case when p_status in ('completed', 'failed') then now() end
+    where id = p_element_id;
+end
+$$;
+comment on function public.update_element_status(uuid, text, text, text) is
+'Worker update of an element''s processing status (video-platform-database.md, elements "processing status"). '
+'p_element_id: the element; p_status: processing, completed or failed (pending -> processing -> completed | '
+'failed; a finished element stays finished); p_local_path: where the media was cached; p_error_message: '
+'required for failed. Returns nothing. Errors: 22023 bad parameter, P0002 unknown element, 55000 element already '
+'finished. Writes nothing on error. Executable by service_role only.';
+revoke all on function public.update_element_status(uuid, text, text, text) from public, anon, authenticated, service_role;
+grant execute on function public.update_element_status(uuid, text, text, text) to service_role;
+
+-- ===== render/0008_create_render_worker_functions =====
 create function public.update_job_status(
     p_job_id uuid,
     p_status public.job_status,
@@ -1874,6 +2316,8 @@ comment on function public.update_job_status(uuid, public.job_status, text, text
 'short code (<= 50 characters). The trigger sets started_at and completed_at. Returns nothing. Errors: 22023 bad '
 'parameter, P0002 unknown job, 55000 job already finished. Writes nothing on error. Executable by service_role '
 'only.';
+revoke all on function public.update_job_status(uuid, public.job_status, text, text) from public, anon, authenticated, service_role;
+grant execute on function public.update_job_status(uuid, public.job_status, text, text) to service_role;
 
 create function public.update_job_progress(
     p_job_id uuid,
@@ -1916,6 +2360,8 @@ comment on function public.update_job_progress(uuid, integer, public.processing_
 'p_progress: percent 0..100, never below the current value; p_current_step: the step now running (optional). '
 'Returns nothing. Errors: 22023 bad parameter, P0002 unknown job, 55000 job not processing or progress going '
 'back. Writes nothing on error. Executable by service_role only.';
+revoke all on function public.update_job_progress(uuid, integer, public.processing_step) from public, anon, authenticated, service_role;
+grant execute on function public.update_job_progress(uuid, integer, public.processing_step) to service_role;
 
 create function public.complete_job(
     p_job_id uuid,
@@ -1974,48 +2420,8 @@ comment on function public.complete_job(uuid, text, bigint, text, text, timestam
 'p_s3_key: where the file is; p_expires_at: when the result expires (future). Sets status completed, progress '
 '100 and completed_at. Returns nothing. Errors: 22023 bad parameter, P0002 unknown job, 55000 job not '
 'processing. Writes nothing on error. Executable by service_role only.';
-
-create function public.cancel_job(p_job_id uuid, p_reason text default null) returns void
-language plpgsql volatile
-set search_path = ''
-as $$
-declare
-    v_status public.job_status;
-begin
-    if p_job_id is null then
-        raise exception 'p_job_id is required' using errcode = '22023';
-    end if;
-    if length(p_reason) > 1000 then
-        raise exception 'p_reason must be at most 1000 characters, got %', length(p_reason) using errcode = '22023';
-    end if;
-    select status into v_status from public.jobs where id = p_job_id;
-    if not found then
-        raise exception 'job % not found (p_job_id)', p_job_id using errcode = 'P0002';
-    end if;
-    if v_status not in ('pending', 'processing') then
-        raise exception 'job % is already %: only a pending or processing job can be cancelled', p_job_id, v_status
-        using errcode = '55000';
-    end if;
-    update public.jobs
-    set status = 'cancelled',
-        error_message = coalesce(nullif(btrim(p_reason), ''), 'cancelled'),
-        error_code = 'CANCELLED'
-    where id = p_job_id and status in ('pending', 'processing')
-    returning status into v_status;
-    if not found then
-        select status into v_status from public.jobs where id = p_job_id;
-        raise exception 'job % is already %: only a pending or processing job can be cancelled', p_job_id, v_status
-        using errcode = '55000';
-    end if;
-end
-$$;
-comment on function public.cancel_job(uuid, text) is
-'Cancels a pending or processing job (video-platform-database.md, job_status cancelled). p_job_id: a job the '
-'caller can see (RLS: anon its own anonymous jobs, a signed-in user its own, admins and service accounts any); '
-'p_reason: optional text (<= 1000 characters) kept in error_message (default ''cancelled''), error_code becomes '
-'CANCELLED. Security invoker: the jobs cancel policies apply. Returns nothing. Errors: 22023 bad parameter, '
-'P0002 unknown job or not the caller''s, 55000 job already finished. Writes nothing on error. Executable by anon, '
-'authenticated, service_role.';
+revoke all on function public.complete_job(uuid, text, bigint, text, text, timestamptz) from public, anon, authenticated, service_role;
+grant execute on function public.complete_job(uuid, text, bigint, text, text, timestamptz) to service_role;
 
 create function public.timeout_stale_jobs(
     p_stale_after interval default '30 minutes',
@@ -2065,7 +2471,10 @@ comment on function public.timeout_stale_jobs(interval, interval) is
 '(default 30 minutes); p_pending_after: a pending job created longer ago than this (default 1 day). Jobs locked '
 'by a worker are skipped. Returns the number of jobs timed out. Errors: 22023 non-positive interval. Executable '
 'by service_role only.';
+revoke all on function public.timeout_stale_jobs(interval, interval) from public, anon, authenticated, service_role;
+grant execute on function public.timeout_stale_jobs(interval, interval) to service_role;
 
+-- ===== render/0009_create_render_timeline_functions =====
 create function public.calculate_job_progress(p_job_id uuid) returns integer
 language plpgsql stable
 set search_path = ''
@@ -2103,36 +2512,8 @@ comment on function public.calculate_job_progress(uuid) is
 'of the weights of the steps that finished successfully (validation 5, download 15, processing 25, composition '
 '20, encoding 25, upload 8, cleanup 2). Errors: 22023 null p_job_id, P0002 unknown job or not visible. '
 'Executable by anon, authenticated, service_role.';
-
-create function public.calculate_job_duration(p_job_id uuid) returns bigint
-language plpgsql stable
-set search_path = ''
-as $$
-declare
-    v_job public.jobs%rowtype;
-begin
-    if p_job_id is null then
-        raise exception 'p_job_id is required' using errcode = '22023';
-    end if;
-    select * into v_job from public.jobs where id = p_job_id;
-    if not found then
-        raise exception 'job % not found (p_job_id)', p_job_id using errcode = 'P0002';
-    end if;
-    if v_job.started_at is null then
-        return null;
-    end if;
-    return (extract(epoch from (coalesce(v_job.completed_at, now()) - v_job.started_at)) * 1000)::bigint;
-end
-$$;
-comment on function public.calculate_job_duration(uuid) is
-'Processing time of a job (video-platform-database.md, analytics). p_job_id: a job the caller can see (RLS '
-'applies). Returns milliseconds from started_at to completed_at (or to now while processing), or null when the '
-'job never started. Errors: 22023 null p_job_id, P0002 unknown job or not visible. Executable by anon, '
-'authenticated, service_role.';
-
--- ---------------------------------------------------------------------------------------------------------
--- Processing timeline and elements (workers)
--- ---------------------------------------------------------------------------------------------------------
+revoke all on function public.calculate_job_progress(uuid) from public, anon, authenticated, service_role;
+grant execute on function public.calculate_job_progress(uuid) to anon, authenticated, service_role;
 
 create function public.start_processing_step(
     p_job_id uuid,
@@ -2188,6 +2569,8 @@ comment on function public.start_processing_step(uuid, public.processing_step, j
 'Returns the timeline entry id (uuid) for complete_processing_step. Errors: 22023 bad parameter, P0002 unknown '
 'job, 55000 job finished (only cleanup may run then) or the same step already running. Writes nothing on error. '
 'Executable by service_role only.';
+revoke all on function public.start_processing_step(uuid, public.processing_step, jsonb) from public, anon, authenticated, service_role;
+grant execute on function public.start_processing_step(uuid, public.processing_step, jsonb) to service_role;
 
 create function public.complete_processing_step(
     p_timeline_id uuid,
@@ -2263,59 +2646,10 @@ comment on function public.complete_processing_step(uuid, boolean, text, jsonb, 
 'step does not fail the job: the worker decides (retry or update_job_status failed). Returns the job''s progress '
 'in percent. Errors: 22023 bad parameter, P0002 unknown entry, 55000 entry already finished. Writes nothing on '
 'error. Executable by service_role only.';
+revoke all on function public.complete_processing_step(uuid, boolean, text, jsonb, jsonb) from public, anon, authenticated, service_role;
+grant execute on function public.complete_processing_step(uuid, boolean, text, jsonb, jsonb) to service_role;
 
-create function public.update_element_status(
-    p_element_id uuid,
-    p_status text,
-    p_local_path text default null,
-    p_error_message text default null
-) returns void
-language plpgsql volatile
-set search_path = ''
-as $$
-declare
-    v_status text;
-begin
-    if p_element_id is null then
-        raise exception 'p_element_id is required' using errcode = '22023';
-    end if;
-    if p_status is null or p_status not in ('processing', 'completed', 'failed') then
-        raise exception 'p_status must be one of processing, completed, failed, got %', coalesce(quote_literal(p_status), 'null')
-        using errcode = '22023';
-    end if;
-    if p_status = 'failed' and (p_error_message is null or btrim(p_error_message) = '') then
-        raise exception 'p_error_message is required when p_status is failed' using errcode = '22023';
-    end if;
-    select processing_status into v_status from public.elements where id = p_element_id for update;
-    if not found then
-        raise exception 'element % not found (p_element_id)', p_element_id using errcode = 'P0002';
-    end if;
-    if v_status in ('completed', 'failed') then
-        raise exception 'element % is already %: a finished element keeps its status', p_element_id, v_status
-        using errcode = '55000';
-    end if;
-    if v_status = 'processing' and p_status = 'processing' then
-        return;
-    end if;
-    update public.elements
-    set processing_status = p_status,
-        local_path = coalesce(p_local_path, local_path),
-        error_message = coalesce(p_error_message, error_message),
-        processed_at = case when p_status in ('completed', 'failed') then now() end
-    where id = p_element_id;
-end
-$$;
-comment on function public.update_element_status(uuid, text, text, text) is
-'Worker update of an element''s processing status (video-platform-database.md, elements "processing status"). '
-'p_element_id: the element; p_status: processing, completed or failed (pending -> processing -> completed | '
-'failed; a finished element stays finished); p_local_path: where the media was cached; p_error_message: '
-'required for failed. Returns nothing. Errors: 22023 bad parameter, P0002 unknown element, 55000 element already '
-'finished. Writes nothing on error. Executable by service_role only.';
-
--- ---------------------------------------------------------------------------------------------------------
--- Storage, access logs and metrics (workers)
--- ---------------------------------------------------------------------------------------------------------
-
+-- ===== render/0010_create_render_logging_functions =====
 create function public.log_storage_operation(
     p_job_id uuid,
     p_operation public.storage_operation,
@@ -2385,6 +2719,8 @@ comment on function public.log_storage_operation(
 '(1..1024 characters); p_success: outcome; p_bytes: bytes transferred (>= 0); p_duration_ms: milliseconds '
 '(>= 0); p_error_message: required when p_success is false; p_metadata: JSON object. Returns the operation id '
 '(uuid). Errors: 22023 bad parameter, P0002 unknown job. Writes nothing on error. Executable by service_role only.';
+revoke all on function public.log_storage_operation(uuid, public.storage_operation, text, text, boolean, bigint, integer, text, jsonb) from public, anon, authenticated, service_role;
+grant execute on function public.log_storage_operation(uuid, public.storage_operation, text, text, boolean, bigint, integer, text, jsonb) to service_role;
 
 create function public.log_url_access(
     p_job_id uuid,
@@ -2451,6 +2787,8 @@ comment on function public.log_url_access(uuid, text, inet, text, text, text, js
 'p_bytes_transferred: bytes (>= 0); p_response_time_ms: milliseconds (>= 0); p_status_code: HTTP status '
 '100..599. Returns the log id (uuid). Errors: 22023 bad parameter, P0002 unknown job. Writes nothing on error. '
 'Executable by service_role only.';
+revoke all on function public.log_url_access(uuid, text, inet, text, text, text, jsonb, bigint, integer, integer) from public, anon, authenticated, service_role;
+grant execute on function public.log_url_access(uuid, text, inet, text, text, text, jsonb, bigint, integer, integer) to service_role;
 
 create function public.record_system_metric(
     p_metric_name text,
@@ -2501,10 +2839,37 @@ comment on function public.record_system_metric(text, numeric, text, jsonb, nume
 'alert thresholds (higher is worse when warning <= critical, lower is worse otherwise; see view system_health). '
 'Returns the sample id (uuid). Errors: 22023 bad parameter. Writes nothing on error. Executable by service_role '
 'only.';
+revoke all on function public.record_system_metric(text, numeric, text, jsonb, numeric, numeric) from public, anon, authenticated, service_role;
+grant execute on function public.record_system_metric(text, numeric, text, jsonb, numeric, numeric) to service_role;
 
--- ---------------------------------------------------------------------------------------------------------
--- Analytics (security invoker: callers see statistics of the jobs RLS lets them see)
--- ---------------------------------------------------------------------------------------------------------
+-- ===== render/0011_create_render_analytics =====
+create function public.calculate_job_duration(p_job_id uuid) returns bigint
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+    v_job public.jobs%rowtype;
+begin
+    if p_job_id is null then
+        raise exception 'p_job_id is required' using errcode = '22023';
+    end if;
+    select * into v_job from public.jobs where id = p_job_id;
+    if not found then
+        raise exception 'job % not found (p_job_id)', p_job_id using errcode = 'P0002';
+    end if;
+    if v_job.started_at is null then
+        return null;
+    end if;
+    return (extract(epoch from (coalesce(v_job.completed_at, now()) - v_job.started_at)) * 1000)::bigint;
+end
+$$;
+comment on function public.calculate_job_duration(uuid) is
+'Processing time of a job (video-platform-database.md, analytics). p_job_id: a job the caller can see (RLS '
+'applies). Returns milliseconds from started_at to completed_at (or to now while processing), or null when the '
+'job never started. Errors: 22023 null p_job_id, P0002 unknown job or not visible. Executable by anon, '
+'authenticated, service_role.';
+revoke all on function public.calculate_job_duration(uuid) from public, anon, authenticated, service_role;
+grant execute on function public.calculate_job_duration(uuid) to anon, authenticated, service_role;
 
 create function public.get_job_statistics(
     p_start_date timestamptz default now() - interval '7 days',
@@ -2588,6 +2953,8 @@ comment on function public.get_job_statistics(timestamptz, timestamptz) is
 'by_format: {"mp4": {"total": n, "completed": n, "failed": n}, ...} (failed includes timeout); '
 'by_response_type: {"immediate": n, "async": n}. Security invoker: a caller counts the jobs it can see. Errors: '
 '22023 start not before end. Executable by anon, authenticated, service_role.';
+revoke all on function public.get_job_statistics(timestamptz, timestamptz) from public, anon, authenticated, service_role;
+grant execute on function public.get_job_statistics(timestamptz, timestamptz) to anon, authenticated, service_role;
 
 create function public.get_storage_statistics(
     p_start_date timestamptz default now() - interval '7 days',
@@ -2631,756 +2998,10 @@ comment on function public.get_storage_statistics(timestamptz, timestamptz) is
 'row per operation kind: total, successful and failed operations, total bytes, average and p95 duration in '
 'milliseconds. Security invoker (RLS applies). Errors: 22023 start not before end. Executable by anon, '
 'authenticated, service_role.';
+revoke all on function public.get_storage_statistics(timestamptz, timestamptz) from public, anon, authenticated, service_role;
+grant execute on function public.get_storage_statistics(timestamptz, timestamptz) to anon, authenticated, service_role;
 
--- ---------------------------------------------------------------------------------------------------------
--- Maintenance (admins and service accounts)
--- ---------------------------------------------------------------------------------------------------------
-
--- Retention in keyset batches: each batch deletes the next p_batch_size eligible rows in (timestamp, id) order
--- (the indexes idx_jobs_completed_at and idx_system_metrics_recorded_at), starting where the previous batch
--- ended, so no batch walks the index entries of rows deleted before it and the cost stays linear. The functions
--- run every batch in the caller's transaction; the procedures commit after each batch (psql, pg_cron).
-
-create function dreamcut_private.retention_cutoff(p_function text, p_days integer, p_batch_size integer)
-returns timestamptz
-language plpgsql stable
-set search_path = ''
-as $$
-begin
-    perform dreamcut_private.require_admin_or_service(p_function);
-    if p_days is null or p_days < 1 then
-        raise exception 'p_days must be at least 1 day, got %', coalesce(p_days::text, 'null') using errcode = '22023';
-    end if;
-    if p_batch_size is null or p_batch_size not between 1 and 100000 then
-        raise exception 'p_batch_size must be between 1 and 100000 rows, got %', coalesce(p_batch_size::text, 'null')
-        using errcode = '22023';
-    end if;
-    return now() - make_interval(days => p_days);
-end
-$$;
-comment on function dreamcut_private.retention_cutoff(text, integer, integer) is
-'Guard of the retention batches (cleanup_old_jobs, cleanup_old_metrics and their _in_batches procedures). '
-'p_function: the name the messages give; p_days: >= 1; p_batch_size: 1..100000 rows. Returns the cutoff '
-'now() - p_days days (timestamptz): rows older than it are old. Errors: 42501 caller not an admin or service '
-'account, 22023 bad parameter.';
-
-create function dreamcut_private.delete_old_jobs_batch(
-    p_days integer,
-    p_batch_size integer,
-    inout p_from_completed_at timestamptz,
-    inout p_from_id uuid,
-    inout p_deleted integer,
-    out p_done boolean
-)
-language plpgsql volatile
-security definer
-set search_path = ''
-as $$
-declare
-    v_cutoff timestamptz := dreamcut_private.retention_cutoff('cleanup_old_jobs', p_days, p_batch_size);
-    v_to_completed_at timestamptz;
-    v_to_id uuid;
-    v_found integer;
-    v_batch integer;
-begin
-    -- The batch: the next p_batch_size old jobs from the keyset on, found by an index-only walk of
-    -- idx_jobs_completed_at; it ends at the last of them. completed_at is set exactly when a job is finished
-    -- (constraint jobs_status_timestamps), so the status condition of the DELETE removes nothing from the range.
-    select b.completed_at, b.id, b.n into v_to_completed_at, v_to_id, v_found
-    from (
-        select j.completed_at, j.id, row_number() over (order by j.completed_at, j.id) as n
-        from public.jobs as j
-        where j.completed_at < v_cutoff and (j.completed_at, j.id) >= (p_from_completed_at, p_from_id)
-        order by j.completed_at, j.id
-        limit p_batch_size
-    ) as b
-    order by b.n desc
-    limit 1;
-    -- The row bounds cut exactly, also between jobs that finished at the same instant; the scalar bounds give
-    -- the planner a row estimate (it has none for row comparisons), so that it walks the same index.
-    delete from public.jobs as j
-    where j.status in ('completed', 'failed', 'cancelled', 'timeout') and j.completed_at < v_cutoff
-        and j.completed_at between p_from_completed_at and v_to_completed_at
-        and (j.completed_at, j.id) between (p_from_completed_at, p_from_id) and (v_to_completed_at, v_to_id);
-    get diagnostics v_batch = row_count;
-    p_deleted := coalesce(p_deleted, 0) + v_batch;
-    p_done := coalesce(v_found, 0) < p_batch_size;
-    p_from_completed_at := v_to_completed_at;
-    p_from_id := v_to_id;
-end
-$$;
-comment on function dreamcut_private.delete_old_jobs_batch(integer, integer, timestamptz, uuid, integer) is
-'One batch of cleanup_old_jobs and cleanup_old_jobs_in_batches: deletes the next p_batch_size (1..100000) '
-'finished jobs (completed, failed, cancelled, timeout) that finished more than p_days days ago (>= 1), in '
-'(completed_at, id) order from the keyset (p_from_completed_at, p_from_id) on (inclusive; the first batch starts '
-'at ''-infinity'' and the zero uuid), with their child rows (on delete cascade). A job that a concurrent '
-'transaction adds behind the keyset waits for the next run; a row another transaction holds is waited for. '
-'Returns the keyset where the next batch starts (the batch''s last job; null when none was left), p_deleted '
-'increased by the jobs deleted, and p_done: true when fewer than p_batch_size old jobs were left. Security '
-'definer. Errors: 22023 bad p_days or p_batch_size, 42501 caller not an admin or service account. Executable by '
-'service_role (the procedure''s callers).';
-
-create function dreamcut_private.delete_old_metrics_batch(
-    p_days integer,
-    p_batch_size integer,
-    inout p_from_recorded_at timestamptz,
-    inout p_from_id uuid,
-    inout p_deleted integer,
-    out p_done boolean
-)
-language plpgsql volatile
-security definer
-set search_path = ''
-as $$
-declare
-    v_cutoff timestamptz := dreamcut_private.retention_cutoff('cleanup_old_metrics', p_days, p_batch_size);
-    v_to_recorded_at timestamptz;
-    v_to_id uuid;
-    v_found integer;
-    v_batch integer;
-begin
-    -- The batch: the next p_batch_size old samples from the keyset on, found by an index-only walk of
-    -- idx_system_metrics_recorded_at; it ends at the last of them.
-    select b.recorded_at, b.id, b.n into v_to_recorded_at, v_to_id, v_found
-    from (
-        select m.recorded_at, m.id, row_number() over (order by m.recorded_at, m.id) as n
-        from public.system_metrics as m
-        where m.recorded_at < v_cutoff and (m.recorded_at, m.id) >= (p_from_recorded_at, p_from_id)
-        order by m.recorded_at, m.id
-        limit p_batch_size
-    ) as b
-    order by b.n desc
-    limit 1;
-    -- The row bounds cut exactly, also between samples recorded at the same instant; the scalar bounds give the
-    -- planner a row estimate (it has none for row comparisons), so that it walks the same index.
-    delete from public.system_metrics as m
-    where m.recorded_at < v_cutoff and m.recorded_at between p_from_recorded_at and v_to_recorded_at
-        and (m.recorded_at, m.id) between (p_from_recorded_at, p_from_id) and (v_to_recorded_at, v_to_id);
-    get diagnostics v_batch = row_count;
-    p_deleted := coalesce(p_deleted, 0) + v_batch;
-    p_done := coalesce(v_found, 0) < p_batch_size;
-    p_from_recorded_at := v_to_recorded_at;
-    p_from_id := v_to_id;
-end
-$$;
-comment on function dreamcut_private.delete_old_metrics_batch(integer, integer, timestamptz, uuid, integer) is
-'One batch of cleanup_old_metrics and cleanup_old_metrics_in_batches: deletes the next p_batch_size (1..100000) '
-'system_metrics samples recorded more than p_days days ago (>= 1), in (recorded_at, id) order from the keyset '
-'(p_from_recorded_at, p_from_id) on (inclusive; the first batch starts at ''-infinity'' and the zero uuid). A '
-'sample that a concurrent transaction adds behind the keyset waits for the next run; a row another transaction '
-'holds is waited for. Returns the keyset where the next batch starts (the batch''s last sample; null when none '
-'was left), p_deleted increased by the samples deleted, and p_done: true when fewer than p_batch_size old samples '
-'were left. Security definer. Errors: 22023 bad p_days or p_batch_size, 42501 caller not an admin or service '
-'account. Executable by service_role (the procedure''s callers).';
-
-create function public.cleanup_old_jobs(p_days integer default 30, p_batch_size integer default 1000) returns integer
-language plpgsql volatile
-security definer
-set search_path = ''
-as $$
-declare
-    v_from_completed_at timestamptz := '-infinity';
-    v_from_id uuid := '00000000-0000-0000-0000-000000000000';
-    v_deleted integer := 0;
-    v_done boolean;
-begin
-    loop
-        select b.p_from_completed_at, b.p_from_id, b.p_deleted, b.p_done
-        into v_from_completed_at, v_from_id, v_deleted, v_done
-        from dreamcut_private.delete_old_jobs_batch(p_days, p_batch_size, v_from_completed_at, v_from_id, v_deleted) as b;
-        exit when v_done;
-    end loop;
-    return v_deleted;
-end
-$$;
-comment on function public.cleanup_old_jobs(integer, integer) is
-'Deletes finished jobs (completed, failed, cancelled, timeout) that finished more than p_days days ago, with '
-'their elements, storage operations, timeline and access logs (video-platform-database.md, "SELECT '
-'cleanup_old_jobs(30)"). Never deletes a pending or processing job. p_days: >= 1 (default 30); p_batch_size: '
-'jobs per DELETE statement, 1..100000 (default 1000). Batches follow (completed_at, id), each starting where the '
-'previous one ended: the cost is linear in the jobs deleted. A row another transaction holds is waited for. '
-'Every batch runs in the caller''s transaction, so the deleted jobs stay locked until it ends; for locks that '
-'last one batch, CALL cleanup_old_jobs_in_batches. Returns the number of jobs deleted. Errors: 22023 bad '
-'parameter, 42501 caller not an admin or service account. Executable by authenticated (admins only) and '
-'service_role.';
-
-create function public.cleanup_old_metrics(p_days integer default 7, p_batch_size integer default 10000) returns integer
-language plpgsql volatile
-security definer
-set search_path = ''
-as $$
-declare
-    v_from_recorded_at timestamptz := '-infinity';
-    v_from_id uuid := '00000000-0000-0000-0000-000000000000';
-    v_deleted integer := 0;
-    v_done boolean;
-begin
-    loop
-        select b.p_from_recorded_at, b.p_from_id, b.p_deleted, b.p_done
-        into v_from_recorded_at, v_from_id, v_deleted, v_done
-        from dreamcut_private.delete_old_metrics_batch(p_days, p_batch_size, v_from_recorded_at, v_from_id, v_deleted) as b;
-        exit when v_done;
-    end loop;
-    return v_deleted;
-end
-$$;
-comment on function public.cleanup_old_metrics(integer, integer) is
-'Deletes system_metrics samples recorded more than p_days days ago (video-platform-database.md, "SELECT '
-'cleanup_old_metrics(7)"). p_days: >= 1 (default 7); p_batch_size: samples per DELETE statement, 1..100000 '
-'(default 10000). Batches follow (recorded_at, id), each starting where the previous one ended: the cost is '
-'linear in the samples deleted. A row another transaction holds is waited for. Every batch runs in the '
-'caller''s transaction, so the deleted samples stay locked until it ends; for locks that last one batch, CALL '
-'cleanup_old_metrics_in_batches. Returns the number of samples deleted. Errors: 22023 bad parameter, 42501 '
-'caller not an admin or service account. Executable by authenticated (admins only) and service_role.';
-
--- The procedures commit after each batch, which PostgreSQL allows only in a security invoker procedure
--- without a SET clause: their search_path cannot be pinned, so their bodies name nothing but the batch
--- functions (schema-qualified, search_path pinned) and use no operator.
-
-create procedure public.cleanup_old_jobs_in_batches(
-    p_days integer default 30,
-    p_batch_size integer default 1000,
-    inout p_deleted integer default null
-)
-language plpgsql
-as $$
-declare
-    v_from_completed_at timestamptz := '-infinity';
-    v_from_id uuid := '00000000-0000-0000-0000-000000000000';
-    v_done boolean;
-begin
-    p_deleted := 0;
-    loop
-        select b.p_from_completed_at, b.p_from_id, b.p_deleted, b.p_done
-        into v_from_completed_at, v_from_id, p_deleted, v_done
-        from dreamcut_private.delete_old_jobs_batch(p_days, p_batch_size, v_from_completed_at, v_from_id, p_deleted) as b;
-        commit;
-        exit when v_done;
-    end loop;
-end
-$$;
--- (noqa: the linter reads the argument list after "comment on procedure" as a function call)
-comment on procedure public.cleanup_old_jobs_in_batches(integer, integer, integer) is  -- noqa: LT01
-'cleanup_old_jobs with a commit after each batch, for psql and pg_cron: CALL '
-'public.cleanup_old_jobs_in_batches(30). Deletes the same jobs (finished more than p_days days ago, with their '
-'child rows; never a pending or processing job), p_batch_size at a time (1..100000, default 1000), each batch '
-'in its own transaction: no lock outlives its batch, and each batch deletes what is older than p_days days at '
-'its own start. p_days: >= 1 (default 30). p_deleted: output only, the number of jobs deleted (what is passed '
-'is ignored). Must be called outside a transaction block (autocommit, or alone in a pg_cron job''s command); '
-'PostgREST cannot call procedures (use cleanup_old_jobs there). Security invoker without a pinned search_path '
-'(PostgreSQL refuses COMMIT otherwise): the body calls only dreamcut_private.delete_old_jobs_batch. Errors: '
-'22023 bad parameter, 42501 caller not an admin or service account, 2D000 called inside a transaction block; '
-'a failed batch is rolled back, the batches before it stay committed. Executable by service_role.';
-
-create procedure public.cleanup_old_metrics_in_batches(
-    p_days integer default 7,
-    p_batch_size integer default 10000,
-    inout p_deleted integer default null
-)
-language plpgsql
-as $$
-declare
-    v_from_recorded_at timestamptz := '-infinity';
-    v_from_id uuid := '00000000-0000-0000-0000-000000000000';
-    v_done boolean;
-begin
-    p_deleted := 0;
-    loop
-        select b.p_from_recorded_at, b.p_from_id, b.p_deleted, b.p_done
-        into v_from_recorded_at, v_from_id, p_deleted, v_done
-        from dreamcut_private.delete_old_metrics_batch(p_days, p_batch_size, v_from_recorded_at, v_from_id, p_deleted) as b;
-        commit;
-        exit when v_done;
-    end loop;
-end
-$$;
--- (noqa: the linter reads the argument list after "comment on procedure" as a function call)
-comment on procedure public.cleanup_old_metrics_in_batches(integer, integer, integer) is  -- noqa: LT01
-'cleanup_old_metrics with a commit after each batch, for psql and pg_cron: CALL '
-'public.cleanup_old_metrics_in_batches(7). Deletes the same samples (recorded more than p_days days ago), '
-'p_batch_size at a time (1..100000, default 10000), each batch in its own transaction: no lock outlives its '
-'batch, and each batch deletes what is older than p_days days at its own start. p_days: >= 1 (default 7). '
-'p_deleted: output only, the number of samples deleted (what is passed is ignored). Must be called outside a '
-'transaction block (autocommit, or alone in a pg_cron job''s command); PostgREST cannot call procedures (use '
-'cleanup_old_metrics there). Security invoker without a pinned search_path (PostgreSQL refuses COMMIT '
-'otherwise): the body calls only dreamcut_private.delete_old_metrics_batch. Errors: 22023 bad parameter, 42501 '
-'caller not an admin or service account, 2D000 called inside a transaction block; a failed batch is rolled '
-'back, the batches before it stay committed. Executable by service_role.';
-
-create function public.enforce_data_retention(
-    p_job_days integer default 90,
-    p_access_log_days integer default 90,
-    p_metric_days integer default 30,
-    p_security_event_days integer default 365
-) returns jsonb
-language plpgsql volatile
-security definer
-set search_path = ''
-as $$
-declare
-    v_jobs integer;
-    v_logs integer := 0;
-    v_metrics integer;
-    v_events integer := 0;
-    v_counters integer := 0;
-    v_batch integer;
-begin
-    perform dreamcut_private.require_admin_or_service('enforce_data_retention');
-    if p_job_days is null or p_job_days < 1 or p_access_log_days is null or p_access_log_days < 1
-        or p_metric_days is null or p_metric_days < 1 or p_security_event_days is null or p_security_event_days < 1 then
-        raise exception 'p_job_days, p_access_log_days, p_metric_days and p_security_event_days must be at least 1 day, got %, %, %, %',
-            p_job_days, p_access_log_days, p_metric_days, p_security_event_days
-        using errcode = '22023';
-    end if;
-    v_jobs := public.cleanup_old_jobs(p_job_days);
-    loop
-        delete from public.url_access_logs
-        where id in (
-            select l.id from public.url_access_logs as l
-            where l.accessed_at < now() - make_interval(days => p_access_log_days)
-            limit 10000
-            for update skip locked
-        );
-        get diagnostics v_batch = row_count;
-        v_logs := v_logs + v_batch;
-        exit when v_batch < 10000;
-    end loop;
-    v_metrics := public.cleanup_old_metrics(p_metric_days);
-    loop
-        delete from dreamcut_private.security_events
-        where id in (
-            select e.id from dreamcut_private.security_events as e
-            where e.created_at < now() - make_interval(days => p_security_event_days)
-            limit 10000
-            for update skip locked
-        );
-        get diagnostics v_batch = row_count;
-        v_events := v_events + v_batch;
-        exit when v_batch < 10000;
-    end loop;
-    loop
-        delete from dreamcut_private.rate_limit_counters
-        where ctid in (
-            select c.ctid from dreamcut_private.rate_limit_counters as c
-            where c.window_start + make_interval(secs => c.window_seconds) < now()
-            limit 10000
-            for update skip locked
-        );
-        get diagnostics v_batch = row_count;
-        v_counters := v_counters + v_batch;
-        exit when v_batch < 10000;
-    end loop;
-    return jsonb_build_object(
-        'jobs', v_jobs, 'url_access_logs', v_logs, 'system_metrics', v_metrics, 'security_events', v_events,
-        'rate_limit_counters', v_counters
-    );
-end
-$$;
-comment on function public.enforce_data_retention(integer, integer, integer, integer) is
-'Applies the retention policy (video-platform-database.md, "SELECT enforce_data_retention()"), in bounded '
-'batches: finished jobs older than p_job_days days (default 90, via cleanup_old_jobs; pending and processing '
-'jobs are never deleted), url_access_logs older than p_access_log_days (default 90), system_metrics older than '
-'p_metric_days (default 30), security events older than p_security_event_days (default 365) and rate-limit '
-'counters whose window has ended. Returns the counts deleted as a JSON object {"jobs": n, "url_access_logs": n, '
-'"system_metrics": n, "security_events": n, "rate_limit_counters": n}. Errors: 22023 a period below 1 day, 42501 '
-'caller not an admin or service account. Executable by authenticated (admins only) and service_role.';
-
--- ---------------------------------------------------------------------------------------------------------
--- Rate limiting and audit logging
--- ---------------------------------------------------------------------------------------------------------
-
-create function public.log_security_event(p_event_type text, p_details jsonb default '{}') returns uuid
-language plpgsql volatile
-security definer
-set search_path = ''
-as $$
-declare
-    v_id uuid;
-begin
-    if p_event_type is null or p_event_type !~ '^[a-z][a-z0-9_.:-]{0,99}$' then
-        raise exception 'p_event_type must be a lowercase name such as unauthorized_access (a-z, 0-9, _ . : -, at most 100), got %',
-            coalesce(quote_literal(p_event_type), 'null')
-        using errcode = '22023';
-    end if;
-    if p_details is not null and jsonb_typeof(p_details) <> 'object' then
-        raise exception 'p_details must be a JSON object, got %', jsonb_typeof(p_details) using errcode = '22023';
-    end if;
-    if octet_length(p_details::text) > 10000 then
-        raise exception 'p_details must be at most 10000 bytes of JSON, got %', octet_length(p_details::text)
-        using errcode = '22023';
-    end if;
-    insert into dreamcut_private.security_events (event_type, details, api_role, user_id, client_ip)
-    values (
-        p_event_type, coalesce(p_details, '{}'), dreamcut_private.user_role(), auth.uid(), dreamcut_private.client_ip()
-    )
-    returning id into v_id;
-    return v_id;
-end
-$$;
-comment on function public.log_security_event(text, jsonb) is
-'Audit logging (video-platform-database.md, "SELECT log_security_event(''unauthorized_access'', ''{...}'')"). '
-'p_event_type: lowercase name (a-z, 0-9, _ . : -, <= 100 characters); p_details: JSON object (<= 10000 bytes). '
-'Records the event in dreamcut_private.security_events with the caller''s user_role(), auth.uid() and '
-'client_ip(). Returns the event id (uuid). Errors: 22023 bad parameter. Writes nothing on error. Executable by '
-'service_role only (the API server logs on behalf of its callers).';
-
-create function public.check_rate_limit(p_client_ip text, p_limit integer, p_interval interval) returns boolean
-language plpgsql volatile
-security definer
-set search_path = ''
-as $$
-declare
-    v_seconds numeric;
-    v_count integer;
-begin
-    if p_client_ip is null or btrim(p_client_ip) = '' or length(p_client_ip) > 255 then
-        raise exception 'p_client_ip must be a non-empty identifier of at most 255 characters (e.g. a client address), got %',
-            coalesce(quote_literal(p_client_ip), 'null')
-        using errcode = '22023';
-    end if;
-    if p_limit is null or p_limit < 1 then
-        raise exception 'p_limit must be at least 1 request, got %', coalesce(p_limit::text, 'null') using errcode = '22023';
-    end if;
-    v_seconds := extract(epoch from p_interval);
-    if p_interval is null or date_part('month', p_interval) <> 0 or date_part('year', p_interval) <> 0
-        or v_seconds < 1 or v_seconds > 31 * 86400 or v_seconds <> trunc(v_seconds) then
-        raise exception 'p_interval must be whole seconds between 1 second and 31 days (no months or years), got %',
-            coalesce(p_interval::text, 'null')
-        using errcode = '22023';
-    end if;
-    insert into dreamcut_private.rate_limit_counters as c (identifier, window_seconds, window_start, request_count)
-    values (btrim(p_client_ip), v_seconds::integer, date_bin(p_interval, now(), timestamptz '2000-01-01 00:00:00+00'), 1)
-    on conflict (identifier, window_seconds, window_start)
-    do update set request_count = c.request_count + 1, updated_at = now()
-    returning c.request_count into v_count;
-    if v_count = p_limit + 1 then
-        perform public.log_security_event('rate_limit_exceeded', jsonb_build_object(
-            'identifier', btrim(p_client_ip), 'limit', p_limit, 'interval', p_interval::text
-        ));
-    end if;
-    return v_count <= p_limit;
-end
-$$;
-comment on function public.check_rate_limit(text, integer, interval) is
-'Counts one request and says whether it is within the limit (video-platform-database.md, "SELECT '
-'check_rate_limit(''client-ip'', 100, ''1 hour''::interval)"). p_client_ip: the identifier limited (a client '
-'address, a user id, an API key; <= 255 characters); p_limit: requests allowed per window (>= 1); p_interval: '
-'window length, whole seconds from 1 second to 31 days. Fixed windows aligned on 2000-01-01 UTC; each call adds '
-'one to the window''s counter with INSERT ... ON CONFLICT DO UPDATE, so concurrent callers lose no count, and '
-'refused calls count too. Returns true while the window''s count is <= p_limit, false after; the first refusal '
-'of a window logs a rate_limit_exceeded security event. Errors: 22023 bad parameter. Executable by service_role '
-'only.';
-
--- ---------------------------------------------------------------------------------------------------------
--- Privileges: revoke what PostgreSQL (PUBLIC) and Supabase (default privileges) grant, then grant exactly.
--- ---------------------------------------------------------------------------------------------------------
-
-revoke all on function
-dreamcut_private.user_role(),
-dreamcut_private.is_admin(),
-dreamcut_private.request_header(text),
-dreamcut_private.client_ip(),
-dreamcut_private.can_subscribe_to_job(uuid),
-dreamcut_private.element_input_error(
-    integer, integer, numeric, public.element_type, text, text, integer, integer, integer, integer, numeric, numeric,
-    integer, jsonb
-),
-dreamcut_private.require_admin_or_service(text),
-dreamcut_private.retention_cutoff(text, integer, integer),
-dreamcut_private.delete_old_jobs_batch(integer, integer, timestamptz, uuid, integer),
-dreamcut_private.delete_old_metrics_batch(integer, integer, timestamptz, uuid, integer),
-public.create_job(text, integer, integer, numeric, inet, text, jsonb, public.response_type, numeric, uuid),
-public.add_job_element(
-    uuid, public.element_type, text, numeric, numeric, integer, integer, integer, integer, public.fit_mode, integer,
-    text, jsonb
-),
-public.add_job_elements(uuid, jsonb),
-public.update_job_status(uuid, public.job_status, text, text),
-public.update_job_progress(uuid, integer, public.processing_step),
-public.complete_job(uuid, text, bigint, text, text, timestamptz),
-public.cancel_job(uuid, text),
-public.timeout_stale_jobs(interval, interval),
-public.calculate_job_progress(uuid),
-public.calculate_job_duration(uuid),
-public.start_processing_step(uuid, public.processing_step, jsonb),
-public.complete_processing_step(uuid, boolean, text, jsonb, jsonb),
-public.update_element_status(uuid, text, text, text),
-public.log_storage_operation(uuid, public.storage_operation, text, text, boolean, bigint, integer, text, jsonb),
-public.log_url_access(uuid, text, inet, text, text, text, jsonb, bigint, integer, integer),
-public.record_system_metric(text, numeric, text, jsonb, numeric, numeric),
-public.get_job_statistics(timestamptz, timestamptz),
-public.get_storage_statistics(timestamptz, timestamptz),
-public.cleanup_old_jobs(integer, integer),
-public.cleanup_old_metrics(integer, integer),
-public.enforce_data_retention(integer, integer, integer, integer),
-public.log_security_event(text, jsonb),
-public.check_rate_limit(text, integer, interval)
-from public, anon, authenticated, service_role;
-revoke all on procedure
-public.cleanup_old_jobs_in_batches(integer, integer, integer),
-public.cleanup_old_metrics_in_batches(integer, integer, integer)
-from public, anon, authenticated, service_role;
-
--- The security helpers run inside RLS policies and column defaults as the API roles.
-grant execute on function
-dreamcut_private.user_role(),
-dreamcut_private.is_admin(),
-dreamcut_private.client_ip(),
-dreamcut_private.can_subscribe_to_job(uuid)
-to anon, authenticated, service_role;
-
--- End-user API: security invoker, the RLS policies decide.
-grant execute on function
-public.create_job(text, integer, integer, numeric, inet, text, jsonb, public.response_type, numeric, uuid),
-public.add_job_element(
-    uuid, public.element_type, text, numeric, numeric, integer, integer, integer, integer, public.fit_mode, integer,
-    text, jsonb
-),
-public.add_job_elements(uuid, jsonb),
-public.cancel_job(uuid, text),
-public.calculate_job_progress(uuid),
-public.calculate_job_duration(uuid),
-public.get_job_statistics(timestamptz, timestamptz),
-public.get_storage_statistics(timestamptz, timestamptz)
-to anon, authenticated, service_role;
-
--- Maintenance: admins (checked inside) and service accounts.
-grant execute on function
-public.cleanup_old_jobs(integer, integer),
-public.cleanup_old_metrics(integer, integer),
-public.enforce_data_retention(integer, integer, integer, integer)
-to authenticated, service_role;
-
--- The committing procedures and their batches: service accounts with a database session (psql, pg_cron, a
--- worker); PostgREST cannot call procedures.
-grant execute on function
-dreamcut_private.delete_old_jobs_batch(integer, integer, timestamptz, uuid, integer),
-dreamcut_private.delete_old_metrics_batch(integer, integer, timestamptz, uuid, integer)
-to service_role;
-grant execute on procedure
-public.cleanup_old_jobs_in_batches(integer, integer, integer),
-public.cleanup_old_metrics_in_batches(integer, integer, integer)
-to service_role;
-
--- Workers only.
-grant execute on function
-public.update_job_status(uuid, public.job_status, text, text),
-public.update_job_progress(uuid, integer, public.processing_step),
-public.complete_job(uuid, text, bigint, text, text, timestamptz),
-public.timeout_stale_jobs(interval, interval),
-public.start_processing_step(uuid, public.processing_step, jsonb),
-public.complete_processing_step(uuid, boolean, text, jsonb, jsonb),
-public.update_element_status(uuid, text, text, text),
-public.log_storage_operation(uuid, public.storage_operation, text, text, boolean, bigint, integer, text, jsonb),
-public.log_url_access(uuid, text, inet, text, text, text, jsonb, bigint, integer, integer),
-public.record_system_metric(text, numeric, text, jsonb, numeric, numeric),
-public.log_security_event(text, jsonb),
-public.check_rate_limit(text, integer, interval)
-to service_role;
-
--- ===== render/0003_create_render_triggers =====
-create function dreamcut_private.validate_job_update() returns trigger
-language plpgsql
-set search_path = ''
-as $$
-begin
-    if new.id <> old.id then
-        raise exception 'job % cannot change its id', old.id using errcode = '55000';
-    end if;
-    if (new.output_format, new.width, new.height, new.fps) is distinct from (old.output_format, old.width, old.height, old.fps)
-        or new.duration_seconds is distinct from old.duration_seconds then
-        raise exception 'job % keeps the output format, dimensions, fps and duration it was created with (%x% % at % fps)',
-            old.id, old.width, old.height, old.output_format, old.fps
-        using errcode = '55000';
-    end if;
-    if new.status is distinct from old.status then
-        if old.status in ('completed', 'failed', 'cancelled', 'timeout') then
-            raise exception 'job % is already %: a finished job keeps its status (refused: %)', old.id, old.status, new.status
-            using errcode = '55000';
-        end if;
-        if not (
-            (old.status = 'pending' and new.status in ('processing', 'failed', 'cancelled', 'timeout'))
-            or (old.status = 'processing' and new.status in ('completed', 'failed', 'cancelled', 'timeout'))
-        ) then
-            raise exception 'job % cannot go from % to %: status only moves forward', old.id, old.status, new.status
-            using errcode = '55000';
-        end if;
-        if new.status = 'processing' then
-            new.started_at := coalesce(new.started_at, clock_timestamp());
-        else
-            new.completed_at := coalesce(new.completed_at, clock_timestamp());
-        end if;
-        if new.status = 'completed' then
-            new.progress_percentage := 100;
-        end if;
-    end if;
-    if new.progress_percentage <> old.progress_percentage then
-        if new.progress_percentage < old.progress_percentage then
-            raise exception 'job % progress cannot go back from % to %', old.id, old.progress_percentage,
-                new.progress_percentage
-            using errcode = '55000';
-        end if;
-        if old.status <> 'processing' then
-            raise exception 'job % is %: its progress can only change while it is processing', old.id, old.status
-            using errcode = '55000';
-        end if;
-    end if;
-    return new;
-end
-$$;
-comment on function dreamcut_private.validate_job_update() is
-'BEFORE UPDATE trigger function on jobs (video-platform-database.md, "Validation triggers"): status only moves '
-'forward (pending -> processing | failed | cancelled | timeout, processing -> completed | failed | cancelled | '
-'timeout) and a completed, failed, cancelled or timed-out job keeps its status; sets started_at on processing, '
-'completed_at on a terminal status and progress 100 on completed; progress never goes back and only changes '
-'while processing; output format, dimensions, fps and duration are fixed at creation. Raises 55000.';
-revoke all on function dreamcut_private.validate_job_update() from public, anon, authenticated, service_role;
-
-create trigger trigger_validate_job_update
-before update on public.jobs
-for each row execute function dreamcut_private.validate_job_update();
-
-create trigger trigger_jobs_updated_at
-before update on public.jobs
-for each row execute function dreamcut_private.update_updated_at_column();
-
-create function dreamcut_private.validate_element() returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-    v_job record;
-    v_error text;
-begin
-    if tg_op = 'UPDATE' then
-        if new.job_id <> old.job_id then
-            raise exception 'element % cannot move to another job', old.id using errcode = '55000';
-        end if;
-        if (new.type, new.source_url, new.text_content, new.position_x, new.position_y, new.width, new.height,
-            new.fit_mode, new.start_time, new.duration, new.layer_order)
-            is not distinct from
-            (old.type, old.source_url, old.text_content, old.position_x, old.position_y, old.width, old.height,
-                old.fit_mode, old.start_time, old.duration, old.layer_order) then
-            return new;
-        end if;
-    end if;
-    select j.width, j.height, j.duration_seconds, j.status into v_job
-    from public.jobs as j where j.id = new.job_id
-    for share;
-    if not found then
-        return new;
-    end if;
-    if dreamcut_private.user_role() in ('anon', 'authenticated', 'admin')
-        and not dreamcut_private.can_subscribe_to_job(new.job_id) then
-        -- Not the caller's job: the foreign key or the RLS policy refuses the row without telling about the job.
-        return new;
-    end if;
-    if v_job.status <> 'pending' then
-        raise exception 'job % is %: its elements can only be added or changed while it is pending', new.job_id, v_job.status
-        using errcode = '55000';
-    end if;
-    if new.type <> 'audio' then
-        new.position_x := coalesce(new.position_x, 0);
-        new.position_y := coalesce(new.position_y, 0);
-        new.width := coalesce(new.width, v_job.width - new.position_x);
-        new.height := coalesce(new.height, v_job.height - new.position_y);
-    end if;
-    v_error := dreamcut_private.element_input_error(
-        v_job.width, v_job.height, v_job.duration_seconds, new.type, new.source_url, new.text_content,
-        new.position_x, new.position_y, new.width, new.height, new.start_time, new.duration, new.layer_order,
-        new.metadata
-    );
-    if v_error is not null then
-        raise exception 'element of job %: %', new.job_id, v_error
-        using errcode = '23514', constraint = 'elements_layout', detail = v_error;
-    end if;
-    return new;
-end
-$$;
-comment on function dreamcut_private.validate_element() is
-'BEFORE INSERT OR UPDATE trigger function on elements (video-platform-database.md, "Validation triggers"): an '
-'element is added, or its layout changed, only while its job is pending (55000); a visual element''s missing '
-'position becomes 0 and its missing size reaches the canvas edge; the box must lie inside the job''s canvas and '
-'the element must end inside the job''s timeline (23514 with constraint name elements_layout and the reason, '
-'naming the column and value, as detail); an element never moves to another job (55000). Updates of the processing status alone are not checked. Security definer, to lock the '
-'job row (FOR SHARE) against a concurrent start; it says nothing about jobs the caller cannot see.';
-revoke all on function dreamcut_private.validate_element() from public, anon, authenticated, service_role;
-
-create trigger trigger_validate_element
-before insert or update on public.elements
-for each row execute function dreamcut_private.validate_element();
-
-create trigger trigger_elements_updated_at
-before update on public.elements
-for each row execute function dreamcut_private.update_updated_at_column();
-
-create function dreamcut_private.notify_job_change() returns trigger
-language plpgsql
-set search_path = ''
-as $$
-declare
-    v_payload text := json_build_object(
-        'id', new.id,
-        'status', new.status,
-        'progress_percentage', new.progress_percentage,
-        'current_step', new.current_step
-    )::text;
-begin
-    perform pg_notify('jobs:' || new.id, v_payload);
-    perform pg_notify('jobs', v_payload);
-    return null;
-end
-$$;
-comment on function dreamcut_private.notify_job_change() is
-'AFTER INSERT / AFTER UPDATE (of status, progress or current step) trigger function on jobs: pg_notify on channel '
-'jobs:<job id> (one job''s subscribers) and jobs (active job monitoring) with a small JSON payload {"id", '
-'"status", "progress_percentage", "current_step"}, for plain-PostgreSQL listeners (video-platform-database.md, '
-'"Real-time Subscriptions"). Raises nothing.';
-revoke all on function dreamcut_private.notify_job_change() from public, anon, authenticated, service_role;
-
-create trigger trigger_notify_job_insert
-after insert on public.jobs
-for each row execute function dreamcut_private.notify_job_change();
-
-create trigger trigger_notify_job_update
-after update on public.jobs
-for each row
-when (
-    old.status is distinct from new.status
-    or old.progress_percentage is distinct from new.progress_percentage
-    or old.current_step is distinct from new.current_step
-)
-execute function dreamcut_private.notify_job_change();
-
-create function dreamcut_private.notify_timeline_change() returns trigger
-language plpgsql
-set search_path = ''
-as $$
-begin
-    perform pg_notify(
-        'processing_timeline:' || new.job_id,
-        json_build_object(
-            'id', new.id, 'job_id', new.job_id, 'step', new.step, 'success', new.success,
-            'finished', new.finished_at is not null
-        )::text
-    );
-    return null;
-end
-$$;
-comment on function dreamcut_private.notify_timeline_change() is
-'AFTER INSERT OR UPDATE trigger function on processing_timeline: pg_notify on channel processing_timeline:<job '
-'id> with {"id", "job_id", "step", "success", "finished"} (video-platform-database.md, "Processing Timeline" '
-'subscription). Raises nothing.';
-revoke all on function dreamcut_private.notify_timeline_change() from public, anon, authenticated, service_role;
-
-create trigger trigger_notify_timeline_change
-after insert or update on public.processing_timeline
-for each row execute function dreamcut_private.notify_timeline_change();
-
-alter publication supabase_realtime add table public.jobs, public.elements, public.processing_timeline;
-
--- ===== render/0004_create_render_views =====
+-- ===== render/0012_create_render_views =====
 create view public.job_summary with (security_invoker = true) as
 select
     j.id,
@@ -3715,125 +3336,463 @@ public.url_access_stats, public.recent_errors, public.element_type_stats
 to anon, authenticated, service_role;
 grant select on table public.system_health to authenticated, service_role;
 
--- ===== render/0005_enable_render_rls_policies =====
-alter table public.jobs alter column client_ip set default dreamcut_private.client_ip();
-alter table public.jobs alter column user_id set default auth.uid();
+-- ===== render/0013_create_render_retention =====
+create function dreamcut_private.retention_cutoff(p_function text, p_days integer, p_batch_size integer)
+returns timestamptz
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+    perform dreamcut_private.require_admin_or_service(p_function);
+    if p_days is null or p_days < 1 then
+        raise exception 'p_days must be at least 1 day, got %', coalesce(p_days::text, 'null') using errcode = '22023';
+    end if;
+    if p_batch_size is null or p_batch_size not between 1 and 100000 then
+        raise exception 'p_batch_size must be between 1 and 100000 rows, got %', coalesce(p_batch_size::text, 'null')
+        using errcode = '22023';
+    end if;
+    return now() - make_interval(days => p_days);
+end
+$$;
+comment on function dreamcut_private.retention_cutoff(text, integer, integer) is
+'Guard of the retention batches (cleanup_old_jobs, cleanup_old_metrics and their _in_batches procedures). '
+'p_function: the name the messages give; p_days: >= 1; p_batch_size: 1..100000 rows. Returns the cutoff '
+'now() - p_days days (timestamptz): rows older than it are old. Errors: 42501 caller not an admin or service '
+'account, 22023 bad parameter.';
+revoke all on function dreamcut_private.retention_cutoff(text, integer, integer) from public, anon, authenticated, service_role;
 
-grant select on table public.jobs to anon, authenticated;
-grant insert (
-    user_id, client_ip, user_agent, output_format, width, height, fps, duration_seconds, response_type, metadata
-) on table public.jobs to anon, authenticated;
--- Cancelling is the only update an end user may make (the policies demand the result be cancelled).
-grant update (status, error_message, error_code) on table public.jobs to anon, authenticated;
-grant delete on table public.jobs to authenticated;
+create function dreamcut_private.delete_old_rows_batch(
+    p_table regclass,
+    p_time_column name,
+    p_cutoff timestamptz,
+    p_batch_size integer,
+    inout p_from_time timestamptz,
+    inout p_from_id uuid,
+    inout p_deleted integer,
+    out p_done boolean
+)
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+    v_to_time timestamptz;
+    v_to_id uuid;
+    v_found integer;
+    v_batch integer;
+begin
+    -- The batch: the next p_batch_size old rows from the keyset on, found by an index-only walk of the
+    -- (p_time_column, id) index; it ends at the last of them.
+    execute format(
+        'select b.t, b.id, b.n from ('
+        ' select x.%1$I as t, x.id, row_number() over (order by x.%1$I, x.id) as n from %2$s as x'
+        ' where x.%1$I < $1 and (x.%1$I, x.id) >= ($2, $3) order by x.%1$I, x.id limit $4'
+        ') as b order by b.n desc limit 1',
+        p_time_column, p_table
+    )
+    into v_to_time, v_to_id, v_found
+    using p_cutoff, p_from_time, p_from_id, p_batch_size;
+    -- The row bounds cut exactly, also between rows of the same instant; the scalar bounds give the planner a
+    -- row estimate (it has none for row comparisons), so that it walks the same index.
+    execute format(
+        'delete from %2$s as x where x.%1$I < $1 and x.%1$I between $2 and $4'
+        ' and (x.%1$I, x.id) between ($2, $3) and ($4, $5)',
+        p_time_column, p_table
+    )
+    using p_cutoff, p_from_time, p_from_id, v_to_time, v_to_id;
+    get diagnostics v_batch = row_count;
+    p_deleted := coalesce(p_deleted, 0) + v_batch;
+    p_done := coalesce(v_found, 0) < p_batch_size;
+    p_from_time := v_to_time;
+    p_from_id := v_to_id;
+end
+$$;
+comment on function dreamcut_private.delete_old_rows_batch(regclass, name, timestamptz, integer, timestamptz, uuid, integer) is
+'One retention batch of a table with a uuid id and a (p_time_column, id) index: deletes the next p_batch_size '
+'rows whose p_time_column is before p_cutoff, in (p_time_column, id) order from the keyset (p_from_time, '
+'p_from_id) on (inclusive; the first batch starts at ''-infinity'' and the zero uuid). A row that a concurrent '
+'transaction adds behind the keyset waits for the next run; a row another transaction holds is waited for. '
+'Returns the keyset where the next batch starts (the batch''s last row; null when none was left), p_deleted '
+'increased by the rows deleted, and p_done: true when fewer than p_batch_size old rows were left. Checks nothing '
+'(its callers do) and is executable by no API role.';
+revoke all on function dreamcut_private.delete_old_rows_batch(regclass, name, timestamptz, integer, timestamptz, uuid, integer)
+from public, anon, authenticated, service_role;
 
-grant select on table public.elements to anon, authenticated;
-grant insert (
-    job_id, type, source_url, text_content, position_x, position_y, width, height, fit_mode, start_time, duration,
-    layer_order, metadata
-) on table public.elements to anon, authenticated;
-
-grant select on table public.storage_operations, public.processing_timeline, public.url_access_logs
-to anon, authenticated;
-grant select on table public.system_metrics to authenticated;
-
-grant select, insert, update, delete on table
-public.jobs, public.elements, public.storage_operations, public.processing_timeline, public.url_access_logs,
-public.system_metrics
+-- completed_at is set exactly when a job is finished (constraint jobs_status_timestamps): a batch of old
+-- completed_at values holds finished jobs only.
+create function dreamcut_private.delete_old_jobs_batch(
+    p_days integer,
+    p_batch_size integer,
+    inout p_from_completed_at timestamptz,
+    inout p_from_id uuid,
+    inout p_deleted integer,
+    out p_done boolean
+)
+language sql volatile
+security definer
+set search_path = ''
+as $$
+    select b.p_from_time, b.p_from_id, b.p_deleted, b.p_done
+    from dreamcut_private.delete_old_rows_batch(
+        'public.jobs', 'completed_at', dreamcut_private.retention_cutoff('cleanup_old_jobs', p_days, p_batch_size),
+        p_batch_size, p_from_completed_at, p_from_id, p_deleted
+    ) as b
+$$;
+comment on function dreamcut_private.delete_old_jobs_batch(integer, integer, timestamptz, uuid, integer) is
+'One batch of cleanup_old_jobs and cleanup_old_jobs_in_batches: deletes the next p_batch_size (1..100000) '
+'finished jobs (completed, failed, cancelled, timeout) that finished more than p_days days ago (>= 1), in '
+'(completed_at, id) order from the keyset (p_from_completed_at, p_from_id) on (inclusive; the first batch starts '
+'at ''-infinity'' and the zero uuid), with their child rows (on delete cascade). A job that a concurrent '
+'transaction adds behind the keyset waits for the next run; a row another transaction holds is waited for. '
+'Returns the keyset where the next batch starts (the batch''s last job; null when none was left), p_deleted '
+'increased by the jobs deleted, and p_done: true when fewer than p_batch_size old jobs were left. Security '
+'definer. Errors: 22023 bad p_days or p_batch_size, 42501 caller not an admin or service account. Executable by '
+'service_role (the procedure''s callers).';
+revoke all on function dreamcut_private.delete_old_jobs_batch(integer, integer, timestamptz, uuid, integer)
+from public, anon, authenticated, service_role;
+grant execute on function dreamcut_private.delete_old_jobs_batch(integer, integer, timestamptz, uuid, integer)
 to service_role;
 
-create policy jobs_select_anon on public.jobs
-for select to anon
-using (user_id is null and client_ip = (select dreamcut_private.client_ip()));
+create function dreamcut_private.delete_old_metrics_batch(
+    p_days integer,
+    p_batch_size integer,
+    inout p_from_recorded_at timestamptz,
+    inout p_from_id uuid,
+    inout p_deleted integer,
+    out p_done boolean
+)
+language sql volatile
+security definer
+set search_path = ''
+as $$
+    select b.p_from_time, b.p_from_id, b.p_deleted, b.p_done
+    from dreamcut_private.delete_old_rows_batch(
+        'public.system_metrics', 'recorded_at',
+        dreamcut_private.retention_cutoff('cleanup_old_metrics', p_days, p_batch_size),
+        p_batch_size, p_from_recorded_at, p_from_id, p_deleted
+    ) as b
+$$;
+comment on function dreamcut_private.delete_old_metrics_batch(integer, integer, timestamptz, uuid, integer) is
+'One batch of cleanup_old_metrics and cleanup_old_metrics_in_batches: deletes the next p_batch_size (1..100000) '
+'system_metrics samples recorded more than p_days days ago (>= 1), in (recorded_at, id) order from the keyset '
+'(p_from_recorded_at, p_from_id) on (inclusive; the first batch starts at ''-infinity'' and the zero uuid). A '
+'sample that a concurrent transaction adds behind the keyset waits for the next run; a row another transaction '
+'holds is waited for. Returns the keyset where the next batch starts (the batch''s last sample; null when none '
+'was left), p_deleted increased by the samples deleted, and p_done: true when fewer than p_batch_size old samples '
+'were left. Security definer. Errors: 22023 bad p_days or p_batch_size, 42501 caller not an admin or service '
+'account. Executable by service_role (the procedure''s callers).';
+revoke all on function dreamcut_private.delete_old_metrics_batch(integer, integer, timestamptz, uuid, integer)
+from public, anon, authenticated, service_role;
+grant execute on function dreamcut_private.delete_old_metrics_batch(integer, integer, timestamptz, uuid, integer)
+to service_role;
 
-create policy jobs_select_authenticated on public.jobs
-for select to authenticated
-using (user_id = (select auth.uid()) or (select dreamcut_private.is_admin()));
+create function public.cleanup_old_jobs(p_days integer default 30, p_batch_size integer default 1000) returns integer
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+declare
+    v_from_completed_at timestamptz := '-infinity';
+    v_from_id uuid := '00000000-0000-0000-0000-000000000000';
+    v_deleted integer := 0;
+    v_done boolean;
+begin
+    loop
+        select b.p_from_completed_at, b.p_from_id, b.p_deleted, b.p_done
+        into v_from_completed_at, v_from_id, v_deleted, v_done
+        from dreamcut_private.delete_old_jobs_batch(p_days, p_batch_size, v_from_completed_at, v_from_id, v_deleted) as b;
+        exit when v_done;
+    end loop;
+    return v_deleted;
+end
+$$;
+comment on function public.cleanup_old_jobs(integer, integer) is
+'Deletes finished jobs (completed, failed, cancelled, timeout) that finished more than p_days days ago, with '
+'their elements, storage operations, timeline and access logs (video-platform-database.md, "SELECT '
+'cleanup_old_jobs(30)"). Never deletes a pending or processing job. p_days: >= 1 (default 30); p_batch_size: '
+'jobs per DELETE statement, 1..100000 (default 1000). Batches follow (completed_at, id), each starting where the '
+'previous one ended: the cost is linear in the jobs deleted. A row another transaction holds is waited for. '
+'Every batch runs in the caller''s transaction, so the deleted jobs stay locked until it ends; for locks that '
+'last one batch, CALL cleanup_old_jobs_in_batches. Returns the number of jobs deleted. Errors: 22023 bad '
+'parameter, 42501 caller not an admin or service account. Executable by authenticated (admins only) and '
+'service_role.';
+revoke all on function public.cleanup_old_jobs(integer, integer) from public, anon, authenticated, service_role;
+grant execute on function public.cleanup_old_jobs(integer, integer) to authenticated, service_role;
 
-create policy jobs_insert_anon on public.jobs
-for insert to anon
-with check (user_id is null and client_ip = (select dreamcut_private.client_ip()));
+create function public.cleanup_old_metrics(p_days integer default 7, p_batch_size integer default 10000) returns integer
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+declare
+    v_from_recorded_at timestamptz := '-infinity';
+    v_from_id uuid := '00000000-0000-0000-0000-000000000000';
+    v_deleted integer := 0;
+    v_done boolean;
+begin
+    loop
+        select b.p_from_recorded_at, b.p_from_id, b.p_deleted, b.p_done
+        into v_from_recorded_at, v_from_id, v_deleted, v_done
+        from dreamcut_private.delete_old_metrics_batch(p_days, p_batch_size, v_from_recorded_at, v_from_id, v_deleted) as b;
+        exit when v_done;
+    end loop;
+    return v_deleted;
+end
+$$;
+comment on function public.cleanup_old_metrics(integer, integer) is
+'Deletes system_metrics samples recorded more than p_days days ago (video-platform-database.md, "SELECT '
+'cleanup_old_metrics(7)"). p_days: >= 1 (default 7); p_batch_size: samples per DELETE statement, 1..100000 '
+'(default 10000). Batches follow (recorded_at, id), each starting where the previous one ended: the cost is '
+'linear in the samples deleted. A row another transaction holds is waited for. Every batch runs in the '
+'caller''s transaction, so the deleted samples stay locked until it ends; for locks that last one batch, CALL '
+'cleanup_old_metrics_in_batches. Returns the number of samples deleted. Errors: 22023 bad parameter, 42501 '
+'caller not an admin or service account. Executable by authenticated (admins only) and service_role.';
+revoke all on function public.cleanup_old_metrics(integer, integer) from public, anon, authenticated, service_role;
+grant execute on function public.cleanup_old_metrics(integer, integer) to authenticated, service_role;
 
-create policy jobs_insert_authenticated on public.jobs
-for insert to authenticated
-with check (user_id = (select auth.uid()) and client_ip is not distinct from (select dreamcut_private.client_ip()));
+-- The procedures commit after each batch, which PostgreSQL allows only in a security invoker procedure
+-- without a SET clause: their search_path cannot be pinned, so their bodies name nothing but the batch
+-- functions (schema-qualified, search_path pinned) and use no operator.
 
-create policy jobs_cancel_anon on public.jobs
-for update to anon
-using (user_id is null and client_ip = (select dreamcut_private.client_ip()) and status in ('pending', 'processing'))
-with check (user_id is null and client_ip = (select dreamcut_private.client_ip()) and status = 'cancelled');
+create procedure public.cleanup_old_jobs_in_batches(
+    p_days integer default 30,
+    p_batch_size integer default 1000,
+    inout p_deleted integer default null
+)
+language plpgsql
+as $$
+declare
+    v_from_completed_at timestamptz := '-infinity';
+    v_from_id uuid := '00000000-0000-0000-0000-000000000000';
+    v_done boolean;
+begin
+    p_deleted := 0;
+    loop
+        select b.p_from_completed_at, b.p_from_id, b.p_deleted, b.p_done
+        into v_from_completed_at, v_from_id, p_deleted, v_done
+        from dreamcut_private.delete_old_jobs_batch(p_days, p_batch_size, v_from_completed_at, v_from_id, p_deleted) as b;
+        commit;
+        exit when v_done;
+    end loop;
+end
+$$;
+-- (noqa: the linter reads the argument list after "comment on procedure" as a function call)
+comment on procedure public.cleanup_old_jobs_in_batches(integer, integer, integer) is  -- noqa: LT01
+'cleanup_old_jobs with a commit after each batch, for psql and pg_cron: CALL '
+'public.cleanup_old_jobs_in_batches(30). Deletes the same jobs (finished more than p_days days ago, with their '
+'child rows; never a pending or processing job), p_batch_size at a time (1..100000, default 1000), each batch '
+'in its own transaction: no lock outlives its batch, and each batch deletes what is older than p_days days at '
+'its own start. p_days: >= 1 (default 30). p_deleted: output only, the number of jobs deleted (what is passed '
+'is ignored). Must be called outside a transaction block (autocommit, or alone in a pg_cron job''s command); '
+'PostgREST cannot call procedures (use cleanup_old_jobs there). Security invoker without a pinned search_path '
+'(PostgreSQL refuses COMMIT otherwise): the body calls only dreamcut_private.delete_old_jobs_batch. Errors: '
+'22023 bad parameter, 42501 caller not an admin or service account, 2D000 called inside a transaction block; '
+'a failed batch is rolled back, the batches before it stay committed. Executable by service_role.';
+revoke all on procedure public.cleanup_old_jobs_in_batches(integer, integer, integer) from public, anon, authenticated, service_role;
+grant execute on procedure public.cleanup_old_jobs_in_batches(integer, integer, integer) to service_role;
 
-create policy jobs_cancel_authenticated on public.jobs
-for update to authenticated
-using ((user_id = (select auth.uid()) or (select dreamcut_private.is_admin())) and status in ('pending', 'processing'))
-with check ((user_id = (select auth.uid()) or (select dreamcut_private.is_admin())) and status = 'cancelled');
+create procedure public.cleanup_old_metrics_in_batches(
+    p_days integer default 7,
+    p_batch_size integer default 10000,
+    inout p_deleted integer default null
+)
+language plpgsql
+as $$
+declare
+    v_from_recorded_at timestamptz := '-infinity';
+    v_from_id uuid := '00000000-0000-0000-0000-000000000000';
+    v_done boolean;
+begin
+    p_deleted := 0;
+    loop
+        select b.p_from_recorded_at, b.p_from_id, b.p_deleted, b.p_done
+        into v_from_recorded_at, v_from_id, p_deleted, v_done
+        from dreamcut_private.delete_old_metrics_batch(p_days, p_batch_size, v_from_recorded_at, v_from_id, p_deleted) as b;
+        commit;
+        exit when v_done;
+    end loop;
+end
+$$;
+-- (noqa: the linter reads the argument list after "comment on procedure" as a function call)
+comment on procedure public.cleanup_old_metrics_in_batches(integer, integer, integer) is  -- noqa: LT01
+'cleanup_old_metrics with a commit after each batch, for psql and pg_cron: CALL '
+'public.cleanup_old_metrics_in_batches(7). Deletes the same samples (recorded more than p_days days ago), '
+'p_batch_size at a time (1..100000, default 10000), each batch in its own transaction: no lock outlives its '
+'batch, and each batch deletes what is older than p_days days at its own start. p_days: >= 1 (default 7). '
+'p_deleted: output only, the number of samples deleted (what is passed is ignored). Must be called outside a '
+'transaction block (autocommit, or alone in a pg_cron job''s command); PostgREST cannot call procedures (use '
+'cleanup_old_metrics there). Security invoker without a pinned search_path (PostgreSQL refuses COMMIT '
+'otherwise): the body calls only dreamcut_private.delete_old_metrics_batch. Errors: 22023 bad parameter, 42501 '
+'caller not an admin or service account, 2D000 called inside a transaction block; a failed batch is rolled '
+'back, the batches before it stay committed. Executable by service_role.';
+revoke all on procedure public.cleanup_old_metrics_in_batches(integer, integer, integer) from public, anon, authenticated, service_role;
+grant execute on procedure public.cleanup_old_metrics_in_batches(integer, integer, integer) to service_role;
 
-create policy jobs_delete_admin on public.jobs
-for delete to authenticated
-using ((select dreamcut_private.is_admin()));
+create function public.enforce_data_retention(
+    p_job_days integer default 90,
+    p_access_log_days integer default 90,
+    p_metric_days integer default 30,
+    p_security_event_days integer default 365
+) returns jsonb
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+declare
+    v_jobs integer;
+    v_logs integer := 0;
+    v_metrics integer;
+    v_events integer := 0;
+    v_counters integer := 0;
+    v_batch integer;
+begin
+    perform dreamcut_private.require_admin_or_service('enforce_data_retention');
+    if p_job_days is null or p_job_days < 1 or p_access_log_days is null or p_access_log_days < 1
+        or p_metric_days is null or p_metric_days < 1 or p_security_event_days is null or p_security_event_days < 1 then
+        raise exception 'p_job_days, p_access_log_days, p_metric_days and p_security_event_days must be at least 1 day, got %, %, %, %',
+            p_job_days, p_access_log_days, p_metric_days, p_security_event_days
+        using errcode = '22023';
+    end if;
+    v_jobs := public.cleanup_old_jobs(p_job_days);
+    loop
+        delete from public.url_access_logs
+        where id in (
+            select l.id from public.url_access_logs as l
+            where l.accessed_at < now() - make_interval(days => p_access_log_days)
+            limit 10000
+            for update skip locked
+        );
+        get diagnostics v_batch = row_count;
+        v_logs := v_logs + v_batch;
+        exit when v_batch < 10000;
+    end loop;
+    v_metrics := public.cleanup_old_metrics(p_metric_days);
+    loop
+        delete from dreamcut_private.security_events
+        where id in (
+            select e.id from dreamcut_private.security_events as e
+            where e.created_at < now() - make_interval(days => p_security_event_days)
+            limit 10000
+            for update skip locked
+        );
+        get diagnostics v_batch = row_count;
+        v_events := v_events + v_batch;
+        exit when v_batch < 10000;
+    end loop;
+    loop
+        delete from dreamcut_private.rate_limit_counters
+        where ctid in (
+            select c.ctid from dreamcut_private.rate_limit_counters as c
+            where c.window_start + make_interval(secs => c.window_seconds) < now()
+            limit 10000
+            for update skip locked
+        );
+        get diagnostics v_batch = row_count;
+        v_counters := v_counters + v_batch;
+        exit when v_batch < 10000;
+    end loop;
+    return jsonb_build_object(
+        'jobs', v_jobs, 'url_access_logs', v_logs, 'system_metrics', v_metrics, 'security_events', v_events,
+        'rate_limit_counters', v_counters
+    );
+end
+$$;
+comment on function public.enforce_data_retention(integer, integer, integer, integer) is
+'Applies the retention policy (video-platform-database.md, "SELECT enforce_data_retention()"), in bounded '
+'batches: finished jobs older than p_job_days days (default 90, via cleanup_old_jobs; pending and processing '
+'jobs are never deleted), url_access_logs older than p_access_log_days (default 90), system_metrics older than '
+'p_metric_days (default 30), security events older than p_security_event_days (default 365) and rate-limit '
+'counters whose window has ended. Returns the counts deleted as a JSON object {"jobs": n, "url_access_logs": n, '
+'"system_metrics": n, "security_events": n, "rate_limit_counters": n}. Errors: 22023 a period below 1 day, 42501 '
+'caller not an admin or service account. Executable by authenticated (admins only) and service_role.';
+revoke all on function public.enforce_data_retention(integer, integer, integer, integer) from public, anon, authenticated, service_role;
+grant execute on function public.enforce_data_retention(integer, integer, integer, integer) to authenticated, service_role;
 
-create policy elements_select_own_job on public.elements
-for select to anon, authenticated
-using (exists (
-    select from public.jobs as j
-    where j.id = elements.job_id
-));
+-- ===== render/0014_create_render_rate_limiting =====
+create function public.log_security_event(p_event_type text, p_details jsonb default '{}') returns uuid
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+declare
+    v_id uuid;
+begin
+    if p_event_type is null or p_event_type !~ '^[a-z][a-z0-9_.:-]{0,99}$' then
+        raise exception 'p_event_type must be a lowercase name such as unauthorized_access (a-z, 0-9, _ . : -, at most 100), got %',
+            coalesce(quote_literal(p_event_type), 'null')
+        using errcode = '22023';
+    end if;
+    if p_details is not null and jsonb_typeof(p_details) <> 'object' then
+        raise exception 'p_details must be a JSON object, got %', jsonb_typeof(p_details) using errcode = '22023';
+    end if;
+    if octet_length(p_details::text) > 10000 then
+        raise exception 'p_details must be at most 10000 bytes of JSON, got %', octet_length(p_details::text)
+        using errcode = '22023';
+    end if;
+    insert into dreamcut_private.security_events (event_type, details, api_role, user_id, client_ip)
+    values (
+        p_event_type, coalesce(p_details, '{}'), dreamcut_private.user_role(), auth.uid(), dreamcut_private.client_ip()
+    )
+    returning id into v_id;
+    return v_id;
+end
+$$;
+comment on function public.log_security_event(text, jsonb) is
+'Audit logging (video-platform-database.md, "SELECT log_security_event(''unauthorized_access'', ''{...}'')"). '
+'p_event_type: lowercase name (a-z, 0-9, _ . : -, <= 100 characters); p_details: JSON object (<= 10000 bytes). '
+'Records the event in dreamcut_private.security_events with the caller''s user_role(), auth.uid() and '
+'client_ip(). Returns the event id (uuid). Errors: 22023 bad parameter. Writes nothing on error. Executable by '
+'service_role only (the API server logs on behalf of its callers).';
+revoke all on function public.log_security_event(text, jsonb) from public, anon, authenticated, service_role;
+grant execute on function public.log_security_event(text, jsonb) to service_role;
 
-create policy elements_insert_own_pending_job on public.elements
-for insert to anon, authenticated
-with check (exists (
-    select from public.jobs as j
-    where j.id = elements.job_id and j.status = 'pending'
-));
-
-create policy storage_operations_select_own_job on public.storage_operations
-for select to anon, authenticated
-using (exists (
-    select from public.jobs as j
-    where j.id = storage_operations.job_id
-));
-
-create policy processing_timeline_select_own_job on public.processing_timeline
-for select to anon, authenticated
-using (exists (
-    select from public.jobs as j
-    where j.id = processing_timeline.job_id
-));
-
-create policy url_access_logs_select_own_job on public.url_access_logs
-for select to anon, authenticated
-using (exists (
-    select from public.jobs as j
-    where j.id = url_access_logs.job_id
-));
-
-create policy system_metrics_select_admin on public.system_metrics
-for select to authenticated
-using ((select dreamcut_private.is_admin()));
-
-comment on policy jobs_select_anon on public.jobs is
-'Anonymous callers see the anonymous jobs created from their own address (client_ip() = x-forwarded-for).';
-comment on policy jobs_select_authenticated on public.jobs is
-'Signed-in users see their own jobs; admins (JWT app_metadata.role = admin) see every job.';
-comment on policy jobs_insert_anon on public.jobs is
-'Anonymous callers create anonymous jobs recorded with their own address (the public API).';
-comment on policy jobs_insert_authenticated on public.jobs is
-'Signed-in users create jobs owned by themselves, recorded with their own address.';
-comment on policy jobs_cancel_anon on public.jobs is
-'Anonymous callers cancel their own pending or processing anonymous jobs (the only update they may make).';
-comment on policy jobs_cancel_authenticated on public.jobs is
-'Signed-in users cancel their own pending or processing jobs, admins any (the only update they may make).';
-comment on policy jobs_delete_admin on public.jobs is 'Admins delete any job (its child rows go with it).';
-comment on policy elements_select_own_job on public.elements is 'Elements follow their job: visible with the job.';
-comment on policy elements_insert_own_pending_job on public.elements is
-'Elements can be added to a job the caller can see while it is pending.';
-comment on policy storage_operations_select_own_job on public.storage_operations is
-'Storage operations follow their job: visible with the job.';
-comment on policy processing_timeline_select_own_job on public.processing_timeline is
-'Timeline entries follow their job: visible with the job.';
-comment on policy url_access_logs_select_own_job on public.url_access_logs is
-'URL access logs follow their job: visible with the job.';
-comment on policy system_metrics_select_admin on public.system_metrics is 'Only admins read metrics through the API.';
+create function public.check_rate_limit(p_client_ip text, p_limit integer, p_interval interval) returns boolean
+language plpgsql volatile
+security definer
+set search_path = ''
+as $$
+declare
+    v_seconds numeric;
+    v_count integer;
+begin
+    if p_client_ip is null or btrim(p_client_ip) = '' or length(p_client_ip) > 255 then
+        raise exception 'p_client_ip must be a non-empty identifier of at most 255 characters (e.g. a client address), got %',
+            coalesce(quote_literal(p_client_ip), 'null')
+        using errcode = '22023';
+    end if;
+    if p_limit is null or p_limit < 1 then
+        raise exception 'p_limit must be at least 1 request, got %', coalesce(p_limit::text, 'null') using errcode = '22023';
+    end if;
+    v_seconds := extract(epoch from p_interval);
+    if p_interval is null or date_part('month', p_interval) <> 0 or date_part('year', p_interval) <> 0
+        or v_seconds < 1 or v_seconds > 31 * 86400 or v_seconds <> trunc(v_seconds) then
+        raise exception 'p_interval must be whole seconds between 1 second and 31 days (no months or years), got %',
+            coalesce(p_interval::text, 'null')
+        using errcode = '22023';
+    end if;
+    insert into dreamcut_private.rate_limit_counters as c (identifier, window_seconds, window_start, request_count)
+    values (btrim(p_client_ip), v_seconds::integer, date_bin(p_interval, now(), timestamptz '2000-01-01 00:00:00+00'), 1)
+    on conflict (identifier, window_seconds, window_start)
+    do update set request_count = c.request_count + 1, updated_at = now()
+    returning c.request_count into v_count;
+    if v_count = p_limit + 1 then
+        perform public.log_security_event('rate_limit_exceeded', jsonb_build_object(
+            'identifier', btrim(p_client_ip), 'limit', p_limit, 'interval', p_interval::text
+        ));
+    end if;
+    return v_count <= p_limit;
+end
+$$;
+comment on function public.check_rate_limit(text, integer, interval) is
+'Counts one request and says whether it is within the limit (video-platform-database.md, "SELECT '
+'check_rate_limit(''client-ip'', 100, ''1 hour''::interval)"). p_client_ip: the identifier limited (a client '
+'address, a user id, an API key; <= 255 characters); p_limit: requests allowed per window (>= 1); p_interval: '
+'window length, whole seconds from 1 second to 31 days. Fixed windows aligned on 2000-01-01 UTC; each call adds '
+'one to the window''s counter with INSERT ... ON CONFLICT DO UPDATE, so concurrent callers lose no count, and '
+'refused calls count too. Returns true while the window''s count is <= p_limit, false after; the first refusal '
+'of a window logs a rate_limit_exceeded security event. Errors: 22023 bad parameter. Executable by service_role '
+'only.';
+revoke all on function public.check_rate_limit(text, integer, interval) from public, anon, authenticated, service_role;
+grant execute on function public.check_rate_limit(text, integer, interval) to service_role;
 
 -- ===== content/0001_create_content_schema =====
 insert into dreamcut_private.installed_modules (module) values ('content');

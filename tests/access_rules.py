@@ -545,6 +545,8 @@ FUNCTIONS = {
     "dreamcut_private.delete_old_jobs_batch(integer,integer,timestamp with time zone,uuid,integer)": WORKER,
     "dreamcut_private.delete_old_metrics_batch(integer,integer,timestamp with time zone,uuid,integer)": WORKER,
     "dreamcut_private.retention_cutoff(text,integer,integer)": NOBODY,
+    "dreamcut_private.delete_old_rows_batch(regclass,name,timestamp with time zone,integer,timestamp with time zone,"
+    "uuid,integer)": NOBODY,
     # used by policies and defaults, which run as the caller; not reachable by name (no USAGE)
     "dreamcut_private.user_role()": ANYONE,
     "dreamcut_private.is_admin()": ANYONE,

@@ -146,8 +146,11 @@ def test_module_migrate_rollback_migrate_and_verify(empty_url):
             ("dreamcut",), ("platform",), ("render",)]
     done = engine.rollback(empty_url, cat, module="render", out=lambda _l: None)
     assert [m.id for m in done] == [
-        "0005_enable_render_rls_policies", "0004_create_render_views", "0003_create_render_triggers",
-        "0002_create_render_functions", "0001_create_render_schema"]
+        "0014_create_render_rate_limiting", "0013_create_render_retention", "0012_create_render_views",
+        "0011_create_render_analytics", "0010_create_render_logging_functions", "0009_create_render_timeline_functions",
+        "0008_create_render_worker_functions", "0007_create_render_element_functions", "0006_create_render_job_api",
+        "0005_create_render_monitoring", "0004_create_render_job_logs", "0003_create_render_elements",
+        "0002_create_render_jobs", "0001_create_render_security_helpers"]
     with psycopg.connect(empty_url) as conn:
         # Exactly what the module created is gone, and nothing else changed.
         assert snapshot_catalog.diff(without_render, snapshot_catalog.snapshot(conn)) == []
@@ -191,7 +194,7 @@ def test_a_legacy_jobs_table_stops_the_module_before_it_changes_anything(empty_u
         before = snapshot_catalog.snapshot(conn)
     with pytest.raises(DreamcutError) as info:
         engine.migrate(empty_url, cat, modules=["render"], out=lambda _l: None)
-    assert "render/0001_create_render_schema" in str(info.value) and '"jobs"' in str(info.value)
+    assert "render/0002_create_render_jobs" in str(info.value) and '"jobs"' in str(info.value)
     assert "Nothing was changed" in str(info.value)
     with psycopg.connect(empty_url) as conn:
         assert snapshot_catalog.diff(before, snapshot_catalog.snapshot(conn)) == []

@@ -1,7 +1,7 @@
 -- create_render_views (video-platform-database.md, migration 004_views.sql): the views for queries and
 -- analytics. Every view runs with security_invoker, so the caller's RLS policies apply to the tables beneath:
 -- anon sees the rows of its own anonymous jobs, a signed-in user its own, admins and service_role everything.
--- depends: 0003_create_render_triggers
+-- depends: 0011_create_render_analytics
 
 create view public.job_summary with (security_invoker = true) as
 select
