@@ -7,10 +7,17 @@ server instead.
 pytest-postgresql's ``postgresql_noproc`` migrates a template database once per session (every module);
 ``db`` gives each test a fresh clone of it, ``module_db_url`` one clone per test module. ``empty_url``
 gives a test an empty database of its own.
+
+The Supabase-shaped fixtures (``supabase_*``, built by tests/supabase_helpers.py) run a second server of the same
+PostgreSQL version on first use, where ``postgres`` is not a superuser: ``supabase_new_database`` (a fresh
+Supabase-shaped database), ``supabase_db_url`` and ``supabase_module_db_url`` (clones of one with every
+module migrated as ``postgres``). ``platform_module_db_url`` is ``module_db_url`` on plain PostgreSQL and on
+the Supabase shape (two parameters), for the tests that must hold on both.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import uuid
@@ -21,6 +28,7 @@ import pytest
 from pytest_postgresql import factories
 from pytest_postgresql.janitor import DatabaseJanitor
 
+import supabase_helpers as supabase
 from dreamcut_db import engine
 from dreamcut_db.modules import Catalog
 from helpers import make_url
@@ -119,3 +127,49 @@ def empty_url(new_database) -> str:
 @pytest.fixture
 def catalog() -> Catalog:
     return Catalog.load()
+
+
+@pytest.fixture(scope="session")
+def supabase_server():
+    """The Supabase-shaped server (tests/supabase_helpers.py), with two template databases: the shape
+    (``dreamcut_supabase_shape``) and the shape with every module migrated as postgres
+    (``dreamcut_supabase_template``)."""
+    from dreamcut_db.server import register_bindir
+
+    server = supabase.start(register_bindir())
+    try:
+        supabase.create_database(server, "dreamcut_supabase_shape")
+        url = supabase.create_database(server, "dreamcut_supabase_template", template="dreamcut_supabase_shape")
+        engine.migrate(url, Catalog.load(), out=lambda _line: None)
+        yield server
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture
+def supabase_new_database(supabase_server):
+    """Factory: ``supabase_new_database()`` creates a Supabase-shaped database without the package and returns
+    its URL as postgres; all are dropped afterwards."""
+    with contextlib.ExitStack() as stack:
+        yield lambda: stack.enter_context(supabase.database(supabase_server, template="dreamcut_supabase_shape"))
+
+
+@pytest.fixture
+def supabase_db_url(supabase_server) -> str:
+    """URL (as postgres) of a Supabase-shaped database with every module migrated, the test's own."""
+    with supabase.database(supabase_server, template="dreamcut_supabase_template") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def supabase_module_db_url(supabase_server) -> str:
+    """``supabase_db_url`` shared by the tests of a module, like ``module_db_url``."""
+    with supabase.database(supabase_server, template="dreamcut_supabase_template") as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=["postgresql", "supabase"])
+def platform_module_db_url(request) -> str:
+    """``module_db_url`` (plain PostgreSQL, as its superuser) and ``supabase_module_db_url`` (as Supabase's
+    postgres role), one parameter each."""
+    return request.getfixturevalue("module_db_url" if request.param == "postgresql" else "supabase_module_db_url")

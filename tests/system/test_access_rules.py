@@ -29,8 +29,9 @@ IDENTITIES = {"anon": ("anon", "-", IP_A), "owner": ("authenticated", "A", IP_A)
 
 
 @pytest.fixture(scope="module")
-def module_conn(module_db_url):
-    with psycopg.connect(module_db_url) as conn:
+def module_conn(platform_module_db_url):
+    """On plain PostgreSQL (as its superuser) and on the Supabase shape (as Supabase's postgres role)."""
+    with psycopg.connect(platform_module_db_url) as conn:
         yield conn
 
 

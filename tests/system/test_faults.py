@@ -536,20 +536,6 @@ select nextval('public.legacy_seq');
 create type public.legacy_state as enum ('a', 'b');
 """
 
-SUPABASE_SCHEMA = """
-create schema auth;
-create function auth.uid() returns uuid language sql stable
-as $$ select nullif(current_setting('request.jwt.claims', true)::jsonb ->> 'sub', '')::uuid $$;
-create function auth.role() returns text language sql stable
-as $$ select current_setting('request.jwt.claims', true)::jsonb ->> 'role' $$;
-create function auth.jwt() returns jsonb language sql stable as $$ select current_setting('request.jwt.claims', true)::jsonb $$;
-grant usage on schema auth to anon, authenticated, service_role;
-create publication supabase_realtime for table public.briefs;
-alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
-alter default privileges in schema public grant all on functions to anon, authenticated, service_role;
-alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
-"""
-
 FOREIGN_STATE = """
 select jsonb_build_object(
   'functions', (select jsonb_object_agg(p.oid::regprocedure::text,
@@ -596,33 +582,36 @@ def unchanged(before: dict, after: dict) -> None:
             assert after[kind] == items, kind
 
 
-@pytest.mark.parametrize("flavour", ["plain", "supabase-like"])
-def test_migrate_next_to_another_applications_objects_touches_none_of_them(empty_url, new_database, catalog, flavour):
-    with psycopg.connect(empty_url, autocommit=True) as conn:
+@pytest.mark.parametrize("flavour", ["plain", "supabase"])
+def test_migrate_next_to_another_applications_objects_touches_none_of_them(request, empty_url, new_database, catalog,
+                                                                            flavour):
+    """On plain PostgreSQL as its superuser, and on the Supabase shape (tests/supabase_helpers.py) as postgres."""
+    url = empty_url if flavour == "plain" else request.getfixturevalue("supabase_new_database")()
+    with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(OTHER_APP)
-        if flavour == "supabase-like":  # the API roles exist cluster-wide already (the template has them)
-            conn.execute(SUPABASE_SCHEMA)
-    before, catalog_before = foreign_state(empty_url), catalog_of(empty_url)
+        if flavour == "supabase":  # the other app publishes its table through Supabase's publication
+            conn.execute("alter publication supabase_realtime add table public.briefs")
+    before, catalog_before = foreign_state(url), catalog_of(url)
     modules = None
     try:
-        engine.migrate(empty_url, catalog, **QUIET)
+        engine.migrate(url, catalog, **QUIET)
     except DreamcutError as exc:
         # A module that creates public.jobs (render) cannot go next to the legacy jobs table: the run stops
         # before any change, naming the table and the modules that can still be installed; those then install.
         message = str(exc)
         assert 'relation "jobs" already exists' in message and "Nothing was changed" in message
-        assert foreign_state(empty_url) == before and catalog_of(empty_url) == catalog_before
-        assert bookkeeping(empty_url) == ([], [], 0)
+        assert foreign_state(url) == before and catalog_of(url) == catalog_before
+        assert bookkeeping(url) == ([], [], 0)
         modules = message.split("can still be installed here: ")[1].split(" (")[0].split(", ")
         assert "render" not in modules and "dreamcut" in modules
-        engine.migrate(empty_url, catalog, modules=modules, **QUIET)
-    unchanged(before, foreign_state(empty_url))
-    assert not engine.status(empty_url, catalog).problems()
+        engine.migrate(url, catalog, modules=modules, **QUIET)
+    unchanged(before, foreign_state(url))
+    assert not engine.status(url, catalog).problems()
     ids = [m.id for m in catalog.migrations if modules is None or m.module in catalog.closure(modules)]
-    assert engine.status(empty_url, catalog).applied_ids == set(ids)
-    assert [d["line"] for d in snapshots.diff(reference(new_database, catalog, ids), catalog_of(empty_url))] == []
-    with psycopg.connect(empty_url) as conn:
-        if flavour == "supabase-like":  # the platform used the existing auth functions and publication
+    assert engine.status(url, catalog).applied_ids == set(ids)
+    assert [d["line"] for d in snapshots.diff(reference(new_database, catalog, ids), catalog_of(url))] == []
+    with psycopg.connect(url) as conn:
+        if flavour == "supabase":  # the platform used the existing auth functions and publication
             owned = {tuple(r) for r in conn.execute("select kind, name from dreamcut_private.package_owned_objects")}
             assert not {k for k, _ in owned} & {"schema", "function", "publication"}
         # Default privileges did not open the package's tables or functions to the API roles.
@@ -632,8 +621,8 @@ def test_migrate_next_to_another_applications_objects_touches_none_of_them(empty
         ).fetchone()[0]
         # The other app's overload of a package function name still answers as before.
         assert conn.execute("select public.initialize_dreamcut_query('x'::text)").fetchone()[0] == "legacy x"
-    engine.rollback(empty_url, catalog, everything=True, **QUIET)
-    assert foreign_state(empty_url) == before
+    engine.rollback(url, catalog, everything=True, **QUIET)
+    assert foreign_state(url) == before
 
 
 def test_migrate_stops_before_any_change_when_another_app_owns_a_package_function(empty_url, catalog):

@@ -24,7 +24,7 @@ def run(repo: Path, migration_set: MigrationSet, url: str | None, out: Callable[
     and ``migration_set``; the database checks on a scratch database of the server at ``url`` (None:
     skipped, e.g. ``--no-catalog``). Prints each section and finding with ``out``; returns the number of
     findings, sqlfluff's failure counting as one. Raises DreamcutError when no scratch database can be built
-    (the role lacks CREATEDB) and FileNotFoundError when squawk is not installed."""
+    (the role lacks CREATEDB) or squawk is not installed."""
     found: list[str] = []
 
     def report(lines: list[str]) -> None:

@@ -22,6 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..errors import DreamcutError
 from ..modules import MigrationSet
 
 _NOT_TRANSACTIONAL = re.compile(r"^--\s*transactional\s*:\s*false\s*$", re.I | re.M)
@@ -56,7 +57,7 @@ def released_changes(root: Path) -> list[str]:
 def squawk(root: Path, migration_set: MigrationSet, config: Path) -> list[str]:
     """squawk over every migration of ``migration_set`` that ``root/RELEASED`` does not list (rollback files are not
     linted: they drop what their migration made). Returns ``<module>/<file>:<line>: <rule>: <message>`` per
-    violation. Raises FileNotFoundError when squawk is not installed, RuntimeError when it fails to run."""
+    violation. Raises DreamcutError when squawk is not installed, RuntimeError when it fails to run."""
     frozen = released(root)
     pending = [m for m in migration_set.migrations if f"{m.module}/{m.path.name}" not in frozen]
     if not pending:
@@ -66,6 +67,8 @@ def squawk(root: Path, migration_set: MigrationSet, config: Path) -> list[str]:
                          for name in _CREATED_TABLE.findall(re.sub(r"--[^\n]*", "", text))})
     preamble = "".join(f"create table if not exists {name} ();\n" for name in new_tables)
     exe = shutil.which("squawk") or str(Path(sys.executable).with_name("squawk"))
+    if not Path(exe).exists():
+        raise DreamcutError("squawk is not installed: it comes with the dev dependencies (pip install -e '.[dev]')")
     with tempfile.TemporaryDirectory(prefix="dreamcut-squawk-") as tmp:
         for rel, text in texts.items():
             (Path(tmp) / rel).parent.mkdir(parents=True, exist_ok=True)
