@@ -11,7 +11,7 @@ import pytest
 import supabase_helpers as supabase
 from dreamcut_db import engine, verify
 from dreamcut_db.lint import rules
-from dreamcut_db.render import repo_root
+from dreamcut_db.workspace import checkout_root
 from helpers import catalog_of, psql
 
 QUIET = dict(out=lambda _line: None)
@@ -50,11 +50,11 @@ def test_migrate_verify_rollback_leave_supabase_as_it_was(supabase_new_database,
 def test_psql_bundle_and_rollback_sql_as_postgres(supabase_new_database, catalog):
     by_psql, by_runner = supabase_new_database(), supabase_new_database()
     before = supabase.state(by_psql)
-    done = psql(by_psql, "-v", "ON_ERROR_STOP=1", "-f", str(repo_root() / "sql" / "migrate.sql"))
+    done = psql(by_psql, "-v", "ON_ERROR_STOP=1", "-f", str(checkout_root() / "sql" / "migrate.sql"))
     assert done.returncode == 0, done.stderr
     engine.migrate(by_runner, catalog, **QUIET)
     assert catalog_of(by_psql) == catalog_of(by_runner)
-    done = psql(by_psql, "-v", "ON_ERROR_STOP=1", "-f", str(repo_root() / "rollback.sql"))
+    done = psql(by_psql, "-v", "ON_ERROR_STOP=1", "-f", str(checkout_root() / "rollback.sql"))
     assert done.returncode == 0, done.stderr
     assert supabase.state(by_psql) == before
     assert not {"dreamcut_private", "dreamcut_migrations"} & schemas(by_psql)
