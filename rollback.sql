@@ -383,11 +383,11 @@ select exists (select from dreamcut_private.installed_modules where module = 'dr
 select dreamcut_private.drop_from_realtime_publication(array['dreamcut_messages', 'dreamcut_assets', 'dreamcut_queries']);
 
 -- ----- dreamcut/0005_create_dreamcut_helper_functions -----
-drop function if exists public.fail_dreamcut_query;
-drop function if exists public.complete_dreamcut_query;
-drop function if exists public.update_asset_progress;
-drop function if exists public.initialize_dreamcut_query;
-drop function if exists dreamcut_private.assets_input_error;
+drop function if exists public.fail_dreamcut_query(uuid, text);
+drop function if exists public.complete_dreamcut_query(uuid, jsonb, integer, text[], numeric);
+drop function if exists public.update_asset_progress(uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric);
+drop function if exists public.initialize_dreamcut_query(text, text, text, jsonb, jsonb);
+drop function if exists dreamcut_private.assets_input_error(jsonb);
 
 -- ----- dreamcut/0004_create_dreamcut_trigger_functions -----
 drop trigger if exists trigger_dreamcut_messages_notify on public.dreamcut_messages;

@@ -599,11 +599,11 @@ as $$
     order by e.ord
     limit 1
 $$;
-comment on function dreamcut_private.assets_input_error is
+comment on function dreamcut_private.assets_input_error(jsonb) is
 'Validates initialize_dreamcut_query''s p_assets (a JSON array; not checked here). Returns null when every '
 'element is valid, else the reason for the first bad element, as text "p_assets[i]: <rule broken, with the '
 'key and the bad value>" (i counted from 0). Raises nothing.';
-revoke all on function dreamcut_private.assets_input_error from public;
+revoke all on function dreamcut_private.assets_input_error(jsonb) from public;
 
 create function public.initialize_dreamcut_query(
     p_user_id text,
@@ -686,7 +686,7 @@ begin
     return v_query_id;
 end
 $$;
-comment on function public.initialize_dreamcut_query is
+comment on function public.initialize_dreamcut_query(text, text, text, jsonb, jsonb) is
 'Starts a director analysis (dreamcut-production-schema.md, "On Query Submit"). '
 'p_user_id: owner (text of at most 255 characters; a signed-in caller may only pass its own auth.uid()); '
 'p_user_prompt: non-empty text; '
@@ -697,8 +697,8 @@ comment on function public.initialize_dreamcut_query is
 '"Got your request. Let''s break it down..." (emoji 🎬); with no assets the query goes straight to merging. '
 'Errors: 22023 bad parameter (message names it and the value, p_assets[i] for an element), 42501 when a '
 'signed-in user passes another user id. Writes nothing on error. Security definer: users have no INSERT grant.';
-revoke all on function public.initialize_dreamcut_query from public, anon, authenticated, service_role;
-grant execute on function public.initialize_dreamcut_query to authenticated, service_role;
+revoke all on function public.initialize_dreamcut_query(text, text, text, jsonb, jsonb) from public, anon, authenticated, service_role;
+grant execute on function public.initialize_dreamcut_query(text, text, text, jsonb, jsonb) to authenticated, service_role;
 
 create function public.update_asset_progress(
     p_asset_id uuid,
@@ -819,7 +819,7 @@ begin
     where id = p_asset_id;
 end
 $$;
-comment on function public.update_asset_progress is
+comment on function public.update_asset_progress(uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric) is
 'Worker update of one asset (dreamcut-production-schema.md, "Asset Analysis (Parallel Workers)"). '
 'p_asset_id: the asset; p_progress: 0..100, never below the current value (100 implied by completed); '
 'p_status: pending -> analyzing -> completed | failed (a finished asset cannot change); p_analysis: JSON object '
@@ -830,8 +830,8 @@ comment on function public.update_asset_progress is
 'trigger check_query_completion then updates the query (init -> analyzing, progress, merging once all assets '
 'are finished). Errors: 22023 bad parameter, P0002 unknown asset, 55000 finished asset or query, status or '
 'progress moving back. Writes nothing on error. Executable by service_role only.';
-revoke all on function public.update_asset_progress from public, anon, authenticated, service_role;
-grant execute on function public.update_asset_progress to service_role;
+revoke all on function public.update_asset_progress(uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric) from public, anon, authenticated, service_role;
+grant execute on function public.update_asset_progress(uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric) to service_role;
 
 create function public.complete_dreamcut_query(
     p_query_id uuid,
@@ -930,7 +930,7 @@ begin
     where id = p_query_id;
 end
 $$;
-comment on function public.complete_dreamcut_query is
+comment on function public.complete_dreamcut_query(uuid, jsonb, integer, text[], numeric) is
 'Completes a query with its creative brief (dreamcut-production-schema.md, "Final Synthesis"). '
 'p_query_id: a query in stage merging; p_payload: the final analyzer JSON object, whose optional "intent" '
 '(string), "assets_summary" (string; default: counts by type) and "suggested_directions" (array of strings) '
@@ -939,8 +939,8 @@ comment on function public.complete_dreamcut_query is
 '"Creative brief ready 🎬", "- Intent: ...", "- Assets: ...", "- Suggested directions: ...", '
 '"Ready for production!". Errors: 22023 bad parameter, P0002 unknown query, 55000 query not in stage merging '
 'or already finished. Writes nothing on error. Executable by service_role only.';
-revoke all on function public.complete_dreamcut_query from public, anon, authenticated, service_role;
-grant execute on function public.complete_dreamcut_query to service_role;
+revoke all on function public.complete_dreamcut_query(uuid, jsonb, integer, text[], numeric) from public, anon, authenticated, service_role;
+grant execute on function public.complete_dreamcut_query(uuid, jsonb, integer, text[], numeric) to service_role;
 
 create function public.fail_dreamcut_query(p_query_id uuid, p_error_message text) returns void
 language plpgsql volatile
@@ -970,14 +970,14 @@ begin
     where id = p_query_id;
 end
 $$;
-comment on function public.fail_dreamcut_query is
+comment on function public.fail_dreamcut_query(uuid, text) is
 'Fails a query that is still processing (dreamcut-production-schema.md, "Error handling: failed analyses '
 'tracked and reported"). p_query_id: the query; p_error_message: non-empty text shown to the user. Returns '
 'nothing. Sets status failed, error_message and completed_at (stage is kept, showing where it failed) and '
 'writes an error message (emoji ❌). Errors: 22023 bad parameter, P0002 unknown query, 55000 already finished. '
 'Writes nothing on error. Executable by service_role only.';
-revoke all on function public.fail_dreamcut_query from public, anon, authenticated, service_role;
-grant execute on function public.fail_dreamcut_query to service_role;
+revoke all on function public.fail_dreamcut_query(uuid, text) from public, anon, authenticated, service_role;
+grant execute on function public.fail_dreamcut_query(uuid, text) to service_role;
 
 -- ===== dreamcut/0006_enable_dreamcut_realtime_publication =====
 alter publication supabase_realtime add table public.dreamcut_queries, public.dreamcut_assets, public.dreamcut_messages;
