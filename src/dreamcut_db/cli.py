@@ -121,6 +121,25 @@ def cmd_verify(args) -> int:
     return 1 if diffs else 0
 
 
+def cmd_distribute(args) -> int:
+    from . import distribute
+    from .database import resolve_url
+
+    url = resolve_url(args.database_url)
+    if args.undo:
+        done = distribute.undo(url)
+        print(f"{len(done)} step(s) undone" if done else "nothing to undo: distribute has not run here")
+        return 0
+    steps = distribute.distribute(url, dry_run=args.dry_run)
+    todo = [s for s in steps if s.statement]
+    if args.dry_run:
+        blocked = [s for s in steps if s.kind == "blocked"]
+        print(f"dry run: {len(blocked)} blocker(s), {len(todo)} step(s) would run; nothing was changed")
+        return 1 if blocked else 0
+    print(f"{len(todo)} step(s) done" if todo else "nothing to do: already distributed")
+    return 0
+
+
 def cmd_break_lock(args) -> int:
     from . import engine
     from .database import resolve_url
@@ -247,6 +266,12 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("verify", help="compare the live catalog with what the applied migrations promise")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_verify)
+    s = sub.add_parser("distribute", help="on a Citus coordinator, after migrate: distribute the installed modules "
+                       "(tables, policies, delegated functions, settings)")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--dry-run", action="store_true", help="print the plan and what blocks it; change nothing")
+    g.add_argument("--undo", action="store_true", help="reverse what distribute did (undistribute_table, ...)")
+    s.set_defaults(func=cmd_distribute)
     sub.add_parser("break-lock", help="remove a stale migration lock").set_defaults(func=cmd_break_lock)
     sub.add_parser("demo", help="play the cyberpunk-trailer storyboard through the stored procedures").set_defaults(
         func=cmd_demo)

@@ -12,7 +12,7 @@ applied migration the package no longer has, a gap) is reported too. Needs the C
 
 from __future__ import annotations
 
-from . import catalog, engine
+from . import catalog, distribute, engine
 from .database import connect, database_name
 from .errors import DreamcutError
 from .modules import MigrationSet
@@ -41,6 +41,7 @@ def verify(url: str, cat: MigrationSet) -> list[dict]:
         raise DreamcutError(f"nothing is installed in database {database_name(url)}: run dreamcut-db migrate first")
     known = [a.id for a in st.applied if a.id not in st.unknown]
     with scratch_database(url, cat, known) as scratch_url:
+        problems += distribute.judge(url, scratch_url)  # on Citus: the reference gets what distribute changed
         expected, reference_created = snapshot_and_created(scratch_url)
     actual, live_created = snapshot_and_created(url)
     not_ours = reference_created - live_created

@@ -1,0 +1,147 @@
+"""A throwaway Citus cluster for the tests: a coordinator and workers on 127.0.0.1, each its own PostgreSQL 15.
+
+Citus 13 is an extension of Debian's postgresql-15 (``citus.so`` in its lib directory). Each node is a data
+directory under one temporary root, initialised once and copied (initdb costs seconds on a loaded machine),
+run by ``pg_ctl`` as an unprivileged OS user (PostgreSQL refuses root: as root the nodes run as ``citus``,
+created if missing), with trust authentication on loopback, ``shared_preload_libraries = 'citus'`` and
+``wal_level = logical`` (shard moves copy by logical replication). Ports are free ones the OS hands out.
+Everything the package needs from Citus beyond that, ``dreamcut-db distribute`` sets up itself.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+#: Debian's postgresql-15; Citus for PostgreSQL 15 installs its library here.
+BINDIR = Path("/usr/lib/postgresql/15/bin")
+CITUS_LIBRARY = Path("/usr/lib/postgresql/15/lib/citus.so")
+#: The OS user the nodes run as when the tests run as root.
+OS_USER = "citus"
+#: Settings of every node (appended to its postgresql.conf).
+NODE_SETTINGS = """
+listen_addresses = '127.0.0.1'
+shared_preload_libraries = 'citus'
+wal_level = logical
+max_connections = 200
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+"""
+
+
+def absent_reason() -> str | None:
+    """Why a Citus cluster cannot run on this machine (a sentence), or None when it can."""
+    if not (BINDIR / "postgres").exists():
+        return f"PostgreSQL 15 is not installed ({BINDIR}/postgres missing)"
+    if not CITUS_LIBRARY.exists():
+        return f"Citus is not installed for PostgreSQL 15 ({CITUS_LIBRARY} missing)"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Node:
+    port: int
+    datadir: Path
+
+    def url(self, dbname: str = "postgres", user: str = "postgres") -> str:
+        return f"postgresql://{user}@127.0.0.1:{self.port}/{dbname}"
+
+
+class Cluster:
+    """Nodes under one temporary directory: ``start()`` the coordinator and ``workers`` workers, ``add_worker()``
+    later, ``create_database(name)`` (on every node, with the citus extension and the workers registered on the
+    coordinator), ``stop()`` removes everything."""
+
+    def __init__(self, workers: int = 2) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="dreamcut-citus-"))
+        self._user = None
+        if os.geteuid() == 0:
+            try:
+                pwd.getpwnam(OS_USER)
+            except KeyError:
+                subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", OS_USER],
+                               check=True)
+            self._user = OS_USER
+            shutil.chown(self.root, OS_USER)
+        self.initial_workers = workers
+        self.coordinator: Node | None = None
+        self.workers: list[Node] = []
+        self.databases: list[str] = []
+
+    def _run(self, *args: str) -> None:
+        # HOME: libpq in the nodes (Citus's connections between them) reads ~/.postgresql of the OS user
+        proc = subprocess.run(args, user=self._user, capture_output=True, text=True, cwd=self.root,
+                              env={**os.environ, "HOME": str(self.root)})
+        if proc.returncode:
+            raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout}")
+
+    def _new_node(self) -> Node:
+        seed = self.root / "seed"
+        if not seed.exists():
+            self._run(str(BINDIR / "initdb"), "-D", str(seed), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                      "--locale=C.UTF-8", "--no-sync")
+        port = _free_port()
+        node = Node(port, self.root / f"node{port}")
+        self._run("cp", "-a", str(seed), str(node.datadir))
+        with open(node.datadir / "postgresql.conf", "a") as conf:
+            conf.write(NODE_SETTINGS + f"port = {port}\nunix_socket_directories = '{self.root}'\n")
+        self._run(str(BINDIR / "pg_ctl"), "-D", str(node.datadir), "-l", str(node.datadir / "server.log"),
+                  "-w", "-t", "120", "start")
+        return node
+
+    def start(self) -> "Cluster":
+        self.coordinator = self._new_node()
+        for _ in range(self.initial_workers):
+            self.workers.append(self._new_node())
+        return self
+
+    def _prepare(self, node: Node, dbname: str) -> None:
+        with psycopg.connect(node.url(), autocommit=True) as conn:
+            conn.execute(f'create database "{dbname}"')
+        with psycopg.connect(node.url(dbname), autocommit=True) as conn:
+            conn.execute("create extension citus")
+
+    def create_database(self, dbname: str) -> str:
+        """Create ``dbname`` on every node with the citus extension, register the workers in it; return its URL
+        on the coordinator."""
+        for node in [self.coordinator, *self.workers]:
+            self._prepare(node, dbname)
+        with psycopg.connect(self.coordinator.url(dbname), autocommit=True) as conn:
+            conn.execute("select citus_set_coordinator_host('127.0.0.1', %s)", (self.coordinator.port,))
+            for w in self.workers:
+                conn.execute("select citus_add_node('127.0.0.1', %s)", (w.port,))
+        self.databases.append(dbname)
+        return self.coordinator.url(dbname)
+
+    def add_worker(self) -> Node:
+        """Start one more worker, prepare every database of the cluster on it and add it to their metadata."""
+        node = self._new_node()
+        self.workers.append(node)
+        for dbname in self.databases:
+            self._prepare(node, dbname)
+            with psycopg.connect(self.coordinator.url(dbname), autocommit=True) as conn:
+                conn.execute("select citus_add_node('127.0.0.1', %s)", (node.port,))
+        return node
+
+    def stop(self) -> None:
+        for node in reversed([n for n in [self.coordinator, *self.workers] if n]):
+            try:
+                self._run(str(BINDIR / "pg_ctl"), "-D", str(node.datadir), "-m", "immediate", "-w", "stop")
+            except RuntimeError:
+                pass  # not running (a start that failed half way)
+        shutil.rmtree(self.root, ignore_errors=True)
