@@ -5,7 +5,8 @@ The SQL is in ``citus/`` (package data): ``plan.sql`` lists what is still to do,
 settings, PostgREST's pre-request function, policy forms without subqueries, distributed and reference tables
 co-located per family, delegated functions, worker logins for the API roles) and what blocks the
 distribution; ``record.sql`` creates ``dreamcut_private.citus_distribution``, where each step done is kept with
-the statement that undoes it; ``check.sql`` lists what the record promises and the cluster no longer holds.
+the statement that undoes it; ``check.sql`` lists what the record promises and the cluster no longer holds;
+``restore.sql`` what ``undistribute_table`` loses (comments, the grants of the views it recreates).
 This module runs them. docs/distributed.md says what each step is for.
 """
 
@@ -80,76 +81,108 @@ def recorded(conn: psycopg.Connection) -> list[Step]:
 
 
 def _run(conn: psycopg.Connection, step: Step, statement: str) -> None:
-    """Run one step's statement; a statement that returns rows reports failures on workers (see plan.sql)."""
+    """Run one step's statement. One that runs on the workers returns run_command_on_workers' rows (nodename,
+    nodeport, success, result): a row that did not succeed fails the step (DreamcutError naming the workers)."""
     cur = conn.execute(statement)
-    failed = cur.fetchall() if cur.description else []
-    if failed:
-        raise DreamcutError(f"{step.kind} {step.object} failed on {len(failed)} worker(s): "
-                            + "; ".join(f"{host}:{port}: {result}" for host, port, result in failed))
+    if cur.description and [c.name for c in cur.description] == ["nodename", "nodeport", "success", "result"]:
+        failed = [f"{host}:{port}: {result}" for host, port, ok, result in cur.fetchall() if not ok]
+        if failed:
+            raise DreamcutError(f"{step.kind} {step.object} failed on worker(s) {'; '.join(failed)}")
+
+
+#: Steps that run on the workers through their own connections, which the coordinator's transaction does not
+#: roll back: distribute runs them after its transaction commits, undo after its transaction commits.
+WORKER_KINDS = ("worker login",)
+
+#: Session settings of distribute's and undo's transaction: the package's triggers may be distributed with
+#: their tables, and one connection per worker (Citus refuses DDL after a parallel operation in one transaction).
+SESSION = ("set local search_path = ''", "set local citus.enable_unsafe_triggers = on",
+           "set local citus.multi_shard_modify_mode = 'sequential'")
+
+
+def _record(conn: psycopg.Connection, step: Step) -> None:
+    conn.execute(
+        "insert into dreamcut_private.citus_distribution (kind, object, module, detail, spec, statement, undo) "
+        "values (%s, %s, %s, %s, %s, %s, %s)",
+        (step.kind, step.object, step.module, step.detail, Jsonb(step.spec), step.statement, step.undo))
+
+
+def _failed(what: str, step: Step, exc: psycopg.Error) -> DreamcutError:
+    return DreamcutError(f"{what}{step.kind} {step.object} failed: {str(exc).strip().splitlines()[0]} "
+                         f"[SQLSTATE {exc.sqlstate}]")
 
 
 def distribute(url: str, dry_run: bool = False, out=print) -> list[Step]:
-    """Do the plan on the coordinator at ``url`` in one transaction and record each step; returns the steps
-    (with ``dry_run``, the plan, changing nothing). Raises DreamcutError, changing nothing, when something
-    blocks the distribution (every blocker is listed) or a step fails (naming it and the server's reason)."""
-    with connect(url) as conn:
+    """Do the plan on the coordinator at ``url`` and record each step; returns the steps done (with ``dry_run``,
+    every step of the plan, changing nothing). The catalog steps run in one transaction, the worker logins after
+    it commits. Raises DreamcutError, changing nothing, when something blocks the distribution (every blocker
+    is listed) or a catalog step fails (naming it and the server's reason); a failed worker login leaves the
+    steps before it done and recorded (running distribute again does the rest)."""
+    with connect(url, autocommit=True) as conn:
         steps = plan(conn)
-        blocked = [s for s in steps if s.kind == "blocked"]
         if dry_run:
             for s in steps:
                 out(s.line)
             return steps
+        blocked = [s for s in steps if s.kind == "blocked"]
         if blocked:
             raise DreamcutError("cannot distribute; nothing was changed:\n  " + "\n  ".join(s.line for s in blocked))
         todo = [s for s in steps if s.statement]
-        current = None
+        current = todo[0] if todo else None
         try:
             with conn.transaction():
-                conn.execute("set local search_path = ''")
-                conn.execute("set local citus.enable_unsafe_triggers = on")
-                conn.execute("set local citus.multi_shard_modify_mode = 'sequential'")
+                for setting in SESSION:
+                    conn.execute(setting)
                 conn.execute(sql("record.sql"))
-                for current in todo:
+                for current in (s for s in todo if s.kind not in WORKER_KINDS):
                     if current.statement.startswith("@"):
                         current.statement = sql(current.statement[1:])
                     _run(conn, current, current.statement)
-                    conn.execute(
-                        "insert into dreamcut_private.citus_distribution "
-                        "(kind, object, module, detail, spec, statement, undo) values (%s, %s, %s, %s, %s, %s, %s)",
-                        (current.kind, current.object, current.module, current.detail, Jsonb(current.spec),
-                         current.statement, current.undo))
+                    _record(conn, current)
+            for current in (s for s in todo if s.kind in WORKER_KINDS):
+                _run(conn, current, current.statement)
+                _record(conn, current)
         except psycopg.Error as exc:
-            raise DreamcutError(f"{current.kind} {current.object} failed, nothing was changed: "
-                                f"{str(exc).strip().splitlines()[0]} [SQLSTATE {exc.sqlstate}]") from exc
+            raise _failed("", current, exc) from exc
         for s in steps:
             out(s.line)
         return todo
 
 
 def undo(url: str, out=print) -> list[Step]:
-    """Reverse what distribute recorded on ``url``, newest step first, in one transaction, and drop the record;
-    returns the steps undone (empty when nothing was distributed). Raises DreamcutError naming the step whose
-    undo failed (nothing is then changed)."""
-    with connect(url) as conn:
+    """Reverse what distribute recorded on ``url``, newest step first, and drop the record; returns the steps
+    undone (empty when distribute never ran there). The catalog steps are undone in one transaction, then the
+    worker logins. Raises DreamcutError naming the step whose undo failed (a failed catalog step changes
+    nothing)."""
+    with connect(url, autocommit=True) as conn:
         _require_coordinator(conn)
         done = list(reversed(recorded(conn)))
         if not done:
             return []
-        current = None
+        current = done[0]
         try:
             with conn.transaction():
-                conn.execute("set local search_path = ''")
-                for current in done:
+                for setting in SESSION:
+                    conn.execute(setting)
+                restore = [line for line, in conn.execute(sql("restore.sql"))]
+                for current in (s for s in done if s.kind not in WORKER_KINDS):
                     _run(conn, current, current.undo)
                     out(f"undone: {current.line}")
-                conn.execute("drop table dreamcut_private.citus_distribution")
+                for statement in restore:
+                    conn.execute(statement)
+                conn.execute("delete from dreamcut_private.citus_distribution where kind <> all(%s)",
+                             (list(WORKER_KINDS),))
+            for current in (s for s in done if s.kind in WORKER_KINDS):
+                _run(conn, current, current.undo)
+                conn.execute("delete from dreamcut_private.citus_distribution where kind = %s and object = %s",
+                             (current.kind, current.object))
+                out(f"undone: {current.line}")
+            conn.execute("drop table dreamcut_private.citus_distribution")
+            if any(s.kind == "delegated function" for s in done):
+                # the workers' copy of the function metadata is refreshed only by a metadata sync
+                conn.execute("select pg_catalog.start_metadata_sync_to_all_nodes()")
         except psycopg.Error as exc:
-            raise DreamcutError(f"undoing {current.kind} {current.object} failed, nothing was changed: "
-                                f"{str(exc).strip().splitlines()[0]} [SQLSTATE {exc.sqlstate}]") from exc
-        if any(s.kind == "delegated function" for s in done):
-            # the workers' copy of the function metadata is only refreshed by a metadata sync
-            conn.execute("select pg_catalog.start_metadata_sync_to_all_nodes()")
-            conn.commit()
+            raise _failed("undoing ", current, exc) from exc
         return done
 
 

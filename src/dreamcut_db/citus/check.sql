@@ -1,7 +1,10 @@
 -- dreamcut-db verify on a distributed database: what dreamcut_private.citus_distribution records and the
 -- cluster no longer holds, one problem line each (steps of modules no longer installed are not judged).
 with record as (
-    select r.kind, r.object, r.spec, to_regclass(r.object) as rel
+    select r.kind, r.object, r.spec,
+           -- (to_regclass and to_regprocedure raise on text that is no such name: only on the kinds that are)
+           case when r.kind like '% table' then to_regclass(r.object) end as rel,
+           case when r.kind = 'delegated function' then pg_catalog.to_regprocedure(r.object) end as fn
     from dreamcut_private.citus_distribution r
     where r.module in (select module from dreamcut_private.installed_modules)
       and r.kind in ('distributed table', 'reference table', 'delegated function', 'setting', 'worker login')
@@ -35,17 +38,17 @@ left join pg_catalog.pg_dist_partition root on root.logicalrelid = to_regclass(r
 where r.kind = 'distributed table' and r.spec ? 'colocate_with' and d.colocationid is distinct from root.colocationid
 union all
 select pg_catalog.format('delegated function %s: is missing', r.object)
-from record r where r.kind = 'delegated function' and pg_catalog.to_regprocedure(r.object) is null
+from record r where r.kind = 'delegated function' and r.fn is null
 union all
 select pg_catalog.format('delegated function %s: is not delegated by %s with %s', r.object, r.spec ->> 'argument',
                          r.spec ->> 'colocate_with')
 from record r
-where r.kind = 'delegated function' and pg_catalog.to_regprocedure(r.object) is not null
+where r.kind = 'delegated function' and r.fn is not null
   and not exists (
       select from pg_catalog.pg_dist_object o
       join pg_catalog.pg_proc p on p.oid = o.objid
       join pg_catalog.pg_dist_partition root on root.logicalrelid = to_regclass(r.spec ->> 'colocate_with')
-      where o.classid = 'pg_catalog.pg_proc'::regclass and o.objid = pg_catalog.to_regprocedure(r.object)
+      where o.classid = 'pg_catalog.pg_proc'::regclass and o.objid = r.fn
         and p.proargnames[o.distribution_argument_index + 1] = r.spec ->> 'argument'
         and o.colocationid = root.colocationid and o.force_delegation)
 union all
@@ -58,4 +61,4 @@ select pg_catalog.format('worker login %s: cannot log in on worker %s:%s', r.obj
 from record r,
      pg_catalog.run_command_on_workers(pg_catalog.format(
          'select rolcanlogin from pg_catalog.pg_roles where rolname = %L', r.object)) w
-where r.kind = 'worker login' and w.result is distinct from 'true'
+where r.kind = 'worker login' and w.result is distinct from 't'

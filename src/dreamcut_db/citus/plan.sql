@@ -1,7 +1,8 @@
 -- dreamcut-db distribute: what is still to do on this Citus coordinator for the installed modules, one row per
 -- step in the order the steps run: (kind, object, module, detail, statement, undo). A step with a null
 -- statement is information only (a table that stays on the coordinator); kind 'blocked' names what stops the
--- distribution (the statement is null and the detail says why). Run by distribute.py with
+-- distribution (the statement is null and the detail says why). A statement that runs on the workers returns
+-- run_command_on_workers' rows (distribute.py fails the step on a row that did not succeed). Run by distribute.py with
 -- search_path = '' (every name here is qualified); steps already done are not listed again.
 
 with families (module, tbl, how, col, root) as (
@@ -43,7 +44,8 @@ with families (module, tbl, how, col, root) as (
 delegated (module, fn, arg, root) as (
     -- Worker-path functions whose every statement touches the rows of one key (their distribution argument):
     -- a direct call `select f(...)` runs on the worker holding that key's shards, in one round trip, also
-    -- inside a transaction block (force_delegation).
+    -- inside a transaction block (force_delegation). Only functions no end user may execute are delegated:
+    -- on the worker the caller's role and claims are not those of the coordinator's session.
     values
         ('dreamcut', 'public.update_asset_progress', 'p_query_id', 'public.dreamcut_queries'),
         ('dreamcut', 'public.complete_dreamcut_query', 'p_query_id', 'public.dreamcut_queries'),
@@ -151,6 +153,15 @@ blocked as (
     where r.new_qual ~ 'SELECT' or r.new_check ~ 'SELECT'
 ),
 
+-- Foreign keys from a table to one distributed with or after it (a cycle: scene_shots and shot_images point at
+-- each other): Citus needs the target distributed first, so they are set aside and restored afterwards.
+forward_keys as (
+    select t.module, t.tbl, c.conname, pg_catalog.pg_get_constraintdef(c.oid) as definition
+    from pending_tables t
+    join pg_catalog.pg_constraint c on c.conrelid = t.rel and c.contype = 'f'
+    join pending_tables target on target.rel = c.confrelid and target.ord >= t.ord
+),
+
 current_settings as (
     select pg_catalog.split_part(c, '=', 1) as name, pg_catalog.substr(c, pg_catalog.strpos(c, '=') + 1) as value
     from pg_catalog.pg_db_role_setting s, pg_catalog.unnest(s.setconfig) as c
@@ -164,7 +175,7 @@ worker_nologin as (
     where exists (
         select from pg_catalog.run_command_on_workers(pg_catalog.format(
             'select rolcanlogin from pg_catalog.pg_roles where rolname = %L', r.rolname)) w
-        where w.result is distinct from 'true')
+        where w.result is distinct from 't')
 ),
 
 steps (ord, kind, object, module, detail, spec, statement, undo) as (
@@ -181,12 +192,11 @@ steps (ord, kind, object, module, detail, spec, statement, undo) as (
     select 8, 'worker login', r.rolname, 'platform',
            pg_catalog.format('%s may log in on the workers (Citus connects to them as the current user)', r.rolname),
            '{}'::jsonb,
-           pg_catalog.format('select nodename, nodeport, result from pg_catalog.run_command_on_workers(%L) '
-                             'where not success',
-                             pg_catalog.format('set citus.enable_ddl_propagation = off; alter role %I login', r.rolname)),
-           pg_catalog.format('select nodename, nodeport, result from pg_catalog.run_command_on_workers(%L) '
-                             'where not success',
-                             pg_catalog.format('set citus.enable_ddl_propagation = off; alter role %I nologin', r.rolname))
+           -- without DDL propagation: a worker would pass the role change on to every node, the coordinator too
+           pg_catalog.format('select * from pg_catalog.run_command_on_workers(%L)', pg_catalog.format(
+               'set local citus.enable_ddl_propagation = off; alter role %I login', r.rolname)),
+           pg_catalog.format('select * from pg_catalog.run_command_on_workers(%L)', pg_catalog.format(
+               'set local citus.enable_ddl_propagation = off; alter role %I nologin', r.rolname))
     from worker_nologin r
     union all
     select 2, 'pre-request', 'public.citus_pre_request()', 'platform',
@@ -232,6 +242,18 @@ steps (ord, kind, object, module, detail, spec, statement, undo) as (
                              'from pg_catalog.pg_dist_partition where logicalrelid = %L::regclass', t.tbl, t.tbl)
     from pending_tables t
     union all
+    select 4.5, 'foreign key set aside', pg_catalog.format('%s on %s', k.conname, k.tbl), k.module,
+           'until its target is distributed', '{}'::jsonb,
+           pg_catalog.format('alter table %s drop constraint %I', k.tbl, k.conname),
+           pg_catalog.format('alter table %s add constraint %I %s', k.tbl, k.conname, k.definition)
+    from forward_keys k
+    union all
+    select 5.9, 'foreign key restored', pg_catalog.format('%s on %s', k.conname, k.tbl), k.module,
+           k.definition, '{}'::jsonb,
+           pg_catalog.format('alter table %s add constraint %I %s', k.tbl, k.conname, k.definition),
+           pg_catalog.format('alter table %s drop constraint %I', k.tbl, k.conname)
+    from forward_keys k
+    union all
     select 6, 'stays on the coordinator', p.tbl, p.module, 'a plain table on the coordinator', '{}'::jsonb,
            null, null
     from planned p where p.how = 'coordinator'
@@ -246,6 +268,8 @@ steps (ord, kind, object, module, detail, spec, statement, undo) as (
     from delegated d join installed using (module)
     join pg_catalog.pg_proc p on p.oid::regprocedure::text like d.fn || '(%'
     where d.arg = any(p.proargnames)
+      and not pg_catalog.has_function_privilege('anon', p.oid, 'execute')
+      and not pg_catalog.has_function_privilege('authenticated', p.oid, 'execute')
       and not exists (select from pg_catalog.pg_dist_object o
                       where o.classid = 'pg_catalog.pg_proc'::regclass and o.objid = p.oid
                         and o.distribution_argument_index is not null)
