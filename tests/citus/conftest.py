@@ -45,12 +45,18 @@ def citus_cluster():
 
 
 @pytest.fixture(scope="session")
-def citus_url(citus_cluster) -> str:
-    """URL (on the coordinator, as the superuser) of the database with every module migrated and distributed."""
+def migrated_url(citus_cluster) -> str:
+    """URL (on the coordinator, as the superuser) of the cluster's database with every module migrated."""
     url = citus_cluster.create_database("dreamcut")
     engine.migrate(url, MigrationSet.load(), out=lambda _line: None)
-    distribute.distribute(url, out=lambda _line: None)
     return url
+
+
+@pytest.fixture(scope="session")
+def citus_url(migrated_url) -> str:
+    """``migrated_url`` once ``dreamcut-db distribute`` has run on it."""
+    distribute.distribute(migrated_url, out=lambda _line: None)
+    return migrated_url
 
 
 @pytest.fixture
