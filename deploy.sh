@@ -10,7 +10,7 @@ elif [[ -x .venv/bin/dreamcut-db ]]; then dcdb=.venv/bin/dreamcut-db
 else dcdb=$(command -v dreamcut-db) || { echo "deploy: dreamcut-db not installed (pip install -e .)" >&2; exit 2; }
 fi
 
-echo "== target: $("$dcdb" url)"
+echo "== target: $("$dcdb" url --redacted)"
 echo "== migrate"
 "$dcdb" migrate "$@"
 echo "== verify"

@@ -30,7 +30,7 @@ from pytest_postgresql.janitor import DatabaseJanitor
 
 import supabase_helpers as supabase
 from dreamcut_db import engine
-from dreamcut_db.modules import Catalog
+from dreamcut_db.modules import MigrationSet
 from helpers import make_url
 
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
@@ -72,7 +72,7 @@ def pytest_unconfigure(config):
 
 def migrate_all(host, port, user, dbname, password=None, **_):
     """pytest-postgresql loader: install every module into the template database."""
-    engine.migrate(make_url(host, port, user, dbname, password), Catalog.load(), out=lambda _line: None)
+    engine.migrate(make_url(host, port, user, dbname, password), MigrationSet.load(), out=lambda _line: None)
 
 
 pg_server = factories.postgresql_noproc(dbname="dreamcut_template", load=[migrate_all])
@@ -125,8 +125,8 @@ def empty_url(new_database) -> str:
 
 
 @pytest.fixture
-def catalog() -> Catalog:
-    return Catalog.load()
+def catalog() -> MigrationSet:
+    return MigrationSet.load()
 
 
 @pytest.fixture(scope="session")
@@ -140,7 +140,7 @@ def supabase_server():
     try:
         supabase.create_database(server, "dreamcut_supabase_shape")
         url = supabase.create_database(server, "dreamcut_supabase_template", template="dreamcut_supabase_shape")
-        engine.migrate(url, Catalog.load(), out=lambda _line: None)
+        engine.migrate(url, MigrationSet.load(), out=lambda _line: None)
         yield server
     finally:
         server.cleanup()

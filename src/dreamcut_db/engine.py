@@ -11,22 +11,29 @@ and runs the SQL; this module adds what yoyo leaves out:
 * modules: ``--module`` installs a module and what it depends on; before changing anything, every pending
   migration is tried in a transaction that is rolled back, so a collision with an object the package did not
   create (a legacy ``jobs`` table) stops the run with the database unchanged.
+* rollback plans: what a rollback would undo (exactly the migrations asked for and those that depend on
+  them, newest first) and which tables it would drop with how many rows, found by running the rollback files
+  in a transaction that is rolled back; a rollback that drops rows needs a confirmation.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import psycopg
+from psycopg import sql
 from yoyo import get_backend
+from yoyo.migrations import MigrationStep
 
 from .database import BOOKKEEPING_SCHEMA, connect, yoyo_url
 from .errors import DreamcutError
-from .modules import MigrationSet, Migration
+from .modules import Migration, MigrationSet
 
 #: pg_advisory_lock key of dreamcut-db runs (two int4: 'dcdb' and 1).
 LOCK_KEY = (0x64636462, 1)
@@ -34,6 +41,18 @@ LOCK_KEY = (0x64636462, 1)
 PREPARE_LOCK_KEY = (0x64636462, 2)
 #: lock_timeout of each migration transaction: a migration waits at most this long for a table lock.
 LOCK_TIMEOUT = os.environ.get("DREAMCUT_LOCK_TIMEOUT", "10s")
+#: The package's own registries, written by the migrations themselves: a plan shows their rows, but they are
+#: no reason to ask for a confirmation.
+REGISTRY_TABLES = frozenset({"dreamcut_private.installed_modules", "dreamcut_private.package_owned_objects"})
+
+
+def _execute_quietly(self, cursor, stmt, out=None, _execute=MigrationStep._execute):
+    """yoyo prints the rows of every statement that returns some (a rollback's ``select helper(...)``) as a
+    table on stdout, and its API has no way to say where: the runner's output is its own lines only."""
+    return _execute(self, cursor, stmt, out=io.StringIO())
+
+
+MigrationStep._execute = _execute_quietly
 
 
 @dataclass
@@ -84,29 +103,44 @@ def read_applied(url: str) -> list[Applied]:
     return [Applied(*row) for row in rows]
 
 
-def status(url: str, catalog: MigrationSet) -> Status:
-    """Compare the applied migrations of ``url`` with ``catalog``."""
+def status(url: str, mset: MigrationSet) -> Status:
+    """Compare the applied migrations of ``url`` with ``mset``."""
     applied = read_applied(url)
     ids = {a.id for a in applied}
-    known = {m.id: m for m in catalog.migrations}
-    st = Status(applied=applied, pending=[m for m in catalog.migrations if m.id not in ids])
+    known = {m.id: m for m in mset.migrations}
+    st = Status(applied=applied, pending=[m for m in mset.migrations if m.id not in ids])
     st.changed = [a.id for a in applied if a.id in known and a.checksum and a.checksum != known[a.id].checksum]
     st.unknown = [a.id for a in applied if a.id not in known]
-    for module in catalog.modules:
-        seq = [m.id in ids for m in catalog.migrations if m.module == module]
+    for module in mset.modules:
+        own = mset.of_modules([module])
+        seq = [m.id in ids for m in own]
         last_applied = max((i for i, ok in enumerate(seq) if ok), default=-1)
-        mods = [m for m in catalog.migrations if m.module == module]
-        st.gaps += [mods[i].id for i in range(last_applied) if not seq[i]]
+        st.gaps += [own[i].id for i in range(last_applied) if not seq[i]]
         if any(seq):
             st.installed_modules.append(module)
     return st
 
 
-def backend_for(url: str):
-    """A yoyo backend on ``url`` whose bookkeeping tables are in schema dreamcut_migrations (created if needed).
+@dataclass
+class Run:
+    """One runner invocation on one database: yoyo's backend (its connection holds the migration lock) and
+    whether this invocation created the bookkeeping schema, so that a run which changes nothing can leave the
+    database exactly as it found it."""
 
-    Creation is serialized by an advisory lock (concurrent ``create ... if not exists`` can collide). The
-    backend's ``created_bookkeeping`` says whether this call created the schema.
+    backend: object
+    created_bookkeeping: bool
+    changed: bool = False
+
+    @property
+    def connection(self) -> psycopg.Connection:
+        return self.backend.connection
+
+
+def open_run(url: str) -> Run:
+    """A Run on ``url`` whose yoyo bookkeeping tables are in schema dreamcut_migrations (created if needed).
+
+    Creation is serialized by an advisory lock (concurrent ``create ... if not exists`` can collide). Raises
+    DreamcutError when the database cannot be reached.
     """
     with connect(url, autocommit=True) as conn:
         conn.execute("select pg_advisory_lock(%s, %s)", PREPARE_LOCK_KEY)
@@ -128,8 +162,7 @@ def backend_for(url: str):
             raise DreamcutError(f"cannot connect to the database: {str(exc).strip().splitlines()[0]}")
         finally:
             conn.execute("select pg_advisory_unlock(%s, %s)", PREPARE_LOCK_KEY)
-    backend.created_bookkeeping = created
-    return backend
+    return Run(backend, created)
 
 
 def _lock_holder(conn) -> str:
@@ -145,13 +178,14 @@ def _lock_holder(conn) -> str:
 
 
 @contextmanager
-def migration_lock(backend, timeout: float = 10.0, out=print):
+def migration_lock(run: Run, timeout: float = 10.0, out=print):
     """Hold the migration lock: an advisory lock (liveness) plus yoyo's lock row (what yoyo's CLI honours).
 
     Waits up to ``timeout`` seconds for a live holder, then raises DreamcutError naming it. A yoyo lock row
-    with no live holder is stale (its run crashed): it is removed, with a line on ``out`` saying so.
+    with no live holder is stale (its run crashed): it is removed, with a line on ``out`` saying so. On the
+    way out, a bookkeeping schema this run created and left unused is dropped again.
     """
-    conn = backend.connection
+    conn = run.connection
     deadline = time.monotonic() + timeout
     while not conn.execute("select pg_try_advisory_lock(%s, %s)", LOCK_KEY).fetchone()[0]:
         if time.monotonic() > deadline:
@@ -168,12 +202,12 @@ def migration_lock(backend, timeout: float = 10.0, out=print):
                 "(no live dreamcut-db session held it: that run crashed or was killed). To clear one by hand: "
                 "dreamcut-db break-lock"
             )
-            backend.break_lock()
-        with backend.lock(timeout=timeout):
+            run.backend.break_lock()
+        with run.backend.lock(timeout=timeout):
             yield
     finally:
         if not conn.closed:
-            if getattr(backend, "drop_bookkeeping", False):
+            if run.created_bookkeeping and not run.changed:
                 conn.execute(f"drop schema if exists {BOOKKEEPING_SCHEMA} cascade")
             conn.execute("select pg_advisory_unlock(%s, %s)", LOCK_KEY)
 
@@ -183,29 +217,25 @@ def break_lock(url: str) -> bool:
 
     Raises DreamcutError when the lock is held by a live session (that lock is not stale).
     """
-    backend = backend_for(url)
-    conn = backend.connection
+    run = open_run(url)
+    conn = run.connection
     if not conn.execute("select pg_try_advisory_lock(%s, %s)", LOCK_KEY).fetchone()[0]:
         raise DreamcutError(f"the migration lock is held by a live run: {_lock_holder(conn)}; not breaking it")
     try:
         had = conn.execute(f"select count(*) from {BOOKKEEPING_SCHEMA}.yoyo_lock").fetchone()[0] > 0
-        backend.break_lock()
+        run.backend.break_lock()
         return had
     finally:
         conn.execute("select pg_advisory_unlock(%s, %s)", LOCK_KEY)
 
 
-def _trial(backend, migrations: list[Migration]) -> tuple[Migration, Exception] | None:
-    """Apply ``migrations`` in one transaction and always roll it back. Returns the first failure, or None."""
-    current = None
-    try:
-        with backend.transaction(rollback_on_exit=True):
-            backend.execute(f"set local lock_timeout = '{LOCK_TIMEOUT}'")
-            for current in migrations:
-                current.yoyo.process_steps(backend, "apply")
-    except backend.DatabaseError as exc:
-        return current, exc
-    return None
+@contextmanager
+def _transaction(backend, rollback_on_exit: bool = False):
+    """A yoyo transaction with the runner's ``lock_timeout``: committed, or with ``rollback_on_exit`` always
+    rolled back (a trial); rolled back on any error."""
+    with backend.transaction(rollback_on_exit=rollback_on_exit):
+        backend.execute(f"set local lock_timeout = '{LOCK_TIMEOUT}'")
+        yield
 
 
 def _describe(exc: Exception) -> str:
@@ -215,22 +245,80 @@ def _describe(exc: Exception) -> str:
     return f"{text} [SQLSTATE {code}]" if code else text
 
 
-def _pending(backend, catalog: MigrationSet, modules: list[str]) -> list[Migration]:
-    applied = set(backend.get_applied_migration_hashes())
-    return [m for m in catalog.of_modules(modules) if m.yoyo.hash not in applied]
+#: Per direction: the bookkeeping a migration's transaction writes, the progress verb, the failure wording.
+_BOOKKEEPING = {
+    "apply": (
+        f"""insert into {BOOKKEEPING_SCHEMA}.migration_checksums (migration_id, module, sha256)
+            values (:id, :module, :sha)
+            on conflict (migration_id) do update set sha256 = excluded.sha256, applied_at = now()""",
+        "applied", "migration {ref} failed and was rolled back",
+    ),
+    "rollback": (
+        f"delete from {BOOKKEEPING_SCHEMA}.migration_checksums where migration_id = :id",
+        "rolled back", "rollback of {ref} failed and was undone",
+    ),
+}
 
 
-def _installable(backend, catalog: MigrationSet, modules: list[str]) -> list[str]:
-    ok = []
-    for module in modules:
-        if _trial(backend, _pending(backend, catalog, catalog.closure([module]))) is None:
-            ok.append(module)
-    return ok
+def _commit_each(run: Run, migrations: list[Migration], direction: str, out) -> list[Migration]:
+    """Apply (``direction`` "apply") or roll back ("rollback") ``migrations`` in the order given, each in its
+    own transaction together with yoyo's mark and log rows and the checksum row. Returns them; raises
+    DreamcutError naming the failed one (its transaction rolled back, the ones before it committed)."""
+    backend = run.backend
+    checksum_sql, verb, failure = _BOOKKEEPING[direction]
+    done: list[Migration] = []
+    for m in migrations:
+        try:
+            with _transaction(backend):
+                m.yoyo.process_steps(backend, direction)
+                (backend.mark_one if direction == "apply" else backend.unmark_one)(m.yoyo, log=False)
+                backend.log_migration(m.yoyo, direction)
+                backend.execute(checksum_sql, {"id": m.id, "module": m.module, "sha": m.checksum})
+        except backend.DatabaseError as exc:
+            raise DreamcutError(
+                failure.format(ref=m.ref) + f": {_describe(exc)}"
+                + (f" ({verb} before it: {', '.join(d.ref for d in done)})" if done else "")
+            )
+        run.changed = True
+        out(f"{verb} {m.ref}")
+        done.append(m)
+    return done
+
+
+def _trial(backend, migrations: list[Migration]) -> tuple[Migration, Exception] | None:
+    """Apply ``migrations`` in one transaction and always roll it back. Returns the first failure, or None."""
+    current = None
+    try:
+        with _transaction(backend, rollback_on_exit=True):
+            for current in migrations:
+                current.yoyo.process_steps(backend, "apply")
+    except backend.DatabaseError as exc:
+        return current, exc
+    return None
+
+
+def _applied(run: Run, mset: MigrationSet) -> list[Migration]:
+    """The package's migrations applied in ``run``'s database, oldest first (unknown ones left out)."""
+    by_hash = {m.yoyo.hash: m for m in mset.migrations}
+    return [by_hash[h] for h in run.backend.get_applied_migration_hashes() if h in by_hash]
+
+
+def _installable_hint(run: Run, mset: MigrationSet, selected: list[str]) -> str:
+    """After a failed trial: the modules that would install alone here, as a sentence with the command."""
+    applied = {m.id for m in _applied(run, mset)}
+    ok = [module for module in selected
+          if _trial(run.backend, [m for m in mset.of_modules(mset.closure([module])) if m.id not in applied]) is None]
+    if not ok:
+        return ""
+    # Name only the modules no other installable one needs: installing those installs the rest.
+    tops = [m for m in ok if not mset.module_dependants(m) & set(ok)]
+    return (f" Modules that can still be installed here: {', '.join(ok)} "
+            f"(dreamcut-db migrate {' '.join('--module ' + m for m in tops)}).")
 
 
 def migrate(
     url: str,
-    catalog: MigrationSet,
+    mset: MigrationSet,
     modules: list[str] | None = None,
     to: str | None = None,
     dry_run: bool = False,
@@ -238,7 +326,8 @@ def migrate(
     only: list[str] | None = None,
     lock_wait: float = 10.0,
 ) -> list[Migration]:
-    """Apply the pending migrations of ``modules`` (and their dependencies; None: all) up to ``to`` (an id).
+    """Apply the pending migrations of ``modules`` (and their dependencies; None: all) up to ``to`` (an id,
+    ``module/id`` or bare: that migration and what it needs).
 
     Every pending migration is first tried in one transaction that is rolled back; if one fails, nothing is
     applied and DreamcutError names the migration, the reason and the modules that can still be installed.
@@ -247,132 +336,168 @@ def migrate(
     (verify uses it to rebuild exactly the live database's set). ``lock_wait``: seconds to wait for a live
     lock holder. A run that changes nothing also leaves no bookkeeping schema behind if it created it.
     """
-    selected = catalog.closure(modules)
-    backend = backend_for(url)
-    return _migrate(backend, catalog, selected, to, dry_run, out, only, lock_wait)
-
-
-def _migrate(backend, catalog, selected, to, dry_run, out, only, lock_wait) -> list[Migration]:
-    with migration_lock(backend, timeout=lock_wait, out=out):
-        pending = _pending(backend, catalog, selected)
-        if to is not None:
-            target = catalog.by_id(to)
-            keep = {target.id} | _ancestors(catalog, target)
-            pending = [m for m in pending if m.id in keep]
-        if only is not None:
-            pending = [m for m in pending if m.id in set(only)]
+    selected = mset.closure(modules)
+    wanted = None
+    if to is not None:
+        target = mset.by_id(to)
+        wanted = {target.id} | mset.ancestors({target.id})
+    if only is not None:
+        wanted = set(only) if wanted is None else wanted & set(only)
+    run = open_run(url)
+    with migration_lock(run, timeout=lock_wait, out=out):
+        applied = {m.id for m in _applied(run, mset)}
+        pending = [m for m in mset.of_modules(selected)
+                   if m.id not in applied and (wanted is None or m.id in wanted)]
         if not pending:
             return []
-        failure = _trial(backend, pending)
-        # A run that changes nothing leaves no bookkeeping behind (dropped by migration_lock, still locked).
-        backend.drop_bookkeeping = backend.created_bookkeeping and (failure is not None or dry_run)
+        failure = _trial(run.backend, pending)
         if failure:
             failed, exc = failure
-            installable = _installable(backend, catalog, selected) if len(selected) > 1 else []
-            hint = (
-                f" Modules that can still be installed here: {', '.join(installable)} "
-                f"(dreamcut-db migrate {' '.join('--module ' + m for m in installable if m != 'platform')})."
-                if installable
-                else ""
-            )
-            raise DreamcutError(
-                f"migration {failed.module}/{failed.id} cannot be applied: {_describe(exc)}. "
-                f"Nothing was changed.{hint}"
-            )
+            hint = _installable_hint(run, mset, selected) if len(selected) > 1 else ""
+            raise DreamcutError(f"migration {failed.ref} cannot be applied: {_describe(exc)}. Nothing was changed.{hint}")
         if dry_run:
             return pending
-        done = []
-        for m in pending:
-            try:
-                with backend.transaction():
-                    backend.execute(f"set local lock_timeout = '{LOCK_TIMEOUT}'")
-                    m.yoyo.process_steps(backend, "apply")
-                    backend.mark_one(m.yoyo, log=False)
-                    backend.log_migration(m.yoyo, "apply")
-                    backend.execute(
-                        f"""insert into {BOOKKEEPING_SCHEMA}.migration_checksums (migration_id, module, sha256)
-                            values (:id, :module, :sha)
-                            on conflict (migration_id) do update set sha256 = excluded.sha256, applied_at = now()""",
-                        {"id": m.id, "module": m.module, "sha": m.checksum},
-                    )
-            except backend.DatabaseError as exc:
-                raise DreamcutError(
-                    f"migration {m.module}/{m.id} failed and was rolled back: {_describe(exc)}"
-                    + (f" (applied before it: {', '.join(d.id for d in done)})" if done else "")
-                )
-            out(f"applied {m.module}/{m.id}")
-            done.append(m)
-        return done
+        return _commit_each(run, pending, "apply", out)
 
 
-def _ancestors(catalog: MigrationSet, m: Migration) -> set[str]:
-    found: set[str] = set()
-    todo = list(m.depends)
-    while todo:
-        dep = todo.pop()
-        if dep not in found:
-            found.add(dep)
-            todo.extend(catalog.by_id(dep).depends)
-    return found
+@dataclass
+class RollbackStep:
+    """One migration of a rollback plan and the tables its rollback file drops: qualified name -> rows now."""
+
+    migration: Migration
+    drops: dict[str, int]
+
+
+@dataclass
+class RollbackPlan:
+    """What a rollback would do, newest migration first."""
+
+    steps: list[RollbackStep]
+
+    @property
+    def migrations(self) -> list[Migration]:
+        return [s.migration for s in self.steps]
+
+    @property
+    def rows_at_stake(self) -> dict[str, int]:
+        """The dropped tables that hold rows (the package's registries aside): qualified name -> row count."""
+        return {t: n for s in self.steps for t, n in s.drops.items() if n and t not in REGISTRY_TABLES}
+
+    def lines(self) -> list[str]:
+        """The plan as printed: a header, then one line per migration with the tables it drops."""
+        out = [f"rollback plan: {len(self.steps)} migration(s), newest first"]
+        for s in self.steps:
+            drops = ", ".join(f"{t} ({n} row{'s' if n != 1 else ''})" for t, n in s.drops.items())
+            out.append(f"  {s.migration.ref}" + (f"  drops {drops}" if drops else ""))
+        return out
+
+
+def _choose(mset: MigrationSet, applied: list[Migration], steps, to, everything, module) -> list[Migration]:
+    """The applied migrations a rollback form names, newest first. Raises DreamcutError on a bad choice."""
+    if sum(x is not None and x is not False for x in (steps, to, everything or None, module)) != 1:
+        raise DreamcutError("choose exactly one of --steps N, --to ID, --all, --module NAME")
+    if steps is not None:
+        if steps < 1:
+            raise DreamcutError(f"--steps must be at least 1, got {steps}")
+        if steps > len(applied):
+            raise DreamcutError(
+                f"--steps {steps}: only {len(applied)} migration(s) are applied"
+                + (" (rollback --all rolls back every one)" if applied else ""))
+        chosen = applied[-steps:]
+    elif to is not None:
+        target = mset.by_id(to)
+        if target not in applied:
+            raise DreamcutError(f"--to {target.ref}: that migration is not applied (dreamcut-db status lists what is)")
+        own = mset.of_modules([target.module])
+        after = {m.id for m in own[own.index(target) + 1:]}
+        wanted = after | mset.descendants(after)
+        chosen = [m for m in applied if m.id in wanted]
+    elif module is not None:
+        installed = {m.module for m in applied}
+        if module not in mset.modules:
+            mset.closure([module])  # raises: unknown module, naming the known ones
+        if module not in installed:
+            raise DreamcutError(f"module {module} is not installed")
+        dependants = sorted(mset.module_dependants(module) & installed)
+        if dependants:
+            raise DreamcutError(
+                f"module {module} cannot be rolled back: installed modules depend on it: {', '.join(dependants)} "
+                f"(roll those back first)")
+        chosen = [m for m in applied if m.module == module]
+    else:
+        chosen = applied
+    return list(reversed(chosen))
+
+
+_TABLES = """select c.oid, n.nspname, c.relname from pg_catalog.pg_class c
+             join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+             where c.relkind in ('r', 'p') and n.nspname <> all (%s) and n.nspname not like 'pg\\_%%'"""
+
+
+def _plan(run: Run, migrations: list[Migration]) -> RollbackPlan:
+    """Run the rollback files of ``migrations`` (newest first) in one transaction that is rolled back, noting
+    which tables each drops, then count those tables' rows. Raises DreamcutError if a rollback file fails."""
+    conn, backend = run.connection, run.backend
+    skip = ["information_schema", BOOKKEEPING_SCHEMA]
+    drops: list[list[tuple[str, str]]] = []
+    current = None
+    try:
+        with _transaction(backend, rollback_on_exit=True):
+            before = {oid: (ns, rel) for oid, ns, rel in conn.execute(_TABLES, (skip,))}
+            for current in migrations:
+                current.yoyo.process_steps(backend, "rollback")
+                now = {oid for oid, _ns, _rel in conn.execute(_TABLES, (skip,))}
+                drops.append([name for oid, name in before.items() if oid not in now])
+                before = {oid: name for oid, name in before.items() if oid in now}
+    except backend.DatabaseError as exc:
+        raise DreamcutError(f"rollback of {current.ref} would fail: {_describe(exc)}. Nothing was changed.")
+    steps = []
+    with _transaction(backend, rollback_on_exit=True):
+        for m, names in zip(migrations, drops):
+            steps.append(RollbackStep(m, {
+                f"{ns}.{rel}": conn.execute(sql.SQL("select count(*) from {}").format(sql.Identifier(ns, rel))).fetchone()[0]
+                for ns, rel in sorted(names)}))
+    return RollbackPlan(steps)
 
 
 def rollback(
     url: str,
-    catalog: MigrationSet,
+    mset: MigrationSet,
     steps: int | None = None,
     to: str | None = None,
     everything: bool = False,
     module: str | None = None,
+    dry_run: bool = False,
+    confirm: Callable[[RollbackPlan], bool] | None = None,
     out=print,
 ) -> list[Migration]:
     """Roll back through the ``.rollback.sql`` files, newest first, each in its own transaction.
 
-    Exactly one of: ``steps`` (the last N applied), ``to`` (everything applied after that id, which stays),
-    ``everything``, ``module`` (one module; refused, naming them, while installed modules depend on it).
-    Returns the rolled-back migrations. Raises DreamcutError on a bad choice or a failed rollback file.
+    Exactly one of: ``steps`` (the last N applied; refused when fewer are applied), ``to`` (an id, ``module/id``
+    or bare: the migrations of its module applied after it, and first every applied migration that depends on
+    one of those, nothing else), ``everything``, ``module`` (one module; refused, naming them, while
+    installed modules depend on it). The plan is printed on ``out`` before anything happens (RollbackPlan.lines).
+    With ``dry_run`` or ``confirm`` the plan also names the tables each migration drops with their rows now
+    (the rollback files run first in a transaction that is rolled back); ``dry_run`` stops there, and when
+    tables holding rows would be dropped the rollback goes ahead only if ``confirm(plan)`` returns True, else
+    DreamcutError says to pass --yes. Returns the rolled-back (with ``dry_run``: the planned) migrations.
+    Raises DreamcutError on a bad choice or a failed rollback file.
     """
-    if sum(x is not None and x is not False for x in (steps, to, everything or None, module)) != 1:
-        raise DreamcutError("choose exactly one of --steps N, --to ID, --all, --module NAME")
-    backend = backend_for(url)
-    with migration_lock(backend, out=out):
-        applied_hashes = backend.get_applied_migration_hashes()
-        by_hash = {m.yoyo.hash: m for m in catalog.migrations}
-        applied = [by_hash[h] for h in applied_hashes if h in by_hash]
-        if steps is not None:
-            if steps < 1:
-                raise DreamcutError(f"--steps must be at least 1, got {steps}")
-            chosen = applied[-steps:]
-        elif to is not None:
-            target = catalog.by_id(to)
-            if target not in applied:
-                raise DreamcutError(f"--to {to}: that migration is not applied")
-            keep = {target.id} | _ancestors(catalog, target)
-            chosen = [m for m in applied if m.id not in keep]
-        elif module is not None:
-            installed = {m.module for m in applied}
-            if module not in installed:
-                raise DreamcutError(f"module {module} is not installed")
-            dependants = sorted(o for o in installed if o != module and module in catalog.module_dependencies(o))
-            if dependants:
-                raise DreamcutError(
-                    f"module {module} cannot be rolled back: installed modules depend on it: {', '.join(dependants)}"
-                )
-            chosen = [m for m in applied if m.module == module]
-        else:
-            chosen = applied
-        done = []
-        for m in reversed(chosen):
-            try:
-                with backend.transaction():
-                    backend.execute(f"set local lock_timeout = '{LOCK_TIMEOUT}'")
-                    m.yoyo.process_steps(backend, "rollback")
-                    backend.unmark_one(m.yoyo, log=False)
-                    backend.log_migration(m.yoyo, "rollback")
-                    backend.execute(
-                        f"delete from {BOOKKEEPING_SCHEMA}.migration_checksums where migration_id = :id", {"id": m.id}
-                    )
-            except backend.DatabaseError as exc:
-                raise DreamcutError(f"rollback of {m.module}/{m.id} failed and was undone: {_describe(exc)}")
-            out(f"rolled back {m.module}/{m.id}")
-            done.append(m)
-        return done
+    run = open_run(url)
+    with migration_lock(run, out=out):
+        chosen = _choose(mset, _applied(run, mset), steps, to, everything, module)
+        if not chosen:
+            out("rollback plan: nothing to roll back")
+            return []
+        plan = _plan(run, chosen) if dry_run or confirm else RollbackPlan([RollbackStep(m, {}) for m in chosen])
+        for line in plan.lines():
+            out(line)
+        if dry_run:
+            return plan.migrations
+        at_stake = plan.rows_at_stake
+        if at_stake and not confirm(plan):
+            rows = sum(at_stake.values())
+            raise DreamcutError(
+                f"this rollback drops {len(at_stake)} table(s) holding {rows} row(s) ({', '.join(at_stake)}): "
+                "nothing was rolled back; rerun with --yes to confirm (--dry-run shows the plan)")
+        return _commit_each(run, plan.migrations, "rollback", out)

@@ -1,7 +1,11 @@
-"""The migrations on disk: one folder per module under ``migrations/``, read with yoyo.
+"""The migrations the package carries: one folder per module, read with yoyo, and their dependency graph.
 
-A module is a folder ``migrations/<module>/`` of yoyo SQL migrations ``NNNN_<change>.sql`` with their
-``.rollback.sql``; ``-- depends:`` lines link migrations, also across modules, and so modules.
+A module is a folder ``<module>/`` of yoyo SQL migrations ``NNNN_<change>.sql`` with their
+``.rollback.sql``; ``-- depends:`` lines link migrations, also across modules, and so order the modules.
+The folder of folders is the package data ``dreamcut_db/migrations`` of an installed wheel (the build maps
+the repository's top-level ``migrations/`` there), or ``migrations/`` of the checkout an editable install
+runs from. Every question about the dependency graph (what a migration needs, what needs it, module order,
+a module's closure) is answered here, by ``MigrationSet``.
 """
 
 from __future__ import annotations
@@ -10,21 +14,29 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
+from importlib import resources
 from pathlib import Path
 
 from yoyo import read_migrations
+from yoyo.exceptions import BadMigration
 
 from .errors import DreamcutError
 
-#: Install order when several modules are named; every module depends on platform.
-MODULE_ORDER = ("platform", "dreamcut", "render", "content", "multimedia", "storyboard")
+#: The repository root when this package runs from a checkout (editable install): src/dreamcut_db/ -> root.
+_CHECKOUT = Path(__file__).resolve().parents[2]
 
 
 def migrations_dir() -> Path:
-    """The ``migrations/`` folder: ``DREAMCUT_MIGRATIONS_DIR`` if set, else the one beside ``src/``."""
+    """The folder of module folders: ``DREAMCUT_MIGRATIONS_DIR`` if set, else the package data
+    ``dreamcut_db/migrations`` (wheel), else the checkout's ``migrations/`` (editable install)."""
     if os.environ.get("DREAMCUT_MIGRATIONS_DIR"):
         return Path(os.environ["DREAMCUT_MIGRATIONS_DIR"])
-    return Path(__file__).resolve().parents[2] / "migrations"
+    packaged = resources.files("dreamcut_db") / "migrations"
+    if packaged.is_dir():
+        return Path(str(packaged))  # pip installs unzipped: the resource is a real folder yoyo can read
+    if not (_CHECKOUT / "migrations").is_dir():
+        raise DreamcutError("this dreamcut-db carries no migrations (a broken install): reinstall the package")
+    return _CHECKOUT / "migrations"
 
 
 @dataclass
@@ -37,6 +49,11 @@ class Migration:
     @property
     def id(self) -> str:
         return self.yoyo.id
+
+    @property
+    def ref(self) -> str:
+        """``module/id``, how the runner prints a migration (and accepts it back)."""
+        return f"{self.module}/{self.id}"
 
     @property
     def path(self) -> Path:
@@ -53,15 +70,20 @@ class Migration:
             digest.update(b"\0rollback\0" + self.rollback_path.read_bytes())
         return digest.hexdigest()
 
-    @property
-    def depends(self) -> set[str]:
-        self.yoyo.load()
-        return {d.id for d in self.yoyo.depends}
+    @cached_property
+    def depends(self) -> frozenset[str]:
+        """Ids of the migrations its ``-- depends:`` line names. Raises DreamcutError for an unknown id."""
+        try:
+            self.yoyo.load()
+        except BadMigration:
+            raise DreamcutError(f"migration {self.ref}: its -- depends: line names a migration that does not exist")
+        return frozenset(d.id for d in self.yoyo.depends)
 
 
 @dataclass
 class MigrationSet:
-    """Every migration of every module, in dependency order (yoyo's topological sort, modules in MODULE_ORDER).
+    """Every migration of every module, in dependency order: modules ordered by their ``-- depends:`` (ties
+    by name), each module's migrations after what they depend on.
 
     (Not to be confused with ``catalog.py``, the snapshot of a database's pg_catalog.)
     """
@@ -70,24 +92,25 @@ class MigrationSet:
 
     @classmethod
     def load(cls, root: Path | None = None) -> "MigrationSet":
-        """Read ``root`` (default: migrations_dir()). Raises DreamcutError on a duplicate id or a missing rollback."""
+        """Read ``root`` (default: migrations_dir()). Raises DreamcutError on a duplicate id, a missing rollback
+        file, a ``-- depends:`` naming an unknown migration, or a dependency cycle (of migrations or modules)."""
         root = root or migrations_dir()
-        folders = sorted(
-            (p for p in root.iterdir() if p.is_dir() and any(p.glob("*.sql"))),
-            key=lambda p: (MODULE_ORDER.index(p.name) if p.name in MODULE_ORDER else len(MODULE_ORDER), p.name),
-        )
         seen: dict[str, str] = {}
-        found = []
-        for folder in folders:
+        found: list[Migration] = []
+        for folder in sorted(p for p in root.iterdir() if p.is_dir() and any(p.glob("*.sql"))):
             for m in read_migrations(str(folder)):
                 if m.id in seen:
                     raise DreamcutError(f"migration id {m.id} is in both {seen[m.id]} and {folder.name}: ids must be unique")
                 seen[m.id] = folder.name
                 mig = Migration(m, folder.name)
                 if not mig.rollback_path.exists():
-                    raise DreamcutError(f"migration {folder.name}/{m.id} has no {mig.rollback_path.name}")
+                    raise DreamcutError(f"migration {mig.ref} has no {mig.rollback_path.name}")
                 found.append(mig)
         by_id = {m.id: m for m in found}
+        needs: dict[str, set[str]] = {}
+        for m in found:
+            needs.setdefault(m.module, set()).update(by_id[d].module for d in m.depends if by_id[d].module != m.module)
+        order = _module_order(needs)
         ordered: list[Migration] = []
         done: set[str] = set()
 
@@ -101,37 +124,66 @@ class MigrationSet:
             done.add(m.id)
             ordered.append(m)
 
-        for m in found:
+        for m in sorted(found, key=lambda m: order.index(m.module)):
             visit(m)
         return cls(ordered)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Migration]:
+        return {m.id: m for m in self.migrations}
 
     @property
     def modules(self) -> list[str]:
         """Module names in install order."""
         return list(dict.fromkeys(m.module for m in self.migrations))
 
-    def by_id(self, migration_id: str) -> Migration:
-        for m in self.migrations:
-            if m.id == migration_id:
-                return m
-        raise DreamcutError(f"unknown migration {migration_id!r} (see dreamcut-db status)")
+    def by_id(self, ref: str) -> Migration:
+        """The migration ``ref`` names: ``module/NNNN_name`` as the runner prints it, or the bare ``NNNN_name``
+        (ids are unique across modules). Raises DreamcutError for an unknown module or migration."""
+        module, _, migration_id = ref.rpartition("/")
+        m = self._by_id.get(migration_id)
+        if module and module not in self.modules:
+            raise DreamcutError(f"unknown module {module!r} in {ref!r} (modules: {', '.join(self.modules)})")
+        if m is None:
+            where = f"module {module}" if module else "any module"
+            raise DreamcutError(f"unknown migration {ref!r}: no such migration in {where} (dreamcut-db status lists them)")
+        if module and m.module != module:
+            raise DreamcutError(f"unknown migration {ref!r}: {migration_id} is a migration of module {m.module}, "
+                                f"not {module} (write {m.ref})")
+        return m
+
+    def ancestors(self, ids: set[str]) -> set[str]:
+        """Ids of every migration that one of ``ids`` needs, directly or not (``ids`` themselves excluded)."""
+        found: set[str] = set()
+        todo = [d for i in ids for d in self._by_id[i].depends]
+        while todo:
+            dep = todo.pop()
+            if dep not in found:
+                found.add(dep)
+                todo.extend(self._by_id[dep].depends)
+        return found - set(ids)
+
+    def descendants(self, ids: set[str]) -> set[str]:
+        """Ids of every migration that needs one of ``ids``, directly or not (``ids`` themselves excluded)."""
+        found = set(ids)
+        for m in self.migrations:  # dependency order: a migration comes after everything it needs
+            if m.depends & found:
+                found.add(m.id)
+        return found - set(ids)
 
     def module_dependencies(self, module: str) -> set[str]:
         """Modules that ``module`` needs (transitively), not including itself."""
-        ids = {m.id: m for m in self.migrations}
-        needed: set[str] = set()
-        todo = [m for m in self.migrations if m.module == module]
-        while todo:
-            m = todo.pop()
-            for dep in m.depends:
-                dm = ids[dep]
-                if dm.module != module and dm.module not in needed:
-                    needed.add(dm.module)
-                    todo.extend(x for x in self.migrations if x.module == dm.module)
-        return needed
+        own = {m.id for m in self.of_modules([module])}
+        return {self._by_id[i].module for i in self.ancestors(own)} - {module}
+
+    def module_dependants(self, module: str) -> set[str]:
+        """Modules that need ``module`` (transitively), not including itself."""
+        own = {m.id for m in self.of_modules([module])}
+        return {self._by_id[i].module for i in self.descendants(own)} - {module}
 
     def closure(self, modules: list[str] | None) -> list[str]:
-        """The named modules plus what they depend on, in install order; None or [] means every module."""
+        """The named modules plus what they depend on, in install order; None or [] means every module.
+        Raises DreamcutError for an unknown module."""
         if not modules:
             return self.modules
         unknown = [m for m in modules if m not in self.modules]
@@ -143,8 +195,18 @@ class MigrationSet:
         return [m for m in self.modules if m in wanted]
 
     def of_modules(self, modules: list[str]) -> list[Migration]:
+        """The migrations of ``modules``, in dependency order."""
         return [m for m in self.migrations if m.module in modules]
 
 
-#: Transitional: the old name, until the tests import MigrationSet (removed with the tests' move to tests/runner/).
-Catalog = MigrationSet
+def _module_order(needs: dict[str, set[str]]) -> list[str]:
+    """Modules topologically sorted by what they need (``needs``: module -> modules it depends on), ties by
+    name. Raises DreamcutError on a cycle."""
+    order: list[str] = []
+    while len(order) < len(needs):
+        ready = sorted(m for m, deps in needs.items() if m not in order and deps <= set(order))
+        if not ready:
+            stuck = sorted(set(needs) - set(order))
+            raise DreamcutError(f"module dependency cycle among {', '.join(stuck)}")
+        order.append(ready[0])
+    return order

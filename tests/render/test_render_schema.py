@@ -12,7 +12,7 @@ import pytest
 from dreamcut_db import catalog as snapshot_catalog
 from dreamcut_db import engine, verify
 from dreamcut_db.errors import DreamcutError
-from dreamcut_db.modules import Catalog
+from dreamcut_db.modules import MigrationSet
 from render_helpers import scalar
 from helpers import psql
 
@@ -136,7 +136,7 @@ def test_the_documents_verification_queries(rdb):
 
 
 def test_module_migrate_rollback_migrate_and_verify(empty_url):
-    cat = Catalog.load()
+    cat = MigrationSet.load()
     engine.migrate(empty_url, cat, modules=["dreamcut"], out=lambda _l: None)
     with psycopg.connect(empty_url) as conn:
         without_render = snapshot_catalog.snapshot(conn)
@@ -163,7 +163,7 @@ def test_module_migrate_rollback_migrate_and_verify(empty_url):
 
 
 def test_rollback_files_are_idempotent(empty_url):
-    engine.migrate(empty_url, Catalog.load(), modules=["render"], out=lambda _l: None)
+    engine.migrate(empty_url, MigrationSet.load(), modules=["render"], out=lambda _l: None)
     with psycopg.connect(empty_url, autocommit=True) as conn:
         for path in sorted((REPO / "migrations" / "render").glob("*.rollback.sql"), reverse=True):
             sql = path.read_text()
@@ -173,7 +173,7 @@ def test_rollback_files_are_idempotent(empty_url):
 
 
 def test_rollback_sql_removes_the_module(empty_url):
-    cat = Catalog.load()
+    cat = MigrationSet.load()
     engine.migrate(empty_url, cat, out=lambda _l: None)
     with psycopg.connect(empty_url, autocommit=True) as conn:
         conn.execute("select public.create_job('mp4', 640, 360)")
@@ -186,7 +186,7 @@ def test_rollback_sql_removes_the_module(empty_url):
 
 
 def test_a_legacy_jobs_table_stops_the_module_before_it_changes_anything(empty_url):
-    cat = Catalog.load()
+    cat = MigrationSet.load()
     engine.migrate(empty_url, cat, modules=["dreamcut"], out=lambda _l: None)
     with psycopg.connect(empty_url, autocommit=True) as conn:
         conn.execute("create table public.jobs (id bigint primary key, payload text)")

@@ -7,10 +7,10 @@ import pytest
 
 from dreamcut_db import engine, verify
 from dreamcut_db.errors import DreamcutError
-from dreamcut_db.modules import Catalog
+from dreamcut_db.modules import MigrationSet
 from helpers import catalog_of, psql
 
-MODULES = Catalog.load().modules
+MODULES = MigrationSet.load().modules
 QUIET = dict(out=lambda _line: None)
 LEGACY = {
     "briefs": ("create table public.briefs (id int primary key, prompt text)",
@@ -33,7 +33,7 @@ def tables_by_module(pg_server):
             conn.execute(f'drop database if exists "{name}" with (force)')
             conn.execute(f'create database "{name}"')
         url = make_url(pg_server.host, pg_server.port, pg_server.user, name, pg_server.password)
-        engine.migrate(url, Catalog.load(), modules=[module], **QUIET)
+        engine.migrate(url, MigrationSet.load(), modules=[module], **QUIET)
         found[module] = {k.split(" ", 1)[1] for k in catalog_of(url) if k.startswith("table public.")}
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'drop database "{name}" with (force)')

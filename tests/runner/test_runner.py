@@ -11,7 +11,7 @@ import pytest
 from dreamcut_db import catalog as snapshots
 from dreamcut_db import bundle, cli, engine, verify
 from dreamcut_db.errors import DreamcutError
-from dreamcut_db.modules import Catalog, migrations_dir
+from dreamcut_db.modules import MigrationSet, migrations_dir
 from dreamcut_db.workspace import checkout_root, write_files
 from helpers import catalog_of, psql
 
@@ -48,8 +48,10 @@ def test_rollback_steps_and_to(empty_url, catalog):
     assert [m.id for m in engine.rollback(empty_url, catalog, steps=1, **QUIET)] == [last.id]
     assert [m.id for m in engine.status(empty_url, catalog).pending] == [last.id]
     assert verify.verify(empty_url, catalog) == []
-    engine.rollback(empty_url, catalog, to="0001_supabase_platform", **QUIET)
-    assert engine.status(empty_url, catalog).installed_modules == ["platform"]
+    # --to stays within the target's module (and what depends on it): platform has nothing after its 0001.
+    assert engine.rollback(empty_url, catalog, to="0001_supabase_platform", **QUIET) == []
+    done = engine.rollback(empty_url, catalog, to="dreamcut/0002_create_dreamcut_indexes", **QUIET)
+    assert [m.ref for m in done] == [m.ref for m in reversed(catalog.of_modules(["dreamcut"])[2:])]
     with pytest.raises(DreamcutError, match="exactly one"):
         engine.rollback(empty_url, catalog, **QUIET)
 
@@ -136,12 +138,12 @@ def test_status_flags_a_changed_migration_file(tmp_path, monkeypatch, empty_url,
     copy = tmp_path / "migrations"
     shutil.copytree(migrations_dir(), copy)
     monkeypatch.setenv("DREAMCUT_MIGRATIONS_DIR", str(copy))
-    engine.migrate(empty_url, Catalog.load(), **QUIET)
+    engine.migrate(empty_url, MigrationSet.load(), **QUIET)
     edited = copy / "dreamcut" / "0002_create_dreamcut_indexes.sql"
     edited.write_text(edited.read_text() + "\n-- edited after release\n")
-    st = engine.status(empty_url, Catalog.load())
+    st = engine.status(empty_url, MigrationSet.load())
     assert st.changed == ["0002_create_dreamcut_indexes"]
-    assert any("0002_create_dreamcut_indexes: file changed" in d["line"] for d in verify.verify(empty_url, Catalog.load()))
+    assert any("0002_create_dreamcut_indexes: file changed" in d["line"] for d in verify.verify(empty_url, MigrationSet.load()))
     assert cli.main(["--database-url", empty_url, "status"]) == 1
 
 
@@ -152,7 +154,7 @@ def test_two_concurrent_migrate_runs_apply_each_migration_once(empty_url, catalo
     def run():
         try:
             barrier.wait()
-            results.append(engine.migrate(empty_url, Catalog.load(), lock_wait=60, **QUIET))
+            results.append(engine.migrate(empty_url, MigrationSet.load(), lock_wait=60, **QUIET))
         except Exception as exc:  # reported below
             errors.append(exc)
 
@@ -263,15 +265,15 @@ def test_status_and_verify_flag_unknown_and_gap(tmp_path, monkeypatch, empty_url
     copy = tmp_path / "migrations"
     shutil.copytree(migrations_dir(), copy)
     monkeypatch.setenv("DREAMCUT_MIGRATIONS_DIR", str(copy))
-    engine.migrate(empty_url, Catalog.load(), **QUIET)
+    engine.migrate(empty_url, MigrationSet.load(), **QUIET)
     with psycopg.connect(empty_url, autocommit=True) as conn:
         conn.execute("delete from dreamcut_migrations._yoyo_migration where migration_id = "
                      "'0003_enable_dreamcut_rls_policies'")
     for path in (copy / "dreamcut").glob("0006_*"):
         path.unlink()
-    st = engine.status(empty_url, Catalog.load())
+    st = engine.status(empty_url, MigrationSet.load())
     assert st.unknown == ["0006_enable_dreamcut_realtime_publication"]
     assert st.gaps == ["0003_enable_dreamcut_rls_policies"]
-    lines = [d["line"] for d in verify.verify(empty_url, Catalog.load())]
+    lines = [d["line"] for d in verify.verify(empty_url, MigrationSet.load())]
     assert "migration 0006_enable_dreamcut_realtime_publication: applied in the database but missing from the package" in lines
     assert "migration 0003_enable_dreamcut_rls_policies: pending but a later migration of its module is applied (gap)" in lines

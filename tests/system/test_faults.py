@@ -26,7 +26,7 @@ import pytest
 from dreamcut_db import catalog as snapshots
 from dreamcut_db import engine, verify
 from dreamcut_db.errors import DreamcutError
-from dreamcut_db.modules import Catalog, migrations_dir
+from dreamcut_db.modules import MigrationSet, migrations_dir
 
 from helpers import catalog_of
 from dreamcut_helpers import asset, init_query
@@ -101,7 +101,7 @@ def bookkeeping(url: str) -> tuple[list[str], list[str], int]:
 _REFERENCES: dict[tuple, dict] = {}
 
 
-def reference(new_database, catalog: Catalog, ids: list[str] | None = None) -> dict:
+def reference(new_database, catalog: MigrationSet, ids: list[str] | None = None) -> dict:
     """Catalog snapshot of a new database with exactly ``ids`` (None: all) applied by the runner from
     migrations/; cached per set of ids (the same PostgreSQL version gives the same snapshot)."""
     key = tuple(sorted(ids)) if ids is not None else None
@@ -113,7 +113,7 @@ def reference(new_database, catalog: Catalog, ids: list[str] | None = None) -> d
     return _REFERENCES[key]
 
 
-def complete(url: str, new_database, catalog: Catalog) -> None:
+def complete(url: str, new_database, catalog: MigrationSet) -> None:
     """Every migration applied, no drift, no lock row, and the catalog of a clean install (what verify checks,
     without building another scratch database)."""
     st = engine.status(url, catalog)
@@ -122,7 +122,7 @@ def complete(url: str, new_database, catalog: Catalog) -> None:
     assert [d["line"] for d in snapshots.diff(reference(new_database, catalog), catalog_of(url))] == []
 
 
-def module_files(catalog: Catalog, module: str) -> list:
+def module_files(catalog: MigrationSet, module: str) -> list:
     return [m for m in catalog.migrations if m.module == module]
 
 
@@ -195,7 +195,8 @@ def test_sigkill_mid_rollback_leaves_the_catalog_as_before_and_the_next_migrate_
     copy = gated_copy(tmp_path, rollback_file, "rollback")
     with psycopg.connect(empty_url, autocommit=True) as gate:
         gate.execute("select pg_advisory_lock(%s, %s)", GATE)
-        proc = run_cli(empty_url, "rollback", "--module", "dreamcut", migrations=copy, wait=False)
+        # --yes: without it the rollback files would first run in the plan's rolled-back transaction (row counts)
+        proc = run_cli(empty_url, "rollback", "--module", "dreamcut", "--yes", migrations=copy, wait=False)
         try:
             orphan, applied = interrupted(empty_url, proc)
             proc.send_signal(signal.SIGKILL)
