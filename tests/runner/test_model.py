@@ -17,6 +17,7 @@ import contextlib
 import io
 import json
 import os
+import re
 
 import psycopg
 from hypothesis import HealthCheck, settings
@@ -40,8 +41,8 @@ def _seed_multimedia(conn) -> str:
                         "values (%s, %s, 'model') returning session_id::text", (content, company)).fetchone()[0]
 
 
-#: Per module: the table a row is seeded into (created by the module's first migration) and how, returning
-#: the row's key. platform has no table of the application's.
+#: Per module: the table a row is seeded into, its key column, and how, returning the row's key. platform has
+#: no table of the application's.
 SEEDS = {
     "content": ("public.companies", "id", lambda c: make_company(c, "Model Ltd")),
     "dreamcut": ("public.dreamcut_queries", "id", lambda c: c.execute(
@@ -84,6 +85,17 @@ def needed_by(ids: set[str]) -> set[str]:
 
 def of_module(module: str) -> list[str]:
     return [i for i in ORDER if MODULE_OF[i] == module]
+
+
+def _created_by(module: str, table: str) -> str:
+    """The migration of ``module`` whose file creates ``table``."""
+    for m in MSET.of_modules([module]):
+        if re.search(rf"create table (if not exists )?{re.escape(table)}\b", m.path.read_text(), re.I):
+            return m.id
+    raise LookupError(f"no migration of {module} creates {table}")
+
+
+CREATED_BY = {module: _created_by(module, table) for module, (table, _key, _seed) in SEEDS.items()}
 
 
 class Model:
@@ -227,7 +239,7 @@ class RunnerMachine(RuleBasedStateMachine):
     def seeded_rows_survive_unless_rolled_back(self):
         with psycopg.connect(self.url, autocommit=True) as conn:
             for module, (table, key, seed) in SEEDS.items():
-                created = of_module(module)[0] in self.model.applied
+                created = CREATED_BY[module] in self.model.applied
                 if not created:
                     self.seeds.pop(module, None)  # its table went with the migration that created it
                 elif module in self.seeds:

@@ -20,13 +20,12 @@ def applied_refs(url, mset) -> list[str]:
 
 def test_rollback_to_takes_the_module_after_it_and_nothing_outside_the_closure(db_url, catalog):
     before = applied_refs(db_url, catalog)
+    storyboard = catalog.of_modules(["storyboard"])
     lines = []
-    done = engine.rollback(db_url, catalog, to="storyboard/0005_create_storyboard_trigger_functions", out=lines.append)
-    assert [m.ref for m in done] == ["storyboard/0007_enable_storyboard_realtime_publication",
-                                     "storyboard/0006_create_storyboard_functions"]
+    done = engine.rollback(db_url, catalog, to=storyboard[-3].ref, out=lines.append)
+    assert [m.ref for m in done] == [storyboard[-1].ref, storyboard[-2].ref]
     assert lines[:3] == ["rollback plan: 2 migration(s), newest first",
-                         "  storyboard/0007_enable_storyboard_realtime_publication",
-                         "  storyboard/0006_create_storyboard_functions"]  # the plan, before anything is done
+                         f"  {storyboard[-1].ref}", f"  {storyboard[-2].ref}"]  # the plan, before anything is done
     assert applied_refs(db_url, catalog) == [r for r in before if r not in {m.ref for m in done}]
 
 
