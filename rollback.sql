@@ -217,65 +217,50 @@ select exists (select from dreamcut_private.installed_modules where module = 'mu
 \if :installed
 \echo rolling back module multimedia
 
--- ----- multimedia/0006_enable_multimedia_realtime_publication -----
+-- ----- multimedia/0008_enable_multimedia_realtime_publication -----
 select dreamcut_private.drop_from_realtime_publication(array['mm_rendering_queue', 'mm_multimedia_sessions']);
 
--- ----- multimedia/0005_create_multimedia_rendering_queue -----
+-- ----- multimedia/0007_create_rendering_queue_worker_functions -----
 drop function if exists public.fail_rendering_job(uuid, text, text, boolean, integer);
 drop function if exists public.complete_rendering_job(uuid, text, jsonb);
 drop function if exists public.heartbeat_rendering_job(uuid, text, integer);
 drop function if exists dreamcut_private.running_job_of_worker(uuid, text);
 drop function if exists public.claim_rendering_job(text, integer, text[]);
+
+-- ----- multimedia/0006_create_rendering_queue -----
 drop function if exists public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz);
 drop table if exists public.mm_rendering_queue;
 drop function if exists dreamcut_private.notify_rendering_job();
 
--- ----- multimedia/0004_create_multimedia_procedures -----
-drop function if exists public.list_session_assets(uuid, text);
+-- ----- multimedia/0005_create_slide_presentations -----
 drop function if exists public.register_slide_presentation(uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text);
-drop function if exists public.register_audio_narration(uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text);
-drop function if exists public.update_session_status(uuid, text, double precision, text, integer);
+drop table if exists public.mm_slide_presentations;
+
+-- ----- multimedia/0004_create_audio_narrations -----
+drop function if exists public.register_audio_narration(
+    uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text
+);
+drop table if exists public.mm_audio_narrations;
+drop function if exists dreamcut_private.mm_check_narration_segments();
+
+-- ----- multimedia/0003_create_multimedia_asset_procedures -----
+drop function if exists public.list_session_assets(uuid, text);
 drop function if exists public.register_multimedia_assets(uuid, jsonb);
 drop function if exists public.register_multimedia_asset(
     uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text
 );
-drop function if exists public.create_multimedia_session(uuid, text, text, text, jsonb, text[]);
 
--- ----- multimedia/0003_create_multimedia_triggers -----
-drop trigger if exists trigger_mm_audio_narrations_segments on public.mm_audio_narrations;
-drop function if exists dreamcut_private.mm_check_narration_segments();
-drop trigger if exists trigger_mm_multimedia_sessions_workflow on public.mm_multimedia_sessions;
-drop function if exists dreamcut_private.mm_multimedia_session_workflow();
-drop trigger if exists trigger_mm_multimedia_assets_count_delete on public.mm_multimedia_assets;
-drop trigger if exists trigger_mm_multimedia_assets_count_update on public.mm_multimedia_assets;
-drop trigger if exists trigger_mm_multimedia_assets_count_insert on public.mm_multimedia_assets;
-drop function if exists dreamcut_private.mm_count_session_assets();
-
--- ----- multimedia/0002_enable_multimedia_rls_policies -----
-drop policy if exists mm_slide_presentations_company on public.mm_slide_presentations;
-drop policy if exists mm_audio_narrations_company on public.mm_audio_narrations;
-drop policy if exists mm_multimedia_assets_company on public.mm_multimedia_assets;
-drop policy if exists mm_multimedia_sessions_company on public.mm_multimedia_sessions;
-do $$
-begin
-    if to_regclass('public.mm_multimedia_sessions') is not null then
-        revoke all on table public.mm_multimedia_sessions, public.mm_multimedia_assets, public.mm_audio_narrations,
-        public.mm_slide_presentations
-        from anon, authenticated, service_role;
-        alter table public.mm_multimedia_sessions disable row level security;
-        alter table public.mm_multimedia_assets disable row level security;
-        alter table public.mm_audio_narrations disable row level security;
-        alter table public.mm_slide_presentations disable row level security;
-    end if;
-end
-$$;
-
--- ----- multimedia/0001_create_multimedia_schema -----
-drop table if exists public.mm_slide_presentations;
-drop table if exists public.mm_audio_narrations;
+-- ----- multimedia/0002_create_multimedia_assets -----
 drop table if exists public.mm_multimedia_assets;
-drop table if exists public.mm_multimedia_sessions;
+drop function if exists dreamcut_private.mm_count_session_assets();
 drop function if exists public.mm_storage_path(text, text, text, timestamptz);
+
+-- ----- multimedia/0001_create_multimedia_sessions -----
+drop function if exists public.update_session_status(uuid, text, double precision, text, integer);
+drop function if exists public.get_multimedia_session(uuid);
+drop function if exists public.create_multimedia_session(uuid, text, text, text, jsonb, text[]);
+drop table if exists public.mm_multimedia_sessions;
+drop function if exists dreamcut_private.mm_multimedia_session_workflow();
 delete from dreamcut_private.installed_modules
 where module = 'multimedia';
 
@@ -355,8 +340,7 @@ select exists (select from dreamcut_private.installed_modules where module = 'co
 \if :installed
 \echo rolling back module content
 
--- ----- content/0004_create_content_procedures -----
-drop function if exists public.search_module_content(text, integer, text);
+-- ----- content/0005_create_quality_assessments -----
 drop function if exists public.complete_enhancement_session(uuid, boolean, boolean, text);
 drop function if exists public.start_enhancement_session(uuid, text, text[], uuid);
 drop function if exists public.get_latest_quality_assessment(uuid);
@@ -364,12 +348,22 @@ drop function if exists public.store_quality_assessment(
     uuid, double precision, jsonb, boolean, double precision, double precision, double precision,
     double precision, double precision, text, boolean, text[], text[]
 );
+drop table if exists public.cm_enhancement_sessions;
+drop table if exists public.cm_quality_assessments;
+
+-- ----- content/0004_create_course_plans -----
 drop function if exists public.store_research_results(
     uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text
 );
 drop function if exists public.store_course_plan(
     uuid, text, jsonb, text, text, jsonb, jsonb, jsonb, jsonb, integer, integer, text, uuid
 );
+drop table if exists public.cm_research_results;
+drop table if exists public.cm_course_plans;
+drop function if exists dreamcut_private.cm_course_plan_employee_company();
+
+-- ----- content/0003_create_module_content_procedures -----
+drop function if exists public.search_module_content(text, integer, text);
 drop function if exists public.get_content_sections(uuid);
 drop function if exists public.get_module_content(uuid);
 drop function if exists public.update_content_status(uuid, text);
@@ -377,42 +371,14 @@ drop function if exists public.update_module_section(uuid, text, text);
 drop function if exists public.update_module_sections(uuid, jsonb);
 drop function if exists public.create_module_content(text, text, text, jsonb, uuid, jsonb, text);
 
--- ----- content/0003_create_content_triggers -----
-drop trigger if exists trigger_cm_course_plans_employee_company on public.cm_course_plans;
-drop function if exists dreamcut_private.cm_course_plan_employee_company();
-drop trigger if exists trigger_cm_module_content_workflow on public.cm_module_content;
-drop function if exists dreamcut_private.cm_module_content_workflow();
-drop trigger if exists trigger_cm_module_content_updated_at on public.cm_module_content;
-
--- ----- content/0002_enable_content_rls_policies -----
-drop policy if exists cm_enhancement_sessions_company on public.cm_enhancement_sessions;
-drop policy if exists cm_quality_assessments_company on public.cm_quality_assessments;
-drop policy if exists cm_research_results_company on public.cm_research_results;
-drop policy if exists cm_course_plans_company on public.cm_course_plans;
-drop policy if exists cm_module_content_company on public.cm_module_content;
-do $$
-begin
-    if to_regclass('public.cm_module_content') is not null then
-        revoke all on table public.cm_module_content, public.cm_course_plans, public.cm_research_results,
-        public.cm_quality_assessments, public.cm_enhancement_sessions
-        from anon, authenticated, service_role;
-        alter table public.cm_module_content disable row level security;
-        alter table public.cm_course_plans disable row level security;
-        alter table public.cm_research_results disable row level security;
-        alter table public.cm_quality_assessments disable row level security;
-        alter table public.cm_enhancement_sessions disable row level security;
-    end if;
-end
-$$;
-
--- ----- content/0001_create_content_schema -----
-drop table if exists public.cm_enhancement_sessions;
-drop table if exists public.cm_quality_assessments;
-drop table if exists public.cm_research_results;
-drop table if exists public.cm_course_plans;
+-- ----- content/0002_create_module_content -----
 drop table if exists public.cm_module_content;
--- companies and employees only when this module created them (recorded in package_owned_objects): a table
--- the application had before is never dropped.
+drop function if exists dreamcut_private.cm_module_content_workflow();
+drop function if exists dreamcut_private.cm_section_word_counts(text, text, text, text, text);
+drop function if exists dreamcut_private.cm_word_count(text);
+drop function if exists public.cm_content_sections();
+
+-- ----- content/0001_create_content_companies -----
 do $external$
 declare
     v_table text;
@@ -428,9 +394,8 @@ begin
     end loop;
 end
 $external$;
-drop function if exists dreamcut_private.cm_section_word_counts(text, text, text, text, text);
-drop function if exists dreamcut_private.cm_word_count(text);
-drop function if exists public.cm_content_sections();
+drop function if exists public.cm_caller_company_id(uuid);
+drop procedure if exists dreamcut_private.enable_company_isolation(regclass);
 drop function if exists dreamcut_private.jwt_company_id();
 delete from dreamcut_private.installed_modules
 where module = 'content';

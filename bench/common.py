@@ -77,3 +77,11 @@ def bulk_load(conn, tables: list[str], *statements: str) -> None:
         conn.execute(definition)
     conn.execute("reset maintenance_work_mem")
     conn.execute("vacuum analyze")
+
+
+def function_exists(srv, db: str, name: str, schema: str = "public") -> bool:
+    with srv.admin(db) as conn:
+        return bool(conn.execute(
+            "select exists (select from pg_proc where proname = %s and pronamespace = to_regnamespace(%s))",
+            (name, schema),
+        ).fetchone()[0])

@@ -167,7 +167,7 @@ comment on function dreamcut_private.drop_from_realtime_publication(text[]) is
 'Returns nothing. Raises 42501 when the caller may not alter the publication.';
 revoke all on function dreamcut_private.drop_from_realtime_publication(text[]) from public;
 
--- ===== content/0001_create_content_schema =====
+-- ===== content/0001_create_content_companies =====
 insert into dreamcut_private.installed_modules (module) values ('content');
 
 create function dreamcut_private.jwt_company_id() returns uuid
@@ -187,58 +187,64 @@ comment on function dreamcut_private.jwt_company_id() is
 revoke all on function dreamcut_private.jwt_company_id() from public;
 grant execute on function dreamcut_private.jwt_company_id() to authenticated, service_role;
 
-create function public.cm_content_sections() returns text[]
-language sql immutable
+create procedure dreamcut_private.enable_company_isolation(p_table regclass)
+language plpgsql
 set search_path = ''
 as $$
-    select array['introduction', 'core_content', 'practical_applications', 'case_studies', 'assessments']
+declare
+    v_schema text;
+    v_table text;
+    v_policy text;
+begin
+    select n.nspname, c.relname, c.relname || '_company' into v_schema, v_table, v_policy
+    from pg_catalog.pg_class as c join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
+    where c.oid = p_table;
+    execute format('alter table %I.%I enable row level security', v_schema, v_table);
+    execute format('revoke all on table %I.%I from public, anon, authenticated, service_role', v_schema, v_table);
+    execute format('grant select, insert, update, delete on table %I.%I to authenticated, service_role', v_schema,
+        v_table);
+    execute format(
+        'create policy %I on %I.%I for all to authenticated '
+        'using (company_id = (select dreamcut_private.jwt_company_id())) '
+        'with check (company_id = (select dreamcut_private.jwt_company_id()))',
+        v_policy, v_schema, v_table
+    );
+end
 $$;
-comment on function public.cm_content_sections() is
-'The section names of a module''s content, in reading order (video-pipeline-content-multimedia.md, '
-'cm_module_content): introduction, core_content, practical_applications, case_studies, assessments. Takes no '
-'parameters; returns text[]; raises nothing. Used by the checks and procedures that take section names.';
-revoke all on function public.cm_content_sections() from public, anon, authenticated, service_role;
-grant execute on function public.cm_content_sections() to authenticated, service_role;
+-- (noqa: the linter reads the argument list after "comment on procedure" as a function call)
+comment on procedure dreamcut_private.enable_company_isolation(regclass) is  -- noqa: LT01
+'Puts a company-owned table (a column company_id) under company isolation (video-pipeline-content-multimedia.md, '
+'"Row Level Security"): enables RLS, revokes every privilege from PUBLIC and the API roles, grants select, '
+'insert, update, delete to authenticated and service_role (anon gets nothing), and creates the policy '
+'<table>_company for all to authenticated with company_id = (select dreamcut_private.jwt_company_id()) in '
+'USING and WITH CHECK. Called by the migrations of the cm_* and mm_* table families.';
+revoke all on procedure dreamcut_private.enable_company_isolation(regclass) from public;
 
-create function dreamcut_private.cm_word_count(p_text text) returns integer
-language sql immutable
+create function public.cm_caller_company_id(p_company_id uuid default null) returns uuid
+language plpgsql stable
 set search_path = ''
 as $$
-    select coalesce(regexp_count(p_text, '\S+'), 0)
+declare
+    v_claim text := auth.jwt() -> 'app_metadata' ->> 'company_id';
+begin
+    if p_company_id is null and v_claim is null then
+        raise exception 'p_company_id is required (the caller has no app_metadata.company_id claim)'
+        using errcode = '22023';
+    end if;
+    if p_company_id is not null and v_claim is not null and p_company_id::text <> lower(v_claim) then
+        raise exception 'p_company_id % is not the company of the signed-in user (%)', p_company_id, v_claim
+        using errcode = '42501';
+    end if;
+    return coalesce(p_company_id, v_claim::uuid);
+end
 $$;
-comment on function dreamcut_private.cm_word_count(text) is
-'Number of words of p_text (runs of non-whitespace characters, as Python''s len(text.split())); 0 for null or '
-'blank text. Returns integer; raises nothing. Feeds the generated word count columns of cm_module_content.';
-revoke all on function dreamcut_private.cm_word_count(text) from public;
-grant execute on function dreamcut_private.cm_word_count(text) to authenticated, service_role;
-
-create function dreamcut_private.cm_section_word_counts(
-    p_introduction text,
-    p_core_content text,
-    p_practical_applications text,
-    p_case_studies text,
-    p_assessments text
-) returns jsonb
-language sql immutable
-set search_path = ''
-as $$
-    -- The words of cm_word_count(), inlined: a SQL function body is resolved by name as the caller, who may
-    -- have no USAGE on dreamcut_private.
-    select jsonb_build_object(
-        'introduction', coalesce(regexp_count(p_introduction, '\S+'), 0),
-        'core_content', coalesce(regexp_count(p_core_content, '\S+'), 0),
-        'practical_applications', coalesce(regexp_count(p_practical_applications, '\S+'), 0),
-        'case_studies', coalesce(regexp_count(p_case_studies, '\S+'), 0),
-        'assessments', coalesce(regexp_count(p_assessments, '\S+'), 0)
-    )
-$$;
-comment on function dreamcut_private.cm_section_word_counts(text, text, text, text, text) is
-'Word count of each of the five sections (in the order of cm_content_sections()) as a JSON object '
-'{"introduction": n, "core_content": n, ...}. Returns jsonb; raises nothing. Feeds the generated column '
-'cm_module_content.section_word_counts.';
-revoke all on function dreamcut_private.cm_section_word_counts(text, text, text, text, text) from public;
-grant execute on function dreamcut_private.cm_section_word_counts(text, text, text, text, text)
-to authenticated, service_role;
+comment on function public.cm_caller_company_id(uuid) is
+'The company a new row is written for (video-pipeline-content-multimedia.md, "company-based isolation via '
+'company_id"): p_company_id (uuid, or null), else the caller''s JWT claim app_metadata.company_id. Returns '
+'uuid. Errors: 22023 neither given, 42501 a signed-in caller naming another company than its claim. Used by '
+'create_module_content and store_course_plan before they insert.';
+revoke all on function public.cm_caller_company_id(uuid) from public, anon, authenticated, service_role;
+grant execute on function public.cm_caller_company_id(uuid) to authenticated, service_role;
 
 -- companies and employees live outside the package. Create minimal ones only where they are missing and
 -- remember it; where they exist, they must have a uuid key "id" for the foreign keys, and are left untouched.
@@ -304,6 +310,60 @@ begin
     end if;
 end
 $external$;
+
+-- ===== content/0002_create_module_content =====
+create function public.cm_content_sections() returns text[]
+language sql immutable
+set search_path = ''
+as $$
+    select array['introduction', 'core_content', 'practical_applications', 'case_studies', 'assessments']
+$$;
+comment on function public.cm_content_sections() is
+'The section names of a module''s content, in reading order (video-pipeline-content-multimedia.md, '
+'cm_module_content): introduction, core_content, practical_applications, case_studies, assessments. Takes no '
+'parameters; returns text[]; raises nothing. Used by the checks and procedures that take section names.';
+revoke all on function public.cm_content_sections() from public, anon, authenticated, service_role;
+grant execute on function public.cm_content_sections() to authenticated, service_role;
+
+create function dreamcut_private.cm_word_count(p_text text) returns integer
+language sql immutable
+set search_path = ''
+as $$
+    select coalesce(regexp_count(p_text, '\S+'), 0)
+$$;
+comment on function dreamcut_private.cm_word_count(text) is
+'Number of words of p_text (runs of non-whitespace characters, as Python''s len(text.split())); 0 for null or '
+'blank text. Returns integer; raises nothing. Feeds the generated word count columns of cm_module_content.';
+revoke all on function dreamcut_private.cm_word_count(text) from public;
+grant execute on function dreamcut_private.cm_word_count(text) to authenticated, service_role;
+
+create function dreamcut_private.cm_section_word_counts(
+    p_introduction text,
+    p_core_content text,
+    p_practical_applications text,
+    p_case_studies text,
+    p_assessments text
+) returns jsonb
+language sql immutable
+set search_path = ''
+as $$
+    -- The words of cm_word_count(), inlined: a SQL function body is resolved by name as the caller, who may
+    -- have no USAGE on dreamcut_private.
+    select jsonb_build_object(
+        'introduction', coalesce(regexp_count(p_introduction, '\S+'), 0),
+        'core_content', coalesce(regexp_count(p_core_content, '\S+'), 0),
+        'practical_applications', coalesce(regexp_count(p_practical_applications, '\S+'), 0),
+        'case_studies', coalesce(regexp_count(p_case_studies, '\S+'), 0),
+        'assessments', coalesce(regexp_count(p_assessments, '\S+'), 0)
+    )
+$$;
+comment on function dreamcut_private.cm_section_word_counts(text, text, text, text, text) is
+'Word count of each of the five sections (in the order of cm_content_sections()) as a JSON object '
+'{"introduction": n, "core_content": n, ...}. Returns jsonb; raises nothing. Feeds the generated column '
+'cm_module_content.section_word_counts.';
+revoke all on function dreamcut_private.cm_section_word_counts(text, text, text, text, text) from public;
+grant execute on function dreamcut_private.cm_section_word_counts(text, text, text, text, text)
+to authenticated, service_role;
 
 create table public.cm_module_content (
     content_id uuid primary key default gen_random_uuid(),
@@ -376,173 +436,8 @@ create index idx_cm_module_content_session_id on public.cm_module_content (sessi
 create index idx_cm_module_content_status on public.cm_module_content (status);
 create index idx_cm_module_content_search_vector on public.cm_module_content using gin (search_vector);
 
-create table public.cm_course_plans (
-    plan_id uuid primary key default gen_random_uuid(),
-    company_id uuid not null references public.companies (id),
-    employee_id uuid not null references public.employees (id),
-    employee_name text,
-    session_id text,
-    course_structure jsonb not null default '{}' check (jsonb_typeof(course_structure) = 'object'),
-    prioritized_gaps jsonb not null default '[]',
-    research_strategy jsonb not null default '{}',
-    learning_path jsonb not null default '{}',
-    employee_profile jsonb not null default '{}',
-    total_modules integer not null default 0 check (total_modules >= 0),
-    course_duration_weeks integer check (course_duration_weeks > 0),
-    course_title text not null check (btrim(course_title) <> ''),
-    status text not null default 'active' check (status in ('draft', 'active', 'completed', 'archived')),
-    created_at timestamptz not null default now(),
-    unique (plan_id, company_id)
-);
-comment on table public.cm_course_plans is
-'Course structure and planning for one employee (video-pipeline-content-multimedia.md, cm_*, table 2).';
-comment on column public.cm_course_plans.company_id is
-'Owning company (not in the document: added for company isolation; RLS compares it with app_metadata.company_id).';
-comment on column public.cm_course_plans.course_structure is 'Complete course structure, with its "modules" array.';
-comment on column public.cm_course_plans.total_modules is 'Number of modules in the course.';
-comment on column public.cm_course_plans.course_duration_weeks is 'Estimated duration in weeks (> 0).';
-create index idx_cm_course_plans_company_id on public.cm_course_plans (company_id, created_at desc);
-create index idx_cm_course_plans_employee_id on public.cm_course_plans (employee_id);
-create index idx_cm_course_plans_session_id on public.cm_course_plans (session_id);
+call dreamcut_private.enable_company_isolation('public.cm_module_content');
 
-create table public.cm_research_results (
-    research_id uuid primary key default gen_random_uuid(),
-    plan_id uuid not null,
-    company_id uuid not null references public.companies (id),
-    session_id text,
-    research_findings jsonb not null default '{}',
-    content_library jsonb not null default '{}',
-    module_mappings jsonb not null default '{}',
-    total_topics integer not null default 0 check (total_topics >= 0),
-    total_sources integer not null default 0 check (total_sources >= 0),
-    search_queries text[] not null default '{}',
-    sources_analyzed text[] not null default '{}',
-    status text not null default 'completed' check (status in ('in_progress', 'completed', 'failed')),
-    created_at timestamptz not null default now(),
-    foreign key (plan_id, company_id) references public.cm_course_plans (plan_id, company_id) on delete cascade
-);
-comment on table public.cm_research_results is
-'Findings of the Research Agent for a course plan (video-pipeline-content-multimedia.md, cm_*, table 3).';
-comment on column public.cm_research_results.company_id is 'The plan''s company (the foreign key keeps them equal).';
-comment on column public.cm_research_results.sources_analyzed is 'URLs or other sources analyzed.';
-create index idx_cm_research_results_plan_id on public.cm_research_results (plan_id, company_id);
-create index idx_cm_research_results_company_id on public.cm_research_results (company_id);
-create index idx_cm_research_results_session_id on public.cm_research_results (session_id);
-
-create table public.cm_quality_assessments (
-    assessment_id uuid primary key default gen_random_uuid(),
-    content_id uuid not null,
-    company_id uuid not null references public.companies (id),
-    overall_score double precision not null check (overall_score between 0 and 10),
-    section_scores jsonb not null default '{}' check (jsonb_typeof(section_scores) = 'object'),
-    accuracy_score double precision check (accuracy_score between 0 and 10),
-    clarity_score double precision check (clarity_score between 0 and 10),
-    completeness_score double precision check (completeness_score between 0 and 10),
-    engagement_score double precision check (engagement_score between 0 and 10),
-    personalization_score double precision check (personalization_score between 0 and 10),
-    quality_feedback text,
-    passed boolean not null,
-    requires_revision boolean not null default false,
-    sections_needing_work text[] not null default '{}' check (sections_needing_work <@ public.cm_content_sections()),
-    critical_issues text[] not null default '{}',
-    assessed_at timestamptz not null default clock_timestamp(),
-    unique (assessment_id, content_id),
-    foreign key (content_id, company_id) references public.cm_module_content (content_id, company_id) on delete cascade
-);
-comment on table public.cm_quality_assessments is
-'Quality assessment results of module content (video-pipeline-content-multimedia.md, cm_*, table 4). '
-'Scores are 0..10.';
-comment on column public.cm_quality_assessments.company_id is
-'The content''s company (the foreign key keeps them equal).';
-comment on column public.cm_quality_assessments.section_scores is
-'{"<section name>": score 0..10, ...} for sections of cm_content_sections().';
-comment on column public.cm_quality_assessments.assessed_at is
-'clock_timestamp() of the insert, so the latest of several assessments written in one transaction is defined.';
-create index idx_cm_quality_assessments_content_id on public.cm_quality_assessments (
-    content_id, company_id, assessed_at desc
-);
-create index idx_cm_quality_assessments_company_id on public.cm_quality_assessments (company_id);
-
-create table public.cm_enhancement_sessions (
-    session_id uuid primary key default gen_random_uuid(),
-    content_id uuid not null,
-    company_id uuid not null references public.companies (id),
-    quality_assessment_id uuid,
-    enhancement_type text not null check (btrim(enhancement_type) <> ''),
-    sections_to_enhance text[] not null check (
-        cardinality(sections_to_enhance) > 0 and sections_to_enhance <@ public.cm_content_sections()
-    ),
-    sections_preserved text[] not null default '{}' check (sections_preserved <@ public.cm_content_sections()),
-    research_conducted boolean not null default false,
-    content_regenerated boolean not null default false,
-    status text not null default 'in_progress' check (status in ('in_progress', 'completed', 'failed')),
-    created_at timestamptz not null default now(),
-    completed_at timestamptz,
-    check (not sections_to_enhance && sections_preserved),
-    check ((status = 'in_progress') = (completed_at is null)),
-    check (completed_at >= created_at),
-    foreign key (content_id, company_id) references public.cm_module_content (content_id, company_id)
-    on delete cascade,
-    foreign key (quality_assessment_id, content_id)
-    references public.cm_quality_assessments (assessment_id, content_id)
-    on delete set null (quality_assessment_id)
-);
-comment on table public.cm_enhancement_sessions is
-'Content enhancement workflows (video-pipeline-content-multimedia.md, cm_*, table 5): which sections are '
-'regenerated after a quality assessment. At most one session per content is in progress.';
-comment on column public.cm_enhancement_sessions.company_id is
-'The content''s company (the foreign key keeps them equal).';
-comment on column public.cm_enhancement_sessions.quality_assessment_id is
-'The assessment that triggered the enhancement; it must be an assessment of the same content.';
-comment on column public.cm_enhancement_sessions.status is 'in_progress -> completed | failed.';
-create index idx_cm_enhancement_sessions_content_id on public.cm_enhancement_sessions (content_id, company_id);
-create index idx_cm_enhancement_sessions_company_id on public.cm_enhancement_sessions (company_id);
-create index idx_cm_enhancement_sessions_assessment on public.cm_enhancement_sessions (
-    quality_assessment_id, content_id
-);
-create unique index idx_cm_enhancement_sessions_one_in_progress on public.cm_enhancement_sessions (content_id)
-where status = 'in_progress';
-
--- ===== content/0002_enable_content_rls_policies =====
-alter table public.cm_module_content enable row level security;
-alter table public.cm_course_plans enable row level security;
-alter table public.cm_research_results enable row level security;
-alter table public.cm_quality_assessments enable row level security;
-alter table public.cm_enhancement_sessions enable row level security;
-
-revoke all on table public.cm_module_content, public.cm_course_plans, public.cm_research_results,
-public.cm_quality_assessments, public.cm_enhancement_sessions
-from public, anon, authenticated, service_role;
-grant select, insert, update, delete on table public.cm_module_content, public.cm_course_plans,
-public.cm_research_results, public.cm_quality_assessments, public.cm_enhancement_sessions
-to authenticated, service_role;
-
-create policy cm_module_content_company on public.cm_module_content
-for all to authenticated
-using (company_id = (select dreamcut_private.jwt_company_id()))
-with check (company_id = (select dreamcut_private.jwt_company_id()));
-
-create policy cm_course_plans_company on public.cm_course_plans
-for all to authenticated
-using (company_id = (select dreamcut_private.jwt_company_id()))
-with check (company_id = (select dreamcut_private.jwt_company_id()));
-
-create policy cm_research_results_company on public.cm_research_results
-for all to authenticated
-using (company_id = (select dreamcut_private.jwt_company_id()))
-with check (company_id = (select dreamcut_private.jwt_company_id()));
-
-create policy cm_quality_assessments_company on public.cm_quality_assessments
-for all to authenticated
-using (company_id = (select dreamcut_private.jwt_company_id()))
-with check (company_id = (select dreamcut_private.jwt_company_id()));
-
-create policy cm_enhancement_sessions_company on public.cm_enhancement_sessions
-for all to authenticated
-using (company_id = (select dreamcut_private.jwt_company_id()))
-with check (company_id = (select dreamcut_private.jwt_company_id()));
-
--- ===== content/0003_create_content_triggers =====
 create trigger trigger_cm_module_content_updated_at
 before update on public.cm_module_content
 for each row execute function dreamcut_private.update_updated_at_column();
@@ -617,43 +512,7 @@ create trigger trigger_cm_module_content_workflow
 before insert or update on public.cm_module_content
 for each row execute function dreamcut_private.cm_module_content_workflow();
 
-create function dreamcut_private.cm_course_plan_employee_company() returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-    v_company uuid;
-begin
-    -- The foreign key to public.employees accepts an employee of any company. Where this module created
-    -- employees (so their company_id is known), the plan's employee must be of the plan's company, like every
-    -- other child row. Security definer: the caller's RLS hides other companies' employees, which must be seen
-    -- to be refused. An application's own employees table is left to the application.
-    if exists (
-        select from dreamcut_private.package_owned_objects where kind = 'table' and name = 'public.employees'
-    ) then
-        select e.company_id into v_company from public.employees as e where e.id = new.employee_id;
-        if v_company <> new.company_id then
-            raise exception 'employee_id (p_employee_id) % is not an employee of company % (company_id, p_company_id)',
-                new.employee_id, new.company_id
-            using errcode = '23503';
-        end if;
-    end if;
-    return new;
-end
-$$;
-comment on function dreamcut_private.cm_course_plan_employee_company() is
-'BEFORE INSERT OR UPDATE OF employee_id, company_id trigger function on cm_course_plans: where module content '
-'created public.employees, raises 23503 when the plan''s employee belongs to another company than the plan (the '
-'plain foreign key would accept it). Security definer, to see employees the caller''s RLS hides; it reads only '
-'the employee''s company_id. An unknown employee is left to the foreign key (23503). Returns the row.';
-revoke all on function dreamcut_private.cm_course_plan_employee_company() from public, anon, authenticated, service_role;
-
-create trigger trigger_cm_course_plans_employee_company
-before insert or update of employee_id, company_id on public.cm_course_plans
-for each row execute function dreamcut_private.cm_course_plan_employee_company();
-
--- ===== content/0004_create_content_procedures =====
+-- ===== content/0003_create_module_content_procedures =====
 create function public.create_module_content(
     p_module_name text,
     p_employee_name text default null,
@@ -667,7 +526,7 @@ language plpgsql volatile
 set search_path = ''
 as $$
 declare
-    v_claim text := auth.jwt() -> 'app_metadata' ->> 'company_id';
+    v_company_id uuid;
     v_content_id uuid;
 begin
     if p_module_name is null or btrim(p_module_name) = '' then
@@ -690,20 +549,13 @@ begin
         raise exception 'p_session_id must be at most 255 characters, got %', length(p_session_id)
         using errcode = '22023';
     end if;
-    if p_company_id is null and v_claim is null then
-        raise exception 'p_company_id is required (the caller has no app_metadata.company_id claim)'
-        using errcode = '22023';
-    end if;
-    if p_company_id is not null and v_claim is not null and p_company_id::text <> lower(v_claim) then
-        raise exception 'p_company_id % is not the company of the signed-in user (%)', p_company_id, v_claim
-        using errcode = '42501';
-    end if;
+    v_company_id := public.cm_caller_company_id(p_company_id);
 
     insert into public.cm_module_content (
         company_id, module_name, employee_name, session_id, module_spec, research_context, priority_level
     )
     values (
-        coalesce(p_company_id, v_claim::uuid), p_module_name, p_employee_name, p_session_id,
+        v_company_id, p_module_name, p_employee_name, p_session_id,
         coalesce(p_module_spec, '{}'), coalesce(p_research_context, '{}'), p_priority_level
     )
     returning content_id into v_content_id;
@@ -895,6 +747,147 @@ comment on function public.get_content_sections(uuid) is
 revoke all on function public.get_content_sections(uuid) from public, anon, authenticated, service_role;
 grant execute on function public.get_content_sections(uuid) to authenticated, service_role;
 
+create function public.search_module_content(p_query text, p_limit integer default 20, p_status text default null)
+returns table (
+    content_id uuid, module_name text, employee_name text, status text, rank real, headline text
+)
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+    v_query tsquery;
+begin
+    if p_query is null or btrim(p_query) = '' then
+        raise exception 'p_query is required, got %', coalesce(quote_literal(p_query), 'null') using errcode = '22023';
+    end if;
+    if p_limit is null or p_limit not between 1 and 100 then
+        raise exception 'p_limit must be between 1 and 100, got %', coalesce(p_limit::text, 'null')
+        using errcode = '22023';
+    end if;
+    if p_status is not null and p_status not in ('draft', 'quality_check', 'revision', 'approved') then
+        raise exception 'p_status must be one of draft, quality_check, revision, approved (or null), got %',
+            quote_literal(p_status)
+        using errcode = '22023';
+    end if;
+    v_query := websearch_to_tsquery('english'::regconfig, p_query);
+    return query
+    select
+        c.content_id, c.module_name, c.employee_name, c.status, ts_rank(c.search_vector, v_query),
+        ts_headline(
+            'english'::regconfig,
+            concat_ws(' ', c.introduction, c.core_content, c.practical_applications, c.case_studies, c.assessments),
+            v_query,
+            'MaxFragments=2, MaxWords=20, MinWords=5'
+        )
+    from public.cm_module_content as c
+    where c.search_vector @@ v_query and (p_status is null or c.status = p_status)
+    order by ts_rank(c.search_vector, v_query) desc, c.created_at desc
+    limit p_limit;
+end
+$$;
+comment on function public.search_module_content(text, integer, text) is
+'Full-text search over module content (video-pipeline-content-multimedia.md, "Content Storage: enables '
+'full-text search capabilities"), through the GIN-indexed generated column search_vector (English). p_query: '
+'web-search syntax ("quoted phrase", or, -word); p_limit: 1..100 rows; p_status: only content in that status, '
+'or null. Returns rows (content_id, module_name, employee_name, status, rank: ts_rank, higher is better, '
+'headline: matching fragments of the sections) best first. Runs as the caller, so RLS applies: a signed-in '
+'user finds only its company''s content. Errors: 22023 bad parameter.';
+revoke all on function public.search_module_content(text, integer, text) from public, anon, authenticated, service_role;
+grant execute on function public.search_module_content(text, integer, text) to authenticated, service_role;
+
+-- ===== content/0004_create_course_plans =====
+create table public.cm_course_plans (
+    plan_id uuid primary key default gen_random_uuid(),
+    company_id uuid not null references public.companies (id),
+    employee_id uuid not null references public.employees (id),
+    employee_name text,
+    session_id text,
+    course_structure jsonb not null default '{}' check (jsonb_typeof(course_structure) = 'object'),
+    prioritized_gaps jsonb not null default '[]',
+    research_strategy jsonb not null default '{}',
+    learning_path jsonb not null default '{}',
+    employee_profile jsonb not null default '{}',
+    total_modules integer not null default 0 check (total_modules >= 0),
+    course_duration_weeks integer check (course_duration_weeks > 0),
+    course_title text not null check (btrim(course_title) <> ''),
+    status text not null default 'active' check (status in ('draft', 'active', 'completed', 'archived')),
+    created_at timestamptz not null default now(),
+    unique (plan_id, company_id)
+);
+comment on table public.cm_course_plans is
+'Course structure and planning for one employee (video-pipeline-content-multimedia.md, cm_*, table 2).';
+comment on column public.cm_course_plans.company_id is
+'Owning company (not in the document: added for company isolation; RLS compares it with app_metadata.company_id).';
+comment on column public.cm_course_plans.course_structure is 'Complete course structure, with its "modules" array.';
+comment on column public.cm_course_plans.total_modules is 'Number of modules in the course.';
+comment on column public.cm_course_plans.course_duration_weeks is 'Estimated duration in weeks (> 0).';
+create index idx_cm_course_plans_company_id on public.cm_course_plans (company_id, created_at desc);
+create index idx_cm_course_plans_employee_id on public.cm_course_plans (employee_id);
+create index idx_cm_course_plans_session_id on public.cm_course_plans (session_id);
+
+create table public.cm_research_results (
+    research_id uuid primary key default gen_random_uuid(),
+    plan_id uuid not null,
+    company_id uuid not null references public.companies (id),
+    session_id text,
+    research_findings jsonb not null default '{}',
+    content_library jsonb not null default '{}',
+    module_mappings jsonb not null default '{}',
+    total_topics integer not null default 0 check (total_topics >= 0),
+    total_sources integer not null default 0 check (total_sources >= 0),
+    search_queries text[] not null default '{}',
+    sources_analyzed text[] not null default '{}',
+    status text not null default 'completed' check (status in ('in_progress', 'completed', 'failed')),
+    created_at timestamptz not null default now(),
+    foreign key (plan_id, company_id) references public.cm_course_plans (plan_id, company_id) on delete cascade
+);
+comment on table public.cm_research_results is
+'Findings of the Research Agent for a course plan (video-pipeline-content-multimedia.md, cm_*, table 3).';
+comment on column public.cm_research_results.company_id is 'The plan''s company (the foreign key keeps them equal).';
+comment on column public.cm_research_results.sources_analyzed is 'URLs or other sources analyzed.';
+create index idx_cm_research_results_plan_id on public.cm_research_results (plan_id, company_id);
+create index idx_cm_research_results_company_id on public.cm_research_results (company_id);
+create index idx_cm_research_results_session_id on public.cm_research_results (session_id);
+
+call dreamcut_private.enable_company_isolation('public.cm_course_plans');
+call dreamcut_private.enable_company_isolation('public.cm_research_results');
+
+create function dreamcut_private.cm_course_plan_employee_company() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    v_company uuid;
+begin
+    -- The foreign key to public.employees accepts an employee of any company. Where this module created
+    -- employees (so their company_id is known), the plan's employee must be of the plan's company, like every
+    -- other child row. Security definer: the caller's RLS hides other companies' employees, which must be seen
+    -- to be refused. An application's own employees table is left to the application.
+    if exists (
+        select from dreamcut_private.package_owned_objects where kind = 'table' and name = 'public.employees'
+    ) then
+        select e.company_id into v_company from public.employees as e where e.id = new.employee_id;
+        if v_company <> new.company_id then
+            raise exception 'employee_id (p_employee_id) % is not an employee of company % (company_id, p_company_id)',
+                new.employee_id, new.company_id
+            using errcode = '23503';
+        end if;
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.cm_course_plan_employee_company() is
+'BEFORE INSERT OR UPDATE OF employee_id, company_id trigger function on cm_course_plans: where module content '
+'created public.employees, raises 23503 when the plan''s employee belongs to another company than the plan (the '
+'plain foreign key would accept it). Security definer, to see employees the caller''s RLS hides; it reads only '
+'the employee''s company_id. An unknown employee is left to the foreign key (23503). Returns the row.';
+revoke all on function dreamcut_private.cm_course_plan_employee_company() from public, anon, authenticated, service_role;
+
+create trigger trigger_cm_course_plans_employee_company
+before insert or update of employee_id, company_id on public.cm_course_plans
+for each row execute function dreamcut_private.cm_course_plan_employee_company();
+
 create function public.store_course_plan(
     p_employee_id uuid,
     p_course_title text,
@@ -914,7 +907,7 @@ language plpgsql volatile
 set search_path = ''
 as $$
 declare
-    v_claim text := auth.jwt() -> 'app_metadata' ->> 'company_id';
+    v_company_id uuid;
     v_plan_id uuid;
 begin
     if p_employee_id is null then
@@ -943,21 +936,14 @@ begin
         raise exception 'p_session_id must be at most 255 characters, got %', length(p_session_id)
         using errcode = '22023';
     end if;
-    if p_company_id is null and v_claim is null then
-        raise exception 'p_company_id is required (the caller has no app_metadata.company_id claim)'
-        using errcode = '22023';
-    end if;
-    if p_company_id is not null and v_claim is not null and p_company_id::text <> lower(v_claim) then
-        raise exception 'p_company_id % is not the company of the signed-in user (%)', p_company_id, v_claim
-        using errcode = '42501';
-    end if;
+    v_company_id := public.cm_caller_company_id(p_company_id);
 
     insert into public.cm_course_plans (
         company_id, employee_id, employee_name, session_id, course_structure, prioritized_gaps, research_strategy,
         learning_path, employee_profile, total_modules, course_duration_weeks, course_title, status
     )
     values (
-        coalesce(p_company_id, v_claim::uuid), p_employee_id, p_employee_name, p_session_id, p_course_structure,
+        v_company_id, p_employee_id, p_employee_name, p_session_id, p_course_structure,
         coalesce(p_prioritized_gaps, '[]'), coalesce(p_research_strategy, '{}'), coalesce(p_learning_path, '{}'),
         coalesce(p_employee_profile, '{}'),
         coalesce(
@@ -1073,6 +1059,84 @@ revoke all on function public.store_research_results(
 grant execute on function public.store_research_results(
     uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text
 ) to authenticated, service_role;
+
+-- ===== content/0005_create_quality_assessments =====
+create table public.cm_quality_assessments (
+    assessment_id uuid primary key default gen_random_uuid(),
+    content_id uuid not null,
+    company_id uuid not null references public.companies (id),
+    overall_score double precision not null check (overall_score between 0 and 10),
+    section_scores jsonb not null default '{}' check (jsonb_typeof(section_scores) = 'object'),
+    accuracy_score double precision check (accuracy_score between 0 and 10),
+    clarity_score double precision check (clarity_score between 0 and 10),
+    completeness_score double precision check (completeness_score between 0 and 10),
+    engagement_score double precision check (engagement_score between 0 and 10),
+    personalization_score double precision check (personalization_score between 0 and 10),
+    quality_feedback text,
+    passed boolean not null,
+    requires_revision boolean not null default false,
+    sections_needing_work text[] not null default '{}' check (sections_needing_work <@ public.cm_content_sections()),
+    critical_issues text[] not null default '{}',
+    assessed_at timestamptz not null default clock_timestamp(),
+    unique (assessment_id, content_id),
+    foreign key (content_id, company_id) references public.cm_module_content (content_id, company_id) on delete cascade
+);
+comment on table public.cm_quality_assessments is
+'Quality assessment results of module content (video-pipeline-content-multimedia.md, cm_*, table 4). '
+'Scores are 0..10.';
+comment on column public.cm_quality_assessments.company_id is
+'The content''s company (the foreign key keeps them equal).';
+comment on column public.cm_quality_assessments.section_scores is
+'{"<section name>": score 0..10, ...} for sections of cm_content_sections().';
+comment on column public.cm_quality_assessments.assessed_at is
+'clock_timestamp() of the insert, so the latest of several assessments written in one transaction is defined.';
+create index idx_cm_quality_assessments_content_id on public.cm_quality_assessments (
+    content_id, company_id, assessed_at desc
+);
+create index idx_cm_quality_assessments_company_id on public.cm_quality_assessments (company_id);
+
+create table public.cm_enhancement_sessions (
+    session_id uuid primary key default gen_random_uuid(),
+    content_id uuid not null,
+    company_id uuid not null references public.companies (id),
+    quality_assessment_id uuid,
+    enhancement_type text not null check (btrim(enhancement_type) <> ''),
+    sections_to_enhance text[] not null check (
+        cardinality(sections_to_enhance) > 0 and sections_to_enhance <@ public.cm_content_sections()
+    ),
+    sections_preserved text[] not null default '{}' check (sections_preserved <@ public.cm_content_sections()),
+    research_conducted boolean not null default false,
+    content_regenerated boolean not null default false,
+    status text not null default 'in_progress' check (status in ('in_progress', 'completed', 'failed')),
+    created_at timestamptz not null default now(),
+    completed_at timestamptz,
+    check (not sections_to_enhance && sections_preserved),
+    check ((status = 'in_progress') = (completed_at is null)),
+    check (completed_at >= created_at),
+    foreign key (content_id, company_id) references public.cm_module_content (content_id, company_id)
+    on delete cascade,
+    foreign key (quality_assessment_id, content_id)
+    references public.cm_quality_assessments (assessment_id, content_id)
+    on delete set null (quality_assessment_id)
+);
+comment on table public.cm_enhancement_sessions is
+'Content enhancement workflows (video-pipeline-content-multimedia.md, cm_*, table 5): which sections are '
+'regenerated after a quality assessment. At most one session per content is in progress.';
+comment on column public.cm_enhancement_sessions.company_id is
+'The content''s company (the foreign key keeps them equal).';
+comment on column public.cm_enhancement_sessions.quality_assessment_id is
+'The assessment that triggered the enhancement; it must be an assessment of the same content.';
+comment on column public.cm_enhancement_sessions.status is 'in_progress -> completed | failed.';
+create index idx_cm_enhancement_sessions_content_id on public.cm_enhancement_sessions (content_id, company_id);
+create index idx_cm_enhancement_sessions_company_id on public.cm_enhancement_sessions (company_id);
+create index idx_cm_enhancement_sessions_assessment on public.cm_enhancement_sessions (
+    quality_assessment_id, content_id
+);
+create unique index idx_cm_enhancement_sessions_one_in_progress on public.cm_enhancement_sessions (content_id)
+where status = 'in_progress';
+
+call dreamcut_private.enable_company_isolation('public.cm_quality_assessments');
+call dreamcut_private.enable_company_isolation('public.cm_enhancement_sessions');
 
 create function public.store_quality_assessment(
     p_content_id uuid,
@@ -1336,54 +1400,6 @@ revoke all on function public.complete_enhancement_session(uuid, boolean, boolea
 from public, anon, authenticated, service_role;
 grant execute on function public.complete_enhancement_session(uuid, boolean, boolean, text)
 to authenticated, service_role;
-
-create function public.search_module_content(p_query text, p_limit integer default 20, p_status text default null)
-returns table (
-    content_id uuid, module_name text, employee_name text, status text, rank real, headline text
-)
-language plpgsql stable
-set search_path = ''
-as $$
-declare
-    v_query tsquery;
-begin
-    if p_query is null or btrim(p_query) = '' then
-        raise exception 'p_query is required, got %', coalesce(quote_literal(p_query), 'null') using errcode = '22023';
-    end if;
-    if p_limit is null or p_limit not between 1 and 100 then
-        raise exception 'p_limit must be between 1 and 100, got %', coalesce(p_limit::text, 'null')
-        using errcode = '22023';
-    end if;
-    if p_status is not null and p_status not in ('draft', 'quality_check', 'revision', 'approved') then
-        raise exception 'p_status must be one of draft, quality_check, revision, approved (or null), got %',
-            quote_literal(p_status)
-        using errcode = '22023';
-    end if;
-    v_query := websearch_to_tsquery('english'::regconfig, p_query);
-    return query
-    select
-        c.content_id, c.module_name, c.employee_name, c.status, ts_rank(c.search_vector, v_query),
-        ts_headline(
-            'english'::regconfig,
-            concat_ws(' ', c.introduction, c.core_content, c.practical_applications, c.case_studies, c.assessments),
-            v_query,
-            'MaxFragments=2, MaxWords=20, MinWords=5'
-        )
-    from public.cm_module_content as c
-    where c.search_vector @@ v_query and (p_status is null or c.status = p_status)
-    order by ts_rank(c.search_vector, v_query) desc, c.created_at desc
-    limit p_limit;
-end
-$$;
-comment on function public.search_module_content(text, integer, text) is
-'Full-text search over module content (video-pipeline-content-multimedia.md, "Content Storage: enables '
-'full-text search capabilities"), through the GIN-indexed generated column search_vector (English). p_query: '
-'web-search syntax ("quoted phrase", or, -word); p_limit: 1..100 rows; p_status: only content in that status, '
-'or null. Returns rows (content_id, module_name, employee_name, status, rank: ts_rank, higher is better, '
-'headline: matching fragments of the sections) best first. Runs as the caller, so RLS applies: a signed-in '
-'user finds only its company''s content. Errors: 22023 bad parameter.';
-revoke all on function public.search_module_content(text, integer, text) from public, anon, authenticated, service_role;
-grant execute on function public.search_module_content(text, integer, text) to authenticated, service_role;
 
 -- ===== dreamcut/0001_create_dreamcut_realtime_schema =====
 insert into dreamcut_private.installed_modules (module) values ('dreamcut');
@@ -2200,26 +2216,8 @@ grant execute on function public.fail_dreamcut_query(uuid, text) to service_role
 -- ===== dreamcut/0006_enable_dreamcut_realtime_publication =====
 alter publication supabase_realtime add table public.dreamcut_queries, public.dreamcut_assets, public.dreamcut_messages;
 
--- ===== multimedia/0001_create_multimedia_schema =====
+-- ===== multimedia/0001_create_multimedia_sessions =====
 insert into dreamcut_private.installed_modules (module) values ('multimedia');
-
-create function public.mm_storage_path(
-    p_asset_type text, p_section_name text, p_filename text, p_at timestamptz default now()
-) returns text
-language sql stable
-set search_path = ''
-as $$
-    select p_asset_type || '/' || p_section_name || '/'
-        || to_char(p_at at time zone 'UTC', 'YYYYMMDD"_"HH24MISS"_"US') || '_' || p_filename
-$$;
-comment on function public.mm_storage_path(text, text, text, timestamptz) is
-'The storage path of an asset in its bucket (video-pipeline-content-multimedia.md, "Supabase Storage '
-'Integration": {asset_type}/{section_name}/{timestamp}_{filename}). p_asset_type, p_section_name, p_filename: '
-'text; p_at: the time stamped into the path (default now()), written in UTC as YYYYMMDD_HHMMSS_microseconds, '
-'e.g. video/introduction/20250101_120000_000000_intro.mp4. Returns text (null when an argument is null); '
-'raises nothing. register_multimedia_asset uses it with the clock time of the call.';
-revoke all on function public.mm_storage_path(text, text, text, timestamptz) from public, anon, authenticated, service_role;
-grant execute on function public.mm_storage_path(text, text, text, timestamptz) to authenticated, service_role;
 
 create table public.mm_multimedia_sessions (
     session_id uuid primary key default gen_random_uuid(),
@@ -2268,6 +2266,247 @@ comment on column public.mm_multimedia_sessions.processing_duration_seconds is
 create index idx_mm_multimedia_sessions_content_id on public.mm_multimedia_sessions (content_id, company_id);
 create index idx_mm_multimedia_sessions_company_id on public.mm_multimedia_sessions (company_id, started_at desc);
 create index idx_mm_multimedia_sessions_status on public.mm_multimedia_sessions (status);
+
+call dreamcut_private.enable_company_isolation('public.mm_multimedia_sessions');
+
+create function dreamcut_private.mm_multimedia_session_workflow() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    if tg_op = 'INSERT' then
+        if (new.total_assets_generated, new.slides_generated, new.audio_files_generated, new.video_files_generated)
+            <> (0, 0, 0, 0) then
+            raise exception 'the asset counters of a session are kept by trigger: a new session starts at 0'
+            using errcode = '22023';
+        end if;
+    else
+        -- The counting trigger on the assets updates them one trigger level down.
+        if pg_trigger_depth() < 2 and (
+            new.total_assets_generated, new.slides_generated, new.audio_files_generated, new.video_files_generated
+        ) is distinct from (
+            old.total_assets_generated, old.slides_generated, old.audio_files_generated, old.video_files_generated
+        ) then
+            raise exception 'the asset counters of session % are kept by trigger and cannot be set', old.session_id
+            using errcode = '22023';
+        end if;
+        if old.status in ('completed', 'failed') and (new.status, new.progress_percentage, new.current_stage)
+            is distinct from (old.status, old.progress_percentage, old.current_stage) then
+            raise exception 'multimedia session % is already %: its status and progress cannot change',
+                old.session_id, old.status
+            using errcode = '55000';
+        end if;
+        if (old.status, new.status) not in (
+            ('started', 'started'), ('started', 'processing'), ('started', 'completed'), ('started', 'failed'),
+            ('processing', 'processing'), ('processing', 'completed'), ('processing', 'failed'),
+            ('completed', 'completed'), ('failed', 'failed')
+        ) then
+            raise exception 'multimedia session % cannot move from status % to % (started -> processing -> '
+                'completed | failed)', old.session_id, old.status, new.status
+            using errcode = '55000';
+        end if;
+        if new.progress_percentage < old.progress_percentage then
+            raise exception 'progress of multimedia session % cannot go back from % to %', old.session_id,
+                old.progress_percentage, new.progress_percentage
+            using errcode = '55000';
+        end if;
+    end if;
+
+    if new.status = 'completed' then
+        new.progress_percentage := 100;
+    end if;
+    if new.status in ('completed', 'failed') then
+        new.completed_at := coalesce(new.completed_at, greatest(now(), new.started_at));
+        new.processing_duration_seconds := coalesce(
+            new.processing_duration_seconds, round(extract(epoch from new.completed_at - new.started_at))::integer
+        );
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.mm_multimedia_session_workflow() is
+'BEFORE INSERT OR UPDATE trigger function on mm_multimedia_sessions (video-pipeline-content-multimedia.md, '
+'"Status tracking"). Status moves started -> processing -> completed | failed (started may finish directly); a '
+'finished session keeps its status, progress and stage; progress never goes down (55000). The asset counters '
+'start at 0 and change only through the assets'' counting trigger (22023). On completion progress becomes 100; '
+'on completion or failure completed_at is set (now) and processing_duration_seconds (seconds since started_at) '
+'unless given. Returns the row.';
+revoke all on function dreamcut_private.mm_multimedia_session_workflow() from public;
+
+create trigger trigger_mm_multimedia_sessions_workflow
+before insert or update on public.mm_multimedia_sessions
+for each row execute function dreamcut_private.mm_multimedia_session_workflow();
+
+create function public.create_multimedia_session(
+    p_content_id uuid,
+    p_module_name text default null,
+    p_employee_name text default null,
+    p_session_type text default 'full_generation',
+    p_generation_config jsonb default '{}',
+    p_content_sections text[] default null
+) returns uuid
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+    v_content record;
+    v_session_id uuid;
+begin
+    if p_content_id is null then
+        raise exception 'p_content_id is required' using errcode = '22023';
+    end if;
+    if p_module_name is not null and btrim(p_module_name) = '' then
+        raise exception 'p_module_name must not be blank' using errcode = '22023';
+    end if;
+    if p_session_type is null
+        or p_session_type not in ('full_generation', 'section_video', 'audio_only', 'slides_only', 'regeneration') then
+        raise exception 'p_session_type must be one of full_generation, section_video, audio_only, slides_only, '
+            'regeneration, got %', coalesce(quote_literal(p_session_type), 'null')
+        using errcode = '22023';
+    end if;
+    if p_generation_config is not null and jsonb_typeof(p_generation_config) <> 'object' then
+        raise exception 'p_generation_config must be a JSON object, got %', jsonb_typeof(p_generation_config)
+        using errcode = '22023';
+    end if;
+    if not p_content_sections <@ public.cm_content_sections() then
+        raise exception 'p_content_sections must hold sections of %, got %', public.cm_content_sections(),
+            p_content_sections
+        using errcode = '22023';
+    end if;
+    select content_id, company_id, module_name, employee_name into v_content
+    from public.cm_module_content where content_id = p_content_id;
+    if not found then
+        raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
+    end if;
+
+    insert into public.mm_multimedia_sessions (
+        content_id, company_id, session_type, module_name, employee_name, generation_config, content_sections,
+        current_stage
+    )
+    values (
+        p_content_id, v_content.company_id, p_session_type, coalesce(p_module_name, v_content.module_name),
+        coalesce(p_employee_name, v_content.employee_name), coalesce(p_generation_config, '{}'),
+        coalesce(p_content_sections, public.cm_content_sections()), 'initialization'
+    )
+    returning session_id into v_session_id;
+    return v_session_id;
+end
+$$;
+comment on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[]) is
+'Starts a multimedia generation session for a module''s content (video-pipeline-content-multimedia.md, '
+'"Multimedia Generation Workflow" step 1, create_multimedia_session). p_content_id: the content (its company '
+'is the session''s); p_module_name, p_employee_name: default the content''s; p_session_type: full_generation | '
+'section_video | audio_only | slides_only | regeneration; p_generation_config: JSON object; p_content_sections: '
+'text[] of sections to generate (default all of cm_content_sections()). Returns the new session_id (uuid); '
+'status started, stage initialization, progress 0, counters 0. Errors: 22023 bad parameter, P0002 unknown '
+'content (or another company''s). Writes nothing on error.';
+revoke all on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[])
+from public, anon, authenticated, service_role;
+grant execute on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[])
+to authenticated, service_role;
+
+create function public.get_multimedia_session(p_session_id uuid)
+returns public.mm_multimedia_sessions
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+    v_row public.mm_multimedia_sessions;
+begin
+    select * into v_row from public.mm_multimedia_sessions where session_id = p_session_id;
+    if not found then
+        raise exception 'multimedia session % not found (p_session_id)', p_session_id using errcode = 'P0002';
+    end if;
+    return v_row;
+end
+$$;
+comment on function public.get_multimedia_session(uuid) is
+'A multimedia session (video-pipeline-content-multimedia.md, mm_multimedia_sessions: status, stage, progress '
+'and counters). p_session_id: the session. Returns the mm_multimedia_sessions row. Errors: P0002 unknown '
+'session (or another company''s). The session and asset procedures look their session up through it.';
+revoke all on function public.get_multimedia_session(uuid) from public, anon, authenticated, service_role;
+grant execute on function public.get_multimedia_session(uuid) to authenticated, service_role;
+
+create function public.update_session_status(
+    p_session_id uuid,
+    p_status text default null,
+    p_progress_percentage double precision default null,
+    p_current_stage text default null,
+    p_processing_duration_seconds integer default null
+) returns public.mm_multimedia_sessions
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+    v_row public.mm_multimedia_sessions;
+begin
+    if p_session_id is null then
+        raise exception 'p_session_id is required' using errcode = '22023';
+    end if;
+    if p_status is not null and p_status not in ('started', 'processing', 'completed', 'failed') then
+        raise exception 'p_status must be one of started, processing, completed, failed, got %', quote_literal(p_status)
+        using errcode = '22023';
+    end if;
+    if p_progress_percentage is not null and not p_progress_percentage between 0 and 100 then
+        raise exception 'p_progress_percentage must be between 0 and 100, got %', p_progress_percentage
+        using errcode = '22023';
+    end if;
+    if p_current_stage is not null and btrim(p_current_stage) = '' then
+        raise exception 'p_current_stage must not be blank' using errcode = '22023';
+    end if;
+    if p_processing_duration_seconds < 0 then
+        raise exception 'p_processing_duration_seconds must be >= 0, got %', p_processing_duration_seconds
+        using errcode = '22023';
+    end if;
+    if num_nonnulls(p_status, p_progress_percentage, p_current_stage, p_processing_duration_seconds) = 0 then
+        raise exception 'nothing to update: give p_status, p_progress_percentage, p_current_stage or '
+            'p_processing_duration_seconds'
+        using errcode = '22023';
+    end if;
+    update public.mm_multimedia_sessions
+    set status = coalesce(p_status, status),
+        progress_percentage = coalesce(p_progress_percentage, progress_percentage),
+        current_stage = coalesce(p_current_stage, current_stage),
+        processing_duration_seconds = coalesce(p_processing_duration_seconds, processing_duration_seconds)
+    where session_id = p_session_id
+    returning * into v_row;
+    if not found then
+        raise exception 'multimedia session % not found (p_session_id)', p_session_id using errcode = 'P0002';
+    end if;
+    return v_row;
+end
+$$;
+comment on function public.update_session_status(uuid, text, double precision, text, integer) is
+'Updates a session''s status and progress (video-pipeline-content-multimedia.md, "Multimedia Generation '
+'Workflow" step 3, update_session_status). p_session_id: the session; p_status: started -> processing -> '
+'completed | failed (null keeps it); p_progress_percentage: 0..100, never below the current value (completed '
+'sets 100); p_current_stage: text (e.g. slides, narration, rendering); p_processing_duration_seconds: seconds '
+'>= 0 (default on completion or failure: seconds since started_at). At least one is required. Returns the '
+'updated mm_multimedia_sessions row (completed_at set when it finishes). Errors: 22023 bad parameter, P0002 '
+'unknown session (or another company''s), 55000 transition not allowed, progress going back, or session already '
+'finished. Writes nothing on error.';
+revoke all on function public.update_session_status(uuid, text, double precision, text, integer)
+from public, anon, authenticated, service_role;
+grant execute on function public.update_session_status(uuid, text, double precision, text, integer) to authenticated, service_role;
+
+-- ===== multimedia/0002_create_multimedia_assets =====
+create function public.mm_storage_path(
+    p_asset_type text, p_section_name text, p_filename text, p_at timestamptz default now()
+) returns text
+language sql stable
+set search_path = ''
+as $$
+    select p_asset_type || '/' || p_section_name || '/'
+        || to_char(p_at at time zone 'UTC', 'YYYYMMDD"_"HH24MISS"_"US') || '_' || p_filename
+$$;
+comment on function public.mm_storage_path(text, text, text, timestamptz) is
+'The storage path of an asset in its bucket (video-pipeline-content-multimedia.md, "Supabase Storage '
+'Integration": {asset_type}/{section_name}/{timestamp}_{filename}). p_asset_type, p_section_name, p_filename: '
+'text; p_at: the time stamped into the path (default now()), written in UTC as YYYYMMDD_HHMMSS_microseconds, '
+'e.g. video/introduction/20250101_120000_000000_intro.mp4. Returns text (null when an argument is null); '
+'raises nothing. register_multimedia_asset uses it with the clock time of the call.';
+revoke all on function public.mm_storage_path(text, text, text, timestamptz) from public, anon, authenticated, service_role;
+grant execute on function public.mm_storage_path(text, text, text, timestamptz) to authenticated, service_role;
 
 create table public.mm_multimedia_assets (
     asset_id uuid primary key default gen_random_uuid(),
@@ -2318,124 +2557,8 @@ create index idx_mm_multimedia_assets_session_id on public.mm_multimedia_assets 
 create index idx_mm_multimedia_assets_content_id on public.mm_multimedia_assets (content_id);
 create index idx_mm_multimedia_assets_company_id on public.mm_multimedia_assets (company_id);
 
-create table public.mm_audio_narrations (
-    narration_id uuid primary key default gen_random_uuid(),
-    session_id uuid not null,
-    content_id uuid not null,
-    company_id uuid not null,
-    narration_name text not null check (btrim(narration_name) <> ''),
-    narration_type text not null default 'full_module' check (narration_type in ('full_module', 'section')),
-    section_name text check (section_name = any(public.cm_content_sections())),
-    total_duration_seconds numeric not null default 0 check (
-        total_duration_seconds >= 0 and total_duration_seconds < 'Infinity'
-    ),
-    audio_segments jsonb not null default '[]' check (jsonb_typeof(audio_segments) = 'array'),
-    voice_config jsonb not null default '{}' check (jsonb_typeof(voice_config) = 'object'),
-    script_content text,
-    master_audio_id uuid,
-    segments_audio_ids uuid[] not null default '{}',
-    synthesis_completed boolean generated always as (status = 'completed') stored,
-    status text not null default 'pending' check (status in ('pending', 'synthesizing', 'completed', 'failed')),
-    created_at timestamptz not null default now(),
-    check ((narration_type = 'section') = (section_name is not null)),
-    foreign key (session_id, content_id, company_id)
-    references public.mm_multimedia_sessions (session_id, content_id, company_id) on delete cascade,
-    foreign key (master_audio_id, session_id) references public.mm_multimedia_assets (asset_id, session_id)
-);
-comment on table public.mm_audio_narrations is
-'Audio narrations of a session, whole module or one section (video-pipeline-content-multimedia.md, mm_*, table 3).';
-comment on column public.mm_audio_narrations.company_id is 'The session''s company (the foreign key keeps them equal).';
-comment on column public.mm_audio_narrations.section_name is 'The content section narrated (narration_type section only).';
-comment on column public.mm_audio_narrations.total_duration_seconds is 'Total duration in seconds.';
-comment on column public.mm_audio_narrations.audio_segments is
-'JSON array of segments in order, e.g. {"asset_id": ..., "duration_seconds": 12.5, "text": ...}.';
-comment on column public.mm_audio_narrations.voice_config is 'Voice settings, e.g. {"voice": "alloy", "speed": 1.0}.';
-comment on column public.mm_audio_narrations.master_audio_id is 'The full narration''s audio asset (of the same session).';
-comment on column public.mm_audio_narrations.segments_audio_ids is
-'Audio assets of the segments, in order; each is an asset of the same session (checked by trigger).';
-comment on column public.mm_audio_narrations.synthesis_completed is 'TTS done (generated: status = completed).';
-create index idx_mm_audio_narrations_session_id on public.mm_audio_narrations (session_id, content_id, company_id);
-create index idx_mm_audio_narrations_company_id on public.mm_audio_narrations (company_id);
-create index idx_mm_audio_narrations_master_audio on public.mm_audio_narrations (master_audio_id, session_id);
+call dreamcut_private.enable_company_isolation('public.mm_multimedia_assets');
 
-create table public.mm_slide_presentations (
-    presentation_id uuid primary key default gen_random_uuid(),
-    session_id uuid not null,
-    content_id uuid not null,
-    company_id uuid not null,
-    presentation_name text not null check (btrim(presentation_name) <> ''),
-    presentation_type text not null default 'module' check (btrim(presentation_type) <> ''),
-    slide_order jsonb not null default '[]' check (jsonb_typeof(slide_order) = 'array'),
-    total_slides integer generated always as (jsonb_array_length(slide_order)) stored,
-    template_used text,
-    theme_config jsonb not null default '{}' check (jsonb_typeof(theme_config) = 'object'),
-    pdf_generated boolean generated always as (pdf_asset_id is not null) stored,
-    pptx_generated boolean generated always as (pptx_asset_id is not null) stored,
-    html_generated boolean generated always as (html_asset_id is not null) stored,
-    pdf_asset_id uuid,
-    pptx_asset_id uuid,
-    html_asset_id uuid,
-    status text not null default 'completed' check (status in ('draft', 'generating', 'completed', 'failed')),
-    created_at timestamptz not null default now(),
-    foreign key (session_id, content_id, company_id)
-    references public.mm_multimedia_sessions (session_id, content_id, company_id) on delete cascade,
-    foreign key (pdf_asset_id, session_id) references public.mm_multimedia_assets (asset_id, session_id),
-    foreign key (pptx_asset_id, session_id) references public.mm_multimedia_assets (asset_id, session_id),
-    foreign key (html_asset_id, session_id) references public.mm_multimedia_assets (asset_id, session_id)
-);
-comment on table public.mm_slide_presentations is
-'Slide decks of a session and their exports (video-pipeline-content-multimedia.md, mm_*, table 4).';
-comment on column public.mm_slide_presentations.company_id is 'The session''s company (the foreign key keeps them equal).';
-comment on column public.mm_slide_presentations.slide_order is 'JSON array of the slides in order.';
-comment on column public.mm_slide_presentations.total_slides is 'Number of slides (generated: length of slide_order).';
-comment on column public.mm_slide_presentations.pdf_generated is 'PDF export exists (generated: pdf_asset_id is set).';
-comment on column public.mm_slide_presentations.pptx_generated is 'PowerPoint export exists (generated: pptx_asset_id is set).';
-comment on column public.mm_slide_presentations.html_generated is 'HTML export exists (generated: html_asset_id is set).';
-comment on column public.mm_slide_presentations.pdf_asset_id is 'The PDF export: a presentation asset of the same session.';
-comment on column public.mm_slide_presentations.pptx_asset_id is 'The PPTX export: a presentation asset of the same session.';
-comment on column public.mm_slide_presentations.html_asset_id is 'The HTML export: a presentation asset of the same session.';
-create index idx_mm_slide_presentations_session_id on public.mm_slide_presentations (
-    session_id, content_id, company_id
-);
-create index idx_mm_slide_presentations_company_id on public.mm_slide_presentations (company_id);
-create index idx_mm_slide_presentations_pdf on public.mm_slide_presentations (pdf_asset_id, session_id);
-create index idx_mm_slide_presentations_pptx on public.mm_slide_presentations (pptx_asset_id, session_id);
-create index idx_mm_slide_presentations_html on public.mm_slide_presentations (html_asset_id, session_id);
-
--- ===== multimedia/0002_enable_multimedia_rls_policies =====
-alter table public.mm_multimedia_sessions enable row level security;
-alter table public.mm_multimedia_assets enable row level security;
-alter table public.mm_audio_narrations enable row level security;
-alter table public.mm_slide_presentations enable row level security;
-
-revoke all on table public.mm_multimedia_sessions, public.mm_multimedia_assets, public.mm_audio_narrations,
-public.mm_slide_presentations
-from public, anon, authenticated, service_role;
-grant select, insert, update, delete on table public.mm_multimedia_sessions, public.mm_multimedia_assets,
-public.mm_audio_narrations, public.mm_slide_presentations
-to authenticated, service_role;
-
-create policy mm_multimedia_sessions_company on public.mm_multimedia_sessions
-for all to authenticated
-using (company_id = (select dreamcut_private.jwt_company_id()))
-with check (company_id = (select dreamcut_private.jwt_company_id()));
-
-create policy mm_multimedia_assets_company on public.mm_multimedia_assets
-for all to authenticated
-using (company_id = (select dreamcut_private.jwt_company_id()))
-with check (company_id = (select dreamcut_private.jwt_company_id()));
-
-create policy mm_audio_narrations_company on public.mm_audio_narrations
-for all to authenticated
-using (company_id = (select dreamcut_private.jwt_company_id()))
-with check (company_id = (select dreamcut_private.jwt_company_id()));
-
-create policy mm_slide_presentations_company on public.mm_slide_presentations
-for all to authenticated
-using (company_id = (select dreamcut_private.jwt_company_id()))
-with check (company_id = (select dreamcut_private.jwt_company_id()));
-
--- ===== multimedia/0003_create_multimedia_triggers =====
 create function dreamcut_private.mm_count_session_assets() returns trigger
 language plpgsql
 set search_path = ''
@@ -2524,174 +2647,7 @@ after delete on public.mm_multimedia_assets
 referencing old table as old_assets
 for each statement execute function dreamcut_private.mm_count_session_assets();
 
-create function dreamcut_private.mm_multimedia_session_workflow() returns trigger
-language plpgsql
-set search_path = ''
-as $$
-begin
-    if tg_op = 'INSERT' then
-        if (new.total_assets_generated, new.slides_generated, new.audio_files_generated, new.video_files_generated)
-            <> (0, 0, 0, 0) then
-            raise exception 'the asset counters of a session are kept by trigger: a new session starts at 0'
-            using errcode = '22023';
-        end if;
-    else
-        -- The counting trigger on the assets updates them one trigger level down.
-        if pg_trigger_depth() < 2 and (
-            new.total_assets_generated, new.slides_generated, new.audio_files_generated, new.video_files_generated
-        ) is distinct from (
-            old.total_assets_generated, old.slides_generated, old.audio_files_generated, old.video_files_generated
-        ) then
-            raise exception 'the asset counters of session % are kept by trigger and cannot be set', old.session_id
-            using errcode = '22023';
-        end if;
-        if old.status in ('completed', 'failed') and (new.status, new.progress_percentage, new.current_stage)
-            is distinct from (old.status, old.progress_percentage, old.current_stage) then
-            raise exception 'multimedia session % is already %: its status and progress cannot change',
-                old.session_id, old.status
-            using errcode = '55000';
-        end if;
-        if (old.status, new.status) not in (
-            ('started', 'started'), ('started', 'processing'), ('started', 'completed'), ('started', 'failed'),
-            ('processing', 'processing'), ('processing', 'completed'), ('processing', 'failed'),
-            ('completed', 'completed'), ('failed', 'failed')
-        ) then
-            raise exception 'multimedia session % cannot move from status % to % (started -> processing -> '
-                'completed | failed)', old.session_id, old.status, new.status
-            using errcode = '55000';
-        end if;
-        if new.progress_percentage < old.progress_percentage then
-            raise exception 'progress of multimedia session % cannot go back from % to %', old.session_id,
-                old.progress_percentage, new.progress_percentage
-            using errcode = '55000';
-        end if;
-    end if;
-
-    if new.status = 'completed' then
-        new.progress_percentage := 100;
-    end if;
-    if new.status in ('completed', 'failed') then
-        new.completed_at := coalesce(new.completed_at, greatest(now(), new.started_at));
-        new.processing_duration_seconds := coalesce(
-            new.processing_duration_seconds, round(extract(epoch from new.completed_at - new.started_at))::integer
-        );
-    end if;
-    return new;
-end
-$$;
-comment on function dreamcut_private.mm_multimedia_session_workflow() is
-'BEFORE INSERT OR UPDATE trigger function on mm_multimedia_sessions (video-pipeline-content-multimedia.md, '
-'"Status tracking"). Status moves started -> processing -> completed | failed (started may finish directly); a '
-'finished session keeps its status, progress and stage; progress never goes down (55000). The asset counters '
-'start at 0 and change only through the assets'' counting trigger (22023). On completion progress becomes 100; '
-'on completion or failure completed_at is set (now) and processing_duration_seconds (seconds since started_at) '
-'unless given. Returns the row.';
-revoke all on function dreamcut_private.mm_multimedia_session_workflow() from public;
-
-create trigger trigger_mm_multimedia_sessions_workflow
-before insert or update on public.mm_multimedia_sessions
-for each row execute function dreamcut_private.mm_multimedia_session_workflow();
-
-create function dreamcut_private.mm_check_narration_segments() returns trigger
-language plpgsql
-set search_path = ''
-as $$
-declare
-    v_missing uuid;
-begin
-    select a.id into v_missing
-    from unnest(new.segments_audio_ids) as a (id)
-    where a.id is null or not exists (
-        select from public.mm_multimedia_assets as m where m.asset_id = a.id and m.session_id = new.session_id
-    )
-    limit 1;
-    if found then
-        raise exception 'segments_audio_ids of narration %: % is not an asset of session %', new.narration_id,
-            coalesce(v_missing::text, 'null'), new.session_id
-        using errcode = '23503';
-    end if;
-    return new;
-end
-$$;
-comment on function dreamcut_private.mm_check_narration_segments() is
-'BEFORE INSERT OR UPDATE OF segments_audio_ids, session_id trigger function on mm_audio_narrations: every '
-'element of segments_audio_ids is an asset of the narration''s session, as a foreign key would say for an array '
-'(23503 otherwise). Returns the row.';
-revoke all on function dreamcut_private.mm_check_narration_segments() from public;
-
-create trigger trigger_mm_audio_narrations_segments
-before insert or update of segments_audio_ids, session_id on public.mm_audio_narrations
-for each row execute function dreamcut_private.mm_check_narration_segments();
-
--- ===== multimedia/0004_create_multimedia_procedures =====
-create function public.create_multimedia_session(
-    p_content_id uuid,
-    p_module_name text default null,
-    p_employee_name text default null,
-    p_session_type text default 'full_generation',
-    p_generation_config jsonb default '{}',
-    p_content_sections text[] default null
-) returns uuid
-language plpgsql volatile
-set search_path = ''
-as $$
-declare
-    v_content record;
-    v_session_id uuid;
-begin
-    if p_content_id is null then
-        raise exception 'p_content_id is required' using errcode = '22023';
-    end if;
-    if p_module_name is not null and btrim(p_module_name) = '' then
-        raise exception 'p_module_name must not be blank' using errcode = '22023';
-    end if;
-    if p_session_type is null
-        or p_session_type not in ('full_generation', 'section_video', 'audio_only', 'slides_only', 'regeneration') then
-        raise exception 'p_session_type must be one of full_generation, section_video, audio_only, slides_only, '
-            'regeneration, got %', coalesce(quote_literal(p_session_type), 'null')
-        using errcode = '22023';
-    end if;
-    if p_generation_config is not null and jsonb_typeof(p_generation_config) <> 'object' then
-        raise exception 'p_generation_config must be a JSON object, got %', jsonb_typeof(p_generation_config)
-        using errcode = '22023';
-    end if;
-    if not p_content_sections <@ public.cm_content_sections() then
-        raise exception 'p_content_sections must hold sections of %, got %', public.cm_content_sections(),
-            p_content_sections
-        using errcode = '22023';
-    end if;
-    select content_id, company_id, module_name, employee_name into v_content
-    from public.cm_module_content where content_id = p_content_id;
-    if not found then
-        raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
-    end if;
-
-    insert into public.mm_multimedia_sessions (
-        content_id, company_id, session_type, module_name, employee_name, generation_config, content_sections,
-        current_stage
-    )
-    values (
-        p_content_id, v_content.company_id, p_session_type, coalesce(p_module_name, v_content.module_name),
-        coalesce(p_employee_name, v_content.employee_name), coalesce(p_generation_config, '{}'),
-        coalesce(p_content_sections, public.cm_content_sections()), 'initialization'
-    )
-    returning session_id into v_session_id;
-    return v_session_id;
-end
-$$;
-comment on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[]) is
-'Starts a multimedia generation session for a module''s content (video-pipeline-content-multimedia.md, '
-'"Multimedia Generation Workflow" step 1, create_multimedia_session). p_content_id: the content (its company '
-'is the session''s); p_module_name, p_employee_name: default the content''s; p_session_type: full_generation | '
-'section_video | audio_only | slides_only | regeneration; p_generation_config: JSON object; p_content_sections: '
-'text[] of sections to generate (default all of cm_content_sections()). Returns the new session_id (uuid); '
-'status started, stage initialization, progress 0, counters 0. Errors: 22023 bad parameter, P0002 unknown '
-'content (or another company''s). Writes nothing on error.';
-revoke all on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[])
-from public, anon, authenticated, service_role;
-grant execute on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[])
-to authenticated, service_role;
-
+-- ===== multimedia/0003_create_multimedia_asset_procedures =====
 create function public.register_multimedia_asset(
     p_session_id uuid,
     p_content_id uuid default null,
@@ -2712,7 +2668,7 @@ language plpgsql volatile
 set search_path = ''
 as $$
 declare
-    v_session record;
+    v_session public.mm_multimedia_sessions;
     v_name text := coalesce(p_asset_name, substring(p_file_path from '[^/]+$'));
     v_prefix text;
     v_stamp text;
@@ -2772,11 +2728,7 @@ begin
         using errcode = '22023';
     end if;
 
-    select session_id, content_id, company_id into v_session
-    from public.mm_multimedia_sessions where session_id = p_session_id;
-    if not found then
-        raise exception 'multimedia session % not found (p_session_id)', p_session_id using errcode = 'P0002';
-    end if;
+    v_session := public.get_multimedia_session(p_session_id);
     if p_content_id is distinct from null and p_content_id <> v_session.content_id then
         raise exception 'p_content_id % is not the content of session % (%)', p_content_id, p_session_id,
             v_session.content_id
@@ -2938,67 +2890,105 @@ comment on function public.register_multimedia_assets(uuid, jsonb) is
 revoke all on function public.register_multimedia_assets(uuid, jsonb) from public, anon, authenticated, service_role;
 grant execute on function public.register_multimedia_assets(uuid, jsonb) to authenticated, service_role;
 
-create function public.update_session_status(
-    p_session_id uuid,
-    p_status text default null,
-    p_progress_percentage double precision default null,
-    p_current_stage text default null,
-    p_processing_duration_seconds integer default null
-) returns public.mm_multimedia_sessions
-language plpgsql volatile
+create function public.list_session_assets(p_session_id uuid, p_asset_type text default null)
+returns setof public.mm_multimedia_assets
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+    if p_asset_type is not null
+        and p_asset_type not in ('video', 'audio', 'slide', 'script', 'thumbnail', 'presentation') then
+        raise exception 'p_asset_type must be one of video, audio, slide, script, thumbnail, presentation (or null), '
+            'got %', quote_literal(p_asset_type)
+        using errcode = '22023';
+    end if;
+    perform public.get_multimedia_session(p_session_id);
+    return query
+    select * from public.mm_multimedia_assets as a
+    where a.session_id = p_session_id and (p_asset_type is null or a.asset_type = p_asset_type)
+    order by a.created_at, a.storage_path;
+end
+$$;
+comment on function public.list_session_assets(uuid, text) is
+'The assets of a session (video-pipeline-content-multimedia.md, "Data Retrieval Patterns": assets of a '
+'session). p_session_id: the session; p_asset_type: only that type, or null for all. Returns mm_multimedia_assets '
+'rows in registration order. Errors: 22023 unknown asset type, P0002 unknown session (or another company''s).';
+revoke all on function public.list_session_assets(uuid, text) from public, anon, authenticated, service_role;
+grant execute on function public.list_session_assets(uuid, text) to authenticated, service_role;
+
+-- ===== multimedia/0004_create_audio_narrations =====
+create table public.mm_audio_narrations (
+    narration_id uuid primary key default gen_random_uuid(),
+    session_id uuid not null,
+    content_id uuid not null,
+    company_id uuid not null,
+    narration_name text not null check (btrim(narration_name) <> ''),
+    narration_type text not null default 'full_module' check (narration_type in ('full_module', 'section')),
+    section_name text check (section_name = any(public.cm_content_sections())),
+    total_duration_seconds numeric not null default 0 check (
+        total_duration_seconds >= 0 and total_duration_seconds < 'Infinity'
+    ),
+    audio_segments jsonb not null default '[]' check (jsonb_typeof(audio_segments) = 'array'),
+    voice_config jsonb not null default '{}' check (jsonb_typeof(voice_config) = 'object'),
+    script_content text,
+    master_audio_id uuid,
+    segments_audio_ids uuid[] not null default '{}',
+    synthesis_completed boolean generated always as (status = 'completed') stored,
+    status text not null default 'pending' check (status in ('pending', 'synthesizing', 'completed', 'failed')),
+    created_at timestamptz not null default now(),
+    check ((narration_type = 'section') = (section_name is not null)),
+    foreign key (session_id, content_id, company_id)
+    references public.mm_multimedia_sessions (session_id, content_id, company_id) on delete cascade,
+    foreign key (master_audio_id, session_id) references public.mm_multimedia_assets (asset_id, session_id)
+);
+comment on table public.mm_audio_narrations is
+'Audio narrations of a session, whole module or one section (video-pipeline-content-multimedia.md, mm_*, table 3).';
+comment on column public.mm_audio_narrations.company_id is 'The session''s company (the foreign key keeps them equal).';
+comment on column public.mm_audio_narrations.section_name is 'The content section narrated (narration_type section only).';
+comment on column public.mm_audio_narrations.total_duration_seconds is 'Total duration in seconds.';
+comment on column public.mm_audio_narrations.audio_segments is
+'JSON array of segments in order, e.g. {"asset_id": ..., "duration_seconds": 12.5, "text": ...}.';
+comment on column public.mm_audio_narrations.voice_config is 'Voice settings, e.g. {"voice": "alloy", "speed": 1.0}.';
+comment on column public.mm_audio_narrations.master_audio_id is 'The full narration''s audio asset (of the same session).';
+comment on column public.mm_audio_narrations.segments_audio_ids is
+'Audio assets of the segments, in order; each is an asset of the same session (checked by trigger).';
+comment on column public.mm_audio_narrations.synthesis_completed is 'TTS done (generated: status = completed).';
+create index idx_mm_audio_narrations_session_id on public.mm_audio_narrations (session_id, content_id, company_id);
+create index idx_mm_audio_narrations_company_id on public.mm_audio_narrations (company_id);
+create index idx_mm_audio_narrations_master_audio on public.mm_audio_narrations (master_audio_id, session_id);
+
+call dreamcut_private.enable_company_isolation('public.mm_audio_narrations');
+
+create function dreamcut_private.mm_check_narration_segments() returns trigger
+language plpgsql
 set search_path = ''
 as $$
 declare
-    v_row public.mm_multimedia_sessions;
+    v_missing uuid;
 begin
-    if p_session_id is null then
-        raise exception 'p_session_id is required' using errcode = '22023';
+    select a.id into v_missing
+    from unnest(new.segments_audio_ids) as a (id)
+    where a.id is null or not exists (
+        select from public.mm_multimedia_assets as m where m.asset_id = a.id and m.session_id = new.session_id
+    )
+    limit 1;
+    if found then
+        raise exception 'segments_audio_ids of narration %: % is not an asset of session %', new.narration_id,
+            coalesce(v_missing::text, 'null'), new.session_id
+        using errcode = '23503';
     end if;
-    if p_status is not null and p_status not in ('started', 'processing', 'completed', 'failed') then
-        raise exception 'p_status must be one of started, processing, completed, failed, got %', quote_literal(p_status)
-        using errcode = '22023';
-    end if;
-    if p_progress_percentage is not null and not p_progress_percentage between 0 and 100 then
-        raise exception 'p_progress_percentage must be between 0 and 100, got %', p_progress_percentage
-        using errcode = '22023';
-    end if;
-    if p_current_stage is not null and btrim(p_current_stage) = '' then
-        raise exception 'p_current_stage must not be blank' using errcode = '22023';
-    end if;
-    if p_processing_duration_seconds < 0 then
-        raise exception 'p_processing_duration_seconds must be >= 0, got %', p_processing_duration_seconds
-        using errcode = '22023';
-    end if;
-    if num_nonnulls(p_status, p_progress_percentage, p_current_stage, p_processing_duration_seconds) = 0 then
-        raise exception 'nothing to update: give p_status, p_progress_percentage, p_current_stage or '
-            'p_processing_duration_seconds'
-        using errcode = '22023';
-    end if;
-    update public.mm_multimedia_sessions
-    set status = coalesce(p_status, status),
-        progress_percentage = coalesce(p_progress_percentage, progress_percentage),
-        current_stage = coalesce(p_current_stage, current_stage),
-        processing_duration_seconds = coalesce(p_processing_duration_seconds, processing_duration_seconds)
-    where session_id = p_session_id
-    returning * into v_row;
-    if not found then
-        raise exception 'multimedia session % not found (p_session_id)', p_session_id using errcode = 'P0002';
-    end if;
-    return v_row;
+    return new;
 end
 $$;
-comment on function public.update_session_status(uuid, text, double precision, text, integer) is
-'Updates a session''s status and progress (video-pipeline-content-multimedia.md, "Multimedia Generation '
-'Workflow" step 3, update_session_status). p_session_id: the session; p_status: started -> processing -> '
-'completed | failed (null keeps it); p_progress_percentage: 0..100, never below the current value (completed '
-'sets 100); p_current_stage: text (e.g. slides, narration, rendering); p_processing_duration_seconds: seconds '
-'>= 0 (default on completion or failure: seconds since started_at). At least one is required. Returns the '
-'updated mm_multimedia_sessions row (completed_at set when it finishes). Errors: 22023 bad parameter, P0002 '
-'unknown session (or another company''s), 55000 transition not allowed, progress going back, or session already '
-'finished. Writes nothing on error.';
-revoke all on function public.update_session_status(uuid, text, double precision, text, integer)
-from public, anon, authenticated, service_role;
-grant execute on function public.update_session_status(uuid, text, double precision, text, integer) to authenticated, service_role;
+comment on function dreamcut_private.mm_check_narration_segments() is
+'BEFORE INSERT OR UPDATE OF segments_audio_ids, session_id trigger function on mm_audio_narrations: every '
+'element of segments_audio_ids is an asset of the narration''s session, as a foreign key would say for an array '
+'(23503 otherwise). Returns the row.';
+revoke all on function dreamcut_private.mm_check_narration_segments() from public;
+
+create trigger trigger_mm_audio_narrations_segments
+before insert or update of segments_audio_ids, session_id on public.mm_audio_narrations
+for each row execute function dreamcut_private.mm_check_narration_segments();
 
 create function public.register_audio_narration(
     p_session_id uuid,
@@ -3016,7 +3006,7 @@ language plpgsql volatile
 set search_path = ''
 as $$
 declare
-    v_session record;
+    v_session public.mm_multimedia_sessions;
     v_bad record;
     v_segment_ids uuid[];
     v_master_duration numeric;
@@ -3061,11 +3051,7 @@ begin
         using errcode = '22023';
     end if;
 
-    select session_id, content_id, company_id into v_session
-    from public.mm_multimedia_sessions where session_id = p_session_id;
-    if not found then
-        raise exception 'multimedia session % not found (p_session_id)', p_session_id using errcode = 'P0002';
-    end if;
+    v_session := public.get_multimedia_session(p_session_id);
 
     select s.ord - 1 as idx, s.seg into v_bad
     from jsonb_array_elements(p_audio_segments) with ordinality as s (seg, ord)
@@ -3140,6 +3126,53 @@ from public, anon, authenticated, service_role;
 grant execute on function public.register_audio_narration(uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text)
 to authenticated, service_role;
 
+-- ===== multimedia/0005_create_slide_presentations =====
+create table public.mm_slide_presentations (
+    presentation_id uuid primary key default gen_random_uuid(),
+    session_id uuid not null,
+    content_id uuid not null,
+    company_id uuid not null,
+    presentation_name text not null check (btrim(presentation_name) <> ''),
+    presentation_type text not null default 'module' check (btrim(presentation_type) <> ''),
+    slide_order jsonb not null default '[]' check (jsonb_typeof(slide_order) = 'array'),
+    total_slides integer generated always as (jsonb_array_length(slide_order)) stored,
+    template_used text,
+    theme_config jsonb not null default '{}' check (jsonb_typeof(theme_config) = 'object'),
+    pdf_generated boolean generated always as (pdf_asset_id is not null) stored,
+    pptx_generated boolean generated always as (pptx_asset_id is not null) stored,
+    html_generated boolean generated always as (html_asset_id is not null) stored,
+    pdf_asset_id uuid,
+    pptx_asset_id uuid,
+    html_asset_id uuid,
+    status text not null default 'completed' check (status in ('draft', 'generating', 'completed', 'failed')),
+    created_at timestamptz not null default now(),
+    foreign key (session_id, content_id, company_id)
+    references public.mm_multimedia_sessions (session_id, content_id, company_id) on delete cascade,
+    foreign key (pdf_asset_id, session_id) references public.mm_multimedia_assets (asset_id, session_id),
+    foreign key (pptx_asset_id, session_id) references public.mm_multimedia_assets (asset_id, session_id),
+    foreign key (html_asset_id, session_id) references public.mm_multimedia_assets (asset_id, session_id)
+);
+comment on table public.mm_slide_presentations is
+'Slide decks of a session and their exports (video-pipeline-content-multimedia.md, mm_*, table 4).';
+comment on column public.mm_slide_presentations.company_id is 'The session''s company (the foreign key keeps them equal).';
+comment on column public.mm_slide_presentations.slide_order is 'JSON array of the slides in order.';
+comment on column public.mm_slide_presentations.total_slides is 'Number of slides (generated: length of slide_order).';
+comment on column public.mm_slide_presentations.pdf_generated is 'PDF export exists (generated: pdf_asset_id is set).';
+comment on column public.mm_slide_presentations.pptx_generated is 'PowerPoint export exists (generated: pptx_asset_id is set).';
+comment on column public.mm_slide_presentations.html_generated is 'HTML export exists (generated: html_asset_id is set).';
+comment on column public.mm_slide_presentations.pdf_asset_id is 'The PDF export: a presentation asset of the same session.';
+comment on column public.mm_slide_presentations.pptx_asset_id is 'The PPTX export: a presentation asset of the same session.';
+comment on column public.mm_slide_presentations.html_asset_id is 'The HTML export: a presentation asset of the same session.';
+create index idx_mm_slide_presentations_session_id on public.mm_slide_presentations (
+    session_id, content_id, company_id
+);
+create index idx_mm_slide_presentations_company_id on public.mm_slide_presentations (company_id);
+create index idx_mm_slide_presentations_pdf on public.mm_slide_presentations (pdf_asset_id, session_id);
+create index idx_mm_slide_presentations_pptx on public.mm_slide_presentations (pptx_asset_id, session_id);
+create index idx_mm_slide_presentations_html on public.mm_slide_presentations (html_asset_id, session_id);
+
+call dreamcut_private.enable_company_isolation('public.mm_slide_presentations');
+
 create function public.register_slide_presentation(
     p_session_id uuid,
     p_presentation_name text,
@@ -3156,7 +3189,7 @@ language plpgsql volatile
 set search_path = ''
 as $$
 declare
-    v_session record;
+    v_session public.mm_multimedia_sessions;
     v_bad record;
     v_presentation_id uuid;
 begin
@@ -3185,11 +3218,7 @@ begin
         using errcode = '22023';
     end if;
 
-    select session_id, content_id, company_id into v_session
-    from public.mm_multimedia_sessions where session_id = p_session_id;
-    if not found then
-        raise exception 'multimedia session % not found (p_session_id)', p_session_id using errcode = 'P0002';
-    end if;
+    v_session := public.get_multimedia_session(p_session_id);
     select e.name, e.id into v_bad
     from (values (1, 'p_pdf_asset_id', p_pdf_asset_id), (2, 'p_pptx_asset_id', p_pptx_asset_id),
         (3, 'p_html_asset_id', p_html_asset_id)) as e (ord, name, id)
@@ -3230,36 +3259,7 @@ from public, anon, authenticated, service_role;
 grant execute on function public.register_slide_presentation(uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text)
 to authenticated, service_role;
 
-create function public.list_session_assets(p_session_id uuid, p_asset_type text default null)
-returns setof public.mm_multimedia_assets
-language plpgsql stable
-set search_path = ''
-as $$
-begin
-    if p_asset_type is not null
-        and p_asset_type not in ('video', 'audio', 'slide', 'script', 'thumbnail', 'presentation') then
-        raise exception 'p_asset_type must be one of video, audio, slide, script, thumbnail, presentation (or null), '
-            'got %', quote_literal(p_asset_type)
-        using errcode = '22023';
-    end if;
-    perform from public.mm_multimedia_sessions where session_id = p_session_id;
-    if not found then
-        raise exception 'multimedia session % not found (p_session_id)', p_session_id using errcode = 'P0002';
-    end if;
-    return query
-    select * from public.mm_multimedia_assets as a
-    where a.session_id = p_session_id and (p_asset_type is null or a.asset_type = p_asset_type)
-    order by a.created_at, a.storage_path;
-end
-$$;
-comment on function public.list_session_assets(uuid, text) is
-'The assets of a session (video-pipeline-content-multimedia.md, "Data Retrieval Patterns": assets of a '
-'session). p_session_id: the session; p_asset_type: only that type, or null for all. Returns mm_multimedia_assets '
-'rows in registration order. Errors: 22023 unknown asset type, P0002 unknown session (or another company''s).';
-revoke all on function public.list_session_assets(uuid, text) from public, anon, authenticated, service_role;
-grant execute on function public.list_session_assets(uuid, text) to authenticated, service_role;
-
--- ===== multimedia/0005_create_multimedia_rendering_queue =====
+-- ===== multimedia/0006_create_rendering_queue =====
 create table public.mm_rendering_queue (
     job_id uuid primary key default gen_random_uuid(),
     session_id uuid not null,
@@ -3426,6 +3426,7 @@ from public, anon, authenticated, service_role;
 grant execute on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz)
 to authenticated, service_role;
 
+-- ===== multimedia/0007_create_rendering_queue_worker_functions =====
 create function public.claim_rendering_job(
     p_worker_id text,
     p_lease_seconds integer default 300,
@@ -3638,7 +3639,7 @@ revoke all on function public.fail_rendering_job(uuid, text, text, boolean, inte
 from public, anon, authenticated, service_role;
 grant execute on function public.fail_rendering_job(uuid, text, text, boolean, integer) to service_role;
 
--- ===== multimedia/0006_enable_multimedia_realtime_publication =====
+-- ===== multimedia/0008_enable_multimedia_realtime_publication =====
 alter publication supabase_realtime add table public.mm_multimedia_sessions, public.mm_rendering_queue;
 
 -- ===== render/0001_create_render_security_helpers =====

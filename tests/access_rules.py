@@ -488,15 +488,18 @@ FUNCTIONS = {
     "public.complete_enhancement_session(uuid,boolean,boolean,text)": API,
     "public.search_module_content(text,integer,text)": API,
     "public.cm_content_sections()": API,
+    "public.cm_caller_company_id(uuid)": API,
     # used by policies and generated columns, which run as the caller
     "dreamcut_private.jwt_company_id()": API,
     "dreamcut_private.cm_word_count(text)": API,
     "dreamcut_private.cm_section_word_counts(text,text,text,text,text)": API,
     "dreamcut_private.cm_module_content_workflow()": NOBODY,
     "dreamcut_private.cm_course_plan_employee_company()": NOBODY,
+    "dreamcut_private.enable_company_isolation(regclass)": NOBODY,  # run by the migrations
     # multimedia: users' procedures, the queue's worker functions
     "public.mm_storage_path(text,text,text,timestamp with time zone)": API,
     "public.create_multimedia_session(uuid,text,text,text,jsonb,text[])": API,
+    "public.get_multimedia_session(uuid)": API,
     "public.register_multimedia_asset(uuid,uuid,text,text,double precision,text,text,text,bigint,text,jsonb,text,"
     "text,text)": API,
     "public.register_multimedia_assets(uuid,jsonb)": API,

@@ -6,7 +6,7 @@
 -- already exists.
 begin;
 
--- ===== content/0001_create_content_schema =====
+-- ===== content/0001_create_content_companies =====
 insert into dreamcut_private.installed_modules (module) values ('content');
 
 create function dreamcut_private.jwt_company_id() returns uuid
@@ -26,58 +26,64 @@ comment on function dreamcut_private.jwt_company_id() is
 revoke all on function dreamcut_private.jwt_company_id() from public;
 grant execute on function dreamcut_private.jwt_company_id() to authenticated, service_role;
 
-create function public.cm_content_sections() returns text[]
-language sql immutable
+create procedure dreamcut_private.enable_company_isolation(p_table regclass)
+language plpgsql
 set search_path = ''
 as $$
-    select array['introduction', 'core_content', 'practical_applications', 'case_studies', 'assessments']
+declare
+    v_schema text;
+    v_table text;
+    v_policy text;
+begin
+    select n.nspname, c.relname, c.relname || '_company' into v_schema, v_table, v_policy
+    from pg_catalog.pg_class as c join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
+    where c.oid = p_table;
+    execute format('alter table %I.%I enable row level security', v_schema, v_table);
+    execute format('revoke all on table %I.%I from public, anon, authenticated, service_role', v_schema, v_table);
+    execute format('grant select, insert, update, delete on table %I.%I to authenticated, service_role', v_schema,
+        v_table);
+    execute format(
+        'create policy %I on %I.%I for all to authenticated '
+        'using (company_id = (select dreamcut_private.jwt_company_id())) '
+        'with check (company_id = (select dreamcut_private.jwt_company_id()))',
+        v_policy, v_schema, v_table
+    );
+end
 $$;
-comment on function public.cm_content_sections() is
-'The section names of a module''s content, in reading order (video-pipeline-content-multimedia.md, '
-'cm_module_content): introduction, core_content, practical_applications, case_studies, assessments. Takes no '
-'parameters; returns text[]; raises nothing. Used by the checks and procedures that take section names.';
-revoke all on function public.cm_content_sections() from public, anon, authenticated, service_role;
-grant execute on function public.cm_content_sections() to authenticated, service_role;
+-- (noqa: the linter reads the argument list after "comment on procedure" as a function call)
+comment on procedure dreamcut_private.enable_company_isolation(regclass) is  -- noqa: LT01
+'Puts a company-owned table (a column company_id) under company isolation (video-pipeline-content-multimedia.md, '
+'"Row Level Security"): enables RLS, revokes every privilege from PUBLIC and the API roles, grants select, '
+'insert, update, delete to authenticated and service_role (anon gets nothing), and creates the policy '
+'<table>_company for all to authenticated with company_id = (select dreamcut_private.jwt_company_id()) in '
+'USING and WITH CHECK. Called by the migrations of the cm_* and mm_* table families.';
+revoke all on procedure dreamcut_private.enable_company_isolation(regclass) from public;
 
-create function dreamcut_private.cm_word_count(p_text text) returns integer
-language sql immutable
+create function public.cm_caller_company_id(p_company_id uuid default null) returns uuid
+language plpgsql stable
 set search_path = ''
 as $$
-    select coalesce(regexp_count(p_text, '\S+'), 0)
+declare
+    v_claim text := auth.jwt() -> 'app_metadata' ->> 'company_id';
+begin
+    if p_company_id is null and v_claim is null then
+        raise exception 'p_company_id is required (the caller has no app_metadata.company_id claim)'
+        using errcode = '22023';
+    end if;
+    if p_company_id is not null and v_claim is not null and p_company_id::text <> lower(v_claim) then
+        raise exception 'p_company_id % is not the company of the signed-in user (%)', p_company_id, v_claim
+        using errcode = '42501';
+    end if;
+    return coalesce(p_company_id, v_claim::uuid);
+end
 $$;
-comment on function dreamcut_private.cm_word_count(text) is
-'Number of words of p_text (runs of non-whitespace characters, as Python''s len(text.split())); 0 for null or '
-'blank text. Returns integer; raises nothing. Feeds the generated word count columns of cm_module_content.';
-revoke all on function dreamcut_private.cm_word_count(text) from public;
-grant execute on function dreamcut_private.cm_word_count(text) to authenticated, service_role;
-
-create function dreamcut_private.cm_section_word_counts(
-    p_introduction text,
-    p_core_content text,
-    p_practical_applications text,
-    p_case_studies text,
-    p_assessments text
-) returns jsonb
-language sql immutable
-set search_path = ''
-as $$
-    -- The words of cm_word_count(), inlined: a SQL function body is resolved by name as the caller, who may
-    -- have no USAGE on dreamcut_private.
-    select jsonb_build_object(
-        'introduction', coalesce(regexp_count(p_introduction, '\S+'), 0),
-        'core_content', coalesce(regexp_count(p_core_content, '\S+'), 0),
-        'practical_applications', coalesce(regexp_count(p_practical_applications, '\S+'), 0),
-        'case_studies', coalesce(regexp_count(p_case_studies, '\S+'), 0),
-        'assessments', coalesce(regexp_count(p_assessments, '\S+'), 0)
-    )
-$$;
-comment on function dreamcut_private.cm_section_word_counts(text, text, text, text, text) is
-'Word count of each of the five sections (in the order of cm_content_sections()) as a JSON object '
-'{"introduction": n, "core_content": n, ...}. Returns jsonb; raises nothing. Feeds the generated column '
-'cm_module_content.section_word_counts.';
-revoke all on function dreamcut_private.cm_section_word_counts(text, text, text, text, text) from public;
-grant execute on function dreamcut_private.cm_section_word_counts(text, text, text, text, text)
-to authenticated, service_role;
+comment on function public.cm_caller_company_id(uuid) is
+'The company a new row is written for (video-pipeline-content-multimedia.md, "company-based isolation via '
+'company_id"): p_company_id (uuid, or null), else the caller''s JWT claim app_metadata.company_id. Returns '
+'uuid. Errors: 22023 neither given, 42501 a signed-in caller naming another company than its claim. Used by '
+'create_module_content and store_course_plan before they insert.';
+revoke all on function public.cm_caller_company_id(uuid) from public, anon, authenticated, service_role;
+grant execute on function public.cm_caller_company_id(uuid) to authenticated, service_role;
 
 -- companies and employees live outside the package. Create minimal ones only where they are missing and
 -- remember it; where they exist, they must have a uuid key "id" for the foreign keys, and are left untouched.
@@ -143,6 +149,60 @@ begin
     end if;
 end
 $external$;
+
+-- ===== content/0002_create_module_content =====
+create function public.cm_content_sections() returns text[]
+language sql immutable
+set search_path = ''
+as $$
+    select array['introduction', 'core_content', 'practical_applications', 'case_studies', 'assessments']
+$$;
+comment on function public.cm_content_sections() is
+'The section names of a module''s content, in reading order (video-pipeline-content-multimedia.md, '
+'cm_module_content): introduction, core_content, practical_applications, case_studies, assessments. Takes no '
+'parameters; returns text[]; raises nothing. Used by the checks and procedures that take section names.';
+revoke all on function public.cm_content_sections() from public, anon, authenticated, service_role;
+grant execute on function public.cm_content_sections() to authenticated, service_role;
+
+create function dreamcut_private.cm_word_count(p_text text) returns integer
+language sql immutable
+set search_path = ''
+as $$
+    select coalesce(regexp_count(p_text, '\S+'), 0)
+$$;
+comment on function dreamcut_private.cm_word_count(text) is
+'Number of words of p_text (runs of non-whitespace characters, as Python''s len(text.split())); 0 for null or '
+'blank text. Returns integer; raises nothing. Feeds the generated word count columns of cm_module_content.';
+revoke all on function dreamcut_private.cm_word_count(text) from public;
+grant execute on function dreamcut_private.cm_word_count(text) to authenticated, service_role;
+
+create function dreamcut_private.cm_section_word_counts(
+    p_introduction text,
+    p_core_content text,
+    p_practical_applications text,
+    p_case_studies text,
+    p_assessments text
+) returns jsonb
+language sql immutable
+set search_path = ''
+as $$
+    -- The words of cm_word_count(), inlined: a SQL function body is resolved by name as the caller, who may
+    -- have no USAGE on dreamcut_private.
+    select jsonb_build_object(
+        'introduction', coalesce(regexp_count(p_introduction, '\S+'), 0),
+        'core_content', coalesce(regexp_count(p_core_content, '\S+'), 0),
+        'practical_applications', coalesce(regexp_count(p_practical_applications, '\S+'), 0),
+        'case_studies', coalesce(regexp_count(p_case_studies, '\S+'), 0),
+        'assessments', coalesce(regexp_count(p_assessments, '\S+'), 0)
+    )
+$$;
+comment on function dreamcut_private.cm_section_word_counts(text, text, text, text, text) is
+'Word count of each of the five sections (in the order of cm_content_sections()) as a JSON object '
+'{"introduction": n, "core_content": n, ...}. Returns jsonb; raises nothing. Feeds the generated column '
+'cm_module_content.section_word_counts.';
+revoke all on function dreamcut_private.cm_section_word_counts(text, text, text, text, text) from public;
+grant execute on function dreamcut_private.cm_section_word_counts(text, text, text, text, text)
+to authenticated, service_role;
 
 create table public.cm_module_content (
     content_id uuid primary key default gen_random_uuid(),
@@ -215,173 +275,8 @@ create index idx_cm_module_content_session_id on public.cm_module_content (sessi
 create index idx_cm_module_content_status on public.cm_module_content (status);
 create index idx_cm_module_content_search_vector on public.cm_module_content using gin (search_vector);
 
-create table public.cm_course_plans (
-    plan_id uuid primary key default gen_random_uuid(),
-    company_id uuid not null references public.companies (id),
-    employee_id uuid not null references public.employees (id),
-    employee_name text,
-    session_id text,
-    course_structure jsonb not null default '{}' check (jsonb_typeof(course_structure) = 'object'),
-    prioritized_gaps jsonb not null default '[]',
-    research_strategy jsonb not null default '{}',
-    learning_path jsonb not null default '{}',
-    employee_profile jsonb not null default '{}',
-    total_modules integer not null default 0 check (total_modules >= 0),
-    course_duration_weeks integer check (course_duration_weeks > 0),
-    course_title text not null check (btrim(course_title) <> ''),
-    status text not null default 'active' check (status in ('draft', 'active', 'completed', 'archived')),
-    created_at timestamptz not null default now(),
-    unique (plan_id, company_id)
-);
-comment on table public.cm_course_plans is
-'Course structure and planning for one employee (video-pipeline-content-multimedia.md, cm_*, table 2).';
-comment on column public.cm_course_plans.company_id is
-'Owning company (not in the document: added for company isolation; RLS compares it with app_metadata.company_id).';
-comment on column public.cm_course_plans.course_structure is 'Complete course structure, with its "modules" array.';
-comment on column public.cm_course_plans.total_modules is 'Number of modules in the course.';
-comment on column public.cm_course_plans.course_duration_weeks is 'Estimated duration in weeks (> 0).';
-create index idx_cm_course_plans_company_id on public.cm_course_plans (company_id, created_at desc);
-create index idx_cm_course_plans_employee_id on public.cm_course_plans (employee_id);
-create index idx_cm_course_plans_session_id on public.cm_course_plans (session_id);
+call dreamcut_private.enable_company_isolation('public.cm_module_content');
 
-create table public.cm_research_results (
-    research_id uuid primary key default gen_random_uuid(),
-    plan_id uuid not null,
-    company_id uuid not null references public.companies (id),
-    session_id text,
-    research_findings jsonb not null default '{}',
-    content_library jsonb not null default '{}',
-    module_mappings jsonb not null default '{}',
-    total_topics integer not null default 0 check (total_topics >= 0),
-    total_sources integer not null default 0 check (total_sources >= 0),
-    search_queries text[] not null default '{}',
-    sources_analyzed text[] not null default '{}',
-    status text not null default 'completed' check (status in ('in_progress', 'completed', 'failed')),
-    created_at timestamptz not null default now(),
-    foreign key (plan_id, company_id) references public.cm_course_plans (plan_id, company_id) on delete cascade
-);
-comment on table public.cm_research_results is
-'Findings of the Research Agent for a course plan (video-pipeline-content-multimedia.md, cm_*, table 3).';
-comment on column public.cm_research_results.company_id is 'The plan''s company (the foreign key keeps them equal).';
-comment on column public.cm_research_results.sources_analyzed is 'URLs or other sources analyzed.';
-create index idx_cm_research_results_plan_id on public.cm_research_results (plan_id, company_id);
-create index idx_cm_research_results_company_id on public.cm_research_results (company_id);
-create index idx_cm_research_results_session_id on public.cm_research_results (session_id);
-
-create table public.cm_quality_assessments (
-    assessment_id uuid primary key default gen_random_uuid(),
-    content_id uuid not null,
-    company_id uuid not null references public.companies (id),
-    overall_score double precision not null check (overall_score between 0 and 10),
-    section_scores jsonb not null default '{}' check (jsonb_typeof(section_scores) = 'object'),
-    accuracy_score double precision check (accuracy_score between 0 and 10),
-    clarity_score double precision check (clarity_score between 0 and 10),
-    completeness_score double precision check (completeness_score between 0 and 10),
-    engagement_score double precision check (engagement_score between 0 and 10),
-    personalization_score double precision check (personalization_score between 0 and 10),
-    quality_feedback text,
-    passed boolean not null,
-    requires_revision boolean not null default false,
-    sections_needing_work text[] not null default '{}' check (sections_needing_work <@ public.cm_content_sections()),
-    critical_issues text[] not null default '{}',
-    assessed_at timestamptz not null default clock_timestamp(),
-    unique (assessment_id, content_id),
-    foreign key (content_id, company_id) references public.cm_module_content (content_id, company_id) on delete cascade
-);
-comment on table public.cm_quality_assessments is
-'Quality assessment results of module content (video-pipeline-content-multimedia.md, cm_*, table 4). '
-'Scores are 0..10.';
-comment on column public.cm_quality_assessments.company_id is
-'The content''s company (the foreign key keeps them equal).';
-comment on column public.cm_quality_assessments.section_scores is
-'{"<section name>": score 0..10, ...} for sections of cm_content_sections().';
-comment on column public.cm_quality_assessments.assessed_at is
-'clock_timestamp() of the insert, so the latest of several assessments written in one transaction is defined.';
-create index idx_cm_quality_assessments_content_id on public.cm_quality_assessments (
-    content_id, company_id, assessed_at desc
-);
-create index idx_cm_quality_assessments_company_id on public.cm_quality_assessments (company_id);
-
-create table public.cm_enhancement_sessions (
-    session_id uuid primary key default gen_random_uuid(),
-    content_id uuid not null,
-    company_id uuid not null references public.companies (id),
-    quality_assessment_id uuid,
-    enhancement_type text not null check (btrim(enhancement_type) <> ''),
-    sections_to_enhance text[] not null check (
-        cardinality(sections_to_enhance) > 0 and sections_to_enhance <@ public.cm_content_sections()
-    ),
-    sections_preserved text[] not null default '{}' check (sections_preserved <@ public.cm_content_sections()),
-    research_conducted boolean not null default false,
-    content_regenerated boolean not null default false,
-    status text not null default 'in_progress' check (status in ('in_progress', 'completed', 'failed')),
-    created_at timestamptz not null default now(),
-    completed_at timestamptz,
-    check (not sections_to_enhance && sections_preserved),
-    check ((status = 'in_progress') = (completed_at is null)),
-    check (completed_at >= created_at),
-    foreign key (content_id, company_id) references public.cm_module_content (content_id, company_id)
-    on delete cascade,
-    foreign key (quality_assessment_id, content_id)
-    references public.cm_quality_assessments (assessment_id, content_id)
-    on delete set null (quality_assessment_id)
-);
-comment on table public.cm_enhancement_sessions is
-'Content enhancement workflows (video-pipeline-content-multimedia.md, cm_*, table 5): which sections are '
-'regenerated after a quality assessment. At most one session per content is in progress.';
-comment on column public.cm_enhancement_sessions.company_id is
-'The content''s company (the foreign key keeps them equal).';
-comment on column public.cm_enhancement_sessions.quality_assessment_id is
-'The assessment that triggered the enhancement; it must be an assessment of the same content.';
-comment on column public.cm_enhancement_sessions.status is 'in_progress -> completed | failed.';
-create index idx_cm_enhancement_sessions_content_id on public.cm_enhancement_sessions (content_id, company_id);
-create index idx_cm_enhancement_sessions_company_id on public.cm_enhancement_sessions (company_id);
-create index idx_cm_enhancement_sessions_assessment on public.cm_enhancement_sessions (
-    quality_assessment_id, content_id
-);
-create unique index idx_cm_enhancement_sessions_one_in_progress on public.cm_enhancement_sessions (content_id)
-where status = 'in_progress';
-
--- ===== content/0002_enable_content_rls_policies =====
-alter table public.cm_module_content enable row level security;
-alter table public.cm_course_plans enable row level security;
-alter table public.cm_research_results enable row level security;
-alter table public.cm_quality_assessments enable row level security;
-alter table public.cm_enhancement_sessions enable row level security;
-
-revoke all on table public.cm_module_content, public.cm_course_plans, public.cm_research_results,
-public.cm_quality_assessments, public.cm_enhancement_sessions
-from public, anon, authenticated, service_role;
-grant select, insert, update, delete on table public.cm_module_content, public.cm_course_plans,
-public.cm_research_results, public.cm_quality_assessments, public.cm_enhancement_sessions
-to authenticated, service_role;
-
-create policy cm_module_content_company on public.cm_module_content
-for all to authenticated
-using (company_id = (select dreamcut_private.jwt_company_id()))
-with check (company_id = (select dreamcut_private.jwt_company_id()));
-
-create policy cm_course_plans_company on public.cm_course_plans
-for all to authenticated
-using (company_id = (select dreamcut_private.jwt_company_id()))
-with check (company_id = (select dreamcut_private.jwt_company_id()));
-
-create policy cm_research_results_company on public.cm_research_results
-for all to authenticated
-using (company_id = (select dreamcut_private.jwt_company_id()))
-with check (company_id = (select dreamcut_private.jwt_company_id()));
-
-create policy cm_quality_assessments_company on public.cm_quality_assessments
-for all to authenticated
-using (company_id = (select dreamcut_private.jwt_company_id()))
-with check (company_id = (select dreamcut_private.jwt_company_id()));
-
-create policy cm_enhancement_sessions_company on public.cm_enhancement_sessions
-for all to authenticated
-using (company_id = (select dreamcut_private.jwt_company_id()))
-with check (company_id = (select dreamcut_private.jwt_company_id()));
-
--- ===== content/0003_create_content_triggers =====
 create trigger trigger_cm_module_content_updated_at
 before update on public.cm_module_content
 for each row execute function dreamcut_private.update_updated_at_column();
@@ -456,43 +351,7 @@ create trigger trigger_cm_module_content_workflow
 before insert or update on public.cm_module_content
 for each row execute function dreamcut_private.cm_module_content_workflow();
 
-create function dreamcut_private.cm_course_plan_employee_company() returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-    v_company uuid;
-begin
-    -- The foreign key to public.employees accepts an employee of any company. Where this module created
-    -- employees (so their company_id is known), the plan's employee must be of the plan's company, like every
-    -- other child row. Security definer: the caller's RLS hides other companies' employees, which must be seen
-    -- to be refused. An application's own employees table is left to the application.
-    if exists (
-        select from dreamcut_private.package_owned_objects where kind = 'table' and name = 'public.employees'
-    ) then
-        select e.company_id into v_company from public.employees as e where e.id = new.employee_id;
-        if v_company <> new.company_id then
-            raise exception 'employee_id (p_employee_id) % is not an employee of company % (company_id, p_company_id)',
-                new.employee_id, new.company_id
-            using errcode = '23503';
-        end if;
-    end if;
-    return new;
-end
-$$;
-comment on function dreamcut_private.cm_course_plan_employee_company() is
-'BEFORE INSERT OR UPDATE OF employee_id, company_id trigger function on cm_course_plans: where module content '
-'created public.employees, raises 23503 when the plan''s employee belongs to another company than the plan (the '
-'plain foreign key would accept it). Security definer, to see employees the caller''s RLS hides; it reads only '
-'the employee''s company_id. An unknown employee is left to the foreign key (23503). Returns the row.';
-revoke all on function dreamcut_private.cm_course_plan_employee_company() from public, anon, authenticated, service_role;
-
-create trigger trigger_cm_course_plans_employee_company
-before insert or update of employee_id, company_id on public.cm_course_plans
-for each row execute function dreamcut_private.cm_course_plan_employee_company();
-
--- ===== content/0004_create_content_procedures =====
+-- ===== content/0003_create_module_content_procedures =====
 create function public.create_module_content(
     p_module_name text,
     p_employee_name text default null,
@@ -506,7 +365,7 @@ language plpgsql volatile
 set search_path = ''
 as $$
 declare
-    v_claim text := auth.jwt() -> 'app_metadata' ->> 'company_id';
+    v_company_id uuid;
     v_content_id uuid;
 begin
     if p_module_name is null or btrim(p_module_name) = '' then
@@ -529,20 +388,13 @@ begin
         raise exception 'p_session_id must be at most 255 characters, got %', length(p_session_id)
         using errcode = '22023';
     end if;
-    if p_company_id is null and v_claim is null then
-        raise exception 'p_company_id is required (the caller has no app_metadata.company_id claim)'
-        using errcode = '22023';
-    end if;
-    if p_company_id is not null and v_claim is not null and p_company_id::text <> lower(v_claim) then
-        raise exception 'p_company_id % is not the company of the signed-in user (%)', p_company_id, v_claim
-        using errcode = '42501';
-    end if;
+    v_company_id := public.cm_caller_company_id(p_company_id);
 
     insert into public.cm_module_content (
         company_id, module_name, employee_name, session_id, module_spec, research_context, priority_level
     )
     values (
-        coalesce(p_company_id, v_claim::uuid), p_module_name, p_employee_name, p_session_id,
+        v_company_id, p_module_name, p_employee_name, p_session_id,
         coalesce(p_module_spec, '{}'), coalesce(p_research_context, '{}'), p_priority_level
     )
     returning content_id into v_content_id;
@@ -734,6 +586,147 @@ comment on function public.get_content_sections(uuid) is
 revoke all on function public.get_content_sections(uuid) from public, anon, authenticated, service_role;
 grant execute on function public.get_content_sections(uuid) to authenticated, service_role;
 
+create function public.search_module_content(p_query text, p_limit integer default 20, p_status text default null)
+returns table (
+    content_id uuid, module_name text, employee_name text, status text, rank real, headline text
+)
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+    v_query tsquery;
+begin
+    if p_query is null or btrim(p_query) = '' then
+        raise exception 'p_query is required, got %', coalesce(quote_literal(p_query), 'null') using errcode = '22023';
+    end if;
+    if p_limit is null or p_limit not between 1 and 100 then
+        raise exception 'p_limit must be between 1 and 100, got %', coalesce(p_limit::text, 'null')
+        using errcode = '22023';
+    end if;
+    if p_status is not null and p_status not in ('draft', 'quality_check', 'revision', 'approved') then
+        raise exception 'p_status must be one of draft, quality_check, revision, approved (or null), got %',
+            quote_literal(p_status)
+        using errcode = '22023';
+    end if;
+    v_query := websearch_to_tsquery('english'::regconfig, p_query);
+    return query
+    select
+        c.content_id, c.module_name, c.employee_name, c.status, ts_rank(c.search_vector, v_query),
+        ts_headline(
+            'english'::regconfig,
+            concat_ws(' ', c.introduction, c.core_content, c.practical_applications, c.case_studies, c.assessments),
+            v_query,
+            'MaxFragments=2, MaxWords=20, MinWords=5'
+        )
+    from public.cm_module_content as c
+    where c.search_vector @@ v_query and (p_status is null or c.status = p_status)
+    order by ts_rank(c.search_vector, v_query) desc, c.created_at desc
+    limit p_limit;
+end
+$$;
+comment on function public.search_module_content(text, integer, text) is
+'Full-text search over module content (video-pipeline-content-multimedia.md, "Content Storage: enables '
+'full-text search capabilities"), through the GIN-indexed generated column search_vector (English). p_query: '
+'web-search syntax ("quoted phrase", or, -word); p_limit: 1..100 rows; p_status: only content in that status, '
+'or null. Returns rows (content_id, module_name, employee_name, status, rank: ts_rank, higher is better, '
+'headline: matching fragments of the sections) best first. Runs as the caller, so RLS applies: a signed-in '
+'user finds only its company''s content. Errors: 22023 bad parameter.';
+revoke all on function public.search_module_content(text, integer, text) from public, anon, authenticated, service_role;
+grant execute on function public.search_module_content(text, integer, text) to authenticated, service_role;
+
+-- ===== content/0004_create_course_plans =====
+create table public.cm_course_plans (
+    plan_id uuid primary key default gen_random_uuid(),
+    company_id uuid not null references public.companies (id),
+    employee_id uuid not null references public.employees (id),
+    employee_name text,
+    session_id text,
+    course_structure jsonb not null default '{}' check (jsonb_typeof(course_structure) = 'object'),
+    prioritized_gaps jsonb not null default '[]',
+    research_strategy jsonb not null default '{}',
+    learning_path jsonb not null default '{}',
+    employee_profile jsonb not null default '{}',
+    total_modules integer not null default 0 check (total_modules >= 0),
+    course_duration_weeks integer check (course_duration_weeks > 0),
+    course_title text not null check (btrim(course_title) <> ''),
+    status text not null default 'active' check (status in ('draft', 'active', 'completed', 'archived')),
+    created_at timestamptz not null default now(),
+    unique (plan_id, company_id)
+);
+comment on table public.cm_course_plans is
+'Course structure and planning for one employee (video-pipeline-content-multimedia.md, cm_*, table 2).';
+comment on column public.cm_course_plans.company_id is
+'Owning company (not in the document: added for company isolation; RLS compares it with app_metadata.company_id).';
+comment on column public.cm_course_plans.course_structure is 'Complete course structure, with its "modules" array.';
+comment on column public.cm_course_plans.total_modules is 'Number of modules in the course.';
+comment on column public.cm_course_plans.course_duration_weeks is 'Estimated duration in weeks (> 0).';
+create index idx_cm_course_plans_company_id on public.cm_course_plans (company_id, created_at desc);
+create index idx_cm_course_plans_employee_id on public.cm_course_plans (employee_id);
+create index idx_cm_course_plans_session_id on public.cm_course_plans (session_id);
+
+create table public.cm_research_results (
+    research_id uuid primary key default gen_random_uuid(),
+    plan_id uuid not null,
+    company_id uuid not null references public.companies (id),
+    session_id text,
+    research_findings jsonb not null default '{}',
+    content_library jsonb not null default '{}',
+    module_mappings jsonb not null default '{}',
+    total_topics integer not null default 0 check (total_topics >= 0),
+    total_sources integer not null default 0 check (total_sources >= 0),
+    search_queries text[] not null default '{}',
+    sources_analyzed text[] not null default '{}',
+    status text not null default 'completed' check (status in ('in_progress', 'completed', 'failed')),
+    created_at timestamptz not null default now(),
+    foreign key (plan_id, company_id) references public.cm_course_plans (plan_id, company_id) on delete cascade
+);
+comment on table public.cm_research_results is
+'Findings of the Research Agent for a course plan (video-pipeline-content-multimedia.md, cm_*, table 3).';
+comment on column public.cm_research_results.company_id is 'The plan''s company (the foreign key keeps them equal).';
+comment on column public.cm_research_results.sources_analyzed is 'URLs or other sources analyzed.';
+create index idx_cm_research_results_plan_id on public.cm_research_results (plan_id, company_id);
+create index idx_cm_research_results_company_id on public.cm_research_results (company_id);
+create index idx_cm_research_results_session_id on public.cm_research_results (session_id);
+
+call dreamcut_private.enable_company_isolation('public.cm_course_plans');
+call dreamcut_private.enable_company_isolation('public.cm_research_results');
+
+create function dreamcut_private.cm_course_plan_employee_company() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    v_company uuid;
+begin
+    -- The foreign key to public.employees accepts an employee of any company. Where this module created
+    -- employees (so their company_id is known), the plan's employee must be of the plan's company, like every
+    -- other child row. Security definer: the caller's RLS hides other companies' employees, which must be seen
+    -- to be refused. An application's own employees table is left to the application.
+    if exists (
+        select from dreamcut_private.package_owned_objects where kind = 'table' and name = 'public.employees'
+    ) then
+        select e.company_id into v_company from public.employees as e where e.id = new.employee_id;
+        if v_company <> new.company_id then
+            raise exception 'employee_id (p_employee_id) % is not an employee of company % (company_id, p_company_id)',
+                new.employee_id, new.company_id
+            using errcode = '23503';
+        end if;
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.cm_course_plan_employee_company() is
+'BEFORE INSERT OR UPDATE OF employee_id, company_id trigger function on cm_course_plans: where module content '
+'created public.employees, raises 23503 when the plan''s employee belongs to another company than the plan (the '
+'plain foreign key would accept it). Security definer, to see employees the caller''s RLS hides; it reads only '
+'the employee''s company_id. An unknown employee is left to the foreign key (23503). Returns the row.';
+revoke all on function dreamcut_private.cm_course_plan_employee_company() from public, anon, authenticated, service_role;
+
+create trigger trigger_cm_course_plans_employee_company
+before insert or update of employee_id, company_id on public.cm_course_plans
+for each row execute function dreamcut_private.cm_course_plan_employee_company();
+
 create function public.store_course_plan(
     p_employee_id uuid,
     p_course_title text,
@@ -753,7 +746,7 @@ language plpgsql volatile
 set search_path = ''
 as $$
 declare
-    v_claim text := auth.jwt() -> 'app_metadata' ->> 'company_id';
+    v_company_id uuid;
     v_plan_id uuid;
 begin
     if p_employee_id is null then
@@ -782,21 +775,14 @@ begin
         raise exception 'p_session_id must be at most 255 characters, got %', length(p_session_id)
         using errcode = '22023';
     end if;
-    if p_company_id is null and v_claim is null then
-        raise exception 'p_company_id is required (the caller has no app_metadata.company_id claim)'
-        using errcode = '22023';
-    end if;
-    if p_company_id is not null and v_claim is not null and p_company_id::text <> lower(v_claim) then
-        raise exception 'p_company_id % is not the company of the signed-in user (%)', p_company_id, v_claim
-        using errcode = '42501';
-    end if;
+    v_company_id := public.cm_caller_company_id(p_company_id);
 
     insert into public.cm_course_plans (
         company_id, employee_id, employee_name, session_id, course_structure, prioritized_gaps, research_strategy,
         learning_path, employee_profile, total_modules, course_duration_weeks, course_title, status
     )
     values (
-        coalesce(p_company_id, v_claim::uuid), p_employee_id, p_employee_name, p_session_id, p_course_structure,
+        v_company_id, p_employee_id, p_employee_name, p_session_id, p_course_structure,
         coalesce(p_prioritized_gaps, '[]'), coalesce(p_research_strategy, '{}'), coalesce(p_learning_path, '{}'),
         coalesce(p_employee_profile, '{}'),
         coalesce(
@@ -912,6 +898,84 @@ revoke all on function public.store_research_results(
 grant execute on function public.store_research_results(
     uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text
 ) to authenticated, service_role;
+
+-- ===== content/0005_create_quality_assessments =====
+create table public.cm_quality_assessments (
+    assessment_id uuid primary key default gen_random_uuid(),
+    content_id uuid not null,
+    company_id uuid not null references public.companies (id),
+    overall_score double precision not null check (overall_score between 0 and 10),
+    section_scores jsonb not null default '{}' check (jsonb_typeof(section_scores) = 'object'),
+    accuracy_score double precision check (accuracy_score between 0 and 10),
+    clarity_score double precision check (clarity_score between 0 and 10),
+    completeness_score double precision check (completeness_score between 0 and 10),
+    engagement_score double precision check (engagement_score between 0 and 10),
+    personalization_score double precision check (personalization_score between 0 and 10),
+    quality_feedback text,
+    passed boolean not null,
+    requires_revision boolean not null default false,
+    sections_needing_work text[] not null default '{}' check (sections_needing_work <@ public.cm_content_sections()),
+    critical_issues text[] not null default '{}',
+    assessed_at timestamptz not null default clock_timestamp(),
+    unique (assessment_id, content_id),
+    foreign key (content_id, company_id) references public.cm_module_content (content_id, company_id) on delete cascade
+);
+comment on table public.cm_quality_assessments is
+'Quality assessment results of module content (video-pipeline-content-multimedia.md, cm_*, table 4). '
+'Scores are 0..10.';
+comment on column public.cm_quality_assessments.company_id is
+'The content''s company (the foreign key keeps them equal).';
+comment on column public.cm_quality_assessments.section_scores is
+'{"<section name>": score 0..10, ...} for sections of cm_content_sections().';
+comment on column public.cm_quality_assessments.assessed_at is
+'clock_timestamp() of the insert, so the latest of several assessments written in one transaction is defined.';
+create index idx_cm_quality_assessments_content_id on public.cm_quality_assessments (
+    content_id, company_id, assessed_at desc
+);
+create index idx_cm_quality_assessments_company_id on public.cm_quality_assessments (company_id);
+
+create table public.cm_enhancement_sessions (
+    session_id uuid primary key default gen_random_uuid(),
+    content_id uuid not null,
+    company_id uuid not null references public.companies (id),
+    quality_assessment_id uuid,
+    enhancement_type text not null check (btrim(enhancement_type) <> ''),
+    sections_to_enhance text[] not null check (
+        cardinality(sections_to_enhance) > 0 and sections_to_enhance <@ public.cm_content_sections()
+    ),
+    sections_preserved text[] not null default '{}' check (sections_preserved <@ public.cm_content_sections()),
+    research_conducted boolean not null default false,
+    content_regenerated boolean not null default false,
+    status text not null default 'in_progress' check (status in ('in_progress', 'completed', 'failed')),
+    created_at timestamptz not null default now(),
+    completed_at timestamptz,
+    check (not sections_to_enhance && sections_preserved),
+    check ((status = 'in_progress') = (completed_at is null)),
+    check (completed_at >= created_at),
+    foreign key (content_id, company_id) references public.cm_module_content (content_id, company_id)
+    on delete cascade,
+    foreign key (quality_assessment_id, content_id)
+    references public.cm_quality_assessments (assessment_id, content_id)
+    on delete set null (quality_assessment_id)
+);
+comment on table public.cm_enhancement_sessions is
+'Content enhancement workflows (video-pipeline-content-multimedia.md, cm_*, table 5): which sections are '
+'regenerated after a quality assessment. At most one session per content is in progress.';
+comment on column public.cm_enhancement_sessions.company_id is
+'The content''s company (the foreign key keeps them equal).';
+comment on column public.cm_enhancement_sessions.quality_assessment_id is
+'The assessment that triggered the enhancement; it must be an assessment of the same content.';
+comment on column public.cm_enhancement_sessions.status is 'in_progress -> completed | failed.';
+create index idx_cm_enhancement_sessions_content_id on public.cm_enhancement_sessions (content_id, company_id);
+create index idx_cm_enhancement_sessions_company_id on public.cm_enhancement_sessions (company_id);
+create index idx_cm_enhancement_sessions_assessment on public.cm_enhancement_sessions (
+    quality_assessment_id, content_id
+);
+create unique index idx_cm_enhancement_sessions_one_in_progress on public.cm_enhancement_sessions (content_id)
+where status = 'in_progress';
+
+call dreamcut_private.enable_company_isolation('public.cm_quality_assessments');
+call dreamcut_private.enable_company_isolation('public.cm_enhancement_sessions');
 
 create function public.store_quality_assessment(
     p_content_id uuid,
@@ -1175,53 +1239,5 @@ revoke all on function public.complete_enhancement_session(uuid, boolean, boolea
 from public, anon, authenticated, service_role;
 grant execute on function public.complete_enhancement_session(uuid, boolean, boolean, text)
 to authenticated, service_role;
-
-create function public.search_module_content(p_query text, p_limit integer default 20, p_status text default null)
-returns table (
-    content_id uuid, module_name text, employee_name text, status text, rank real, headline text
-)
-language plpgsql stable
-set search_path = ''
-as $$
-declare
-    v_query tsquery;
-begin
-    if p_query is null or btrim(p_query) = '' then
-        raise exception 'p_query is required, got %', coalesce(quote_literal(p_query), 'null') using errcode = '22023';
-    end if;
-    if p_limit is null or p_limit not between 1 and 100 then
-        raise exception 'p_limit must be between 1 and 100, got %', coalesce(p_limit::text, 'null')
-        using errcode = '22023';
-    end if;
-    if p_status is not null and p_status not in ('draft', 'quality_check', 'revision', 'approved') then
-        raise exception 'p_status must be one of draft, quality_check, revision, approved (or null), got %',
-            quote_literal(p_status)
-        using errcode = '22023';
-    end if;
-    v_query := websearch_to_tsquery('english'::regconfig, p_query);
-    return query
-    select
-        c.content_id, c.module_name, c.employee_name, c.status, ts_rank(c.search_vector, v_query),
-        ts_headline(
-            'english'::regconfig,
-            concat_ws(' ', c.introduction, c.core_content, c.practical_applications, c.case_studies, c.assessments),
-            v_query,
-            'MaxFragments=2, MaxWords=20, MinWords=5'
-        )
-    from public.cm_module_content as c
-    where c.search_vector @@ v_query and (p_status is null or c.status = p_status)
-    order by ts_rank(c.search_vector, v_query) desc, c.created_at desc
-    limit p_limit;
-end
-$$;
-comment on function public.search_module_content(text, integer, text) is
-'Full-text search over module content (video-pipeline-content-multimedia.md, "Content Storage: enables '
-'full-text search capabilities"), through the GIN-indexed generated column search_vector (English). p_query: '
-'web-search syntax ("quoted phrase", or, -word); p_limit: 1..100 rows; p_status: only content in that status, '
-'or null. Returns rows (content_id, module_name, employee_name, status, rank: ts_rank, higher is better, '
-'headline: matching fragments of the sections) best first. Runs as the caller, so RLS applies: a signed-in '
-'user finds only its company''s content. Errors: 22023 bad parameter.';
-revoke all on function public.search_module_content(text, integer, text) from public, anon, authenticated, service_role;
-grant execute on function public.search_module_content(text, integer, text) to authenticated, service_role;
 
 commit;

@@ -481,7 +481,7 @@ CALLABLE = {  # procedure -> (module, who calls it in the tests; repeats weigh)
         "create_module_content", "update_module_section", "update_module_sections", "update_content_status",
         "get_module_content", "get_content_sections", "store_course_plan", "store_research_results",
         "store_quality_assessment", "get_latest_quality_assessment", "start_enhancement_session",
-        "complete_enhancement_session", "search_module_content", "cm_content_sections")},
+        "complete_enhancement_session", "search_module_content", "cm_content_sections", "cm_caller_company_id")},
     **{f"public.{name}": ("render", (SELF, SELF, ANON, W, OTHER)) for name in (
         "create_job", "add_job_element", "add_job_elements", "cancel_job", "calculate_job_progress",
         "calculate_job_duration", "get_job_statistics", "get_storage_statistics")},
@@ -494,7 +494,7 @@ CALLABLE = {  # procedure -> (module, who calls it in the tests; repeats weigh)
     **{f"public.{name}": ("multimedia", SB) for name in (
         "create_multimedia_session", "register_multimedia_asset", "register_multimedia_assets",
         "update_session_status", "register_audio_narration", "register_slide_presentation", "list_session_assets",
-        "mm_storage_path", "enqueue_rendering_job")},
+        "mm_storage_path", "enqueue_rendering_job", "get_multimedia_session")},
     **{f"public.{name}": ("multimedia", (W, W, SELF)) for name in (
         "claim_rendering_job", "heartbeat_rendering_job", "complete_rendering_job", "fail_rendering_job")},
     "dreamcut_private.running_job_of_worker": ("multimedia", (W, W, SELF)),
@@ -935,6 +935,7 @@ def cm(conn, world: World, what: str) -> str:
     company = world.claims["A"]["app_metadata"]["company_id"]
     content = "(select content_id from public.cm_module_content where company_id = %(c)s and module_name = %(n)s)"
     queries = {
+        "company": "%(c)s::uuid",
         "employee": "(select id from public.employees where company_id = %(c)s and full_name = 'Ann Lee')",
         "plan": "(select plan_id from public.cm_course_plans where company_id = %(c)s limit 1)",
         "assessment": f"(select assessment_id from public.cm_quality_assessments where content_id = {content})",
@@ -986,6 +987,7 @@ BASELINES.update({
                                                    p_content_regenerated="false", p_status="failed"),
     "public.search_module_content": cm_call(p_query="cash flow", p_limit="5", p_status="approved"),
     "public.cm_content_sections": cm_call(),
+    "public.cm_caller_company_id": cm_call(p_company_id="@company"),
     "dreamcut_private.cm_word_count": lambda c, w: ("service_role", None, {"p_text": "two  words"}),
     "dreamcut_private.cm_section_word_counts": lambda c, w: ("service_role", None, {
         "p_introduction": "a b", "p_core_content": None, "p_practical_applications": "c",
@@ -1054,6 +1056,7 @@ BASELINES.update({
         p_presentation_type="summary", p_template_used="plain", p_theme_config='{"palette": "blue"}',
         p_pdf_asset_id="@deck", p_status="draft"),
     "public.list_session_assets": mm_call(p_session_id="@session", p_asset_type="audio"),
+    "public.get_multimedia_session": mm_call(p_session_id="@session"),
     "public.mm_storage_path": mm_call(p_asset_type="video", p_section_name="introduction", p_filename="a.mp4",
                                       p_at="2025-01-01T00:00:00Z"),
     "public.enqueue_rendering_job": mm_call(p_session_id="@session", p_job_type="section_video",

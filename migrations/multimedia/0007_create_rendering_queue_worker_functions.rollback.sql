@@ -3,6 +3,3 @@ drop function if exists public.complete_rendering_job(uuid, text, jsonb);
 drop function if exists public.heartbeat_rendering_job(uuid, text, integer);
 drop function if exists dreamcut_private.running_job_of_worker(uuid, text);
 drop function if exists public.claim_rendering_job(text, integer, text[]);
-drop function if exists public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz);
-drop table if exists public.mm_rendering_queue;
-drop function if exists dreamcut_private.notify_rendering_job();

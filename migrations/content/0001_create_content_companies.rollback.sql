@@ -1,8 +1,3 @@
-drop table if exists public.cm_enhancement_sessions;
-drop table if exists public.cm_quality_assessments;
-drop table if exists public.cm_research_results;
-drop table if exists public.cm_course_plans;
-drop table if exists public.cm_module_content;
 -- companies and employees only when this module created them (recorded in package_owned_objects): a table
 -- the application had before is never dropped.
 do $external$
@@ -20,9 +15,8 @@ begin
     end loop;
 end
 $external$;
-drop function if exists dreamcut_private.cm_section_word_counts(text, text, text, text, text);
-drop function if exists dreamcut_private.cm_word_count(text);
-drop function if exists public.cm_content_sections();
+drop function if exists public.cm_caller_company_id(uuid);
+drop procedure if exists dreamcut_private.enable_company_isolation(regclass);
 drop function if exists dreamcut_private.jwt_company_id();
 delete from dreamcut_private.installed_modules
 where module = 'content';

@@ -1,0 +1,7 @@
+drop function if exists public.update_session_status(uuid, text, double precision, text, integer);
+drop function if exists public.get_multimedia_session(uuid);
+drop function if exists public.create_multimedia_session(uuid, text, text, text, jsonb, text[]);
+drop table if exists public.mm_multimedia_sessions;
+drop function if exists dreamcut_private.mm_multimedia_session_workflow();
+delete from dreamcut_private.installed_modules
+where module = 'multimedia';
