@@ -143,7 +143,7 @@ drop function if exists public.log_storage_operation(
 );
 
 -- ----- render/0009_create_render_timeline_functions -----
-drop function if exists public.complete_processing_step(uuid, boolean, text, jsonb, jsonb);
+drop function if exists public.complete_processing_step(uuid, boolean, text, jsonb, jsonb, uuid);
 drop function if exists public.start_processing_step(uuid, public.processing_step, jsonb);
 drop function if exists public.calculate_job_progress(uuid);
 
@@ -154,7 +154,7 @@ drop function if exists public.update_job_progress(uuid, integer, public.process
 drop function if exists public.update_job_status(uuid, public.job_status, text, text);
 
 -- ----- render/0007_create_render_element_functions -----
-drop function if exists public.update_element_status(uuid, text, text, text);
+drop function if exists public.update_element_status(uuid, text, text, text, uuid);
 drop function if exists public.add_job_elements(uuid, jsonb);
 drop function if exists public.add_job_element(
     uuid, public.element_type, text, numeric, numeric, integer, integer, integer, integer, public.fit_mode, integer,
@@ -181,6 +181,7 @@ drop type if exists public.storage_operation;
 
 -- ----- render/0003_create_render_elements -----
 drop table if exists public.elements;
+drop function if exists dreamcut_private.refuse_element_move();
 drop function if exists dreamcut_private.validate_element();
 drop function if exists dreamcut_private.element_input_error(
     integer, integer, numeric, public.element_type, text, text, integer, integer, integer, integer, numeric, numeric,

@@ -532,8 +532,8 @@ FUNCTIONS = {
     "public.complete_job(uuid,text,bigint,text,text,timestamp with time zone)": WORKER,
     "public.timeout_stale_jobs(interval,interval)": WORKER,
     "public.start_processing_step(uuid,public.processing_step,jsonb)": WORKER,
-    "public.complete_processing_step(uuid,boolean,text,jsonb,jsonb)": WORKER,
-    "public.update_element_status(uuid,text,text,text)": WORKER,
+    "public.complete_processing_step(uuid,boolean,text,jsonb,jsonb,uuid)": WORKER,
+    "public.update_element_status(uuid,text,text,text,uuid)": WORKER,
     "public.log_storage_operation(uuid,public.storage_operation,text,text,boolean,bigint,integer,text,jsonb)": WORKER,
     "public.log_url_access(uuid,text,inet,text,text,text,jsonb,bigint,integer,integer)": WORKER,
     "public.record_system_metric(text,numeric,text,jsonb,numeric,numeric)": WORKER,
@@ -558,6 +558,7 @@ FUNCTIONS = {
     "dreamcut_private.element_input_error(integer,integer,numeric,public.element_type,text,text,integer,integer,"
     "integer,integer,numeric,numeric,integer,jsonb)": NOBODY,
     "dreamcut_private.validate_element()": NOBODY,
+    "dreamcut_private.refuse_element_move()": NOBODY,
     "dreamcut_private.validate_job_update()": NOBODY,
     "dreamcut_private.notify_job_change()": NOBODY,
     "dreamcut_private.notify_timeline_change()": NOBODY,

@@ -2161,6 +2161,7 @@ export type Database = {
         Args: {
           p_details?: Json
           p_error_message?: string
+          p_job_id?: string
           p_resource_usage?: Json
           p_success?: boolean
           p_timeline_id: string
@@ -2779,6 +2780,7 @@ export type Database = {
         Args: {
           p_element_id: string
           p_error_message?: string
+          p_job_id?: string
           p_local_path?: string
           p_status: string
         }

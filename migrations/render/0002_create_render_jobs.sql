@@ -264,20 +264,26 @@ comment on function dreamcut_private.notify_job_change() is
 'AFTER INSERT / AFTER UPDATE (of status, progress or current step) trigger function on jobs: pg_notify on channel '
 'jobs:<job id> (one job''s subscribers) and jobs (active job monitoring) with a small JSON payload {"id", '
 '"status", "progress_percentage", "current_step"}, for plain-PostgreSQL listeners (video-platform-database.md, '
-'"Real-time Subscriptions"). Raises nothing.';
+'"Real-time Subscriptions"). The triggers fire unless the setting dreamcut.notify is ''off'' (Supabase, where '
+'Realtime reads the publication; Citus, where a worker cannot notify inside a two-phase commit). Raises nothing.';
 revoke all on function dreamcut_private.notify_job_change() from public, anon, authenticated, service_role;
 
 create trigger trigger_notify_job_insert
 after insert on public.jobs
-for each row execute function dreamcut_private.notify_job_change();
+for each row
+when (current_setting('dreamcut.notify', true) is distinct from 'off')
+execute function dreamcut_private.notify_job_change();
 
 create trigger trigger_notify_job_update
 after update on public.jobs
 for each row
 when (
-    old.status is distinct from new.status
-    or old.progress_percentage is distinct from new.progress_percentage
-    or old.current_step is distinct from new.current_step
+    (
+        old.status is distinct from new.status
+        or old.progress_percentage is distinct from new.progress_percentage
+        or old.current_step is distinct from new.current_step
+    )
+    and current_setting('dreamcut.notify', true) is distinct from 'off'
 )
 execute function dreamcut_private.notify_job_change();
 

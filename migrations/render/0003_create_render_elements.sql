@@ -12,7 +12,7 @@ create type public.fit_mode as enum ('auto', 'contain', 'cover', 'fill', 'stretc
 comment on type public.fit_mode is 'How an element''s media is fitted into its box (video-platform-database.md).';
 
 create table public.elements (
-    id uuid primary key default gen_random_uuid(),
+    id uuid not null default gen_random_uuid(),
     job_id uuid not null references public.jobs (id) on delete cascade,
     type public.element_type not null,
     source_url text check (source_url ~ '^(https?|s3)://\S+$' and length(source_url) <= 2048),
@@ -47,7 +47,9 @@ create table public.elements (
             else position_x is not null and position_y is not null and width is not null and height is not null
         end
     ),
-    constraint elements_failure_has_error check (processing_status <> 'failed' or error_message is not null)
+    constraint elements_failure_has_error check (processing_status <> 'failed' or error_message is not null),
+    -- Keyed by the job (the distribution key of the render tables, docs/render.md "Distribution").
+    primary key (job_id, id)
 );
 comment on table public.elements is
 'One element of a job''s video composition (video-platform-database.md, table elements): its media, its box on '
@@ -68,6 +70,8 @@ comment on column public.elements.processing_status is
 comment on column public.elements.local_path is 'Where a worker cached the downloaded media.';
 
 create index idx_elements_job_id on public.elements (job_id, layer_order);
+-- update_element_status finds an element by its id alone when the caller does not pass the job.
+create index idx_elements_id on public.elements (id);
 
 alter table public.elements enable row level security;
 revoke all on table public.elements from public, anon, authenticated, service_role;
@@ -206,18 +210,6 @@ declare
     v_job record;
     v_error text;
 begin
-    if tg_op = 'UPDATE' then
-        if new.job_id <> old.job_id then
-            raise exception 'element % cannot move to another job', old.id using errcode = '55000';
-        end if;
-        if (new.type, new.source_url, new.text_content, new.position_x, new.position_y, new.width, new.height,
-            new.fit_mode, new.start_time, new.duration, new.layer_order)
-            is not distinct from
-            (old.type, old.source_url, old.text_content, old.position_x, old.position_y, old.width, old.height,
-                old.fit_mode, old.start_time, old.duration, old.layer_order) then
-            return new;
-        end if;
-    end if;
     select j.width, j.height, j.duration_seconds, j.status into v_job
     from public.jobs as j where j.id = new.job_id
     for share;
@@ -252,17 +244,56 @@ begin
 end
 $$;
 comment on function dreamcut_private.validate_element() is
-'BEFORE INSERT OR UPDATE trigger function on elements (video-platform-database.md, "Validation triggers"): an '
-'element is added, or its layout changed, only while its job is pending (55000); a visual element''s missing '
-'position becomes 0 and its missing size reaches the canvas edge; the box must lie inside the job''s canvas and '
-'the element must end inside the job''s timeline (23514 with constraint name elements_layout and the reason, '
-'naming the column and value, as detail); an element never moves to another job (55000). Updates of the processing status alone are not checked. Security definer, to lock the '
-'job row (FOR SHARE) against a concurrent start; it says nothing about jobs the caller cannot see.';
+'BEFORE INSERT and BEFORE UPDATE (of the layout) trigger function on elements (video-platform-database.md, '
+'"Validation triggers"): an element is added, or its layout changed, only while its job is pending (55000); a '
+'visual element''s missing position becomes 0 and its missing size reaches the canvas edge; the box must lie '
+'inside the job''s canvas and the element must end inside the job''s timeline (23514 with constraint name '
+'elements_layout and the reason, naming the column and value, as detail). Security definer, to lock the job row '
+'(FOR SHARE) against a concurrent start; it says nothing about jobs the caller cannot see.';
 revoke all on function dreamcut_private.validate_element() from public, anon, authenticated, service_role;
 
-create trigger trigger_validate_element
-before insert or update on public.elements
+create trigger trigger_validate_element_insert
+before insert on public.elements
 for each row execute function dreamcut_private.validate_element();
+
+-- Updates of the processing status alone (update_element_status) are not checked.
+create trigger trigger_validate_element_update
+before update on public.elements
+for each row
+when (
+    old.type is distinct from new.type
+    or old.source_url is distinct from new.source_url
+    or old.text_content is distinct from new.text_content
+    or old.position_x is distinct from new.position_x
+    or old.position_y is distinct from new.position_y
+    or old.width is distinct from new.width
+    or old.height is distinct from new.height
+    or old.fit_mode is distinct from new.fit_mode
+    or old.start_time is distinct from new.start_time
+    or old.duration is distinct from new.duration
+    or old.layer_order is distinct from new.layer_order
+)
+execute function dreamcut_private.validate_element();
+
+create function dreamcut_private.refuse_element_move() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    raise exception 'element % cannot move to another job', old.id using errcode = '55000';
+end
+$$;
+comment on function dreamcut_private.refuse_element_move() is
+'BEFORE UPDATE trigger function on elements, fired when job_id changes (video-platform-database.md, "Validation '
+'triggers"): an element never moves to another job. Raises 55000.';
+revoke all on function dreamcut_private.refuse_element_move() from public, anon, authenticated, service_role;
+
+-- Named so that it fires before trigger_validate_element_update (triggers fire in name order).
+create trigger trigger_element_keeps_job
+before update of job_id on public.elements
+for each row
+when (old.job_id is distinct from new.job_id)
+execute function dreamcut_private.refuse_element_move();
 
 create trigger trigger_elements_updated_at
 before update on public.elements

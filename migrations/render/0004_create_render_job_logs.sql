@@ -3,13 +3,15 @@
 -- and the accesses to its result URL, each with its indexes, RLS, grants and a policy that lets a caller see
 -- the rows of the jobs it can see (written by service_role only); pg_notify on timeline changes, and the
 -- timeline in publication supabase_realtime.
+-- Every table here is keyed by its job (primary key (job_id, id)): job_id is the distribution key of the
+-- render tables (docs/render.md, "Distribution").
 -- depends: 0003_create_render_elements
 
 create type public.storage_operation as enum ('upload', 'download', 'delete', 'access');
 comment on type public.storage_operation is 'Kind of an S3 operation logged in storage_operations (video-platform-database.md).';
 
 create table public.storage_operations (
-    id uuid primary key default gen_random_uuid(),
+    id uuid not null default gen_random_uuid(),
     job_id uuid not null references public.jobs (id) on delete cascade,
     operation public.storage_operation not null,
     bucket text not null check (length(bucket) between 3 and 63),
@@ -20,7 +22,8 @@ create table public.storage_operations (
     error_message text,
     metadata jsonb not null default '{}' check (jsonb_typeof(metadata) = 'object'),
     created_at timestamptz not null default now(),
-    constraint storage_operations_failure_has_error check (success or error_message is not null)
+    constraint storage_operations_failure_has_error check (success or error_message is not null),
+    primary key (job_id, id)
 );
 comment on table public.storage_operations is
 'One S3 operation of a job (video-platform-database.md, table storage_operations): upload, download, delete or '
@@ -30,7 +33,7 @@ comment on column public.storage_operations.bytes is 'Bytes transferred (or dele
 comment on column public.storage_operations.duration_ms is 'Duration of the operation in milliseconds.';
 
 create table public.processing_timeline (
-    id uuid primary key default gen_random_uuid(),
+    id uuid not null default gen_random_uuid(),
     job_id uuid not null references public.jobs (id) on delete cascade,
     step public.processing_step not null,
     started_at timestamptz not null default clock_timestamp(),
@@ -42,7 +45,8 @@ create table public.processing_timeline (
     details jsonb not null default '{}' check (jsonb_typeof(details) = 'object'),
     constraint processing_timeline_finished_after_started check (finished_at >= started_at),
     constraint processing_timeline_outcome check ((finished_at is null) = (success is null)),
-    constraint processing_timeline_failure_has_error check (success is not false or error_message is not null)
+    constraint processing_timeline_failure_has_error check (success is not false or error_message is not null),
+    primary key (job_id, id)
 );
 comment on table public.processing_timeline is
 'One run of a processing step of a job (video-platform-database.md, table processing_timeline): when it started '
@@ -54,7 +58,7 @@ comment on column public.processing_timeline.resource_usage is
 'Resource usage of the step as a JSON object, e.g. {"cpu_percent": 85.5, "memory_mb": 512, "disk_mb": 120}.';
 
 create table public.url_access_logs (
-    id uuid primary key default gen_random_uuid(),
+    id uuid not null default gen_random_uuid(),
     job_id uuid not null references public.jobs (id) on delete cascade,
     url text not null check (url ~ '^(https?|s3)://\S+$'),
     ip_address inet,
@@ -65,7 +69,8 @@ create table public.url_access_logs (
     bytes_transferred bigint check (bytes_transferred >= 0),
     response_time_ms integer check (response_time_ms >= 0),
     status_code integer check (status_code between 100 and 599),
-    accessed_at timestamptz not null default now()
+    accessed_at timestamptz not null default now(),
+    primary key (job_id, id)
 );
 comment on table public.url_access_logs is
 'One access to a job''s result URL (video-platform-database.md, table url_access_logs): who (address, user '
@@ -78,6 +83,8 @@ comment on column public.url_access_logs.response_time_ms is 'Response time in m
 create index idx_storage_operations_job_id on public.storage_operations (job_id, created_at);
 create index idx_storage_operations_created_at on public.storage_operations (created_at);
 create index idx_processing_timeline_job_id on public.processing_timeline (job_id, started_at);
+-- complete_processing_step finds an entry by its id alone when the caller does not pass the job.
+create index idx_processing_timeline_id on public.processing_timeline (id);
 create unique index idx_processing_timeline_running_step on public.processing_timeline (job_id, step)
 where finished_at is null;
 create index idx_url_access_logs_job_id on public.url_access_logs (job_id, accessed_at);
@@ -139,11 +146,14 @@ $$;
 comment on function dreamcut_private.notify_timeline_change() is
 'AFTER INSERT OR UPDATE trigger function on processing_timeline: pg_notify on channel processing_timeline:<job '
 'id> with {"id", "job_id", "step", "success", "finished"} (video-platform-database.md, "Processing Timeline" '
-'subscription). Raises nothing.';
+'subscription). The trigger fires unless the setting dreamcut.notify is ''off'' (Supabase, where Realtime reads the '
+'publication; Citus, where a worker cannot notify inside a two-phase commit). Raises nothing.';
 revoke all on function dreamcut_private.notify_timeline_change() from public, anon, authenticated, service_role;
 
 create trigger trigger_notify_timeline_change
 after insert or update on public.processing_timeline
-for each row execute function dreamcut_private.notify_timeline_change();
+for each row
+when (current_setting('dreamcut.notify', true) is distinct from 'off')
+execute function dreamcut_private.notify_timeline_change();
 
 alter publication supabase_realtime add table public.processing_timeline;

@@ -222,13 +222,16 @@ create function public.update_element_status(
     p_element_id uuid,
     p_status text,
     p_local_path text default null,
-    p_error_message text default null
+    p_error_message text default null,
+    p_job_id uuid default null
 ) returns void
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
+    v_job_id uuid := p_job_id;
     v_status text;
+    v_processed_at timestamptz;
 begin
     if p_element_id is null then
         raise exception 'p_element_id is required' using errcode = '22023';
@@ -240,9 +243,18 @@ begin
     if p_status = 'failed' and (p_error_message is null or btrim(p_error_message) = '') then
         raise exception 'p_error_message is required when p_status is failed' using errcode = '22023';
     end if;
-    select processing_status into v_status from public.elements where id = p_element_id for update;
+    if v_job_id is null then
+        -- Without the key, the element's job by the element's id alone (idx_elements_id); an element never
+        -- changes its job.
+        select e.job_id into v_job_id from public.elements as e where e.id = p_element_id;
+    end if;
+    select e.processing_status into v_status from public.elements as e
+    where e.job_id = v_job_id and e.id = p_element_id
+    for update;
     if not found then
-        raise exception 'element % not found (p_element_id)', p_element_id using errcode = 'P0002';
+        raise exception 'element % not found (p_element_id%)', p_element_id,
+            coalesce(format(' of job %s, p_job_id', p_job_id), '')
+        using errcode = 'P0002';
     end if;
     if v_status in ('completed', 'failed') then
         raise exception 'element % is already %: a finished element keeps its status', p_element_id, v_status
@@ -251,19 +263,25 @@ begin
     if v_status = 'processing' and p_status = 'processing' then
         return;
     end if;
+    if p_status in ('completed', 'failed') then
+        v_processed_at := now();
+    end if;
     update public.elements
     set processing_status = p_status,
         local_path = coalesce(p_local_path, local_path),
         error_message = coalesce(p_error_message, error_message),
-        processed_at = case when p_status in ('completed', 'failed') then now() end
-    where id = p_element_id;
+        processed_at = v_processed_at
+    where job_id = v_job_id and id = p_element_id;
 end
 $$;
-comment on function public.update_element_status(uuid, text, text, text) is
+comment on function public.update_element_status(uuid, text, text, text, uuid) is
 'Worker update of an element''s processing status (video-platform-database.md, elements "processing status"). '
 'p_element_id: the element; p_status: processing, completed or failed (pending -> processing -> completed | '
 'failed; a finished element stays finished); p_local_path: where the media was cached; p_error_message: '
-'required for failed. Returns nothing. Errors: 22023 bad parameter, P0002 unknown element, 55000 element already '
+'required for failed; p_job_id: the element''s job (optional: the distribution key; with it the element is '
+'found by (job_id, id), without it by its id alone). Sets processed_at when the element finishes. Returns '
+'nothing. Errors: 22023 bad parameter, P0002 unknown element (or not of p_job_id), 55000 element already '
 'finished. Writes nothing on error. Executable by service_role only.';
-revoke all on function public.update_element_status(uuid, text, text, text) from public, anon, authenticated, service_role;
-grant execute on function public.update_element_status(uuid, text, text, text) to service_role;
+revoke all on function public.update_element_status(uuid, text, text, text, uuid)
+from public, anon, authenticated, service_role;
+grant execute on function public.update_element_status(uuid, text, text, text, uuid) to service_role;

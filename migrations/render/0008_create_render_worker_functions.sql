@@ -169,7 +169,9 @@ language plpgsql volatile
 set search_path = ''
 as $$
 declare
-    v_count integer;
+    v_job record;
+    v_message text;
+    v_count integer := 0;
 begin
     if p_stale_after is null or p_stale_after <= interval '0' then
         raise exception 'p_stale_after must be a positive interval, got %', coalesce(p_stale_after::text, 'null')
@@ -179,7 +181,9 @@ begin
         raise exception 'p_pending_after must be a positive interval, got %', coalesce(p_pending_after::text, 'null')
         using errcode = '22023';
     end if;
-    with stale as (
+    -- The stale jobs first, then each one locked by its key: a job a worker holds is skipped. (One statement
+    -- with FOR UPDATE SKIP LOCKED over all jobs would lock rows on every shard, which Citus refuses.)
+    for v_job in
         select j.id, j.status
         from public.jobs as j
         where (j.status = 'processing' and greatest(
@@ -187,19 +191,20 @@ begin
                 (select max(greatest(t.started_at, t.finished_at)) from public.processing_timeline as t where t.job_id = j.id)
             ) < now() - p_stale_after)
             or (j.status = 'pending' and j.created_at < now() - p_pending_after)
-        for update of j skip locked
-    )
-
-    update public.jobs as j
-    set status = 'timeout',
-        error_code = 'TIMEOUT',
-        error_message = case s.status
-            when 'pending' then format('not started within %s', p_pending_after)
-            else format('no processing activity for %s', p_stale_after)
-        end
-    from stale as s
-    where j.id = s.id;
-    get diagnostics v_count = row_count;
+    loop
+        perform from public.jobs as j where j.id = v_job.id and j.status = v_job.status for update skip locked;
+        if found then
+            -- A value, not an expression of the UPDATE: Citus takes no stable function inside CASE there.
+            v_message := case
+                when v_job.status = 'pending' then format('not started within %s', p_pending_after)
+                else format('no processing activity for %s', p_stale_after)
+            end;
+            update public.jobs as j
+            set status = 'timeout', error_code = 'TIMEOUT', error_message = v_message
+            where j.id = v_job.id;
+            v_count := v_count + 1;
+        end if;
+    end loop;
     return v_count;
 end
 $$;

@@ -106,13 +106,17 @@ create function public.complete_processing_step(
     p_success boolean default true,
     p_error_message text default null,
     p_resource_usage jsonb default null,
-    p_details jsonb default null
+    p_details jsonb default null,
+    p_job_id uuid default null
 ) returns integer
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
+    v_job_id uuid := p_job_id;
+    v_job_status public.job_status;
     v_entry public.processing_timeline%rowtype;
+    v_finished_at timestamptz;
     v_progress integer;
 begin
     if p_timeline_id is null then
@@ -131,49 +135,60 @@ begin
     if p_details is not null and jsonb_typeof(p_details) <> 'object' then
         raise exception 'p_details must be a JSON object, got %', jsonb_typeof(p_details) using errcode = '22023';
     end if;
-    -- Lock the job row first (the lock the progress UPDATE below takes anyway): completions of one job's steps
-    -- serialize on it, and that UPDATE, a later statement with a snapshot taken after the lock, counts every step
-    -- whose completion committed before. Locked only by the UPDATE itself, it would compute the progress from
-    -- its own older snapshot and miss the step a concurrent completion just committed (a lost update). Job row
-    -- before timeline row, as in start_processing_step.
-    perform from public.jobs
-    where id = (select t.job_id from public.processing_timeline as t where t.id = p_timeline_id)
-    for no key update;
-    select * into v_entry from public.processing_timeline where id = p_timeline_id for update;
+    if v_job_id is null then
+        -- Without the key, the entry's job by the entry's id alone (idx_processing_timeline_id).
+        select t.job_id into v_job_id from public.processing_timeline as t where t.id = p_timeline_id;
+    end if;
+    -- Lock the job row first: completions of one job's steps serialize on it, and the progress computed below,
+    -- in a later statement with a snapshot taken after the lock, counts every step whose completion committed
+    -- before (computed in a statement that began before the lock was granted, it would miss the step a
+    -- concurrent completion just committed: a lost update). Job row before timeline row, as in
+    -- start_processing_step.
+    select j.status into v_job_status from public.jobs as j where j.id = v_job_id for no key update;
+    select t.* into v_entry from public.processing_timeline as t
+    where t.job_id = v_job_id and t.id = p_timeline_id
+    for update;
     if not found then
-        raise exception 'timeline entry % not found (p_timeline_id)', p_timeline_id using errcode = 'P0002';
+        raise exception 'timeline entry % not found (p_timeline_id%)', p_timeline_id,
+            coalesce(format(' of job %s, p_job_id', p_job_id), '')
+        using errcode = 'P0002';
     end if;
     if v_entry.finished_at is not null then
         raise exception 'timeline entry % (step % of job %) already finished at %', p_timeline_id, v_entry.step,
             v_entry.job_id, v_entry.finished_at
         using errcode = '55000';
     end if;
+    v_finished_at := clock_timestamp();
     update public.processing_timeline
-    set finished_at = greatest(clock_timestamp(), started_at),
+    set finished_at = greatest(v_finished_at, started_at),
         success = p_success,
         error_message = p_error_message,
         resource_usage = resource_usage || coalesce(p_resource_usage, '{}'),
         details = details || coalesce(p_details, '{}')
-    where id = p_timeline_id;
-    update public.jobs
-    set progress_percentage = greatest(progress_percentage, public.calculate_job_progress(v_entry.job_id))
-    where id = v_entry.job_id and status = 'processing'
-    returning progress_percentage into v_progress;
-    if v_progress is null then
-        select progress_percentage into v_progress from public.jobs where id = v_entry.job_id;
+    where job_id = v_job_id and id = p_timeline_id;
+    if v_job_status = 'processing' then
+        v_progress := public.calculate_job_progress(v_job_id);
+        update public.jobs as j
+        set progress_percentage = greatest(j.progress_percentage, v_progress)
+        where j.id = v_job_id
+        returning j.progress_percentage into v_progress;
+    else
+        select j.progress_percentage into v_progress from public.jobs as j where j.id = v_job_id;
     end if;
     return v_progress;
 end
 $$;
-comment on function public.complete_processing_step(uuid, boolean, text, jsonb, jsonb) is
+comment on function public.complete_processing_step(uuid, boolean, text, jsonb, jsonb, uuid) is
 'Finishes a running processing step (video-platform-database.md, "Step-by-step processing"). p_timeline_id: the '
 'id start_processing_step returned; p_success: outcome; p_error_message: required when p_success is false; '
 'p_resource_usage: JSON object merged into resource_usage (e.g. {"cpu_percent": 80, "memory_mb": 512}); '
-'p_details: JSON object merged into details. Sets finished_at (duration_ms follows) and, while the job is '
-'processing, raises its progress to calculate_job_progress (never lowers it). Locks the job row first, so '
-'concurrent completions of one job''s steps serialize and each counts the steps committed before it. A failed '
-'step does not fail the job: the worker decides (retry or update_job_status failed). Returns the job''s progress '
-'in percent. Errors: 22023 bad parameter, P0002 unknown entry, 55000 entry already finished. Writes nothing on '
-'error. Executable by service_role only.';
-revoke all on function public.complete_processing_step(uuid, boolean, text, jsonb, jsonb) from public, anon, authenticated, service_role;
-grant execute on function public.complete_processing_step(uuid, boolean, text, jsonb, jsonb) to service_role;
+'p_details: JSON object merged into details; p_job_id: the entry''s job (optional: the distribution key; with '
+'it the entry is found by (job_id, id), without it by its id alone). Sets finished_at (duration_ms follows) '
+'and, while the job is processing, raises its progress to calculate_job_progress (never lowers it). Locks the '
+'job row first, so concurrent completions of one job''s steps serialize and each counts the steps committed '
+'before it. A failed step does not fail the job: the worker decides (retry or update_job_status failed). '
+'Returns the job''s progress in percent. Errors: 22023 bad parameter, P0002 unknown entry (or not of p_job_id), '
+'55000 entry already finished. Writes nothing on error. Executable by service_role only.';
+revoke all on function public.complete_processing_step(uuid, boolean, text, jsonb, jsonb, uuid)
+from public, anon, authenticated, service_role;
+grant execute on function public.complete_processing_step(uuid, boolean, text, jsonb, jsonb, uuid) to service_role;

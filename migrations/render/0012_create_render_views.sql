@@ -175,7 +175,7 @@ left join lateral (
         t.error_message
     from public.processing_timeline as t
     where t.job_id = j.id and t.success = false
-    order by t.finished_at desc
+    order by t.finished_at desc, t.id desc
     limit 1
 ) as f on true
 where j.status in ('failed', 'timeout');

@@ -47,6 +47,7 @@ security definer
 set search_path = ''
 as $$
 declare
+    v_now timestamptz := now();
     v_seconds numeric;
     v_count integer;
 begin
@@ -66,9 +67,10 @@ begin
         using errcode = '22023';
     end if;
     insert into dreamcut_private.rate_limit_counters as c (identifier, window_seconds, window_start, request_count)
-    values (btrim(p_client_ip), v_seconds::integer, date_bin(p_interval, now(), timestamptz '2000-01-01 00:00:00+00'), 1)
+    values (btrim(p_client_ip), v_seconds::integer, date_bin(p_interval, v_now, timestamptz '2000-01-01 00:00:00+00'), 1)
     on conflict (identifier, window_seconds, window_start)
-    do update set request_count = c.request_count + 1, updated_at = now()
+    -- v_now, a value: Citus takes no stable function in DO UPDATE SET.
+    do update set request_count = c.request_count + 1, updated_at = v_now
     returning c.request_count into v_count;
     if v_count = p_limit + 1 then
         perform public.log_security_event('rate_limit_exceeded', jsonb_build_object(

@@ -363,20 +363,26 @@ comment on function dreamcut_private.notify_job_change() is
 'AFTER INSERT / AFTER UPDATE (of status, progress or current step) trigger function on jobs: pg_notify on channel '
 'jobs:<job id> (one job''s subscribers) and jobs (active job monitoring) with a small JSON payload {"id", '
 '"status", "progress_percentage", "current_step"}, for plain-PostgreSQL listeners (video-platform-database.md, '
-'"Real-time Subscriptions"). Raises nothing.';
+'"Real-time Subscriptions"). The triggers fire unless the setting dreamcut.notify is ''off'' (Supabase, where '
+'Realtime reads the publication; Citus, where a worker cannot notify inside a two-phase commit). Raises nothing.';
 revoke all on function dreamcut_private.notify_job_change() from public, anon, authenticated, service_role;
 
 create trigger trigger_notify_job_insert
 after insert on public.jobs
-for each row execute function dreamcut_private.notify_job_change();
+for each row
+when (current_setting('dreamcut.notify', true) is distinct from 'off')
+execute function dreamcut_private.notify_job_change();
 
 create trigger trigger_notify_job_update
 after update on public.jobs
 for each row
 when (
-    old.status is distinct from new.status
-    or old.progress_percentage is distinct from new.progress_percentage
-    or old.current_step is distinct from new.current_step
+    (
+        old.status is distinct from new.status
+        or old.progress_percentage is distinct from new.progress_percentage
+        or old.current_step is distinct from new.current_step
+    )
+    and current_setting('dreamcut.notify', true) is distinct from 'off'
 )
 execute function dreamcut_private.notify_job_change();
 
@@ -390,7 +396,7 @@ create type public.fit_mode as enum ('auto', 'contain', 'cover', 'fill', 'stretc
 comment on type public.fit_mode is 'How an element''s media is fitted into its box (video-platform-database.md).';
 
 create table public.elements (
-    id uuid primary key default gen_random_uuid(),
+    id uuid not null default gen_random_uuid(),
     job_id uuid not null references public.jobs (id) on delete cascade,
     type public.element_type not null,
     source_url text check (source_url ~ '^(https?|s3)://\S+$' and length(source_url) <= 2048),
@@ -425,7 +431,9 @@ create table public.elements (
             else position_x is not null and position_y is not null and width is not null and height is not null
         end
     ),
-    constraint elements_failure_has_error check (processing_status <> 'failed' or error_message is not null)
+    constraint elements_failure_has_error check (processing_status <> 'failed' or error_message is not null),
+    -- Keyed by the job (the distribution key of the render tables, docs/render.md "Distribution").
+    primary key (job_id, id)
 );
 comment on table public.elements is
 'One element of a job''s video composition (video-platform-database.md, table elements): its media, its box on '
@@ -446,6 +454,8 @@ comment on column public.elements.processing_status is
 comment on column public.elements.local_path is 'Where a worker cached the downloaded media.';
 
 create index idx_elements_job_id on public.elements (job_id, layer_order);
+-- update_element_status finds an element by its id alone when the caller does not pass the job.
+create index idx_elements_id on public.elements (id);
 
 alter table public.elements enable row level security;
 revoke all on table public.elements from public, anon, authenticated, service_role;
@@ -584,18 +594,6 @@ declare
     v_job record;
     v_error text;
 begin
-    if tg_op = 'UPDATE' then
-        if new.job_id <> old.job_id then
-            raise exception 'element % cannot move to another job', old.id using errcode = '55000';
-        end if;
-        if (new.type, new.source_url, new.text_content, new.position_x, new.position_y, new.width, new.height,
-            new.fit_mode, new.start_time, new.duration, new.layer_order)
-            is not distinct from
-            (old.type, old.source_url, old.text_content, old.position_x, old.position_y, old.width, old.height,
-                old.fit_mode, old.start_time, old.duration, old.layer_order) then
-            return new;
-        end if;
-    end if;
     select j.width, j.height, j.duration_seconds, j.status into v_job
     from public.jobs as j where j.id = new.job_id
     for share;
@@ -630,17 +628,56 @@ begin
 end
 $$;
 comment on function dreamcut_private.validate_element() is
-'BEFORE INSERT OR UPDATE trigger function on elements (video-platform-database.md, "Validation triggers"): an '
-'element is added, or its layout changed, only while its job is pending (55000); a visual element''s missing '
-'position becomes 0 and its missing size reaches the canvas edge; the box must lie inside the job''s canvas and '
-'the element must end inside the job''s timeline (23514 with constraint name elements_layout and the reason, '
-'naming the column and value, as detail); an element never moves to another job (55000). Updates of the processing status alone are not checked. Security definer, to lock the '
-'job row (FOR SHARE) against a concurrent start; it says nothing about jobs the caller cannot see.';
+'BEFORE INSERT and BEFORE UPDATE (of the layout) trigger function on elements (video-platform-database.md, '
+'"Validation triggers"): an element is added, or its layout changed, only while its job is pending (55000); a '
+'visual element''s missing position becomes 0 and its missing size reaches the canvas edge; the box must lie '
+'inside the job''s canvas and the element must end inside the job''s timeline (23514 with constraint name '
+'elements_layout and the reason, naming the column and value, as detail). Security definer, to lock the job row '
+'(FOR SHARE) against a concurrent start; it says nothing about jobs the caller cannot see.';
 revoke all on function dreamcut_private.validate_element() from public, anon, authenticated, service_role;
 
-create trigger trigger_validate_element
-before insert or update on public.elements
+create trigger trigger_validate_element_insert
+before insert on public.elements
 for each row execute function dreamcut_private.validate_element();
+
+-- Updates of the processing status alone (update_element_status) are not checked.
+create trigger trigger_validate_element_update
+before update on public.elements
+for each row
+when (
+    old.type is distinct from new.type
+    or old.source_url is distinct from new.source_url
+    or old.text_content is distinct from new.text_content
+    or old.position_x is distinct from new.position_x
+    or old.position_y is distinct from new.position_y
+    or old.width is distinct from new.width
+    or old.height is distinct from new.height
+    or old.fit_mode is distinct from new.fit_mode
+    or old.start_time is distinct from new.start_time
+    or old.duration is distinct from new.duration
+    or old.layer_order is distinct from new.layer_order
+)
+execute function dreamcut_private.validate_element();
+
+create function dreamcut_private.refuse_element_move() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    raise exception 'element % cannot move to another job', old.id using errcode = '55000';
+end
+$$;
+comment on function dreamcut_private.refuse_element_move() is
+'BEFORE UPDATE trigger function on elements, fired when job_id changes (video-platform-database.md, "Validation '
+'triggers"): an element never moves to another job. Raises 55000.';
+revoke all on function dreamcut_private.refuse_element_move() from public, anon, authenticated, service_role;
+
+-- Named so that it fires before trigger_validate_element_update (triggers fire in name order).
+create trigger trigger_element_keeps_job
+before update of job_id on public.elements
+for each row
+when (old.job_id is distinct from new.job_id)
+execute function dreamcut_private.refuse_element_move();
 
 create trigger trigger_elements_updated_at
 before update on public.elements
@@ -653,7 +690,7 @@ create type public.storage_operation as enum ('upload', 'download', 'delete', 'a
 comment on type public.storage_operation is 'Kind of an S3 operation logged in storage_operations (video-platform-database.md).';
 
 create table public.storage_operations (
-    id uuid primary key default gen_random_uuid(),
+    id uuid not null default gen_random_uuid(),
     job_id uuid not null references public.jobs (id) on delete cascade,
     operation public.storage_operation not null,
     bucket text not null check (length(bucket) between 3 and 63),
@@ -664,7 +701,8 @@ create table public.storage_operations (
     error_message text,
     metadata jsonb not null default '{}' check (jsonb_typeof(metadata) = 'object'),
     created_at timestamptz not null default now(),
-    constraint storage_operations_failure_has_error check (success or error_message is not null)
+    constraint storage_operations_failure_has_error check (success or error_message is not null),
+    primary key (job_id, id)
 );
 comment on table public.storage_operations is
 'One S3 operation of a job (video-platform-database.md, table storage_operations): upload, download, delete or '
@@ -674,7 +712,7 @@ comment on column public.storage_operations.bytes is 'Bytes transferred (or dele
 comment on column public.storage_operations.duration_ms is 'Duration of the operation in milliseconds.';
 
 create table public.processing_timeline (
-    id uuid primary key default gen_random_uuid(),
+    id uuid not null default gen_random_uuid(),
     job_id uuid not null references public.jobs (id) on delete cascade,
     step public.processing_step not null,
     started_at timestamptz not null default clock_timestamp(),
@@ -686,7 +724,8 @@ create table public.processing_timeline (
     details jsonb not null default '{}' check (jsonb_typeof(details) = 'object'),
     constraint processing_timeline_finished_after_started check (finished_at >= started_at),
     constraint processing_timeline_outcome check ((finished_at is null) = (success is null)),
-    constraint processing_timeline_failure_has_error check (success is not false or error_message is not null)
+    constraint processing_timeline_failure_has_error check (success is not false or error_message is not null),
+    primary key (job_id, id)
 );
 comment on table public.processing_timeline is
 'One run of a processing step of a job (video-platform-database.md, table processing_timeline): when it started '
@@ -698,7 +737,7 @@ comment on column public.processing_timeline.resource_usage is
 'Resource usage of the step as a JSON object, e.g. {"cpu_percent": 85.5, "memory_mb": 512, "disk_mb": 120}.';
 
 create table public.url_access_logs (
-    id uuid primary key default gen_random_uuid(),
+    id uuid not null default gen_random_uuid(),
     job_id uuid not null references public.jobs (id) on delete cascade,
     url text not null check (url ~ '^(https?|s3)://\S+$'),
     ip_address inet,
@@ -709,7 +748,8 @@ create table public.url_access_logs (
     bytes_transferred bigint check (bytes_transferred >= 0),
     response_time_ms integer check (response_time_ms >= 0),
     status_code integer check (status_code between 100 and 599),
-    accessed_at timestamptz not null default now()
+    accessed_at timestamptz not null default now(),
+    primary key (job_id, id)
 );
 comment on table public.url_access_logs is
 'One access to a job''s result URL (video-platform-database.md, table url_access_logs): who (address, user '
@@ -722,6 +762,8 @@ comment on column public.url_access_logs.response_time_ms is 'Response time in m
 create index idx_storage_operations_job_id on public.storage_operations (job_id, created_at);
 create index idx_storage_operations_created_at on public.storage_operations (created_at);
 create index idx_processing_timeline_job_id on public.processing_timeline (job_id, started_at);
+-- complete_processing_step finds an entry by its id alone when the caller does not pass the job.
+create index idx_processing_timeline_id on public.processing_timeline (id);
 create unique index idx_processing_timeline_running_step on public.processing_timeline (job_id, step)
 where finished_at is null;
 create index idx_url_access_logs_job_id on public.url_access_logs (job_id, accessed_at);
@@ -783,12 +825,15 @@ $$;
 comment on function dreamcut_private.notify_timeline_change() is
 'AFTER INSERT OR UPDATE trigger function on processing_timeline: pg_notify on channel processing_timeline:<job '
 'id> with {"id", "job_id", "step", "success", "finished"} (video-platform-database.md, "Processing Timeline" '
-'subscription). Raises nothing.';
+'subscription). The trigger fires unless the setting dreamcut.notify is ''off'' (Supabase, where Realtime reads the '
+'publication; Citus, where a worker cannot notify inside a two-phase commit). Raises nothing.';
 revoke all on function dreamcut_private.notify_timeline_change() from public, anon, authenticated, service_role;
 
 create trigger trigger_notify_timeline_change
 after insert or update on public.processing_timeline
-for each row execute function dreamcut_private.notify_timeline_change();
+for each row
+when (current_setting('dreamcut.notify', true) is distinct from 'off')
+execute function dreamcut_private.notify_timeline_change();
 
 alter publication supabase_realtime add table public.processing_timeline;
 
@@ -1243,13 +1288,16 @@ create function public.update_element_status(
     p_element_id uuid,
     p_status text,
     p_local_path text default null,
-    p_error_message text default null
+    p_error_message text default null,
+    p_job_id uuid default null
 ) returns void
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
+    v_job_id uuid := p_job_id;
     v_status text;
+    v_processed_at timestamptz;
 begin
     if p_element_id is null then
         raise exception 'p_element_id is required' using errcode = '22023';
@@ -1261,9 +1309,18 @@ begin
     if p_status = 'failed' and (p_error_message is null or btrim(p_error_message) = '') then
         raise exception 'p_error_message is required when p_status is failed' using errcode = '22023';
     end if;
-    select processing_status into v_status from public.elements where id = p_element_id for update;
+    if v_job_id is null then
+        -- Without the key, the element's job by the element's id alone (idx_elements_id); an element never
+        -- changes its job.
+        select e.job_id into v_job_id from public.elements as e where e.id = p_element_id;
+    end if;
+    select e.processing_status into v_status from public.elements as e
+    where e.job_id = v_job_id and e.id = p_element_id
+    for update;
     if not found then
-        raise exception 'element % not found (p_element_id)', p_element_id using errcode = 'P0002';
+        raise exception 'element % not found (p_element_id%)', p_element_id,
+            coalesce(format(' of job %s, p_job_id', p_job_id), '')
+        using errcode = 'P0002';
     end if;
     if v_status in ('completed', 'failed') then
         raise exception 'element % is already %: a finished element keeps its status', p_element_id, v_status
@@ -1272,22 +1329,28 @@ begin
     if v_status = 'processing' and p_status = 'processing' then
         return;
     end if;
+    if p_status in ('completed', 'failed') then
+        v_processed_at := now();
+    end if;
     update public.elements
     set processing_status = p_status,
         local_path = coalesce(p_local_path, local_path),
         error_message = coalesce(p_error_message, error_message),
-        processed_at = case when p_status in ('completed', 'failed') then now() end
-    where id = p_element_id;
+        processed_at = v_processed_at
+    where job_id = v_job_id and id = p_element_id;
 end
 $$;
-comment on function public.update_element_status(uuid, text, text, text) is
+comment on function public.update_element_status(uuid, text, text, text, uuid) is
 'Worker update of an element''s processing status (video-platform-database.md, elements "processing status"). '
 'p_element_id: the element; p_status: processing, completed or failed (pending -> processing -> completed | '
 'failed; a finished element stays finished); p_local_path: where the media was cached; p_error_message: '
-'required for failed. Returns nothing. Errors: 22023 bad parameter, P0002 unknown element, 55000 element already '
+'required for failed; p_job_id: the element''s job (optional: the distribution key; with it the element is '
+'found by (job_id, id), without it by its id alone). Sets processed_at when the element finishes. Returns '
+'nothing. Errors: 22023 bad parameter, P0002 unknown element (or not of p_job_id), 55000 element already '
 'finished. Writes nothing on error. Executable by service_role only.';
-revoke all on function public.update_element_status(uuid, text, text, text) from public, anon, authenticated, service_role;
-grant execute on function public.update_element_status(uuid, text, text, text) to service_role;
+revoke all on function public.update_element_status(uuid, text, text, text, uuid)
+from public, anon, authenticated, service_role;
+grant execute on function public.update_element_status(uuid, text, text, text, uuid) to service_role;
 
 -- ===== render/0008_create_render_worker_functions =====
 create function public.update_job_status(
@@ -1455,7 +1518,9 @@ language plpgsql volatile
 set search_path = ''
 as $$
 declare
-    v_count integer;
+    v_job record;
+    v_message text;
+    v_count integer := 0;
 begin
     if p_stale_after is null or p_stale_after <= interval '0' then
         raise exception 'p_stale_after must be a positive interval, got %', coalesce(p_stale_after::text, 'null')
@@ -1465,7 +1530,9 @@ begin
         raise exception 'p_pending_after must be a positive interval, got %', coalesce(p_pending_after::text, 'null')
         using errcode = '22023';
     end if;
-    with stale as (
+    -- The stale jobs first, then each one locked by its key: a job a worker holds is skipped. (One statement
+    -- with FOR UPDATE SKIP LOCKED over all jobs would lock rows on every shard, which Citus refuses.)
+    for v_job in
         select j.id, j.status
         from public.jobs as j
         where (j.status = 'processing' and greatest(
@@ -1473,19 +1540,20 @@ begin
                 (select max(greatest(t.started_at, t.finished_at)) from public.processing_timeline as t where t.job_id = j.id)
             ) < now() - p_stale_after)
             or (j.status = 'pending' and j.created_at < now() - p_pending_after)
-        for update of j skip locked
-    )
-
-    update public.jobs as j
-    set status = 'timeout',
-        error_code = 'TIMEOUT',
-        error_message = case s.status
-            when 'pending' then format('not started within %s', p_pending_after)
-            else format('no processing activity for %s', p_stale_after)
-        end
-    from stale as s
-    where j.id = s.id;
-    get diagnostics v_count = row_count;
+    loop
+        perform from public.jobs as j where j.id = v_job.id and j.status = v_job.status for update skip locked;
+        if found then
+            -- A value, not an expression of the UPDATE: Citus takes no stable function inside CASE there.
+            v_message := case
+                when v_job.status = 'pending' then format('not started within %s', p_pending_after)
+                else format('no processing activity for %s', p_stale_after)
+            end;
+            update public.jobs as j
+            set status = 'timeout', error_code = 'TIMEOUT', error_message = v_message
+            where j.id = v_job.id;
+            v_count := v_count + 1;
+        end if;
+    end loop;
     return v_count;
 end
 $$;
@@ -1601,13 +1669,17 @@ create function public.complete_processing_step(
     p_success boolean default true,
     p_error_message text default null,
     p_resource_usage jsonb default null,
-    p_details jsonb default null
+    p_details jsonb default null,
+    p_job_id uuid default null
 ) returns integer
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
+    v_job_id uuid := p_job_id;
+    v_job_status public.job_status;
     v_entry public.processing_timeline%rowtype;
+    v_finished_at timestamptz;
     v_progress integer;
 begin
     if p_timeline_id is null then
@@ -1626,52 +1698,63 @@ begin
     if p_details is not null and jsonb_typeof(p_details) <> 'object' then
         raise exception 'p_details must be a JSON object, got %', jsonb_typeof(p_details) using errcode = '22023';
     end if;
-    -- Lock the job row first (the lock the progress UPDATE below takes anyway): completions of one job's steps
-    -- serialize on it, and that UPDATE, a later statement with a snapshot taken after the lock, counts every step
-    -- whose completion committed before. Locked only by the UPDATE itself, it would compute the progress from
-    -- its own older snapshot and miss the step a concurrent completion just committed (a lost update). Job row
-    -- before timeline row, as in start_processing_step.
-    perform from public.jobs
-    where id = (select t.job_id from public.processing_timeline as t where t.id = p_timeline_id)
-    for no key update;
-    select * into v_entry from public.processing_timeline where id = p_timeline_id for update;
+    if v_job_id is null then
+        -- Without the key, the entry's job by the entry's id alone (idx_processing_timeline_id).
+        select t.job_id into v_job_id from public.processing_timeline as t where t.id = p_timeline_id;
+    end if;
+    -- Lock the job row first: completions of one job's steps serialize on it, and the progress computed below,
+    -- in a later statement with a snapshot taken after the lock, counts every step whose completion committed
+    -- before (computed in a statement that began before the lock was granted, it would miss the step a
+    -- concurrent completion just committed: a lost update). Job row before timeline row, as in
+    -- start_processing_step.
+    select j.status into v_job_status from public.jobs as j where j.id = v_job_id for no key update;
+    select t.* into v_entry from public.processing_timeline as t
+    where t.job_id = v_job_id and t.id = p_timeline_id
+    for update;
     if not found then
-        raise exception 'timeline entry % not found (p_timeline_id)', p_timeline_id using errcode = 'P0002';
+        raise exception 'timeline entry % not found (p_timeline_id%)', p_timeline_id,
+            coalesce(format(' of job %s, p_job_id', p_job_id), '')
+        using errcode = 'P0002';
     end if;
     if v_entry.finished_at is not null then
         raise exception 'timeline entry % (step % of job %) already finished at %', p_timeline_id, v_entry.step,
             v_entry.job_id, v_entry.finished_at
         using errcode = '55000';
     end if;
+    v_finished_at := clock_timestamp();
     update public.processing_timeline
-    set finished_at = greatest(clock_timestamp(), started_at),
+    set finished_at = greatest(v_finished_at, started_at),
         success = p_success,
         error_message = p_error_message,
         resource_usage = resource_usage || coalesce(p_resource_usage, '{}'),
         details = details || coalesce(p_details, '{}')
-    where id = p_timeline_id;
-    update public.jobs
-    set progress_percentage = greatest(progress_percentage, public.calculate_job_progress(v_entry.job_id))
-    where id = v_entry.job_id and status = 'processing'
-    returning progress_percentage into v_progress;
-    if v_progress is null then
-        select progress_percentage into v_progress from public.jobs where id = v_entry.job_id;
+    where job_id = v_job_id and id = p_timeline_id;
+    if v_job_status = 'processing' then
+        v_progress := public.calculate_job_progress(v_job_id);
+        update public.jobs as j
+        set progress_percentage = greatest(j.progress_percentage, v_progress)
+        where j.id = v_job_id
+        returning j.progress_percentage into v_progress;
+    else
+        select j.progress_percentage into v_progress from public.jobs as j where j.id = v_job_id;
     end if;
     return v_progress;
 end
 $$;
-comment on function public.complete_processing_step(uuid, boolean, text, jsonb, jsonb) is
+comment on function public.complete_processing_step(uuid, boolean, text, jsonb, jsonb, uuid) is
 'Finishes a running processing step (video-platform-database.md, "Step-by-step processing"). p_timeline_id: the '
 'id start_processing_step returned; p_success: outcome; p_error_message: required when p_success is false; '
 'p_resource_usage: JSON object merged into resource_usage (e.g. {"cpu_percent": 80, "memory_mb": 512}); '
-'p_details: JSON object merged into details. Sets finished_at (duration_ms follows) and, while the job is '
-'processing, raises its progress to calculate_job_progress (never lowers it). Locks the job row first, so '
-'concurrent completions of one job''s steps serialize and each counts the steps committed before it. A failed '
-'step does not fail the job: the worker decides (retry or update_job_status failed). Returns the job''s progress '
-'in percent. Errors: 22023 bad parameter, P0002 unknown entry, 55000 entry already finished. Writes nothing on '
-'error. Executable by service_role only.';
-revoke all on function public.complete_processing_step(uuid, boolean, text, jsonb, jsonb) from public, anon, authenticated, service_role;
-grant execute on function public.complete_processing_step(uuid, boolean, text, jsonb, jsonb) to service_role;
+'p_details: JSON object merged into details; p_job_id: the entry''s job (optional: the distribution key; with '
+'it the entry is found by (job_id, id), without it by its id alone). Sets finished_at (duration_ms follows) '
+'and, while the job is processing, raises its progress to calculate_job_progress (never lowers it). Locks the '
+'job row first, so concurrent completions of one job''s steps serialize and each counts the steps committed '
+'before it. A failed step does not fail the job: the worker decides (retry or update_job_status failed). '
+'Returns the job''s progress in percent. Errors: 22023 bad parameter, P0002 unknown entry (or not of p_job_id), '
+'55000 entry already finished. Writes nothing on error. Executable by service_role only.';
+revoke all on function public.complete_processing_step(uuid, boolean, text, jsonb, jsonb, uuid)
+from public, anon, authenticated, service_role;
+grant execute on function public.complete_processing_step(uuid, boolean, text, jsonb, jsonb, uuid) to service_role;
 
 -- ===== render/0010_create_render_logging_functions =====
 create function public.log_storage_operation(
@@ -2198,7 +2281,7 @@ left join lateral (
         t.error_message
     from public.processing_timeline as t
     where t.job_id = j.id and t.success = false
-    order by t.finished_at desc
+    order by t.finished_at desc, t.id desc
     limit 1
 ) as f on true
 where j.status in ('failed', 'timeout');
@@ -2775,6 +2858,7 @@ security definer
 set search_path = ''
 as $$
 declare
+    v_now timestamptz := now();
     v_seconds numeric;
     v_count integer;
 begin
@@ -2794,9 +2878,10 @@ begin
         using errcode = '22023';
     end if;
     insert into dreamcut_private.rate_limit_counters as c (identifier, window_seconds, window_start, request_count)
-    values (btrim(p_client_ip), v_seconds::integer, date_bin(p_interval, now(), timestamptz '2000-01-01 00:00:00+00'), 1)
+    values (btrim(p_client_ip), v_seconds::integer, date_bin(p_interval, v_now, timestamptz '2000-01-01 00:00:00+00'), 1)
     on conflict (identifier, window_seconds, window_start)
-    do update set request_count = c.request_count + 1, updated_at = now()
+    -- v_now, a value: Citus takes no stable function in DO UPDATE SET.
+    do update set request_count = c.request_count + 1, updated_at = v_now
     returning c.request_count into v_count;
     if v_count = p_limit + 1 then
         perform public.log_security_event('rate_limit_exceeded', jsonb_build_object(

@@ -1951,15 +1951,18 @@ class CompleteProcessingStepArgs(TypedDict):
     Finishes a running processing step (video-platform-database.md, "Step-by-step processing"). p_timeline_id:
     the id start_processing_step returned; p_success: outcome; p_error_message: required when p_success is
     false; p_resource_usage: JSON object merged into resource_usage (e.g. {"cpu_percent": 80, "memory_mb":
-    512}); p_details: JSON object merged into details. Sets finished_at (duration_ms follows) and, while the
-    job is processing, raises its progress to calculate_job_progress (never lowers it). Locks the job row
-    first, so concurrent completions of one job's steps serialize and each counts the steps committed before
-    it. A failed step does not fail the job: the worker decides (retry or update_job_status failed). Returns
-    the job's progress in percent. Errors: 22023 bad parameter, P0002 unknown entry, 55000 entry already
-    finished. Writes nothing on error. Executable by service_role only.
+    512}); p_details: JSON object merged into details; p_job_id: the entry's job (optional: the distribution
+    key; with it the entry is found by (job_id, id), without it by its id alone). Sets finished_at
+    (duration_ms follows) and, while the job is processing, raises its progress to calculate_job_progress
+    (never lowers it). Locks the job row first, so concurrent completions of one job's steps serialize and
+    each counts the steps committed before it. A failed step does not fail the job: the worker decides (retry
+    or update_job_status failed). Returns the job's progress in percent. Errors: 22023 bad parameter, P0002
+    unknown entry (or not of p_job_id), 55000 entry already finished. Writes nothing on error. Executable by
+    service_role only.
     """
     p_details: NotRequired[Json]
     p_error_message: NotRequired[str]
+    p_job_id: NotRequired[str]
     p_resource_usage: NotRequired[Json]
     p_success: NotRequired[bool]
     p_timeline_id: str
@@ -2767,11 +2770,14 @@ class UpdateElementStatusArgs(TypedDict):
     Worker update of an element's processing status (video-platform-database.md, elements "processing
     status"). p_element_id: the element; p_status: processing, completed or failed (pending -> processing ->
     completed | failed; a finished element stays finished); p_local_path: where the media was cached;
-    p_error_message: required for failed. Returns nothing. Errors: 22023 bad parameter, P0002 unknown element,
-    55000 element already finished. Writes nothing on error. Executable by service_role only.
+    p_error_message: required for failed; p_job_id: the element's job (optional: the distribution key; with it
+    the element is found by (job_id, id), without it by its id alone). Sets processed_at when the element
+    finishes. Returns nothing. Errors: 22023 bad parameter, P0002 unknown element (or not of p_job_id), 55000
+    element already finished. Writes nothing on error. Executable by service_role only.
     """
     p_element_id: str
     p_error_message: NotRequired[str]
+    p_job_id: NotRequired[str]
     p_local_path: NotRequired[str]
     p_status: str
 

@@ -4,6 +4,7 @@ module, dreamcut-db verify, rollback.sql, and a legacy jobs table."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import psycopg
@@ -82,6 +83,40 @@ def test_tables_rls_comments_and_foreign_key_indexes(rdb):
         for role in ("anon", "authenticated"):
             assert not scalar(rdb, "select has_table_privilege(%s, %s, 'select,insert,update,delete')",
                               (role, f"dreamcut_private.{name}"))
+
+
+#: The job's children (docs/render.md, "Distribution"): keyed by job_id, the distribution key of the family.
+JOB_CHILDREN = ["elements", "storage_operations", "processing_timeline", "url_access_logs"]
+
+
+def test_every_key_of_a_jobs_child_leads_with_job_id(rdb):
+    """Primary keys, unique indexes (partial ones too) and foreign keys of every child of jobs start with job_id,
+    no foreign key that includes it sets null or a default on delete, and the lookups by a child's id alone that
+    functions make (elements, timeline entries) have an index."""
+    children = [f"public.{t}" for t in JOB_CHILDREN]
+    leading = rdb.execute(
+        """select i.indrelid::regclass::text, i.indexrelid::regclass::text, a.attname
+           from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
+           where i.indrelid = any(%s::regclass[]) and i.indisunique""", (children,)).fetchall()
+    assert {(r[0], r[2]) for r in leading} == {(c, "job_id") for c in JOB_CHILDREN}
+    assert {r[1] for r in leading} >= {f"{c}_pkey" for c in JOB_CHILDREN}
+    assert rdb.execute(
+        """select c.conrelid::regclass::text, pg_get_constraintdef(c.oid) from pg_constraint c
+           where c.contype = 'f' and c.conrelid = any(%s::regclass[])
+             and (c.conkey[1] <> (select attnum from pg_attribute where attrelid = c.conrelid and attname = 'job_id')
+                  or c.confdeltype in ('n', 'd'))""", (children,)).fetchall() == []
+    for table in ("public.elements", "public.processing_timeline"):
+        assert scalar(rdb, "select count(*) from pg_index i join pg_attribute a on a.attrelid = i.indrelid "
+                           "and a.attnum = i.indkey[0] where i.indrelid = %s::regclass and a.attname = 'id' "
+                           "and i.indnatts = 1", (table,)) == 1, table
+
+
+def test_no_trigger_function_of_the_module_branches_on_the_table_or_the_event(rdb):
+    bodies = rdb.execute(
+        """select distinct p.oid::regprocedure::text, p.prosrc from pg_trigger t join pg_proc p on p.oid = t.tgfoid
+           where t.tgrelid = any(%s::regclass[]) and not t.tgisinternal""",
+        ([f"public.{t}" for t in ["jobs", *JOB_CHILDREN]],)).fetchall()
+    assert bodies and [name for name, body in bodies if re.search(r"(?i)\btg_(table_name|op)\b", body)] == []
 
 
 def test_every_function_is_commented_pinned_and_granted_exactly(rdb):

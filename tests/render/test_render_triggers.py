@@ -184,3 +184,22 @@ def test_pg_notify_on_job_and_timeline_changes(db, db_url):
     assert len(timeline) == 1 and timeline[0]["step"] == "validation" and timeline[0]["finished"] is False
     # Payloads stay small: ids and status, never whole documents.
     assert all(len(json.dumps(p)) < 300 for _, p in got)
+
+
+def test_no_pg_notify_when_dreamcut_notify_is_off(db, db_url):
+    """dreamcut.notify = off (Supabase, where Realtime reads the publication; Citus) skips the module's pg_notify."""
+    job_id = new_job(db)
+    db.commit()
+    with psycopg.connect(db_url, autocommit=True) as listener:
+        for channel in (f"jobs:{job_id}", "jobs", f"processing_timeline:{job_id}"):
+            listener.execute(f'listen "{channel}"')
+        db.execute("set dreamcut.notify = off")
+        db.execute("select public.start_processing_step(%s, 'validation')", (job_id,))
+        db.execute("select public.update_job_progress(%s, 42)", (job_id,))
+        new_job(db)
+        db.commit()
+        db.execute("reset dreamcut.notify")
+        db.execute("select public.update_job_progress(%s, 43)", (job_id,))
+        db.commit()
+        got = [(n.channel, json.loads(n.payload)["progress_percentage"]) for n in listener.notifies(timeout=2)]
+    assert got == [(f"jobs:{job_id}", 43), ("jobs", 43)]

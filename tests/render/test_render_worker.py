@@ -159,6 +159,25 @@ def test_update_element_status(rdb):
         assert "already completed" in str(info.value)
 
 
+def test_child_lookups_take_the_job_as_key(rdb):
+    """update_element_status and complete_processing_step find their row by (job_id, id) when the caller passes
+    p_job_id (the distribution key), by the id alone when it does not; a job that is not the row's is not found."""
+    job_id, other = new_job(rdb), new_job(rdb)
+    element = scalar(rdb, "select public.add_job_element(%s, 'image', 'https://c.io/a.png')", (job_id,))
+    step = scalar(rdb, "select public.start_processing_step(%s, 'validation')", (job_id,))
+    before = render_counts(rdb)
+    for call in ("public.update_element_status(%(row)s, 'processing', p_job_id => %(job)s)",
+                 "public.complete_processing_step(%(row)s, p_job_id => %(job)s)"):
+        with expect_error(rdb, "P0002") as info:
+            rdb.execute(f"select {call}", {"row": element if "element" in call else step, "job": other})
+        assert f"of job {other}, p_job_id" in str(info.value)
+    assert render_counts(rdb) == before
+    rdb.execute("select public.update_element_status(%s, 'completed', p_job_id => %s)", (element, job_id))
+    assert scalar(rdb, "select public.complete_processing_step(%s, true, p_job_id => %s)", (step, job_id)) == 5
+    assert rdb.execute("select processing_status, processed_at is not null from public.elements where id = %s",
+                       (element,)).fetchone() == ("completed", True)
+
+
 def test_log_storage_operation_and_url_access(rdb):
     job_id = new_job(rdb)
     with api(rdb, "service_role"):
