@@ -2104,6 +2104,7 @@ export type Database = {
         Args: { p_batch_size?: number; p_days?: number }
         Returns: number
       }
+      cm_caller_company_id: { Args: { p_company_id?: string }; Returns: string }
       cm_content_sections: {
         Args: Record<PropertyKey, never>
         Returns: string[]
@@ -2450,6 +2451,35 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "cm_module_content"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      get_multimedia_session: {
+        Args: { p_session_id: string }
+        Returns: {
+          audio_files_generated: number
+          company_id: string
+          completed_at: string | null
+          content_id: string
+          content_sections: string[]
+          current_stage: string | null
+          employee_name: string | null
+          generation_config: NonNullable<Json>
+          module_name: string
+          processing_duration_seconds: number | null
+          progress_percentage: number
+          session_id: string
+          session_type: string
+          slides_generated: number
+          started_at: string
+          status: string
+          total_assets_generated: number
+          video_files_generated: number
+        }
+        SetofOptions: {
+          from: "*"
+          to: "mm_multimedia_sessions"
           isOneToOne: true
           isSetofReturn: false
         }

@@ -1890,6 +1890,16 @@ class CleanupOldMetricsArgs(TypedDict):
     p_days: NotRequired[int]
 
 
+class CmCallerCompanyIdArgs(TypedDict):
+    """
+    The company a new row is written for (video-pipeline-content-multimedia.md, "company-based isolation via
+    company_id"): p_company_id (uuid, or null), else the caller's JWT claim app_metadata.company_id. Returns
+    uuid. Errors: 22023 neither given, 42501 a signed-in caller naming another company than its claim. Used by
+    create_module_content and store_course_plan before they insert.
+    """
+    p_company_id: NotRequired[str]
+
+
 class CmContentSectionsArgs(TypedDict):
     """
     The section names of a module's content, in reading order (video-pipeline-content-multimedia.md,
@@ -2293,6 +2303,15 @@ class GetModuleContentArgs(TypedDict):
     revision_count). Errors: P0002 unknown content (or another company's).
     """
     p_content_id: str
+
+
+class GetMultimediaSessionArgs(TypedDict):
+    """
+    A multimedia session (video-pipeline-content-multimedia.md, mm_multimedia_sessions: status, stage,
+    progress and counters). p_session_id: the session. Returns the mm_multimedia_sessions row. Errors: P0002
+    unknown session (or another company's). The session and asset procedures look their session up through it.
+    """
+    p_session_id: str
 
 
 class GetProjectProgressArgs(TypedDict):
