@@ -260,20 +260,32 @@ _BOOKKEEPING = {
 }
 
 
+def _bookkeep(backend, m: Migration, direction: str, operation: str | None = None) -> None:
+    """yoyo's mark (or unmark) and log rows of ``m`` and its checksum row, in the current transaction."""
+    (backend.mark_one if direction == "apply" else backend.unmark_one)(m.yoyo, log=False)
+    backend.log_migration(m.yoyo, operation or direction)
+    backend.execute(_BOOKKEEPING[direction][0], {"id": m.id, "module": m.module, "sha": m.checksum})
+
+
+def record(run: Run, m: Migration, operation: str = "apply") -> None:
+    """Write, in ``run``'s current transaction, that ``m`` is applied: yoyo's mark and log rows and its
+    checksum, as a migrate run does. ``operation``: "apply" when its SQL ran, "mark" when it is recorded
+    without running (``adopt``: the objects were there already). The caller commits, and sets ``run.changed``."""
+    _bookkeep(run.backend, m, "apply", operation)
+
+
 def _commit_each(run: Run, migrations: list[Migration], direction: str, out) -> list[Migration]:
     """Apply (``direction`` "apply") or roll back ("rollback") ``migrations`` in the order given, each in its
     own transaction together with yoyo's mark and log rows and the checksum row. Returns them; raises
     DreamcutError naming the failed one (its transaction rolled back, the ones before it committed)."""
     backend = run.backend
-    checksum_sql, verb, failure = _BOOKKEEPING[direction]
+    _checksum_sql, verb, failure = _BOOKKEEPING[direction]
     done: list[Migration] = []
     for m in migrations:
         try:
             with _transaction(backend):
                 m.yoyo.process_steps(backend, direction)
-                (backend.mark_one if direction == "apply" else backend.unmark_one)(m.yoyo, log=False)
-                backend.log_migration(m.yoyo, direction)
-                backend.execute(checksum_sql, {"id": m.id, "module": m.module, "sha": m.checksum})
+                _bookkeep(backend, m, direction)
         except backend.DatabaseError as exc:
             raise DreamcutError(
                 failure.format(ref=m.ref) + f": {_describe(exc)}"
