@@ -125,9 +125,10 @@ def _call(conn, fn: str, **args) -> object:
     return conn.execute(f"select {fn}({placeholders})", values).fetchone()[0]
 
 
-def _assets(conn, query_id) -> list[str]:
-    return [str(r[0]) for r in conn.execute(
-        "select id from dreamcut_assets where query_id = %s order by created_at, filename", (query_id,))]
+def _assets(conn, query_id) -> dict[str, str]:
+    """The query's assets: filename -> id."""
+    return {name: str(i) for i, name in conn.execute(
+        "select id, filename from dreamcut_assets where query_id = %s", (query_id,))}
 
 
 def _submit(conn, user: str, prompt: str, assets: list[tuple[str, str]], options=None) -> str:
@@ -161,25 +162,26 @@ def build(url: str, bulk: int = 0) -> Production:
 
         analyzing = _submit(conn, "user-analyzing", "Make a cinematic 30-second cyberpunk trailer...",
                             [("cyberpunk_ref.jpg", "image"), ("city_drive.mp4", "video"), ("voiceover.mp3", "audio")])
-        ref, drive, voice = _assets(conn, analyzing)
+        assets = _assets(conn, analyzing)
+        ref, drive, voice = assets["cyberpunk_ref.jpg"], assets["city_drive.mp4"], assets["voiceover.mp3"]
         _progress(conn, ref, 25, "analyzing", "Analyzing image: cyberpunk_ref.jpg", "asset_start", "🖼️")
         _progress(conn, ref, 100, "completed", "→ ✅ cyberpunk, cinematic style, dark, futuristic mood",
                   "asset_complete", "✅")
         _progress(conn, drive, 25, "analyzing", "Analyzing video: city_drive.mp4", "asset_start", "🎥")
 
         merging = _submit(conn, "user-merging", "A product teaser", [("logo.png", "image"), ("jingle.wav", "audio")])
-        for i, asset in enumerate(_assets(conn, merging)):
+        for i, asset in enumerate(_assets(conn, merging).values()):
             _progress(conn, asset, 100, "completed", f"→ ✅ asset {i + 1}", "asset_complete", "✅")
 
         completed = _submit(conn, "user-completed", "A travel vlog intro", [("beach.mp4", "video")])
-        (beach,) = _assets(conn, completed)
+        beach = _assets(conn, completed)["beach.mp4"]
         _progress(conn, beach, 50, "analyzing", "Analyzing video: beach.mp4", "asset_start", "🎥")
         _progress(conn, beach, 100, "completed", "→ ✅ sunny, upbeat", "asset_complete", "✅")
         _call(conn, "complete_dreamcut_query", p_query_id=completed, p_payload={"intent": "travel vlog"},
               p_processing_time_ms=42000, p_models_used=["llava-13b", "apollo-7b"], p_cost_estimate=Decimal("0.23"))
 
         failed = _submit(conn, "user-failed", "A broken upload", [("corrupt.mov", "video"), ("ok.jpg", "image")])
-        bad, _ok = _assets(conn, failed)
+        bad = _assets(conn, failed)["corrupt.mov"]
         _progress(conn, bad, 10, "failed", "Could not decode corrupt.mov", "error", "❌")
         conn.execute("update dreamcut_queries set status = 'failed', error_message = 'asset corrupt.mov failed' "
                      "where id = %s", (failed,))
@@ -203,3 +205,43 @@ def build(url: str, bulk: int = 0) -> Production:
         completed=completed, failed=failed, blank_prompt=blank_prompt, null_options=null_options,
         typeless_asset=typeless_asset, typeless_message=typeless_message,
     )
+
+
+def document_columns(conn) -> dict[str, list[str]]:
+    """Per DreamCut table, its columns in the database of ``conn`` (before adoption: the document's)."""
+    return {t: [c for c, in conn.execute(
+        "select attname from pg_attribute where attrelid = %s::regclass and attnum > 0 and not attisdropped "
+        "order by attnum", (f"public.{t}",))] for t in TABLES}
+
+
+def rows(url: str, columns: dict[str, list[str]]) -> dict[str, dict[str, tuple]]:
+    """Per table, id -> the row's values of ``columns`` (as text), read as the connecting role."""
+    with psycopg.connect(url) as conn:
+        return {t: {str(r[0]): r[1:] for r in conn.execute(
+            f"select id, {', '.join(f'{c}::text' for c in cols)} from public.{t}")} for t, cols in columns.items()}
+
+
+#: The objects and rows adoption must leave alone whatever happens, and what dry runs must not touch at all.
+STATE = """
+select jsonb_build_object(
+  'schemas', (select jsonb_agg(nspname order by nspname) from pg_namespace where nspname !~ '^pg_'),
+  'publication', (select jsonb_agg(schemaname || '.' || tablename order by schemaname, tablename) from pg_publication_tables
+                  where pubname = 'supabase_realtime'),
+  'triggers', (select jsonb_agg(tgrelid::regclass::text || ' ' || tgname || ' ' || tgenabled::text
+                                  order by tgrelid::regclass::text, tgname)
+               from pg_trigger where not tgisinternal),
+  'functions', (select jsonb_agg(p.oid::regprocedure::text || ' ' || md5(p.prosrc) || ' ' || coalesce(p.proacl::text, '')
+                order by p.oid::regprocedure::text) from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public'),
+  'legacy', (select jsonb_build_object(
+      'briefs', (select jsonb_agg(b order by b.id) from public.briefs as b),
+      'jobs', (select jsonb_agg(j order by j.id) from public.jobs as j),
+      'jobs_definition', (select jsonb_agg(attname || ' ' || format_type(atttypid, atttypmod) order by attnum)
+                          from pg_attribute where attrelid = 'public.jobs'::regclass and attnum > 0)))
+)
+"""
+
+
+def state(url: str) -> dict:
+    """STATE of the database at ``url``: its schemas, publication, triggers, public functions and legacy tables."""
+    with psycopg.connect(url) as conn:
+        return conn.execute(STATE).fetchone()[0]

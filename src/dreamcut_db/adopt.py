@@ -301,12 +301,13 @@ class Live:
 
 # ---------------------------------------------------------------------------------------------------- the plan
 
-#: Phases in the order one transaction runs them ("drop": triggers, policies and foreign keys, before
-#: "unconstrain": the other constraints and indexes; "constraint" before "reference": what a foreign key
-#: references first). Batched: "prepare" first (its own transaction), indexes concurrently, the data in
-#: batches, then "drop" to "registry" under one lock, then each "validate" on its own.
-PHASES = ("prepare", "drop", "unconstrain", "column", "function", "view", "atomic", "data", "final", "constraint",
-          "reference", "index", "object", "registry", "validate")
+#: Phases in the order one transaction runs them: "drop" (triggers, policies, foreign keys, checks, indexes),
+#: the functions, the rows, "unconstrain" (primary keys and unique constraints being replaced: only now, a table
+#: in a publication cannot be updated without its replica identity), "constraint" before "reference" (what a
+#: foreign key references first). Batched: "prepare" first (its own transaction), indexes concurrently, the
+#: rows in batches, then "drop" to "registry" under one lock, then each "validate" on its own.
+PHASES = ("prepare", "drop", "function", "view", "atomic", "final", "unconstrain", "constraint", "reference",
+          "index", "object", "registry", "validate")
 
 
 @dataclass
@@ -666,8 +667,8 @@ class _Planner:
     def constraints(self, table: str, subject: str, ref: dict, live: dict) -> None:
         ref_c, live_c = ref["constraints"], live["constraints"]
         for name in sorted(n for n in live_c if ref_c.get(n) != live_c[n]):
-            foreign = self.live.constraints[(table, name)].type == "f"
-            self.add("drop" if foreign else "unconstrain", subject, f"constraint {name}: dropped" + (" (replaced)" if name in ref_c else
+            keyed = self.live.constraints[(table, name)].type in "pux"
+            self.add("unconstrain" if keyed else "drop", subject, f"constraint {name}: dropped" + (" (replaced)" if name in ref_c else
                      " (not the package's)"), f"alter table {_qual(table)} drop constraint {_q(name)}", table)
         for name in sorted((n for n in ref_c if live_c.get(n) != ref_c[n]),
                            key=lambda n: "puxcf".index(self.ref.constraints[(table, n)].type)):
@@ -722,7 +723,7 @@ class _Planner:
         invalid = {n for t, n in self.live.invalid_indexes if t == table}
         schema = table.split(".", 1)[0]
         for name in sorted(set(live_i) - set(ref_i)):
-            self.add("unconstrain", subject, f"index {name}: dropped (not the package's)",
+            self.add("drop", subject, f"index {name}: dropped (not the package's)",
                      f"drop index {_q(schema)}.{_q(name)}", table)
         for name, definition in sorted(ref_i.items()):
             if live_i.get(name) == definition and name not in invalid:
@@ -967,7 +968,7 @@ def _choose(p: Plan, chosen: list[str]) -> None:
         col = p.reference.after[f"table {c.table}"]["columns"][c.columns[0]]
         if c.what.startswith("NOT NULL ") and col["default"] is not None and not col["identity"]:
             c.rules.append(NULL_DEFAULT)
-            defaults.setdefault(c.table, {})[c.columns[0]] = col["default"]
+            defaults.setdefault(c.table, {})[c.columns[0]] = f"coalesce({_q(c.columns[0])}, {col['default']})"
     p.repairs = [r for r in p.knowledge.repairs if r.name in chosen and r.table in p.tables]
     if NULL_DEFAULT in chosen:
         p.repairs += [Repair(NULL_DEFAULT, t, p.rules[NULL_DEFAULT], d) for t, d in defaults.items()]
@@ -1093,12 +1094,13 @@ class _Applier:
     def one_transaction(self) -> None:
         self.lock()
         self.dependencies()
-        self.execute(self.p.of_phase("prepare", "drop", "unconstrain", "column"))
+        self.execute(self.p.of_phase("prepare", "drop"))
         self.functions()
         for family in self.families:
             self.keys(family, f"select {_q(family.key)} from {_qual(family.root)}")
             self.data(family)
-        self.execute(self.p.of_phase("final", "constraint", "reference", "index", "object", "registry", "validate"))
+        self.execute(self.p.of_phase("final", "unconstrain", "constraint", "reference", "index", "object", "registry",
+                                     "validate"))
         self.record()
 
     # -- batched ---------------------------------------------------------------------------------------------
@@ -1204,9 +1206,10 @@ class _Applier:
             for table in family.members:
                 if table in p.tables:
                     self.conn.execute(f"drop trigger {TRACK_TRIGGER} on {_qual(table)}")
-        self.execute(p.of_phase("drop", "unconstrain", "column"))
+        self.execute(p.of_phase("drop"))
         self.functions()
-        self.execute(p.of_phase("final", "constraint", "reference", "index", "object", "registry"), batched=True)
+        self.execute(p.of_phase("final", "unconstrain", "constraint", "reference", "index", "object", "registry"),
+                     batched=True)
         self.conn.execute(f"drop function {_TRACK_FUNCTION}()")
         self.conn.execute(f"drop table {_PENDING}")
 

@@ -185,6 +185,19 @@ def cmd_distribute(args) -> int:
     return 0
 
 
+def cmd_adopt(args) -> int:
+    from .adopt import BATCH_SIZE, adopt
+    from .database import resolve_url
+
+    p = adopt(resolve_url(args.database_url), _catalog(), args.module, repairs=args.repair, dry_run=args.dry_run,
+              batch_size=BATCH_SIZE if args.batch_size is None else args.batch_size)
+    if args.dry_run:
+        print(f"dry run: {len(p.blockers)} blocker(s); nothing was changed")
+        return 1 if p.blockers else 0
+    print(f"adopted {args.module}: dreamcut-db verify and status judge it like any installed module")
+    return 0
+
+
 def cmd_break_lock(args) -> int:
     from . import engine
     from .database import resolve_url
@@ -340,6 +353,16 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--dry-run", action="store_true", help="print the plan and what blocks it; change nothing")
     g.add_argument("--undo", action="store_true", help="reverse what distribute did (undistribute_table, ...)")
     s.set_defaults(func=cmd_distribute)
+    s = sub.add_parser("adopt", help="take over a module that was made by hand (its tables keep their rows): plan, "
+                       "repair, apply, record its migrations as applied")
+    s.add_argument("--module", required=True, help="the module whose objects exist already (e.g. dreamcut)")
+    s.add_argument("--dry-run", action="store_true", help="print the plan and what blocks it; change nothing")
+    s.add_argument("--repair", action="append", default=[], metavar="RULE",
+                   help="repair the rows the package's constraints refuse by this rule (repeatable; the plan names them)")
+    s.add_argument("--batch-size", type=int, metavar="ROWS",
+                   help="tables up to this many rows are adopted in one transaction, bigger ones in batches of about "
+                   "this many rows (default 5000)")
+    s.set_defaults(func=cmd_adopt)
     sub.add_parser("break-lock", help="remove a stale migration lock").set_defaults(func=cmd_break_lock)
     sub.add_parser("demo", help="play the cyberpunk-trailer storyboard through the stored procedures").set_defaults(
         func=cmd_demo)
