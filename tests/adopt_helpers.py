@@ -221,6 +221,23 @@ def rows(url: str, columns: dict[str, list[str]]) -> dict[str, dict[str, tuple]]
             f"select id, {', '.join(f'{c}::text' for c in cols)} from public.{t}")} for t, cols in columns.items()}
 
 
+#: The repair rules every adoption test chooses, and the values they give the refused rows of the fixture.
+RULES = ["null-default", "asset-type-from-extension", "message-type-status"]
+
+
+def repaired(rows_before: dict, columns: dict, ids: Production) -> dict:
+    """``rows_before`` (of rows()) as the adoption with RULES leaves them: the asset clip.MOV is a video, the
+    message without a type a status message, the null options the default {}."""
+    expected = {t: dict(r) for t, r in rows_before.items()}
+    for table, row_id, column, value in (("dreamcut_assets", ids.typeless_asset, "type", "video"),
+                                         ("dreamcut_messages", ids.typeless_message, "type", "status"),
+                                         ("dreamcut_queries", ids.null_options, "options", "{}")):
+        row = list(expected[table][row_id])
+        row[columns[table].index(column)] = value
+        expected[table][row_id] = tuple(row)
+    return expected
+
+
 #: The objects and rows adoption must leave alone whatever happens, and what dry runs must not touch at all.
 STATE = """
 select jsonb_build_object(

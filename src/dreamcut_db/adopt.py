@@ -1114,8 +1114,10 @@ class _Applier:
             self.batches(family)
         self.transaction("swap", self.swap)
         self.out("swap: done (the package's functions, triggers, policies, grants and constraints are in place)")
-        for c in self.p.of_phase("validate"):
+        validations = self.p.of_phase("validate")
+        for c in validations:
             self.transaction(c.sql[0].split(" validate ", 1)[1], lambda c=c: self.execute([c]))
+        self.out(f"validate: {len(validations)} constraint(s) validated, each in its own transaction (writes go on)")
         self.transaction("record", self.record)
 
     def prepare(self) -> None:

@@ -20,7 +20,7 @@ from dreamcut_db.errors import DreamcutError
 from dreamcut_db.modules import MigrationSet
 from helpers import acting_as, catalog_of, make_url
 
-REPAIRS = ["--repair", "null-default", "--repair", "asset-type-from-extension", "--repair", "message-type-status"]
+REPAIRS = [arg for rule in production.RULES for arg in ("--repair", rule)]
 
 
 def cli(capsys, url: str, *args: str) -> tuple[int, str, str]:
@@ -111,8 +111,7 @@ def test_a_lock_not_granted_stops_the_adoption_with_the_database_unchanged(fresh
     with psycopg.connect(url) as reader:
         reader.execute("select count(*) from public.dreamcut_messages")  # a long transaction reading the feed
         with pytest.raises(DreamcutError, match="a lock was not granted within lock_timeout 100ms, 3 times") as info:
-            adopt.adopt(url, MigrationSet.load(), "dreamcut", ["null-default", "asset-type-from-extension",
-                                                               "message-type-status"], out=lines.append)
+            adopt.adopt(url, MigrationSet.load(), "dreamcut", production.RULES, out=lines.append)
         reader.rollback()
     assert "nothing was changed" in str(info.value)
     assert lines.count("adoption: a lock was not granted within 100ms: rolled back, trying again") == 2
@@ -135,27 +134,14 @@ def adopted(pg_server):
             columns = production.document_columns(conn)
         before = {"rows": production.rows(url, columns), "state": production.state(url), "columns": columns}
         lines = []
-        adopt.adopt(url, MigrationSet.load(), "dreamcut", ["null-default", "asset-type-from-extension",
-                                                            "message-type-status"], out=lines.append)
+        adopt.adopt(url, MigrationSet.load(), "dreamcut", production.RULES, out=lines.append)
         yield url, ids, lines, before
 
 
 def test_every_row_is_kept_and_the_refused_ones_repaired_as_the_plan_said(adopted):
     url, ids, lines, before = adopted
     assert "recorded: dreamcut's 6 migration(s) applied (yoyo mark, checksums)" in lines
-    after = production.rows(url, before["columns"])
-    expected = {t: dict(r) for t, r in before["rows"].items()}
-    cols = before["columns"]
-
-    def repaired(table, row_id, column, value):
-        row = list(expected[table][row_id])
-        row[cols[table].index(column)] = value
-        expected[table][row_id] = tuple(row)
-
-    repaired("dreamcut_assets", ids.typeless_asset, "type", "video")  # clip.MOV
-    repaired("dreamcut_messages", ids.typeless_message, "type", "status")
-    repaired("dreamcut_queries", ids.null_options, "options", "{}")
-    assert after == expected
+    assert production.rows(url, before["columns"]) == production.repaired(before["rows"], before["columns"], ids)
     with psycopg.connect(url) as conn:
         assert conn.execute("select user_prompt from public.dreamcut_queries where id = %s",
                             (ids.blank_prompt,)).fetchone() == ("   ",)
