@@ -7,8 +7,10 @@ equals the model, ``verify`` passes (run again only when the model changed), and
 of each installed module is still there unless the model says that table was rolled back.
 
 ``DREAMCUT_MODEL_EXAMPLES`` (default 3) and ``DREAMCUT_MODEL_STEPS`` (default 6) size the run; CI keeps the
-defaults and a fixed seed (the same sequences every run, about two minutes per PostgreSQL major); setting
-``DREAMCUT_MODEL_EXAMPLES`` for a long local run also makes the sequences random.
+defaults and a fixed seed (the same sequences every run, about two minutes); setting ``DREAMCUT_MODEL_EXAMPLES``
+for a long local run also makes the sequences random. Marked ``major_independent``: what it checks is the
+runner's choice of migrations and its bookkeeping, the same on every major, so CI runs it on the default major
+only (test_runner.py and test_rollback.py run the runner on every major).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import os
 import re
 
 import psycopg
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition, rule,
@@ -250,6 +253,7 @@ class RunnerMachine(RuleBasedStateMachine):
                     self.seeds[module] = seed(conn)
 
 
+@pytest.mark.major_independent
 def test_the_runner_behaves_like_its_model(new_database):
     RunnerMachine.new_url = staticmethod(new_database)
     run_state_machine_as_test(RunnerMachine, settings=settings(
