@@ -18,6 +18,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,19 @@ import psycopg
 #: Debian's postgresql-15; Citus for PostgreSQL 15 installs its library here.
 BINDIR = Path("/usr/lib/postgresql/15/bin")
 CITUS_LIBRARY = Path("/usr/lib/postgresql/15/lib/citus.so")
+#: The modules whose families are keyed for distribution (issue 14 part 1), migrated and distributed by the
+#: Citus tests; the others join as their keys land.
+DISTRIBUTED_MODULES = ["render"]
+#: Tables of each module's family (root first) that distribute distributes.
+FAMILY_TABLES = {
+    "dreamcut": ["dreamcut_queries", "dreamcut_assets", "dreamcut_messages"],
+    "render": ["jobs", "elements", "storage_operations", "processing_timeline", "url_access_logs"],
+    "content": ["companies", "employees", "cm_course_plans", "cm_research_results", "cm_module_content",
+                "cm_quality_assessments", "cm_enhancement_sessions"],
+    "multimedia": ["mm_multimedia_sessions", "mm_multimedia_assets", "mm_audio_narrations", "mm_slide_presentations",
+                   "mm_rendering_queue"],
+    "storyboard": ["video_projects", "project_scenes", "scene_shots", "shot_images", "storyboard_selections"],
+}
 #: The OS user the nodes run as when the tests run as root.
 OS_USER = "citus"
 #: Settings of every node (appended to its postgresql.conf).
@@ -119,17 +133,24 @@ class Cluster:
         with psycopg.connect(node.url(dbname), autocommit=True) as conn:
             conn.execute("create extension citus")
 
-    def create_database(self, dbname: str) -> str:
-        """Create ``dbname`` on every node with the citus extension, register the workers in it; return its URL
-        on the coordinator."""
+    def create_database(self, dbname: str, add_workers: bool = True) -> str:
+        """Create ``dbname`` on every node with the citus extension, register the workers in it (unless
+        ``add_workers`` is false: then ``add_workers(dbname)`` later); return its URL on the coordinator."""
         for node in [self.coordinator, *self.workers]:
             self._prepare(node, dbname)
         with psycopg.connect(self.coordinator.url(dbname), autocommit=True) as conn:
             conn.execute("select citus_set_coordinator_host('127.0.0.1', %s)", (self.coordinator.port,))
+        self.databases.append(dbname)
+        if add_workers:
+            self.add_workers(dbname)
+        return self.coordinator.url(dbname)
+
+    def add_workers(self, dbname: str) -> None:
+        """Register the running workers in ``dbname`` on the coordinator (Citus copies the roles, schemas,
+        types and functions created there so far onto them)."""
+        with psycopg.connect(self.coordinator.url(dbname), autocommit=True) as conn:
             for w in self.workers:
                 conn.execute("select citus_add_node('127.0.0.1', %s)", (w.port,))
-        self.databases.append(dbname)
-        return self.coordinator.url(dbname)
 
     def add_worker(self) -> Node:
         """Start one more worker, prepare every database of the cluster on it and add it to their metadata."""
@@ -148,3 +169,23 @@ class Cluster:
             except RuntimeError:
                 pass  # not running (a start that failed half way)
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextmanager
+def as_role(conn: psycopg.Connection, role: str, claims: str | None = None):
+    """One PostgREST request of ``role`` (with the JWT ``claims``, a JSON text) on the coordinator, in its own
+    transaction, committed: the role and claims set as PostgREST does, then the pre-request distribute
+    configures (public.citus_pre_request), so the workers see them. Yields the connection."""
+    with conn.transaction():
+        conn.execute("select set_config('role', %s, true), set_config('request.jwt.claims', %s, true)",
+                     (role, claims or f'{{"role": "{role}"}}'))
+        conn.execute("select public.citus_pre_request()")
+        yield conn
+
+
+def nodes_of(conn: psycopg.Connection, table: str, keys: list[str]) -> int:
+    """On how many workers the shards of ``table`` holding these distribution ``keys`` are."""
+    return conn.execute(
+        "select count(distinct s.nodeport) from unnest(%s::text[]) k "
+        "join citus_shards s on s.shardid = get_shard_id_for_distribution_column(%s, k)",
+        (keys, table)).fetchone()[0]

@@ -12,7 +12,7 @@ import os
 
 import psycopg
 import pytest
-from citus_helpers import Cluster, absent_reason
+from citus_helpers import DISTRIBUTED_MODULES, Cluster, absent_reason
 
 from dreamcut_db import distribute, engine
 from dreamcut_db.modules import MigrationSet
@@ -46,9 +46,12 @@ def citus_cluster():
 
 @pytest.fixture(scope="session")
 def migrated_url(citus_cluster) -> str:
-    """URL (on the coordinator, as the superuser) of the cluster's database with every module migrated."""
-    url = citus_cluster.create_database("dreamcut")
-    engine.migrate(url, MigrationSet.load(), out=lambda _line: None)
+    """URL (on the coordinator, as the superuser) of the cluster's database with DISTRIBUTED_MODULES migrated.
+    The workers are added after the migration (Citus copies what it created onto them): the same result as
+    migrating with them, in half the time (each DDL statement is not a round trip to every worker)."""
+    url = citus_cluster.create_database("dreamcut", add_workers=False)
+    engine.migrate(url, MigrationSet.load(), modules=DISTRIBUTED_MODULES, out=lambda _line: None)
+    citus_cluster.add_workers("dreamcut")
     return url
 
 

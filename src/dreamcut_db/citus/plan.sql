@@ -45,14 +45,15 @@ delegated (module, fn, arg, root) as (
     -- Worker-path functions whose every statement touches the rows of one key (their distribution argument):
     -- a direct call `select f(...)` runs on the worker holding that key's shards, in one round trip, also
     -- inside a transaction block (force_delegation). Only functions no end user may execute are delegated:
-    -- on the worker the caller's role and claims are not those of the coordinator's session.
+    -- on the worker the caller's role and claims are not those of the coordinator's session. And only by a
+    -- required key: a delegated call whose distribution argument is null crashes the coordinator (signal 11,
+    -- Citus 13.2.2), so update_asset_progress and complete_processing_step (optional p_query_id, p_job_id: the
+    -- product's calls pass the row's id alone) run on the coordinator.
     values
-        ('dreamcut', 'public.update_asset_progress', 'p_query_id', 'public.dreamcut_queries'),
         ('dreamcut', 'public.complete_dreamcut_query', 'p_query_id', 'public.dreamcut_queries'),
         ('dreamcut', 'public.fail_dreamcut_query', 'p_query_id', 'public.dreamcut_queries'),
         ('render', 'public.update_job_progress', 'p_job_id', 'public.jobs'),
-        ('render', 'public.start_processing_step', 'p_job_id', 'public.jobs'),
-        ('render', 'public.complete_processing_step', 'p_job_id', 'public.jobs')
+        ('render', 'public.start_processing_step', 'p_job_id', 'public.jobs')
 ),
 
 settings (name, value, why) as (
@@ -83,16 +84,30 @@ pending_tables as (
 ),
 
 -- Policies on the tables about to be distributed: Citus runs them on the shards and refuses subqueries there.
--- `(select auth.uid())` (evaluated once per statement on one node, Supabase's advice) becomes `auth.uid()`;
--- any other subquery blocks the distribution.
+-- `(select auth.uid())` (evaluated once per statement on one node, Supabase's advice) becomes `auth.uid()`.
+-- A policy whose other subqueries read the parent of the row by its distribution key (a child's "rows of my own
+-- job/query/project": `exists (select from public.jobs j where j.id = elements.job_id)`) keeps its expression
+-- inside a PL/pgSQL function of the key (`wrapped`): Citus does not see a subquery, and the function's query
+-- runs as a nested query on the worker, which holds the parent's co-located shard
+-- (citus.allow_nested_distributed_execution), as the caller, so the parent's own policy still applies. Any
+-- other subquery (one that reads more of the row than its key) blocks the distribution.
 policies as (
-    select t.module, t.tbl, p.polname,
+    select t.module, t.tbl, t.col, p.oid as polid, p.polname, c.relname,
+           pg_catalog.format_type(a.atttypid, a.atttypmod) as coltype,
            pg_catalog.pg_get_expr(p.polqual, p.polrelid) as qual,
-           pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) as check_expr
-    from pending_tables t join pg_catalog.pg_policy p on p.polrelid = t.rel
+           pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) as check_expr,
+           -- the columns of its own table the policy reads (PostgreSQL records each as a dependency)
+           array(select a2.attname::text from pg_catalog.pg_depend d
+                 join pg_catalog.pg_attribute a2 on a2.attrelid = d.refobjid and a2.attnum = d.refobjsubid
+                 where d.classid = 'pg_catalog.pg_policy'::regclass and d.objid = p.oid
+                   and d.refobjid = p.polrelid and d.refobjsubid > 0) as reads
+    from pending_tables t
+    join pg_catalog.pg_policy p on p.polrelid = t.rel
+    join pg_catalog.pg_class c on c.oid = t.rel
+    left join pg_catalog.pg_attribute a on a.attrelid = t.rel and a.attname = t.col
 ),
 
-rewritten as (
+stripped as (
     select p.*,
            pg_catalog.regexp_replace(p.qual, w.pattern, '\1', 'g') as new_qual,
            pg_catalog.regexp_replace(p.check_expr, w.pattern, '\1', 'g') as new_check
@@ -100,6 +115,56 @@ rewritten as (
          -- `( SELECT f() AS f)`, `( SELECT (f())::text AS f)`: an argumentless schema-qualified call, alone
          (select '\( SELECT (\(?[a-z_]+\.[a-z_]+\(\)\)?(?:::[a-z]+)?) AS [a-z_]+\)'::text as pattern) w
     where p.qual ~ 'SELECT' or p.check_expr ~ 'SELECT'
+),
+
+wrapped as (
+    -- one function per expression that still has a subquery: citus_<policy>, and citus_<policy>_check for a
+    -- different WITH CHECK; the expression's references to the row's key become the parameter of that name
+    select w.*,
+           pg_catalog.format('dreamcut_private.%I(%s)', w.fn, w.coltype) as signature,
+           pg_catalog.format(
+               E'create function dreamcut_private.%1$I(%2$I %3$s) returns boolean language plpgsql stable '
+               'set search_path = \'\' set citus.allow_nested_distributed_execution = on as %4$L;\n'
+               'comment on function dreamcut_private.%1$I(%3$s) is %5$L;\n'
+               'revoke all on function dreamcut_private.%1$I(%3$s) from public;\n'
+               'grant execute on function dreamcut_private.%1$I(%3$s) to anon, authenticated, service_role',
+               w.fn, w.col, w.coltype,
+               E'#variable_conflict use_variable\nbegin\n    return ' || w.body || E';\nend',
+               pg_catalog.format(
+                   'The %s expression of policy %s on %s on a Citus coordinator (created by dreamcut-db distribute, '
+                   'dropped by distribute --undo; docs/distributed.md): %s is the row''s %s; returns whether the '
+                   'caller may see or write the row; raises nothing of its own. Implements no product document.',
+                   case w.which when 'using' then 'USING' else 'WITH CHECK' end, w.polname, w.tbl, w.col, w.col)
+           ) as definition
+    from (
+        select s.polid, s.polname, s.tbl, s.col, s.coltype, e.which,
+               pg_catalog.format('citus_%s%s', case when s.polname like s.relname || '\_%' then s.polname
+                                                     else s.relname || '_' || s.polname end,
+                                 case when e.which = 'check' and s.qual is not null and s.check_expr is distinct from s.qual
+                                      then '_check'
+                                      else '' end) as fn,
+               pg_catalog.regexp_replace(e.expr, pg_catalog.format('\m%s\.%s\M', s.relname, s.col), s.col, 'g')
+                   as body
+        from stripped s,
+             lateral (values ('using', s.qual, s.new_qual), ('check', s.check_expr, s.new_check)) as e(which, expr, new)
+        where e.new ~ 'SELECT' and s.reads <@ array[s.col::text]
+    ) w
+),
+
+rewritten as (
+    select s.*,
+           case when u.fn is null then s.new_qual
+                else pg_catalog.format('dreamcut_private.%I(%I)', u.fn, s.col) end as final_qual,
+           case when c.fn is null then s.new_check
+                else pg_catalog.format('dreamcut_private.%I(%I)', c.fn, s.col) end as final_check,
+           pg_catalog.concat_ws(E';\n', u.definition,
+                                case when c.fn is distinct from u.fn then c.definition end) as create_fns,
+           pg_catalog.concat_ws(E';\n', 'drop function ' || u.signature,
+                                case when c.fn is distinct from u.fn then 'drop function ' || c.signature end)
+               as drop_fns
+    from stripped s
+    left join wrapped u on u.polid = s.polid and u.which = 'using'
+    left join wrapped c on c.polid = s.polid and c.which = 'check'
 ),
 
 -- Constraints Citus refuses on a distributed table (its own errors name one at a time; these name them all).
@@ -148,9 +213,9 @@ blocked as (
     union all
     select r.module, r.tbl, pg_catalog.format(
                'policy %s on %s filters by a subquery, which Citus cannot run on a distributed table: %s',
-               r.polname, r.tbl, coalesce(r.new_qual, r.new_check))
+               r.polname, r.tbl, coalesce(r.final_qual, r.final_check))
     from rewritten r
-    where r.new_qual ~ 'SELECT' or r.new_check ~ 'SELECT'
+    where r.final_qual ~ 'SELECT' or r.final_check ~ 'SELECT'
 ),
 
 -- Foreign keys from a table to one distributed with or after it (a cycle: scene_shots and shot_images point at
@@ -219,14 +284,18 @@ steps (ord, kind, object, module, detail, spec, statement, undo) as (
             and c = 'pgrst.db_pre_request=public.citus_pre_request')
     union all
     select 4, 'policy', pg_catalog.format('%s on %s', r.polname, r.tbl), r.module,
-           pg_catalog.concat_ws(', ', 'using ' || r.new_qual, 'with check ' || r.new_check),
+           pg_catalog.concat_ws(', ', 'using ' || r.final_qual, 'with check ' || r.final_check),
            pg_catalog.jsonb_build_object('table', r.tbl, 'policy', r.polname),
-           pg_catalog.format('alter policy %I on %s', r.polname, r.tbl)
-               || coalesce(' using (' || r.new_qual || ')', '') || coalesce(' with check (' || r.new_check || ')', ''),
-           pg_catalog.format('alter policy %I on %s', r.polname, r.tbl)
-               || coalesce(' using (' || r.qual || ')', '') || coalesce(' with check (' || r.check_expr || ')', '')
+           pg_catalog.concat_ws(E';\n', nullif(r.create_fns, ''),
+               pg_catalog.format('alter policy %I on %s', r.polname, r.tbl)
+               || coalesce(' using (' || r.final_qual || ')', '')
+               || coalesce(' with check (' || r.final_check || ')', '')),
+           pg_catalog.concat_ws(E';\n',
+               pg_catalog.format('alter policy %I on %s', r.polname, r.tbl)
+               || coalesce(' using (' || r.qual || ')', '') || coalesce(' with check (' || r.check_expr || ')', ''),
+               nullif(r.drop_fns, ''))
     from rewritten r
-    where not (r.new_qual ~ 'SELECT' or r.new_check ~ 'SELECT')
+    where not (coalesce(r.final_qual, '') ~ 'SELECT' or coalesce(r.final_check, '') ~ 'SELECT')
     union all
     select 5 + t.ord / 1000.0, t.how || ' table', t.tbl, t.module,
            case when t.how = 'reference' then 'a copy on every node'
