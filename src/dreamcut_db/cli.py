@@ -93,7 +93,7 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_rollback(args) -> int:
-    from . import engine
+    from . import distribute, engine
     from .database import resolve_url
 
     def ask(plan) -> bool:  # on a terminal; without one, --yes is the only way to go ahead
@@ -102,8 +102,10 @@ def cmd_rollback(args) -> int:
         return answer.strip().lower() in ("y", "yes")
 
     confirm = None if args.yes else ask if sys.stdin.isatty() else (lambda plan: False)
+    url = resolve_url(args.database_url)
+    distribute.refuse_rollback(url)
     done = engine.rollback(
-        resolve_url(args.database_url), _catalog(), steps=args.steps, to=args.to, everything=args.all,
+        url, _catalog(), steps=args.steps, to=args.to, everything=args.all,
         module=args.module, dry_run=args.dry_run, confirm=confirm,
     )
     print(f"dry run: {len(done)} migration(s) would be rolled back; nothing was changed" if args.dry_run

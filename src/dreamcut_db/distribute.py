@@ -186,6 +186,16 @@ def undo(url: str, out=print) -> list[Step]:
         return done
 
 
+def refuse_rollback(url: str) -> None:
+    """``dreamcut-db rollback``'s guard: raises DreamcutError (one line) when distribute ran on the database at
+    ``url`` (a rollback file cannot drop distributed tables as it drops plain ones, nor undo the distribution);
+    returns and changes nothing on any other database."""
+    with connect(url) as conn:
+        if recorded(conn):
+            raise DreamcutError(f"database {conn.info.dbname} is distributed over Citus: run dreamcut-db "
+                                "distribute --undo first, then rollback (and distribute again after migrate)")
+
+
 def judge(url: str, reference_url: str) -> list[dict]:
     """verify's hook: on a database distribute ran on (``url``), replay its catalog changes on verify's reference
     database (``reference_url``) and return the record's broken promises as verify's difference dicts

@@ -30,3 +30,12 @@ def test_dry_run_plans_every_family_table_and_changes_nothing(migrated_url, caps
     for table in (t for module in DISTRIBUTED_MODULES for t in FAMILY_TABLES[module]):
         assert f"distributed table public.{table}:" in out or f"public.{table}" in distributed, table
     assert "stays on the coordinator dreamcut_private.installed_modules" in out
+
+
+def test_rollback_asks_for_distribute_undo_first(citus_url, capsys):
+    before = catalog_of(citus_url)
+    assert cli.main(["--database-url", citus_url, "rollback", "--module", "render", "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert "is distributed over Citus: run dreamcut-db distribute --undo first, then rollback" in err
+    assert len(err.strip().splitlines()) == 1
+    assert catalog_of(citus_url) == before
