@@ -281,22 +281,34 @@ select dreamcut_private.drop_from_realtime_publication(array['dreamcut_messages'
 -- ----- dreamcut/0005_create_dreamcut_helper_functions -----
 drop function if exists public.fail_dreamcut_query(uuid, text);
 drop function if exists public.complete_dreamcut_query(uuid, jsonb, integer, text[], numeric);
-drop function if exists public.update_asset_progress(uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric);
+drop function if exists public.update_asset_progress(uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric, uuid);
 drop function if exists public.initialize_dreamcut_query(text, text, text, jsonb, jsonb);
 drop function if exists dreamcut_private.assets_input_error(jsonb);
 
 -- ----- dreamcut/0004_create_dreamcut_trigger_functions -----
 drop trigger if exists trigger_dreamcut_messages_notify on public.dreamcut_messages;
+drop function if exists dreamcut_private.dreamcut_messages_notify();
 drop trigger if exists trigger_dreamcut_assets_notify_update on public.dreamcut_assets;
+drop function if exists dreamcut_private.dreamcut_assets_notify_update();
 drop trigger if exists trigger_dreamcut_assets_notify_insert on public.dreamcut_assets;
+drop function if exists dreamcut_private.dreamcut_assets_notify_insert();
 drop trigger if exists trigger_dreamcut_queries_notify_update on public.dreamcut_queries;
 drop trigger if exists trigger_dreamcut_queries_notify_insert on public.dreamcut_queries;
-drop function if exists dreamcut_private.notify_dreamcut_change();
+drop function if exists dreamcut_private.dreamcut_queries_notify();
 drop trigger if exists trigger_check_query_completion on public.dreamcut_assets;
 drop function if exists dreamcut_private.check_query_completion();
 drop trigger if exists trigger_dreamcut_assets_count_delete on public.dreamcut_assets;
+drop function if exists dreamcut_private.dreamcut_assets_count_delete();
 drop trigger if exists trigger_dreamcut_assets_count_insert on public.dreamcut_assets;
-drop function if exists dreamcut_private.count_query_assets();
+drop function if exists dreamcut_private.dreamcut_assets_count_insert();
+drop trigger if exists trigger_dreamcut_assets_release_messages on public.dreamcut_assets;
+drop function if exists dreamcut_private.dreamcut_assets_release_messages();
+drop trigger if exists trigger_dreamcut_assets_refuse_move on public.dreamcut_assets;
+drop function if exists dreamcut_private.dreamcut_assets_refuse_move();
+drop trigger if exists trigger_dreamcut_messages_assign_seq on public.dreamcut_messages;
+drop function if exists dreamcut_private.dreamcut_messages_assign_seq();
+drop trigger if exists trigger_dreamcut_assets_assign_seq on public.dreamcut_assets;
+drop function if exists dreamcut_private.dreamcut_assets_assign_seq();
 drop trigger if exists trigger_dreamcut_assets_updated_at on public.dreamcut_assets;
 drop trigger if exists trigger_dreamcut_queries_updated_at on public.dreamcut_queries;
 
@@ -320,7 +332,8 @@ $$;
 drop index if exists public.idx_dreamcut_messages_asset_id;
 drop index if exists public.idx_dreamcut_messages_query_id_seq;
 drop index if exists public.idx_dreamcut_assets_status;
-drop index if exists public.idx_dreamcut_assets_query_id;
+drop index if exists public.idx_dreamcut_assets_id;
+drop index if exists public.idx_dreamcut_assets_query_id_seq;
 drop index if exists public.idx_dreamcut_queries_status;
 drop index if exists public.idx_dreamcut_queries_user_id;
 

@@ -1448,7 +1448,7 @@ comment on column public.dreamcut_queries.asset_progress_total is
 'Sum of the assets'' progress, a failed asset counting as 100 (kept by trigger).';
 
 create table public.dreamcut_assets (
-    id uuid primary key default gen_random_uuid(),
+    id uuid not null default gen_random_uuid(),
     query_id uuid not null references public.dreamcut_queries (id) on delete cascade,
 
     url text not null check (url <> ''),
@@ -1470,10 +1470,11 @@ create table public.dreamcut_assets (
     quality_score decimal(3, 2),
     confidence_score decimal(3, 2),
 
-    seq bigint generated always as identity,
+    seq bigint not null check (seq > 0),
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
-    analyzed_at timestamptz
+    analyzed_at timestamptz,
+    primary key (query_id, id)
 );
 comment on table public.dreamcut_assets is
 'One asset of a query and its progressive analysis (dreamcut-production-schema.md, table 2).';
@@ -1483,11 +1484,11 @@ comment on column public.dreamcut_assets.file_size_bytes is 'Size of the file in
 comment on column public.dreamcut_assets.processing_time_ms is 'Analysis time in milliseconds.';
 comment on column public.dreamcut_assets.analyzed_at is 'When the asset finished (completed or failed).';
 comment on column public.dreamcut_assets.seq is
-'Insertion order: the assets of a query are listed in seq order, the order of p_assets (they are inserted in '
-'one statement, so created_at alone cannot order them).';
+'Position of the asset in its query, from 1 (unique per query): the order of p_assets (they are inserted in one '
+'statement, so created_at alone cannot order them). An insert without seq takes the next one (trigger).';
 
 create table public.dreamcut_messages (
-    id uuid primary key default gen_random_uuid(),
+    id uuid not null default gen_random_uuid(),
     query_id uuid not null references public.dreamcut_queries (id) on delete cascade,
 
     type text not null check (
@@ -1499,26 +1500,35 @@ create table public.dreamcut_messages (
     content text not null,
     emoji text,
 
-    asset_id uuid references public.dreamcut_assets (id) on delete set null,
+    asset_id uuid,
     data jsonb not null default '{}',
 
-    seq bigint generated always as identity,
-    created_at timestamptz not null default clock_timestamp()
+    seq bigint not null check (seq > 0),
+    created_at timestamptz not null default clock_timestamp(),
+    primary key (query_id, id),
+    -- The document's "on delete set null" is trigger_dreamcut_assets_release_messages: a foreign key holding the
+    -- distribution key cannot set part of itself to null on Citus.
+    foreign key (query_id, asset_id) references public.dreamcut_assets (query_id, id)
 );
 comment on table public.dreamcut_messages is
 'The director''s feedback messages of a query, with emoji (dreamcut-production-schema.md, table 3).';
 comment on column public.dreamcut_messages.content is 'Message text without its emoji; a client shows emoji || '' '' || content.';
 comment on column public.dreamcut_messages.seq is
-'Insertion order; messages of a query are read in seq order (several are written in one transaction).';
+'Position of the message in its query''s feed, from 1 (unique per query): the next one is taken under the lock of '
+'the query row, so the order holds whichever node or transaction writes. Read a feed in seq order.';
+comment on column public.dreamcut_messages.asset_id is
+'The asset the message is about, of the same query, or null; set to null when the asset is deleted.';
 comment on column public.dreamcut_messages.created_at is 'clock_timestamp() of the insert, so messages of one transaction differ.';
 
 -- ===== dreamcut/0002_create_dreamcut_indexes =====
 create index idx_dreamcut_queries_user_id on public.dreamcut_queries (user_id, created_at desc);
 create index idx_dreamcut_queries_status on public.dreamcut_queries (status);
-create index idx_dreamcut_assets_query_id on public.dreamcut_assets (query_id);
+create unique index idx_dreamcut_assets_query_id_seq on public.dreamcut_assets (query_id, seq);
+-- update_asset_progress called without p_query_id finds its asset by id alone.
+create index idx_dreamcut_assets_id on public.dreamcut_assets (id);
 create index idx_dreamcut_assets_status on public.dreamcut_assets (status);
-create index idx_dreamcut_messages_query_id_seq on public.dreamcut_messages (query_id, seq);
-create index idx_dreamcut_messages_asset_id on public.dreamcut_messages (asset_id);
+create unique index idx_dreamcut_messages_query_id_seq on public.dreamcut_messages (query_id, seq);
+create index idx_dreamcut_messages_asset_id on public.dreamcut_messages (query_id, asset_id);
 
 -- ===== dreamcut/0003_enable_dreamcut_rls_policies =====
 alter table public.dreamcut_queries enable row level security;
@@ -1563,84 +1573,197 @@ create trigger trigger_dreamcut_assets_updated_at
 before update on public.dreamcut_assets
 for each row execute function dreamcut_private.update_updated_at_column();
 
-create function dreamcut_private.count_query_assets() returns trigger
+-- ------------------------------------------------------------------------- positions (seq) of assets and messages
+
+create function dreamcut_private.dreamcut_assets_assign_seq() returns trigger
 language plpgsql
 set search_path = ''
 as $$
 begin
-    if tg_op = 'INSERT' then
-        -- Lock the queries first (the UPDATE below needs the lock anyway), so that the state checked is the
-        -- committed one: an asset cannot join a query whose last asset has just finished.
-        perform 1 from public.dreamcut_queries as q
-        where q.id in (select n.query_id from new_assets as n)
-        order by q.id
-        for no key update;
-        if exists (
-            select from public.dreamcut_queries as q
-            where q.id in (select n.query_id from new_assets as n)
-                and (q.status <> 'processing' or q.stage not in ('init', 'analyzing'))
-        ) then
-            raise exception 'assets can only be added to a query that is still in stage init or analyzing'
+    -- Under the query row's lock, so two inserters of one query never take the same position.
+    perform from public.dreamcut_queries as q where q.id = new.query_id for no key update;
+    new.seq := (select coalesce(max(a.seq), 0) + 1 from public.dreamcut_assets as a where a.query_id = new.query_id);
+    return new;
+end
+$$;
+comment on function dreamcut_private.dreamcut_assets_assign_seq() is
+'BEFORE INSERT trigger function on dreamcut_assets, for rows inserted without seq (initialize_dreamcut_query '
+'passes the position in p_assets): locks the query row and gives the asset the next position of its query '
+'(the largest seq + 1, or 1). Returns the row; raises nothing.';
+revoke all on function dreamcut_private.dreamcut_assets_assign_seq() from public;
+
+create trigger trigger_dreamcut_assets_assign_seq
+before insert on public.dreamcut_assets
+for each row
+when (new.seq is null)
+execute function dreamcut_private.dreamcut_assets_assign_seq();
+
+create function dreamcut_private.dreamcut_messages_assign_seq() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    -- Under the query row's lock (already held by every function that writes messages), so the feed's order is
+    -- the order in which the messages were written, whichever node or transaction writes them.
+    perform from public.dreamcut_queries as q where q.id = new.query_id for no key update;
+    new.seq := (select coalesce(max(m.seq), 0) + 1 from public.dreamcut_messages as m where m.query_id = new.query_id);
+    return new;
+end
+$$;
+comment on function dreamcut_private.dreamcut_messages_assign_seq() is
+'BEFORE INSERT trigger function on dreamcut_messages, for rows inserted without seq: locks the query row and '
+'gives the message the next position of its query''s feed (the largest seq + 1, or 1). Rows of one INSERT get '
+'consecutive positions in their order. Returns the row; raises nothing.';
+revoke all on function dreamcut_private.dreamcut_messages_assign_seq() from public;
+
+create trigger trigger_dreamcut_messages_assign_seq
+before insert on public.dreamcut_messages
+for each row
+when (new.seq is null)
+execute function dreamcut_private.dreamcut_messages_assign_seq();
+
+create function dreamcut_private.dreamcut_assets_release_messages() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    -- The document's "asset_id ... on delete set null", which a foreign key holding the distribution key cannot
+    -- declare. Skipped when the whole query is being deleted (its messages go with it).
+    if exists (select from public.dreamcut_queries as q where q.id = old.query_id) then
+        update public.dreamcut_messages as m set asset_id = null
+        where m.query_id = old.query_id and m.asset_id = old.id;
+    end if;
+    return old;
+end
+$$;
+comment on function dreamcut_private.dreamcut_assets_release_messages() is
+'BEFORE DELETE trigger function on dreamcut_assets: sets asset_id to null on the messages about the deleted '
+'asset, which are kept (dreamcut-production-schema.md: asset_id ... on delete set null). Returns the row; '
+'raises nothing.';
+revoke all on function dreamcut_private.dreamcut_assets_release_messages() from public;
+
+create trigger trigger_dreamcut_assets_release_messages
+before delete on public.dreamcut_assets
+for each row execute function dreamcut_private.dreamcut_assets_release_messages();
+
+-- ------------------------------------------------------------------------------------- per-query asset counters
+
+create function dreamcut_private.dreamcut_assets_refuse_move() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    raise exception 'asset % cannot move to another query (from % to %)', old.id, old.query_id, new.query_id
+    using errcode = '55000';
+end
+$$;
+comment on function dreamcut_private.dreamcut_assets_refuse_move() is
+'BEFORE UPDATE OF query_id trigger function on dreamcut_assets, fired only when query_id changes: raises 55000. '
+'An asset belongs to its query for good (query_id is the distribution key and the counters are per query).';
+revoke all on function dreamcut_private.dreamcut_assets_refuse_move() from public;
+
+create trigger trigger_dreamcut_assets_refuse_move
+before update of query_id on public.dreamcut_assets
+for each row
+when (old.query_id is distinct from new.query_id)
+execute function dreamcut_private.dreamcut_assets_refuse_move();
+
+create function dreamcut_private.dreamcut_assets_count_insert() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+declare
+    v_new record;
+    v_status text;
+    v_stage text;
+begin
+    -- One UPDATE per query, by its id, in id order (concurrent inserters lock queries in the same order). The
+    -- UPDATE locks the row first, so the state checked is the committed one: an asset cannot join a query whose
+    -- last asset has just finished.
+    for v_new in
+        select
+            n.query_id,
+            count(*) as assets,
+            count(*) filter (where n.status in ('completed', 'failed')) as finished,
+            sum(case when n.status = 'failed' then 100 else n.progress end) as progress
+        from new_assets as n
+        group by n.query_id
+        order by n.query_id
+    loop
+        update public.dreamcut_queries as q
+        set asset_count = q.asset_count + v_new.assets,
+            assets_finished = q.assets_finished + v_new.finished,
+            asset_progress_total = q.asset_progress_total + v_new.progress
+        where q.id = v_new.query_id
+        returning q.status, q.stage into v_status, v_stage;
+        if v_status <> 'processing' or v_stage not in ('init', 'analyzing') then
+            raise exception 'assets can only be added to a query that is still in stage init or analyzing '
+                '(query % is % in stage %)', v_new.query_id, v_status, v_stage
             using errcode = '55000';
         end if;
-        update public.dreamcut_queries as q
-        set asset_count = q.asset_count + n.assets,
-            assets_finished = q.assets_finished + n.finished,
-            asset_progress_total = q.asset_progress_total + n.progress
-        from (
-            select
-                query_id,
-                count(*) as assets,
-                count(*) filter (where status in ('completed', 'failed')) as finished,
-                sum(case when status = 'failed' then 100 else progress end) as progress
-            from new_assets group by query_id
-        ) as n
-        where q.id = n.query_id;
-    else
-        update public.dreamcut_queries as q
-        set asset_count = q.asset_count - o.assets,
-            assets_finished = q.assets_finished - o.finished,
-            asset_progress_total = q.asset_progress_total - o.progress
-        from (
-            select
-                query_id,
-                count(*) as assets,
-                count(*) filter (where status in ('completed', 'failed')) as finished,
-                sum(case when status = 'failed' then 100 else progress end) as progress
-            from old_assets group by query_id
-        ) as o
-        where q.id = o.query_id;
-        -- Deleting the last unfinished assets finishes the analysis: the query moves to merging, once.
-        with merged as (
-            update public.dreamcut_queries as q
-            set stage = 'merging', progress = 90
-            where q.id in (select o.query_id from old_assets as o)
-                and q.status = 'processing' and q.stage in ('init', 'analyzing')
-                and q.asset_count > 0 and q.assets_finished = q.asset_count
-            returning q.id
-        )
-        insert into public.dreamcut_messages (query_id, type, emoji, content)
-        select merged.id, 'merge', '🏁', 'Combining query + assets into creative brief...' from merged;
-    end if;
+    end loop;
     return null;
 end
 $$;
-comment on function dreamcut_private.count_query_assets() is
-'Statement-level AFTER INSERT / AFTER DELETE trigger function on dreamcut_assets: keeps asset_count, '
-'assets_finished and asset_progress_total of each affected query equal to its assets, in one UPDATE per '
-'statement; when a delete leaves only finished assets, moves the query to merging with its merge message. '
-'Raises 55000 when assets are added to a query past stage analyzing.';
-revoke all on function dreamcut_private.count_query_assets() from public;
+comment on function dreamcut_private.dreamcut_assets_count_insert() is
+'Statement-level AFTER INSERT trigger function on dreamcut_assets (transition table new_assets): adds the new '
+'assets to asset_count, assets_finished and asset_progress_total of each affected query, one UPDATE per query. '
+'Raises 55000 when assets are added to a query that is finished or past stage analyzing.';
+revoke all on function dreamcut_private.dreamcut_assets_count_insert() from public;
 
 create trigger trigger_dreamcut_assets_count_insert
 after insert on public.dreamcut_assets
 referencing new table as new_assets
-for each statement execute function dreamcut_private.count_query_assets();
+for each statement execute function dreamcut_private.dreamcut_assets_count_insert();
+
+create function dreamcut_private.dreamcut_assets_count_delete() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+declare
+    v_old record;
+begin
+    for v_old in
+        select
+            o.query_id,
+            count(*) as assets,
+            count(*) filter (where o.status in ('completed', 'failed')) as finished,
+            sum(case when o.status = 'failed' then 100 else o.progress end) as progress
+        from old_assets as o
+        group by o.query_id
+        order by o.query_id
+    loop
+        update public.dreamcut_queries as q
+        set asset_count = q.asset_count - v_old.assets,
+            assets_finished = q.assets_finished - v_old.finished,
+            asset_progress_total = q.asset_progress_total - v_old.progress
+        where q.id = v_old.query_id;
+        -- Deleting the last unfinished assets finishes the analysis: the query moves to merging, once.
+        update public.dreamcut_queries as q
+        set stage = 'merging', progress = 90
+        where q.id = v_old.query_id
+            and q.status = 'processing' and q.stage in ('init', 'analyzing')
+            and q.asset_count > 0 and q.assets_finished = q.asset_count;
+        if found then
+            insert into public.dreamcut_messages (query_id, type, emoji, content)
+            values (v_old.query_id, 'merge', '🏁', 'Combining query + assets into creative brief...');
+        end if;
+    end loop;
+    return null;
+end
+$$;
+comment on function dreamcut_private.dreamcut_assets_count_delete() is
+'Statement-level AFTER DELETE trigger function on dreamcut_assets (transition table old_assets): subtracts the '
+'deleted assets from the counters of each affected query, one UPDATE per query; when only finished assets are '
+'left, moves the query to merging with its merge message. Raises nothing.';
+revoke all on function dreamcut_private.dreamcut_assets_count_delete() from public;
 
 create trigger trigger_dreamcut_assets_count_delete
 after delete on public.dreamcut_assets
 referencing old table as old_assets
-for each statement execute function dreamcut_private.count_query_assets();
+for each statement execute function dreamcut_private.dreamcut_assets_count_delete();
+
+-- ------------------------------------------------------------------------------------------ completion detection
 
 create function dreamcut_private.check_query_completion() returns trigger
 language plpgsql
@@ -1653,9 +1776,6 @@ declare
     v_wanted jsonb;
     v_duration jsonb;
 begin
-    if new.query_id <> old.query_id then
-        raise exception 'asset % cannot move to another query', old.id using errcode = '55000';
-    end if;
     v_finished_delta := (new.status in ('completed', 'failed'))::integer - (old.status in ('completed', 'failed'))::integer;
     v_progress_delta := (case when new.status = 'failed' then 100 else new.progress end)
         - (case when old.status = 'failed' then 100 else old.progress end);
@@ -1707,61 +1827,40 @@ comment on function dreamcut_private.check_query_completion() is
 'merging (progress 90) with the message "Combining query + assets into creative brief..." exactly once, when '
 'the last asset completes or fails. When a video completes with analysis.duration (or metadata.duration, in '
 'seconds) above the query''s options.duration, writes the conflict message "Video is Ns but you want Ms - I''ll '
-'trim it". Raises 55000 when an asset is moved to another query.';
+'trim it". Raises nothing.';
 revoke all on function dreamcut_private.check_query_completion() from public;
 
 create trigger trigger_check_query_completion
 after update on public.dreamcut_assets
 for each row execute function dreamcut_private.check_query_completion();
 
-create function dreamcut_private.notify_dreamcut_change() returns trigger
+-- ----------------------------------------------------------------------------------------------------- pg_notify
+-- For plain-PostgreSQL listeners (dreamcut-db watch): small JSON payloads of ids, status and progress, never the
+-- rows' JSON documents. Every trigger is skipped when the setting dreamcut.notify is 'off' (e.g. alter database
+-- ... set dreamcut.notify = off on Supabase, where Realtime reads the publication supabase_realtime instead).
+
+create function dreamcut_private.dreamcut_queries_notify() returns trigger
 language plpgsql
 set search_path = ''
 as $$
 begin
-    if tg_level = 'STATEMENT' then
-        -- Assets inserted (initialize_dreamcut_query writes up to 1000 in one statement): one notification per
-        -- query with the number of new assets, not one per asset.
-        perform pg_notify(
-            'dreamcut_assets:' || n.query_id,
-            json_build_object('query_id', n.query_id, 'inserted', count(*))::text
-        )
-        from new_assets as n
-        group by n.query_id;
-    elsif tg_table_name = 'dreamcut_queries' then
-        perform pg_notify(
-            'dreamcut_queries:' || new.id,
-            json_build_object('id', new.id, 'stage', new.stage, 'status', new.status, 'progress', new.progress)::text
-        );
-    elsif tg_table_name = 'dreamcut_assets' then
-        perform pg_notify(
-            'dreamcut_assets:' || new.query_id,
-            json_build_object('id', new.id, 'query_id', new.query_id, 'status', new.status, 'progress', new.progress)::text
-        );
-    else
-        perform pg_notify(
-            'dreamcut_messages:' || new.query_id,
-            json_build_object('id', new.id, 'query_id', new.query_id, 'seq', new.seq, 'type', new.type)::text
-        );
-    end if;
+    perform pg_notify(
+        'dreamcut_queries:' || new.id,
+        json_build_object('id', new.id, 'stage', new.stage, 'status', new.status, 'progress', new.progress)::text
+    );
     return null;
 end
 $$;
-comment on function dreamcut_private.notify_dreamcut_change() is
-'AFTER INSERT / UPDATE trigger function: pg_notify on the channels of dreamcut-production-schema.md for '
-'plain-PostgreSQL listeners (dreamcut-db watch), with small JSON payloads of ids, status and progress (never the '
-'row''s JSON documents): dreamcut_queries:<id> {id, stage, status, progress} when a query is created or its '
-'stage, status or progress changes; dreamcut_assets:<query_id> {id, query_id, status, progress} per updated asset '
-'and {query_id, inserted} once per statement that inserts assets; dreamcut_messages:<query_id> {id, query_id, '
-'seq, type} per message. The triggers fire unless the setting dreamcut.notify is ''off'' (e.g. alter database '
-'... set dreamcut.notify = off on Supabase, where Realtime reads the publication supabase_realtime instead).';
-revoke all on function dreamcut_private.notify_dreamcut_change() from public;
+comment on function dreamcut_private.dreamcut_queries_notify() is
+'AFTER INSERT and AFTER UPDATE trigger function on dreamcut_queries: pg_notify on channel dreamcut_queries:<id> '
+'with {id, stage, status, progress} (dreamcut-production-schema.md, channel 1). Raises nothing.';
+revoke all on function dreamcut_private.dreamcut_queries_notify() from public;
 
 create trigger trigger_dreamcut_queries_notify_insert
 after insert on public.dreamcut_queries
 for each row
 when (current_setting('dreamcut.notify', true) is distinct from 'off')
-execute function dreamcut_private.notify_dreamcut_change();
+execute function dreamcut_private.dreamcut_queries_notify();
 
 create trigger trigger_dreamcut_queries_notify_update
 after update on public.dreamcut_queries
@@ -1771,26 +1870,81 @@ when (
     (old.stage is distinct from new.stage or old.status is distinct from new.status or old.progress is distinct from new.progress)
     and current_setting('dreamcut.notify', true) is distinct from 'off'
 )
-execute function dreamcut_private.notify_dreamcut_change();
+execute function dreamcut_private.dreamcut_queries_notify();
+
+create function dreamcut_private.dreamcut_assets_notify_insert() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    -- initialize_dreamcut_query writes up to 1000 assets in one statement: one notification per query with the
+    -- number of new assets, not one per asset.
+    perform pg_notify(
+        'dreamcut_assets:' || n.query_id,
+        json_build_object('query_id', n.query_id, 'inserted', count(*))::text
+    )
+    from new_assets as n
+    group by n.query_id;
+    return null;
+end
+$$;
+comment on function dreamcut_private.dreamcut_assets_notify_insert() is
+'Statement-level AFTER INSERT trigger function on dreamcut_assets (transition table new_assets): one pg_notify per '
+'query on channel dreamcut_assets:<query_id> with {query_id, inserted} (the number of new assets). Raises nothing.';
+revoke all on function dreamcut_private.dreamcut_assets_notify_insert() from public;
 
 create trigger trigger_dreamcut_assets_notify_insert
 after insert on public.dreamcut_assets
 referencing new table as new_assets
 for each statement
 when (current_setting('dreamcut.notify', true) is distinct from 'off')
-execute function dreamcut_private.notify_dreamcut_change();
+execute function dreamcut_private.dreamcut_assets_notify_insert();
+
+create function dreamcut_private.dreamcut_assets_notify_update() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    perform pg_notify(
+        'dreamcut_assets:' || new.query_id,
+        json_build_object('id', new.id, 'query_id', new.query_id, 'status', new.status, 'progress', new.progress)::text
+    );
+    return null;
+end
+$$;
+comment on function dreamcut_private.dreamcut_assets_notify_update() is
+'AFTER UPDATE trigger function on dreamcut_assets: pg_notify on channel dreamcut_assets:<query_id> with {id, '
+'query_id, status, progress} (dreamcut-production-schema.md, channel 2). Raises nothing.';
+revoke all on function dreamcut_private.dreamcut_assets_notify_update() from public;
 
 create trigger trigger_dreamcut_assets_notify_update
 after update on public.dreamcut_assets
 for each row
 when (current_setting('dreamcut.notify', true) is distinct from 'off')
-execute function dreamcut_private.notify_dreamcut_change();
+execute function dreamcut_private.dreamcut_assets_notify_update();
+
+create function dreamcut_private.dreamcut_messages_notify() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    perform pg_notify(
+        'dreamcut_messages:' || new.query_id,
+        json_build_object('id', new.id, 'query_id', new.query_id, 'seq', new.seq, 'type', new.type)::text
+    );
+    return null;
+end
+$$;
+comment on function dreamcut_private.dreamcut_messages_notify() is
+'AFTER INSERT trigger function on dreamcut_messages: pg_notify on channel dreamcut_messages:<query_id> with {id, '
+'query_id, seq, type} (dreamcut-production-schema.md, channel 3). Raises nothing.';
+revoke all on function dreamcut_private.dreamcut_messages_notify() from public;
 
 create trigger trigger_dreamcut_messages_notify
 after insert on public.dreamcut_messages
 for each row
 when (current_setting('dreamcut.notify', true) is distinct from 'off')
-execute function dreamcut_private.notify_dreamcut_change();
+execute function dreamcut_private.dreamcut_messages_notify();
 
 -- ===== dreamcut/0005_create_dreamcut_helper_functions =====
 create function dreamcut_private.assets_input_error(p_assets jsonb) returns text
@@ -1896,12 +2050,13 @@ begin
     values (p_user_id, p_user_prompt, p_intent, coalesce(p_options, '{}'))
     returning id into v_query_id;
 
-    insert into public.dreamcut_messages (query_id, type, emoji, content)
-    values (v_query_id, 'status', '🎬', 'Got your request. Let''s break it down...');
+    insert into public.dreamcut_messages (query_id, seq, type, emoji, content)
+    values (v_query_id, 1, 'status', '🎬', 'Got your request. Let''s break it down...');
 
-    insert into public.dreamcut_assets (query_id, url, filename, type, user_description, file_size_bytes, metadata)
+    insert into public.dreamcut_assets (query_id, seq, url, filename, type, user_description, file_size_bytes, metadata)
     select
         v_query_id,
+        a.ord,
         a.elem ->> 'url',
         a.elem ->> 'filename',
         a.elem ->> 'type',
@@ -1914,8 +2069,8 @@ begin
     if not found then
         -- Nothing to analyze: the query goes straight to the merge.
         update public.dreamcut_queries set stage = 'merging', progress = 90 where id = v_query_id;
-        insert into public.dreamcut_messages (query_id, type, emoji, content)
-        values (v_query_id, 'merge', '🏁', 'Combining query + assets into creative brief...');
+        insert into public.dreamcut_messages (query_id, seq, type, emoji, content)
+        values (v_query_id, 2, 'merge', '🏁', 'Combining query + assets into creative brief...');
     end if;
     return v_query_id;
 end
@@ -1947,7 +2102,8 @@ create function public.update_asset_progress(
     p_processing_time_ms integer default null,
     p_error_message text default null,
     p_quality_score numeric default null,
-    p_confidence_score numeric default null
+    p_confidence_score numeric default null,
+    p_query_id uuid default null
 ) returns void
 language plpgsql volatile
 set search_path = ''
@@ -1957,6 +2113,8 @@ declare
     v_query_status text;
     v_status text;
     v_progress integer;
+    v_analyzed_at timestamptz;
+    v_seq bigint;
 begin
     if p_asset_id is null then
         raise exception 'p_asset_id is required' using errcode = '22023';
@@ -1990,9 +2148,15 @@ begin
         using errcode = '22023';
     end if;
 
-    select * into v_asset from public.dreamcut_assets where id = p_asset_id for update;
+    if p_query_id is null then
+        select * into v_asset from public.dreamcut_assets where id = p_asset_id for update;
+    else
+        select * into v_asset from public.dreamcut_assets where query_id = p_query_id and id = p_asset_id for update;
+    end if;
     if not found then
-        raise exception 'asset % not found (p_asset_id)', p_asset_id using errcode = 'P0002';
+        raise exception 'asset % not found (p_asset_id)%', p_asset_id,
+            case when p_query_id is not null then format(' in query %s (p_query_id)', p_query_id) else '' end
+        using errcode = 'P0002';
     end if;
     if v_asset.status in ('completed', 'failed') then
         raise exception 'asset % is already %: a finished asset cannot change', p_asset_id, v_asset.status
@@ -2022,11 +2186,17 @@ begin
             v_progress, v_asset.progress, p_asset_id
         using errcode = '55000';
     end if;
+    if v_status in ('completed', 'failed') then
+        v_analyzed_at := now();
+    end if;
 
     if p_message is not null then
-        insert into public.dreamcut_messages (query_id, type, emoji, content, asset_id)
+        -- Its position: the query row is locked (above). A value, not a subquery in VALUES (Citus refuses those).
+        v_seq := (select coalesce(max(m.seq), 0) + 1 from public.dreamcut_messages as m where m.query_id = v_asset.query_id);
+        insert into public.dreamcut_messages (query_id, seq, type, emoji, content, asset_id)
         values (
             v_asset.query_id,
+            v_seq,
             coalesce(p_message_type, case
                 when v_status = 'completed' then 'asset_complete'
                 when v_status = 'failed' then 'error'
@@ -2049,23 +2219,26 @@ begin
         error_message = coalesce(p_error_message, error_message),
         quality_score = coalesce(p_quality_score, quality_score),
         confidence_score = coalesce(p_confidence_score, confidence_score),
-        analyzed_at = case when v_status in ('completed', 'failed') then now() else analyzed_at end
-    where id = p_asset_id;
+        analyzed_at = coalesce(v_analyzed_at, analyzed_at)
+    where query_id = v_asset.query_id and id = p_asset_id;
 end
 $$;
-comment on function public.update_asset_progress(uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric) is
+comment on function public.update_asset_progress(uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric, uuid) is
 'Worker update of one asset (dreamcut-production-schema.md, "Asset Analysis (Parallel Workers)"). '
 'p_asset_id: the asset; p_progress: 0..100, never below the current value (100 implied by completed); '
 'p_status: pending -> analyzing -> completed | failed (a finished asset cannot change); p_analysis: JSON object '
 'shallow-merged into the asset''s analysis (a video''s "duration" in seconds feeds conflict detection); '
 'p_model_used, p_worker_id: text; p_message, p_message_type, p_emoji: the director message to write first '
 '(type defaults from the status: asset_start, asset_progress, asset_complete, error); p_processing_time_ms: '
-'milliseconds >= 0; p_error_message: text; p_quality_score, p_confidence_score: 0..1. Returns nothing. The '
+'milliseconds >= 0; p_error_message: text; p_quality_score, p_confidence_score: 0..1; p_query_id: the asset''s '
+'query, optional (workers that know it pass it: the asset is then found by its distribution key, query_id, and '
+'an asset of another query is not found). Returns nothing. The '
 'trigger check_query_completion then updates the query (init -> analyzing, progress, merging once all assets '
-'are finished). Errors: 22023 bad parameter, P0002 unknown asset, 55000 finished asset or query, status or '
+'are finished). Errors: 22023 bad parameter, P0002 unknown asset (or not of p_query_id), 55000 finished asset '
+'or query, status or '
 'progress moving back. Writes nothing on error. Executable by service_role only.';
-revoke all on function public.update_asset_progress(uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric) from public, anon, authenticated, service_role;
-grant execute on function public.update_asset_progress(uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric) to service_role;
+revoke all on function public.update_asset_progress(uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.update_asset_progress(uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric, uuid) to service_role;
 
 create function public.complete_dreamcut_query(
     p_query_id uuid,
@@ -2081,6 +2254,8 @@ declare
     v_query public.dreamcut_queries%rowtype;
     v_assets text;
     v_directions text;
+    -- The clock, not now(): this transaction may have begun before the query was created.
+    v_completed_at timestamptz := clock_timestamp();
 begin
     if p_query_id is null then
         raise exception 'p_query_id is required' using errcode = '22023';
@@ -2159,8 +2334,7 @@ begin
         processing_time_ms = p_processing_time_ms,
         models_used = p_models_used,
         cost_estimate = p_cost_estimate,
-        -- not now(): this transaction may have begun before the query was created (completed_at >= created_at)
-        completed_at = clock_timestamp()
+        completed_at = greatest(v_completed_at, created_at)
     where id = p_query_id;
 end
 $$;
@@ -2182,6 +2356,8 @@ set search_path = ''
 as $$
 declare
     v_status text;
+    -- The clock, not now(): this transaction may have begun before the query was created.
+    v_completed_at timestamptz := clock_timestamp();
 begin
     if p_query_id is null then
         raise exception 'p_query_id is required' using errcode = '22023';
@@ -2200,7 +2376,7 @@ begin
     insert into public.dreamcut_messages (query_id, type, emoji, content)
     values (p_query_id, 'error', '❌', p_error_message);
     update public.dreamcut_queries
-    set status = 'failed', error_message = p_error_message, completed_at = clock_timestamp()
+    set status = 'failed', error_message = p_error_message, completed_at = greatest(v_completed_at, created_at)
     where id = p_query_id;
 end
 $$;

@@ -429,14 +429,22 @@ FUNCTIONS = {
     "dreamcut_private.update_updated_at_column()": NOBODY,
     # dreamcut
     "public.initialize_dreamcut_query(text,text,text,jsonb,jsonb)": API,
-    "public.update_asset_progress(uuid,integer,text,jsonb,text,text,text,text,text,integer,text,numeric,numeric)":
-        WORKER,
+    "public.update_asset_progress(uuid,integer,text,jsonb,text,text,text,text,text,integer,text,numeric,numeric,"
+    "uuid)": WORKER,
     "public.complete_dreamcut_query(uuid,jsonb,integer,text[],numeric)": WORKER,
     "public.fail_dreamcut_query(uuid,text)": WORKER,
     "dreamcut_private.assets_input_error(jsonb)": NOBODY,
-    "dreamcut_private.count_query_assets()": NOBODY,
+    "dreamcut_private.dreamcut_assets_assign_seq()": NOBODY,
+    "dreamcut_private.dreamcut_messages_assign_seq()": NOBODY,
+    "dreamcut_private.dreamcut_assets_release_messages()": NOBODY,
+    "dreamcut_private.dreamcut_assets_refuse_move()": NOBODY,
+    "dreamcut_private.dreamcut_assets_count_insert()": NOBODY,
+    "dreamcut_private.dreamcut_assets_count_delete()": NOBODY,
     "dreamcut_private.check_query_completion()": NOBODY,
-    "dreamcut_private.notify_dreamcut_change()": NOBODY,
+    "dreamcut_private.dreamcut_queries_notify()": NOBODY,
+    "dreamcut_private.dreamcut_assets_notify_insert()": NOBODY,
+    "dreamcut_private.dreamcut_assets_notify_update()": NOBODY,
+    "dreamcut_private.dreamcut_messages_notify()": NOBODY,
     # storyboard
     "public.create_redesign_project(text,text,jsonb,uuid)": API,
     "public.update_redesign_project(uuid,text,text,jsonb)": API,

@@ -414,7 +414,7 @@ export type Database = {
           progress?: number
           quality_score?: number | null
           query_id: string
-          seq?: never
+          seq: number
           status?: string
           type: string
           updated_at?: string
@@ -437,7 +437,7 @@ export type Database = {
           progress?: number
           quality_score?: number | null
           query_id?: string
-          seq?: never
+          seq?: number
           status?: string
           type?: string
           updated_at?: string
@@ -475,7 +475,7 @@ export type Database = {
           emoji?: string | null
           id?: string
           query_id: string
-          seq?: never
+          seq: number
           type: string
         }
         Update: {
@@ -486,16 +486,16 @@ export type Database = {
           emoji?: string | null
           id?: string
           query_id?: string
-          seq?: never
+          seq?: number
           type?: string
         }
         Relationships: [
           {
-            foreignKeyName: "dreamcut_messages_asset_id_fkey"
-            columns: ["asset_id"]
+            foreignKeyName: "dreamcut_messages_query_id_asset_id_fkey"
+            columns: ["query_id", "asset_id"]
             isOneToOne: false
             referencedRelation: "dreamcut_assets"
-            referencedColumns: ["id"]
+            referencedColumns: ["query_id", "id"]
           },
           {
             foreignKeyName: "dreamcut_messages_query_id_fkey"
@@ -2770,6 +2770,7 @@ export type Database = {
           p_processing_time_ms?: number
           p_progress?: number
           p_quality_score?: number
+          p_query_id?: string
           p_status?: string
           p_worker_id?: string
         }

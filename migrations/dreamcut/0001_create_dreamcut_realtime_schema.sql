@@ -1,6 +1,8 @@
 -- create_dreamcut_realtime_schema (dreamcut-migration-summary.md, migration 1): the three tables of
 -- dreamcut-production-schema.md, tightened where a null makes no sense, plus the per-query counters that let
--- completion detection cost the same whatever the number of assets.
+-- completion detection cost the same whatever the number of assets. One distribution key, query_id: every
+-- primary key, unique index and foreign key of assets and messages leads with it, so a query's rows can live
+-- together on one node (Citus) and every function reaches them by it.
 -- depends: 0001_supabase_platform
 
 insert into dreamcut_private.installed_modules (module) values ('dreamcut');
@@ -49,7 +51,7 @@ comment on column public.dreamcut_queries.asset_progress_total is
 'Sum of the assets'' progress, a failed asset counting as 100 (kept by trigger).';
 
 create table public.dreamcut_assets (
-    id uuid primary key default gen_random_uuid(),
+    id uuid not null default gen_random_uuid(),
     query_id uuid not null references public.dreamcut_queries (id) on delete cascade,
 
     url text not null check (url <> ''),
@@ -71,10 +73,11 @@ create table public.dreamcut_assets (
     quality_score decimal(3, 2),
     confidence_score decimal(3, 2),
 
-    seq bigint generated always as identity,
+    seq bigint not null check (seq > 0),
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
-    analyzed_at timestamptz
+    analyzed_at timestamptz,
+    primary key (query_id, id)
 );
 comment on table public.dreamcut_assets is
 'One asset of a query and its progressive analysis (dreamcut-production-schema.md, table 2).';
@@ -84,11 +87,11 @@ comment on column public.dreamcut_assets.file_size_bytes is 'Size of the file in
 comment on column public.dreamcut_assets.processing_time_ms is 'Analysis time in milliseconds.';
 comment on column public.dreamcut_assets.analyzed_at is 'When the asset finished (completed or failed).';
 comment on column public.dreamcut_assets.seq is
-'Insertion order: the assets of a query are listed in seq order, the order of p_assets (they are inserted in '
-'one statement, so created_at alone cannot order them).';
+'Position of the asset in its query, from 1 (unique per query): the order of p_assets (they are inserted in one '
+'statement, so created_at alone cannot order them). An insert without seq takes the next one (trigger).';
 
 create table public.dreamcut_messages (
-    id uuid primary key default gen_random_uuid(),
+    id uuid not null default gen_random_uuid(),
     query_id uuid not null references public.dreamcut_queries (id) on delete cascade,
 
     type text not null check (
@@ -100,15 +103,22 @@ create table public.dreamcut_messages (
     content text not null,
     emoji text,
 
-    asset_id uuid references public.dreamcut_assets (id) on delete set null,
+    asset_id uuid,
     data jsonb not null default '{}',
 
-    seq bigint generated always as identity,
-    created_at timestamptz not null default clock_timestamp()
+    seq bigint not null check (seq > 0),
+    created_at timestamptz not null default clock_timestamp(),
+    primary key (query_id, id),
+    -- The document's "on delete set null" is trigger_dreamcut_assets_release_messages: a foreign key holding the
+    -- distribution key cannot set part of itself to null on Citus.
+    foreign key (query_id, asset_id) references public.dreamcut_assets (query_id, id)
 );
 comment on table public.dreamcut_messages is
 'The director''s feedback messages of a query, with emoji (dreamcut-production-schema.md, table 3).';
 comment on column public.dreamcut_messages.content is 'Message text without its emoji; a client shows emoji || '' '' || content.';
 comment on column public.dreamcut_messages.seq is
-'Insertion order; messages of a query are read in seq order (several are written in one transaction).';
+'Position of the message in its query''s feed, from 1 (unique per query): the next one is taken under the lock of '
+'the query row, so the order holds whichever node or transaction writes. Read a feed in seq order.';
+comment on column public.dreamcut_messages.asset_id is
+'The asset the message is about, of the same query, or null; set to null when the asset is deleted.';
 comment on column public.dreamcut_messages.created_at is 'clock_timestamp() of the insert, so messages of one transaction differ.';

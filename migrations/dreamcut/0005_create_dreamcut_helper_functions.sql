@@ -106,12 +106,13 @@ begin
     values (p_user_id, p_user_prompt, p_intent, coalesce(p_options, '{}'))
     returning id into v_query_id;
 
-    insert into public.dreamcut_messages (query_id, type, emoji, content)
-    values (v_query_id, 'status', '🎬', 'Got your request. Let''s break it down...');
+    insert into public.dreamcut_messages (query_id, seq, type, emoji, content)
+    values (v_query_id, 1, 'status', '🎬', 'Got your request. Let''s break it down...');
 
-    insert into public.dreamcut_assets (query_id, url, filename, type, user_description, file_size_bytes, metadata)
+    insert into public.dreamcut_assets (query_id, seq, url, filename, type, user_description, file_size_bytes, metadata)
     select
         v_query_id,
+        a.ord,
         a.elem ->> 'url',
         a.elem ->> 'filename',
         a.elem ->> 'type',
@@ -124,8 +125,8 @@ begin
     if not found then
         -- Nothing to analyze: the query goes straight to the merge.
         update public.dreamcut_queries set stage = 'merging', progress = 90 where id = v_query_id;
-        insert into public.dreamcut_messages (query_id, type, emoji, content)
-        values (v_query_id, 'merge', '🏁', 'Combining query + assets into creative brief...');
+        insert into public.dreamcut_messages (query_id, seq, type, emoji, content)
+        values (v_query_id, 2, 'merge', '🏁', 'Combining query + assets into creative brief...');
     end if;
     return v_query_id;
 end
@@ -157,7 +158,8 @@ create function public.update_asset_progress(
     p_processing_time_ms integer default null,
     p_error_message text default null,
     p_quality_score numeric default null,
-    p_confidence_score numeric default null
+    p_confidence_score numeric default null,
+    p_query_id uuid default null
 ) returns void
 language plpgsql volatile
 set search_path = ''
@@ -167,6 +169,8 @@ declare
     v_query_status text;
     v_status text;
     v_progress integer;
+    v_analyzed_at timestamptz;
+    v_seq bigint;
 begin
     if p_asset_id is null then
         raise exception 'p_asset_id is required' using errcode = '22023';
@@ -200,9 +204,15 @@ begin
         using errcode = '22023';
     end if;
 
-    select * into v_asset from public.dreamcut_assets where id = p_asset_id for update;
+    if p_query_id is null then
+        select * into v_asset from public.dreamcut_assets where id = p_asset_id for update;
+    else
+        select * into v_asset from public.dreamcut_assets where query_id = p_query_id and id = p_asset_id for update;
+    end if;
     if not found then
-        raise exception 'asset % not found (p_asset_id)', p_asset_id using errcode = 'P0002';
+        raise exception 'asset % not found (p_asset_id)%', p_asset_id,
+            case when p_query_id is not null then format(' in query %s (p_query_id)', p_query_id) else '' end
+        using errcode = 'P0002';
     end if;
     if v_asset.status in ('completed', 'failed') then
         raise exception 'asset % is already %: a finished asset cannot change', p_asset_id, v_asset.status
@@ -232,11 +242,17 @@ begin
             v_progress, v_asset.progress, p_asset_id
         using errcode = '55000';
     end if;
+    if v_status in ('completed', 'failed') then
+        v_analyzed_at := now();
+    end if;
 
     if p_message is not null then
-        insert into public.dreamcut_messages (query_id, type, emoji, content, asset_id)
+        -- Its position: the query row is locked (above). A value, not a subquery in VALUES (Citus refuses those).
+        v_seq := (select coalesce(max(m.seq), 0) + 1 from public.dreamcut_messages as m where m.query_id = v_asset.query_id);
+        insert into public.dreamcut_messages (query_id, seq, type, emoji, content, asset_id)
         values (
             v_asset.query_id,
+            v_seq,
             coalesce(p_message_type, case
                 when v_status = 'completed' then 'asset_complete'
                 when v_status = 'failed' then 'error'
@@ -259,23 +275,26 @@ begin
         error_message = coalesce(p_error_message, error_message),
         quality_score = coalesce(p_quality_score, quality_score),
         confidence_score = coalesce(p_confidence_score, confidence_score),
-        analyzed_at = case when v_status in ('completed', 'failed') then now() else analyzed_at end
-    where id = p_asset_id;
+        analyzed_at = coalesce(v_analyzed_at, analyzed_at)
+    where query_id = v_asset.query_id and id = p_asset_id;
 end
 $$;
-comment on function public.update_asset_progress(uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric) is
+comment on function public.update_asset_progress(uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric, uuid) is
 'Worker update of one asset (dreamcut-production-schema.md, "Asset Analysis (Parallel Workers)"). '
 'p_asset_id: the asset; p_progress: 0..100, never below the current value (100 implied by completed); '
 'p_status: pending -> analyzing -> completed | failed (a finished asset cannot change); p_analysis: JSON object '
 'shallow-merged into the asset''s analysis (a video''s "duration" in seconds feeds conflict detection); '
 'p_model_used, p_worker_id: text; p_message, p_message_type, p_emoji: the director message to write first '
 '(type defaults from the status: asset_start, asset_progress, asset_complete, error); p_processing_time_ms: '
-'milliseconds >= 0; p_error_message: text; p_quality_score, p_confidence_score: 0..1. Returns nothing. The '
+'milliseconds >= 0; p_error_message: text; p_quality_score, p_confidence_score: 0..1; p_query_id: the asset''s '
+'query, optional (workers that know it pass it: the asset is then found by its distribution key, query_id, and '
+'an asset of another query is not found). Returns nothing. The '
 'trigger check_query_completion then updates the query (init -> analyzing, progress, merging once all assets '
-'are finished). Errors: 22023 bad parameter, P0002 unknown asset, 55000 finished asset or query, status or '
+'are finished). Errors: 22023 bad parameter, P0002 unknown asset (or not of p_query_id), 55000 finished asset '
+'or query, status or '
 'progress moving back. Writes nothing on error. Executable by service_role only.';
-revoke all on function public.update_asset_progress(uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric) from public, anon, authenticated, service_role;
-grant execute on function public.update_asset_progress(uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric) to service_role;
+revoke all on function public.update_asset_progress(uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.update_asset_progress(uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric, uuid) to service_role;
 
 create function public.complete_dreamcut_query(
     p_query_id uuid,
@@ -291,6 +310,8 @@ declare
     v_query public.dreamcut_queries%rowtype;
     v_assets text;
     v_directions text;
+    -- The clock, not now(): this transaction may have begun before the query was created.
+    v_completed_at timestamptz := clock_timestamp();
 begin
     if p_query_id is null then
         raise exception 'p_query_id is required' using errcode = '22023';
@@ -369,8 +390,7 @@ begin
         processing_time_ms = p_processing_time_ms,
         models_used = p_models_used,
         cost_estimate = p_cost_estimate,
-        -- not now(): this transaction may have begun before the query was created (completed_at >= created_at)
-        completed_at = clock_timestamp()
+        completed_at = greatest(v_completed_at, created_at)
     where id = p_query_id;
 end
 $$;
@@ -392,6 +412,8 @@ set search_path = ''
 as $$
 declare
     v_status text;
+    -- The clock, not now(): this transaction may have begun before the query was created.
+    v_completed_at timestamptz := clock_timestamp();
 begin
     if p_query_id is null then
         raise exception 'p_query_id is required' using errcode = '22023';
@@ -410,7 +432,7 @@ begin
     insert into public.dreamcut_messages (query_id, type, emoji, content)
     values (p_query_id, 'error', '❌', p_error_message);
     update public.dreamcut_queries
-    set status = 'failed', error_message = p_error_message, completed_at = clock_timestamp()
+    set status = 'failed', error_message = p_error_message, completed_at = greatest(v_completed_at, created_at)
     where id = p_query_id;
 end
 $$;

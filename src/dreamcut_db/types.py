@@ -398,6 +398,7 @@ class DreamcutAssetsInsert(TypedDict):
     progress: NotRequired[int]
     quality_score: NotRequired[float | None]
     query_id: str
+    seq: int
     status: NotRequired[str]
     type: str
     updated_at: NotRequired[str]
@@ -422,6 +423,7 @@ class DreamcutAssetsUpdate(TypedDict):
     progress: NotRequired[int]
     quality_score: NotRequired[float | None]
     query_id: NotRequired[str]
+    seq: NotRequired[int]
     status: NotRequired[str]
     type: NotRequired[str]
     updated_at: NotRequired[str]
@@ -452,6 +454,7 @@ class DreamcutMessagesInsert(TypedDict):
     emoji: NotRequired[str | None]
     id: NotRequired[str]
     query_id: str
+    seq: int
     type: str
 
 
@@ -464,6 +467,7 @@ class DreamcutMessagesUpdate(TypedDict):
     emoji: NotRequired[str | None]
     id: NotRequired[str]
     query_id: NotRequired[str]
+    seq: NotRequired[int]
     type: NotRequired[str]
 
 
@@ -2752,10 +2756,12 @@ class UpdateAssetProgressArgs(TypedDict):
     object shallow-merged into the asset's analysis (a video's "duration" in seconds feeds conflict
     detection); p_model_used, p_worker_id: text; p_message, p_message_type, p_emoji: the director message to
     write first (type defaults from the status: asset_start, asset_progress, asset_complete, error);
-    p_processing_time_ms: milliseconds >= 0; p_error_message: text; p_quality_score, p_confidence_score: 0..1.
-    Returns nothing. The trigger check_query_completion then updates the query (init -> analyzing, progress,
-    merging once all assets are finished). Errors: 22023 bad parameter, P0002 unknown asset, 55000 finished
-    asset or query, status or progress moving back. Writes nothing on error. Executable by service_role only.
+    p_processing_time_ms: milliseconds >= 0; p_error_message: text; p_quality_score, p_confidence_score: 0..1;
+    p_query_id: the asset's query, optional (workers that know it pass it: the asset is then found by its
+    distribution key, query_id, and an asset of another query is not found). Returns nothing. The trigger
+    check_query_completion then updates the query (init -> analyzing, progress, merging once all assets are
+    finished). Errors: 22023 bad parameter, P0002 unknown asset (or not of p_query_id), 55000 finished asset
+    or query, status or progress moving back. Writes nothing on error. Executable by service_role only.
     """
     p_analysis: NotRequired[Json]
     p_asset_id: str
@@ -2768,6 +2774,7 @@ class UpdateAssetProgressArgs(TypedDict):
     p_processing_time_ms: NotRequired[int]
     p_progress: NotRequired[int]
     p_quality_score: NotRequired[float]
+    p_query_id: NotRequired[str]
     p_status: NotRequired[str]
     p_worker_id: NotRequired[str]
 

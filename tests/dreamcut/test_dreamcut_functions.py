@@ -31,7 +31,7 @@ SIGNATURES = {
         "p_asset_id": "uuid", "p_progress": "integer", "p_status": "text", "p_analysis": "jsonb",
         "p_model_used": "text", "p_message": "text", "p_message_type": "text", "p_emoji": "text",
         "p_worker_id": "text", "p_processing_time_ms": "integer", "p_error_message": "text",
-        "p_quality_score": "numeric", "p_confidence_score": "numeric",
+        "p_quality_score": "numeric", "p_confidence_score": "numeric", "p_query_id": "uuid",
     },
     "complete_dreamcut_query": {
         "p_query_id": "uuid", "p_payload": "jsonb", "p_processing_time_ms": "integer", "p_models_used": "text[]",
@@ -358,6 +358,22 @@ def test_merge_after_the_last_asset_finishes_exactly_once(conn, last):
     assert [m[0] for m in msgs].count("conflict") == 1
 
 
+def test_deleting_an_asset_keeps_its_messages(conn):
+    """The document's messages.asset_id "on delete set null", kept by a trigger (the key holds the query id)."""
+    qid = start(conn, [asset("image"), asset("video")])
+    gone, kept = asset_ids(conn, qid)
+    update(conn, gone, p_status="analyzing", p_message="Analyzing image")
+    update(conn, kept, p_status="analyzing", p_message="Analyzing video")
+    with committed_as(conn):
+        conn.execute("delete from public.dreamcut_assets where id = %s", (gone,))
+    rows = conn.execute("select content, asset_id::text from public.dreamcut_messages where query_id = %s "
+                        "order by seq", (qid,)).fetchall()
+    assert rows == [(GOT_REQUEST, None), ("Analyzing image", None), ("Analyzing video", kept)]
+    with committed_as(conn):
+        conn.execute("delete from public.dreamcut_queries where id = %s", (qid,))
+    assert counts(conn, qid) == {"queries": 0, "assets": 0, "messages": 0}
+
+
 def test_deleting_the_last_unfinished_asset_moves_the_query_to_merging_once(conn):
     qid = start(conn, [asset("image"), asset("video")])
     done, unfinished = asset_ids(conn, qid)
@@ -488,6 +504,42 @@ def test_the_whole_storyboard(conn):
     created = conn.execute("select array_agg(created_at order by seq) from public.dreamcut_messages "
                            "where query_id = %s", (qid,)).fetchone()[0]
     assert created == sorted(created)
+    # The feed's positions come from the query, not from a sequence shared by every query (or by every node).
+    seqs = conn.execute("select array_agg(seq order by seq) from public.dreamcut_messages where query_id = %s",
+                        (qid,)).fetchone()[0]
+    assert seqs == list(range(1, len(STORYBOARD) + 1))
+    assert [r["seq"] for r in asset_rows(conn, qid)] == [1, 2, 3]
+
+
+def test_direct_inserts_take_the_next_position_of_their_query(conn):
+    """A worker (service_role) writing a message or an asset directly, without seq, gets the next one."""
+    qid = start(conn, [asset("image"), asset("video")])
+    other = start(conn, [asset("audio")])
+    with committed_as(conn):
+        conn.execute("insert into public.dreamcut_messages (query_id, type, content) values (%s, 'status', 'one'), "
+                     "(%s, 'status', 'two'), (%s, 'status', 'elsewhere')", (qid, qid, other))
+        conn.execute("insert into public.dreamcut_assets (query_id, url, type) values (%s, 'https://x/a.mp3', 'audio')",
+                     (qid,))
+    assert conn.execute("select array_agg(content order by seq), array_agg(seq order by seq) "
+                        "from public.dreamcut_messages where query_id = %s", (qid,)).fetchone() == (
+        [GOT_REQUEST, "one", "two"], [1, 2, 3])
+    assert [r["seq"] for r in asset_rows(conn, qid)] == [1, 2, 3]
+    assert [r["seq"] for r in asset_rows(conn, other)] == [1]
+
+
+def test_completed_at_is_never_before_created_at(conn, module_db_url):
+    """A merger whose transaction began before the query was created completes and fails it after its creation
+    (now() would be the merger's transaction start, before created_at: a soak failure once)."""
+    with psycopg.connect(module_db_url) as merger:
+        merger.execute("select now()")  # the merger's transaction has begun
+        done, failed = start(conn, []), start(conn, [])
+        set_identity(merger, "service_role")
+        merger.execute("select public.complete_dreamcut_query(%s, '{}')", (done,))
+        merger.execute("select public.fail_dreamcut_query(%s, 'gave up')", (failed,))
+        merger.commit()
+    for qid in (done, failed):
+        q = query_row(conn, qid)
+        assert q["completed_at"] >= q["created_at"], q
 
 
 @pytest.mark.parametrize("stage_before", ["init", "analyzing", "merging"])
@@ -776,6 +828,7 @@ UPDATE_BAD = {
     "confidence above 1": ("@analyzing", {"p_confidence_score": 2}, "22023"),
     "completed below 100": ("@analyzing", {"p_status": "completed", "p_progress": 60}, "22023"),
     "unknown asset": ("@unknown", {"p_progress": 10}, "P0002"),
+    "asset of another query": ("@pending", {"p_progress": 10, "p_query_id": "@init"}, "P0002"),
     "completed asset": ("@completed", {"p_progress": 100, "p_message": "again"}, "55000"),
     "failed asset": ("@failed", {"p_status": "analyzing"}, "55000"),
     "failed asset retried": ("@failed", {"p_status": "completed"}, "55000"),
@@ -840,7 +893,7 @@ def test_the_world_accepts_the_good_neighbours(conn, world):
     """The same targets accept a valid call, so each rejection above is caused by the one bad value."""
     with acting_as(conn, "service_role"):
         call(conn, "update_asset_progress", p_asset_id=world["pending"], p_progress=0, p_status="pending",
-             p_message="queued", p_quality_score=1, p_confidence_score=0)
+             p_message="queued", p_quality_score=1, p_confidence_score=0, p_query_id=world["q"])
         call(conn, "update_asset_progress", p_asset_id=world["analyzing"], p_progress=50, p_status="failed",
              p_analysis={}, p_processing_time_ms=0)
         call(conn, "complete_dreamcut_query", p_query_id=world["merging"], p_payload={"intent": "trailer"},

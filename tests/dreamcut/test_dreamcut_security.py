@@ -39,7 +39,7 @@ MATRIX_CASES = [
 FUNCTIONS = {
     "initialize_dreamcut_query": "text, text, text, jsonb, jsonb",
     "update_asset_progress":
-        "uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric",
+        "uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric, uuid",
     "complete_dreamcut_query": "uuid, jsonb, integer, text[], numeric",
     "fail_dreamcut_query": "uuid, text",
 }
@@ -55,9 +55,17 @@ EXECUTE = {
 MODULE_FUNCTIONS = {
     **{f"public.{name}({args})": name == "initialize_dreamcut_query" for name, args in FUNCTIONS.items()},
     "dreamcut_private.assets_input_error(jsonb)": False,
-    "dreamcut_private.count_query_assets()": False,
+    "dreamcut_private.dreamcut_assets_assign_seq()": False,
+    "dreamcut_private.dreamcut_messages_assign_seq()": False,
+    "dreamcut_private.dreamcut_assets_release_messages()": False,
+    "dreamcut_private.dreamcut_assets_refuse_move()": False,
+    "dreamcut_private.dreamcut_assets_count_insert()": False,
+    "dreamcut_private.dreamcut_assets_count_delete()": False,
     "dreamcut_private.check_query_completion()": False,
-    "dreamcut_private.notify_dreamcut_change()": False,
+    "dreamcut_private.dreamcut_queries_notify()": False,
+    "dreamcut_private.dreamcut_assets_notify_insert()": False,
+    "dreamcut_private.dreamcut_assets_notify_update()": False,
+    "dreamcut_private.dreamcut_messages_notify()": False,
     "dreamcut_private.api_caller_is_end_user()": False,
     "dreamcut_private.update_updated_at_column()": False,
 }  # signature -> security definer?
@@ -313,10 +321,11 @@ def test_security_definer_functions_are_not_executable_by_anon_or_public(conn):
 
 
 def test_private_functions_are_not_executable_by_api_roles(conn):
+    private = [s for s in MODULE_FUNCTIONS if s.startswith("dreamcut_private.")]
     rows = conn.execute(
         "select p.oid::regprocedure::text, r.rolname, has_function_privilege(r.rolname, p.oid, 'execute') "
         "from pg_proc as p cross join (values ('public'), ('anon'), ('authenticated')) as r (rolname) "
         "where p.oid = any(%s::regprocedure[]) and p.pronamespace = 'dreamcut_private'::regnamespace",
-        ([s for s in MODULE_FUNCTIONS if s.startswith("dreamcut_private.")],)).fetchall()
-    assert len(rows) == 6 * 3
+        (private,)).fetchall()
+    assert len(rows) == len(private) * 3
     assert [r for r in rows if r[2]] == []
