@@ -6,11 +6,16 @@ and runs the SQL; this module adds what yoyo leaves out:
 * the lock: yoyo's Python API does not take it. We take a session advisory lock first (released by the
   server when the session dies) and then yoyo's lock row. A lock row with no live advisory holder was left by
   a crashed run: it is cleared, saying so. A live holder is named (pid, since when) and waited for.
-* atomicity: each migration, its yoyo mark and its checksum commit in one transaction.
+* atomicity: each migration, its yoyo mark and its checksum commit in one transaction. A migration marked
+  ``-- transactional: false`` (yoyo's directive, for ``create index concurrently`` and the like) is one
+  statement run outside a transaction, its bookkeeping committed right after; what a failed one leaves behind
+  (an invalid index, a partition pending detach) is named.
 * checksums: sha256 of each applied migration's files, so an applied file edited later is reported.
 * modules: ``--module`` installs a module and what it depends on; before changing anything, every pending
   migration is tried in a transaction that is rolled back, so a collision with an object the package did not
-  create (a legacy ``jobs`` table) stops the run with the database unchanged.
+  create (a legacy ``jobs`` table) stops the run with the database unchanged. The trial stops at a migration
+  that runs outside a transaction (it cannot be tried without really running); what follows it is tried once
+  it is applied.
 * rollback plans: what a rollback would undo (exactly the migrations asked for and those that depend on
   them, newest first) and which tables it would drop with how many rows, found by running the rollback files
   in a transaction that is rolled back; a rollback that drops rows needs a confirmation.
@@ -259,6 +264,19 @@ _BOOKKEEPING = {
     ),
 }
 
+#: What a statement that failed outside a transaction can leave behind: an invalid index (a failed ``create
+#: index concurrently``, ``reindex concurrently`` or ``drop index concurrently``) and a partition pending
+#: detach (a failed ``detach partition ... concurrently``), each with the statement that clears it.
+_LEFTOVERS = """
+select format('invalid index %s on %s', i.indexrelid::regclass, i.indrelid::regclass),
+       format('drop index concurrently %s', i.indexrelid::regclass)
+from pg_catalog.pg_index i where not i.indisvalid
+union all
+select format('partition %s of %s pending detach', h.inhrelid::regclass, h.inhparent::regclass),
+       format('alter table %s detach partition %s finalize', h.inhparent::regclass, h.inhrelid::regclass)
+from pg_catalog.pg_inherits h where h.inhdetachpending
+"""
+
 
 def _bookkeep(backend, m: Migration, direction: str, operation: str | None = None) -> None:
     """yoyo's mark (or unmark) and log rows of ``m`` and its checksum row, in the current transaction."""
@@ -274,39 +292,66 @@ def record(run: Run, m: Migration, operation: str = "apply") -> None:
     _bookkeep(run.backend, m, "apply", operation)
 
 
-def _commit_each(run: Run, migrations: list[Migration], direction: str, out) -> list[Migration]:
+def _outside_transaction(run: Run, m: Migration, direction: str) -> None:
+    """Run the one statement of a ``-- transactional: false`` migration (or of its rollback) on its own, as
+    yoyo does, with the runner's ``lock_timeout`` (which also bounds a concurrent build's wait for older
+    transactions), then its bookkeeping in one transaction. Raises DreamcutError when the statement fails:
+    the migration's record is unchanged, and what the statement left behind is named with its remedy."""
+    backend, conn = run.backend, run.connection
+    before = set(conn.execute(_LEFTOVERS).fetchall())
+    backend.execute(f"set lock_timeout = '{LOCK_TIMEOUT}'")
+    try:
+        m.yoyo.process_steps(backend, direction)
+    except backend.DatabaseError as exc:
+        left = [row for row in conn.execute(_LEFTOVERS).fetchall() if row not in before]
+        state = "not recorded as applied" if direction == "apply" else "still recorded as applied"
+        rest = ("; left behind: " + "; ".join(f"{what} (remove it: {fix})" for what, fix in left)
+                + f", then rerun dreamcut-db {'migrate' if direction == 'apply' else 'rollback'}") if left else \
+            "; nothing of it was left behind"
+        raise DreamcutError(f"{'migration' if direction == 'apply' else 'rollback of'} {m.ref} failed outside a "
+                            f"transaction (-- transactional: false): {_describe(exc)}; it is {state}{rest}")
+    finally:
+        backend.execute("reset lock_timeout")
+    with _transaction(backend):
+        _bookkeep(backend, m, direction)
+
+
+def _commit_each(run: Run, migrations: list[Migration], direction: str, out, done: list[Migration]) -> None:
     """Apply (``direction`` "apply") or roll back ("rollback") ``migrations`` in the order given, each in its
-    own transaction together with yoyo's mark and log rows and the checksum row. Returns them; raises
-    DreamcutError naming the failed one (its transaction rolled back, the ones before it committed)."""
+    own transaction together with yoyo's mark and log rows and the checksum row (a ``-- transactional: false``
+    one: its statement alone, then that bookkeeping). Appends each to ``done`` (which may already list earlier
+    ones of the same run); raises DreamcutError naming the failed one (the ones before it committed)."""
     backend = run.backend
     _checksum_sql, verb, failure = _BOOKKEEPING[direction]
-    done: list[Migration] = []
     for m in migrations:
         try:
-            with _transaction(backend):
-                m.yoyo.process_steps(backend, direction)
-                _bookkeep(backend, m, direction)
-        except backend.DatabaseError as exc:
-            raise DreamcutError(
-                failure.format(ref=m.ref) + f": {_describe(exc)}"
-                + (f" ({verb} before it: {', '.join(d.ref for d in done)})" if done else "")
-            )
+            if m.transactional:
+                with _transaction(backend):
+                    m.yoyo.process_steps(backend, direction)
+                    _bookkeep(backend, m, direction)
+            else:
+                _outside_transaction(run, m, direction)
+        except (backend.DatabaseError, DreamcutError) as exc:
+            message = str(exc) if isinstance(exc, DreamcutError) else failure.format(ref=m.ref) + f": {_describe(exc)}"
+            raise DreamcutError(message + (f" ({verb} before it: {', '.join(d.ref for d in done)})" if done else ""))
         run.changed = True
         out(f"{verb} {m.ref}")
         done.append(m)
-    return done
 
 
-def _trial(backend, migrations: list[Migration]) -> tuple[Migration, Exception] | None:
-    """Apply ``migrations`` in one transaction and always roll it back. Returns the first failure, or None."""
+def _trial(backend, migrations: list[Migration]) -> tuple[tuple[Migration, Exception] | None, list[Migration]]:
+    """Apply ``migrations`` in one transaction and always roll it back, stopping before the first that runs
+    outside a transaction (it cannot be tried without really running). Returns the first failure or None, and
+    the migrations not tried (from that first non-transactional one on; empty when all were tried)."""
+    cut = next((i for i, m in enumerate(migrations) if not m.transactional), len(migrations))
     current = None
     try:
         with _transaction(backend, rollback_on_exit=True):
-            for current in migrations:
+            for current in migrations[:cut]:
                 current.yoyo.process_steps(backend, "apply")
     except backend.DatabaseError as exc:
-        return current, exc
-    return None
+        return (current, exc), migrations[cut:]
+    return None, migrations[cut:]
 
 
 def _applied(run: Run, mset: MigrationSet) -> list[Migration]:
@@ -319,7 +364,7 @@ def _installable_hint(run: Run, mset: MigrationSet, selected: list[str]) -> str:
     """After a failed trial: the modules that would install alone here, as a sentence with the command."""
     applied = {m.id for m in _applied(run, mset)}
     ok = [module for module in selected
-          if _trial(run.backend, [m for m in mset.of_modules(mset.closure([module])) if m.id not in applied]) is None]
+          if _trial(run.backend, [m for m in mset.of_modules(mset.closure([module])) if m.id not in applied])[0] is None]
     if not ok:
         return ""
     # Name only the modules no other installable one needs: installing those installs the rest.
@@ -343,10 +388,12 @@ def migrate(
 
     Every pending migration is first tried in one transaction that is rolled back; if one fails, nothing is
     applied and DreamcutError names the migration, the reason and the modules that can still be installed.
-    Then each migration commits in its own transaction with its yoyo mark and checksum. Returns the applied
-    (or, with ``dry_run``, the would-be-applied) migrations. ``only`` restricts the run to those ids
-    (verify uses it to rebuild exactly the live database's set). ``lock_wait``: seconds to wait for a live
-    lock holder. A run that changes nothing also leaves no bookkeeping schema behind if it created it.
+    Then each migration commits in its own transaction with its yoyo mark and checksum. The trial stops before
+    a ``-- transactional: false`` migration (``out`` says so): the migrations before it are tried and applied,
+    then it, then the rest is tried the same way. Returns the applied (or, with ``dry_run``, the would-be-applied)
+    migrations. ``only`` restricts the run to those ids (verify uses it to rebuild exactly the live database's
+    set). ``lock_wait``: seconds to wait for a live lock holder. A run that changes nothing also leaves no
+    bookkeeping schema behind if it created it.
     """
     selected = mset.closure(modules)
     wanted = None
@@ -360,24 +407,39 @@ def migrate(
         applied = {m.id for m in _applied(run, mset)}
         pending = [m for m in mset.of_modules(selected)
                    if m.id not in applied and (wanted is None or m.id in wanted)]
-        if not pending:
-            return []
-        failure = _trial(run.backend, pending)
-        if failure:
-            failed, exc = failure
-            hint = _installable_hint(run, mset, selected) if len(selected) > 1 else ""
-            raise DreamcutError(f"migration {failed.ref} cannot be applied: {_describe(exc)}. Nothing was changed.{hint}")
-        if dry_run:
-            return pending
-        return _commit_each(run, pending, "apply", out)
+        done: list[Migration] = []
+        rest = pending
+        while rest:
+            failure, untried = _trial(run.backend, rest)
+            if failure:
+                failed, exc = failure
+                if done:
+                    raise DreamcutError(
+                        f"migration {failed.ref} cannot be applied: {_describe(exc)}. The trial could reach it only "
+                        f"after the migration outside a transaction before it was applied; applied: "
+                        f"{', '.join(m.ref for m in done)}; nothing after those was changed.")
+                hint = _installable_hint(run, mset, selected) if len(selected) > 1 else ""
+                raise DreamcutError(f"migration {failed.ref} cannot be applied: {_describe(exc)}. Nothing was changed.{hint}")
+            if untried:
+                out(f"trial: stopped at {untried[0].ref}, which runs outside a transaction (-- transactional: false): "
+                    + (f"it and the {len(untried) - 1} migration(s) after it were not tried" if dry_run
+                       else "the migrations after it are tried once it is applied"))
+            if dry_run:
+                return pending
+            _commit_each(run, rest[:len(rest) - len(untried) + 1], "apply", out, done)
+            rest = untried[1:]
+        return done
 
 
 @dataclass
 class RollbackStep:
-    """One migration of a rollback plan and the tables its rollback file drops: qualified name -> rows now."""
+    """One migration of a rollback plan and the tables its rollback file drops: qualified name -> rows now.
+    ``untried``: a measured plan could not run this rollback (it runs outside a transaction), so its drops are
+    not known (such a statement drops an index or detaches a partition, never a table)."""
 
     migration: Migration
     drops: dict[str, int]
+    untried: bool = False
 
 
 @dataclass
@@ -400,7 +462,8 @@ class RollbackPlan:
         out = [f"rollback plan: {len(self.steps)} migration(s), newest first"]
         for s in self.steps:
             drops = ", ".join(f"{t} ({n} row{'s' if n != 1 else ''})" for t, n in s.drops.items())
-            out.append(f"  {s.migration.ref}" + (f"  drops {drops}" if drops else ""))
+            out.append(f"  {s.migration.ref}" + (f"  drops {drops}" if drops else "")
+                       + ("  (runs outside a transaction: not tried)" if s.untried else ""))
         return out
 
 
@@ -448,7 +511,9 @@ _TABLES = """select c.oid, n.nspname, c.relname from pg_catalog.pg_class c
 
 def _plan(run: Run, migrations: list[Migration]) -> RollbackPlan:
     """Run the rollback files of ``migrations`` (newest first) in one transaction that is rolled back, noting
-    which tables each drops, then count those tables' rows. Raises DreamcutError if a rollback file fails."""
+    which tables each drops, then count those tables' rows. A ``-- transactional: false`` rollback cannot run
+    there: it is left out (marked untried) and the older ones are tried without it. Raises DreamcutError if a
+    rollback file fails."""
     conn, backend = run.connection, run.backend
     skip = ["information_schema", BOOKKEEPING_SCHEMA]
     drops: list[list[tuple[str, str]]] = []
@@ -457,18 +522,22 @@ def _plan(run: Run, migrations: list[Migration]) -> RollbackPlan:
         with _transaction(backend, rollback_on_exit=True):
             before = {oid: (ns, rel) for oid, ns, rel in conn.execute(_TABLES, (skip,))}
             for current in migrations:
-                current.yoyo.process_steps(backend, "rollback")
+                if current.transactional:
+                    current.yoyo.process_steps(backend, "rollback")
                 now = {oid for oid, _ns, _rel in conn.execute(_TABLES, (skip,))}
                 drops.append([name for oid, name in before.items() if oid not in now])
                 before = {oid: name for oid, name in before.items() if oid in now}
     except backend.DatabaseError as exc:
-        raise DreamcutError(f"rollback of {current.ref} would fail: {_describe(exc)}. Nothing was changed.")
+        untried = [m.ref for m in migrations[:migrations.index(current)] if not m.transactional]
+        raise DreamcutError(f"rollback of {current.ref} would fail: {_describe(exc)}"
+                            + (f" (tried without the rollback of {', '.join(untried)} before it, which runs outside "
+                               "a transaction and cannot be tried)" if untried else "") + ". Nothing was changed.")
     steps = []
     with _transaction(backend, rollback_on_exit=True):
         for m, names in zip(migrations, drops):
             steps.append(RollbackStep(m, {
                 f"{ns}.{rel}": conn.execute(sql.SQL("select count(*) from {}").format(sql.Identifier(ns, rel))).fetchone()[0]
-                for ns, rel in sorted(names)}))
+                for ns, rel in sorted(names)}, untried=not m.transactional))
     return RollbackPlan(steps)
 
 
@@ -512,4 +581,6 @@ def rollback(
             raise DreamcutError(
                 f"this rollback drops {len(at_stake)} table(s) holding {rows} row(s) ({', '.join(at_stake)}): "
                 "nothing was rolled back; rerun with --yes to confirm (--dry-run shows the plan)")
-        return _commit_each(run, plan.migrations, "rollback", out)
+        done: list[Migration] = []
+        _commit_each(run, plan.migrations, "rollback", out, done)
+        return done

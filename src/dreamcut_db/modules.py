@@ -79,6 +79,14 @@ class Migration:
             raise DreamcutError(f"migration {self.ref}: its -- depends: line names a migration that does not exist")
         return frozenset(d.id for d in self.yoyo.depends)
 
+    @cached_property
+    def transactional(self) -> bool:
+        """False for a migration whose header says ``-- transactional: false`` (yoyo's directive): its one
+        statement runs outside a transaction (``create index concurrently``, ``detach partition ...
+        concurrently``), and so does its rollback."""
+        _ = self.depends  # loads the file, naming a bad -- depends: line
+        return self.yoyo.use_transactions
+
 
 @dataclass
 class MigrationSet:
@@ -93,7 +101,8 @@ class MigrationSet:
     @classmethod
     def load(cls, root: Path | None = None) -> "MigrationSet":
         """Read ``root`` (default: migrations_dir()). Raises DreamcutError on a duplicate id, a missing rollback
-        file, a ``-- depends:`` naming an unknown migration, or a dependency cycle (of migrations or modules)."""
+        file, a ``-- depends:`` naming an unknown migration, a dependency cycle (of migrations or modules), or a
+        ``-- transactional: false`` migration or rollback of more than one statement."""
         root = root or migrations_dir()
         seen: dict[str, str] = {}
         found: list[Migration] = []
@@ -106,6 +115,13 @@ class MigrationSet:
                 if not mig.rollback_path.exists():
                     raise DreamcutError(f"migration {mig.ref} has no {mig.rollback_path.name}")
                 found.append(mig)
+        for m in found:
+            if not m.transactional and len(m.yoyo.steps) != 1:
+                raise DreamcutError(
+                    f"migration {m.ref} is -- transactional: false but it or its rollback file holds "
+                    f"{len(m.yoyo.steps)} statements: outside a transaction a later statement can fail after an "
+                    "earlier one committed, so such a migration holds exactly one (and its rollback one); put the "
+                    "others in migrations of their own")
         by_id = {m.id: m for m in found}
         needs: dict[str, set[str]] = {}
         for m in found:
