@@ -32,14 +32,32 @@ declare
     v_schema text;
     v_table text;
     v_policy text;
+    v_ids name[];
+    v_column name;
 begin
-    select n.nspname, c.relname, c.relname || '_company' into v_schema, v_table, v_policy
+    select n.nspname::text, c.relname::text, c.relname || '_company' into v_schema, v_table, v_policy
     from pg_catalog.pg_class as c join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
     where c.oid = p_table;
+    select coalesce(array_agg(a.attname), '{}') into v_ids
+    from pg_catalog.pg_constraint as k
+    join pg_catalog.pg_attribute as a on a.attrelid = k.conrelid and a.attnum = any (k.conkey)
+    where k.conrelid = p_table and k.contype = 'p' and a.attname <> 'company_id';
+
     execute format('alter table %I.%I enable row level security', v_schema, v_table);
     execute format('revoke all on table %I.%I from public, anon, authenticated, service_role', v_schema, v_table);
-    execute format('grant select, insert, update, delete on table %I.%I to authenticated, service_role', v_schema,
-        v_table);
+    execute format('grant select, insert, update, delete on table %I.%I to service_role', v_schema, v_table);
+    execute format('grant select, delete on table %I.%I to authenticated', v_schema, v_table);
+    -- Users write every column but the row's own id, which the database generates: an id names one row across
+    -- all companies, so lookups by id alone stay unambiguous.
+    for v_column in
+        select a.attname from pg_catalog.pg_attribute as a
+        where a.attrelid = p_table and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
+            and a.attname <> all (v_ids)
+        order by a.attnum
+    loop
+        execute format('grant insert (%I), update (%I) on table %I.%I to authenticated', v_column, v_column,
+            v_schema, v_table);
+    end loop;
     execute format(
         'create policy %I on %I.%I for all to authenticated '
         'using (company_id = (select dreamcut_private.jwt_company_id())) '
@@ -50,11 +68,14 @@ end
 $$;
 -- (noqa: the linter reads the argument list after "comment on procedure" as a function call)
 comment on procedure dreamcut_private.enable_company_isolation(regclass) is  -- noqa: LT01
-'Puts a company-owned table (a column company_id) under company isolation (video-pipeline-content-multimedia.md, '
-'"Row Level Security"): enables RLS, revokes every privilege from PUBLIC and the API roles, grants select, '
-'insert, update, delete to authenticated and service_role (anon gets nothing), and creates the policy '
-'<table>_company for all to authenticated with company_id = (select dreamcut_private.jwt_company_id()) in '
-'USING and WITH CHECK. Called by the migrations of the cm_* and mm_* table families.';
+'Puts a company-owned table (a column company_id, a primary key (company_id, <id>)) under company isolation '
+'(video-pipeline-content-multimedia.md, "Row Level Security"): enables RLS, revokes every privilege from PUBLIC '
+'and the API roles, grants everything to service_role, select and delete to authenticated, and insert and '
+'update of every column but the generated ones and the id of the primary key (the database generates ids, so '
+'an id names one row in all companies); creates the policy <table>_company for all to authenticated with '
+'company_id = (select dreamcut_private.jwt_company_id()) in USING and WITH CHECK. A column added later needs '
+'its own grant insert (column), update (column) to authenticated. Called by the migrations of the cm_* and '
+'mm_* table families.';
 revoke all on procedure dreamcut_private.enable_company_isolation(regclass) from public;
 
 create function public.cm_caller_company_id(p_company_id uuid default null) returns uuid

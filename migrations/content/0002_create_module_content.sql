@@ -58,7 +58,7 @@ grant execute on function dreamcut_private.cm_section_word_counts(text, text, te
 to authenticated, service_role;
 
 create table public.cm_module_content (
-    content_id uuid primary key default gen_random_uuid(),
+    content_id uuid not null default gen_random_uuid(),
     company_id uuid not null references public.companies (id),
     module_name text not null check (btrim(module_name) <> ''),
     employee_name text,
@@ -101,13 +101,14 @@ create table public.cm_module_content (
 
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
-    unique (content_id, company_id)
+    primary key (company_id, content_id)
 );
 comment on table public.cm_module_content is
 'Course module content with its five text sections (video-pipeline-content-multimedia.md, cm_*, table 1). '
 'A signed-in user sees and writes only the rows of the company in its JWT claim app_metadata.company_id.';
 comment on column public.cm_module_content.company_id is
-'Owning company; RLS compares it with the JWT claim app_metadata.company_id.';
+'Owning company, the distribution key of the content and multimedia tables (every key leads with it); RLS '
+'compares it with the JWT claim app_metadata.company_id.';
 comment on column public.cm_module_content.employee_name is 'Learner''s name, for personalization.';
 comment on column public.cm_module_content.session_id is 'Content pipeline session identifier (free text).';
 comment on column public.cm_module_content.total_word_count is
@@ -124,6 +125,7 @@ comment on column public.cm_module_content.search_vector is
 'English full-text vector (generated): module name (weight A), introduction (B), core content, practical '
 'applications and case studies (C), assessments (D). Searched by search_module_content().';
 create index idx_cm_module_content_company_id on public.cm_module_content (company_id, created_at desc);
+create index idx_cm_module_content_content_id on public.cm_module_content (content_id);
 create index idx_cm_module_content_session_id on public.cm_module_content (session_id);
 create index idx_cm_module_content_status on public.cm_module_content (status);
 create index idx_cm_module_content_search_vector on public.cm_module_content using gin (search_vector);
@@ -134,24 +136,38 @@ create trigger trigger_cm_module_content_updated_at
 before update on public.cm_module_content
 for each row execute function dreamcut_private.update_updated_at_column();
 
+create function dreamcut_private.cm_module_content_new() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    if new.revision_count <> 0 then
+        raise exception 'revision_count is kept by trigger: a new content starts at 0, got %', new.revision_count
+        using errcode = '22023';
+    end if;
+    if new.status <> 'draft' then
+        raise exception 'a new content starts in status draft (then draft -> quality_check -> approved), got %',
+            new.status
+        using errcode = '55000';
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.cm_module_content_new() is
+'BEFORE INSERT trigger function on cm_module_content (video-pipeline-content-multimedia.md, "Status tracking and '
+'revision management"): a new content starts with revision_count 0 (22023 otherwise) in status draft (55000 '
+'otherwise). Returns the row.';
+revoke all on function dreamcut_private.cm_module_content_new() from public;
+
+create trigger trigger_cm_module_content_new
+before insert on public.cm_module_content
+for each row execute function dreamcut_private.cm_module_content_new();
+
 create function dreamcut_private.cm_module_content_workflow() returns trigger
 language plpgsql
 set search_path = ''
 as $$
 begin
-    if tg_op = 'INSERT' then
-        if new.revision_count <> 0 then
-            raise exception 'revision_count is kept by trigger: a new content starts at 0, got %', new.revision_count
-            using errcode = '22023';
-        end if;
-        if new.status <> 'draft' then
-            raise exception 'a new content starts in status draft (then draft -> quality_check -> approved), got %',
-                new.status
-            using errcode = '55000';
-        end if;
-        return new;
-    end if;
-
     if new.revision_count <> old.revision_count then
         raise exception 'revision_count of content % is kept by trigger and cannot be set (from % to %)',
             old.content_id, old.revision_count, new.revision_count
@@ -192,14 +208,13 @@ begin
 end
 $$;
 comment on function dreamcut_private.cm_module_content_workflow() is
-'BEFORE INSERT OR UPDATE trigger function on cm_module_content (video-pipeline-content-multimedia.md, "Status '
-'tracking and revision management"). revision_count starts at 0 and is bumped by one for every update that '
-'changes a section; it cannot be written directly (22023). A new content starts in draft (55000 otherwise). '
-'Sections change only in status draft or revision '
-'(55000). Status moves draft -> quality_check -> approved | revision, revision -> quality_check, approved -> '
-'revision (else 55000); quality_check needs text in at least one section (55000). Returns the row.';
+'BEFORE UPDATE trigger function on cm_module_content (video-pipeline-content-multimedia.md, "Status tracking and '
+'revision management"). revision_count is bumped by one for every update that changes a section; it cannot be '
+'written directly (22023). Sections change only in status draft or revision (55000). Status moves draft -> '
+'quality_check -> approved | revision, revision -> quality_check, approved -> revision (else 55000); '
+'quality_check needs text in at least one section (55000). Returns the row.';
 revoke all on function dreamcut_private.cm_module_content_workflow() from public;
 
 create trigger trigger_cm_module_content_workflow
-before insert or update on public.cm_module_content
+before update on public.cm_module_content
 for each row execute function dreamcut_private.cm_module_content_workflow();

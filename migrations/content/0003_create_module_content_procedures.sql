@@ -68,7 +68,7 @@ from public, anon, authenticated, service_role;
 grant execute on function public.create_module_content(text, text, text, jsonb, uuid, jsonb, text)
 to authenticated, service_role;
 
-create function public.update_module_sections(p_content_id uuid, p_sections jsonb)
+create function public.update_module_sections(p_content_id uuid, p_sections jsonb, p_company_id uuid default null)
 returns public.cm_module_content
 language plpgsql volatile
 set search_path = ''
@@ -113,7 +113,7 @@ begin
         end,
         case_studies = case when p_sections ? 'case_studies' then p_sections ->> 'case_studies' else case_studies end,
         assessments = case when p_sections ? 'assessments' then p_sections ->> 'assessments' else assessments end
-    where content_id = p_content_id
+    where content_id = p_content_id and (p_company_id is null or company_id = p_company_id)
     returning * into v_row;
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
@@ -121,18 +121,21 @@ begin
     return v_row;
 end
 $$;
-comment on function public.update_module_sections(uuid, jsonb) is
-'Updates several sections of a module''s content in one call (video-pipeline-content-multimedia.md, "Batch '
-'updates for all sections"). p_content_id: the content; p_sections: JSON object {"<section>": text or null} '
-'whose keys are among cm_content_sections() (introduction, core_content, practical_applications, case_studies, '
-'assessments); sections not named keep their text, null clears one. Returns the updated cm_module_content row: '
-'total_word_count and section_word_counts are recomputed (generated columns) and revision_count is bumped by '
-'one when a section changed. Errors: 22023 bad parameter or unknown section, P0002 unknown content (or '
-'another company''s), 55000 content not in status draft or revision. Writes nothing on error.';
-revoke all on function public.update_module_sections(uuid, jsonb) from public, anon, authenticated, service_role;
-grant execute on function public.update_module_sections(uuid, jsonb) to authenticated, service_role;
+comment on function public.update_module_sections(uuid, jsonb, uuid) is
+'Updates several sections of a module''s content in one call (video-pipeline-content-multimedia.md, "Batch updates '
+'for all sections"). p_content_id: the content; p_company_id: optional, its company (the distribution key; without '
+'it the content is found by its id alone); p_sections: JSON object {"<section>": text or null} whose keys are '
+'among cm_content_sections() (introduction, core_content, practical_applications, case_studies, assessments); '
+'sections not named keep their text, null clears one. Returns the updated cm_module_content row: total_word_count '
+'and section_word_counts are recomputed (generated columns) and revision_count is bumped by one when a section '
+'changed. Errors: 22023 bad parameter or unknown section, P0002 unknown content (or another company''s), 55000 '
+'content not in status draft or revision. Writes nothing on error.';
+revoke all on function public.update_module_sections(uuid, jsonb, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.update_module_sections(uuid, jsonb, uuid) to authenticated, service_role;
 
-create function public.update_module_section(p_content_id uuid, p_section_name text, p_section_content text)
+create function public.update_module_section(
+    p_content_id uuid, p_section_name text, p_section_content text, p_company_id uuid default null
+)
 returns public.cm_module_content
 language plpgsql volatile
 set search_path = ''
@@ -143,21 +146,24 @@ begin
             coalesce(quote_literal(p_section_name), 'null')
         using errcode = '22023';
     end if;
-    return public.update_module_sections(p_content_id, jsonb_build_object(p_section_name, p_section_content));
+    return public.update_module_sections(
+        p_content_id, jsonb_build_object(p_section_name, p_section_content), p_company_id
+    );
 end
 $$;
-comment on function public.update_module_section(uuid, text, text) is
+comment on function public.update_module_section(uuid, text, text, uuid) is
 'Updates one section of a module''s content (video-pipeline-content-multimedia.md, "Content Creation Workflow" '
-'step 2, update_module_section). p_content_id: the content; p_section_name: one of cm_content_sections() '
-'(introduction, core_content, practical_applications, case_studies, assessments); p_section_content: the new '
-'text (null clears it). Returns the updated cm_module_content row with recomputed total_word_count and '
+'step 2, update_module_section). p_content_id: the content; p_company_id: optional, its company (the distribution '
+'key; without it the content is found by its id alone); p_section_name: one of cm_content_sections() '
+'(introduction, core_content, practical_applications, case_studies, assessments); p_section_content: the new text '
+'(null clears it). Returns the updated cm_module_content row with recomputed total_word_count and '
 'section_word_counts and revision_count bumped by one when the text changed. Errors: 22023 bad parameter or '
-'unknown section, P0002 unknown content (or another company''s), 55000 content not in status draft or '
-'revision. Writes nothing on error.';
-revoke all on function public.update_module_section(uuid, text, text) from public, anon, authenticated, service_role;
-grant execute on function public.update_module_section(uuid, text, text) to authenticated, service_role;
+'unknown section, P0002 unknown content (or another company''s), 55000 content not in status draft or revision. '
+'Writes nothing on error.';
+revoke all on function public.update_module_section(uuid, text, text, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.update_module_section(uuid, text, text, uuid) to authenticated, service_role;
 
-create function public.update_content_status(p_content_id uuid, p_status text)
+create function public.update_content_status(p_content_id uuid, p_status text, p_company_id uuid default null)
 returns public.cm_module_content
 language plpgsql volatile
 set search_path = ''
@@ -173,23 +179,26 @@ begin
             coalesce(quote_literal(p_status), 'null')
         using errcode = '22023';
     end if;
-    update public.cm_module_content set status = p_status where content_id = p_content_id returning * into v_row;
+    update public.cm_module_content set status = p_status
+    where content_id = p_content_id and (p_company_id is null or company_id = p_company_id)
+    returning * into v_row;
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
     end if;
     return v_row;
 end
 $$;
-comment on function public.update_content_status(uuid, text) is
-'Moves a module''s content along its workflow (video-pipeline-content-multimedia.md, "Status tracking and '
-'revision management"). p_content_id: the content; p_status: draft -> quality_check -> approved | revision, '
-'revision -> quality_check, approved -> revision (setting the current status again changes nothing). Returns '
-'the updated cm_module_content row. Errors: 22023 bad parameter, P0002 unknown content (or another '
-'company''s), 55000 transition not allowed or quality_check with no text. Writes nothing on error.';
-revoke all on function public.update_content_status(uuid, text) from public, anon, authenticated, service_role;
-grant execute on function public.update_content_status(uuid, text) to authenticated, service_role;
+comment on function public.update_content_status(uuid, text, uuid) is
+'Moves a module''s content along its workflow (video-pipeline-content-multimedia.md, "Status tracking and revision '
+'management"). p_content_id: the content; p_company_id: optional, its company (the distribution key; without it '
+'the content is found by its id alone); p_status: draft -> quality_check -> approved | revision, revision -> '
+'quality_check, approved -> revision (setting the current status again changes nothing). Returns the updated '
+'cm_module_content row. Errors: 22023 bad parameter, P0002 unknown content (or another company''s), 55000 '
+'transition not allowed or quality_check with no text. Writes nothing on error.';
+revoke all on function public.update_content_status(uuid, text, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.update_content_status(uuid, text, uuid) to authenticated, service_role;
 
-create function public.get_module_content(p_content_id uuid)
+create function public.get_module_content(p_content_id uuid, p_company_id uuid default null)
 returns public.cm_module_content
 language plpgsql stable
 set search_path = ''
@@ -197,21 +206,23 @@ as $$
 declare
     v_row public.cm_module_content;
 begin
-    select * into v_row from public.cm_module_content where content_id = p_content_id;
+    select * into v_row from public.cm_module_content
+    where content_id = p_content_id and (p_company_id is null or company_id = p_company_id);
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
     end if;
     return v_row;
 end
 $$;
-comment on function public.get_module_content(uuid) is
+comment on function public.get_module_content(uuid, uuid) is
 'A module''s content (video-pipeline-content-multimedia.md, "Data Retrieval Patterns", get_module_content). '
-'p_content_id: the content. Returns the cm_module_content row (sections, word counts, status, revision_count). '
+'p_content_id: the content; p_company_id: optional, its company (the distribution key; without it the content is '
+'found by its id alone). Returns the cm_module_content row (sections, word counts, status, revision_count). '
 'Errors: P0002 unknown content (or another company''s).';
-revoke all on function public.get_module_content(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.get_module_content(uuid) to authenticated, service_role;
+revoke all on function public.get_module_content(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.get_module_content(uuid, uuid) to authenticated, service_role;
 
-create function public.get_content_sections(p_content_id uuid)
+create function public.get_content_sections(p_content_id uuid, p_company_id uuid default null)
 returns table (section_name text, section_order integer, section_content text, word_count integer)
 language plpgsql stable
 set search_path = ''
@@ -219,7 +230,7 @@ as $$
 declare
     v_row public.cm_module_content;
 begin
-    v_row := public.get_module_content(p_content_id);
+    v_row := public.get_module_content(p_content_id, p_company_id);
     return query
     select s.name, s.ord::integer, s.content, (v_row.section_word_counts ->> s.name)::integer
     from unnest(
@@ -232,14 +243,17 @@ begin
     order by s.ord;
 end
 $$;
-comment on function public.get_content_sections(uuid) is
+comment on function public.get_content_sections(uuid, uuid) is
 'The sections of a module''s content in reading order (video-pipeline-content-multimedia.md, "Data Retrieval '
-'Patterns", get_content_sections). p_content_id: the content. Returns five rows (section_name, section_order '
-'1..5, section_content or null, word_count). Errors: P0002 unknown content (or another company''s).';
-revoke all on function public.get_content_sections(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.get_content_sections(uuid) to authenticated, service_role;
+'Patterns", get_content_sections). p_content_id: the content; p_company_id: optional, its company (the '
+'distribution key; without it the content is found by its id alone). Returns five rows (section_name, '
+'section_order 1..5, section_content or null, word_count). Errors: P0002 unknown content (or another company''s).';
+revoke all on function public.get_content_sections(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.get_content_sections(uuid, uuid) to authenticated, service_role;
 
-create function public.search_module_content(p_query text, p_limit integer default 20, p_status text default null)
+create function public.search_module_content(
+    p_query text, p_limit integer default 20, p_status text default null, p_company_id uuid default null
+)
 returns table (
     content_id uuid, module_name text, employee_name text, status text, rank real, headline text
 )
@@ -273,16 +287,18 @@ begin
         )
     from public.cm_module_content as c
     where c.search_vector @@ v_query and (p_status is null or c.status = p_status)
-    order by ts_rank(c.search_vector, v_query) desc, c.created_at desc
+        and (p_company_id is null or c.company_id = p_company_id)
+    order by ts_rank(c.search_vector, v_query) desc, c.created_at desc, c.content_id
     limit p_limit;
 end
 $$;
-comment on function public.search_module_content(text, integer, text) is
-'Full-text search over module content (video-pipeline-content-multimedia.md, "Content Storage: enables '
-'full-text search capabilities"), through the GIN-indexed generated column search_vector (English). p_query: '
-'web-search syntax ("quoted phrase", or, -word); p_limit: 1..100 rows; p_status: only content in that status, '
-'or null. Returns rows (content_id, module_name, employee_name, status, rank: ts_rank, higher is better, '
-'headline: matching fragments of the sections) best first. Runs as the caller, so RLS applies: a signed-in '
-'user finds only its company''s content. Errors: 22023 bad parameter.';
-revoke all on function public.search_module_content(text, integer, text) from public, anon, authenticated, service_role;
-grant execute on function public.search_module_content(text, integer, text) to authenticated, service_role;
+comment on function public.search_module_content(text, integer, text, uuid) is
+'Full-text search over module content (video-pipeline-content-multimedia.md, "Content Storage: enables full-text '
+'search capabilities"), through the GIN-indexed generated column search_vector (English). p_query: web-search '
+'syntax ("quoted phrase", or, -word); p_limit: 1..100 rows; p_status: only content in that status, or null; '
+'p_company_id: only that company''s content, or null (a signed-in user sees its own company''s only anyway). Returns '
+'rows (content_id, module_name, employee_name, status, rank: ts_rank, higher is better, headline: matching '
+'fragments of the sections) best first. Runs as the caller, so RLS applies: a signed-in user finds only its '
+'company''s content. Errors: 22023 bad parameter.';
+revoke all on function public.search_module_content(text, integer, text, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.search_module_content(text, integer, text, uuid) to authenticated, service_role;

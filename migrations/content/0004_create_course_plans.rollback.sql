@@ -1,5 +1,5 @@
 drop function if exists public.store_research_results(
-    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text
+    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text, uuid
 );
 drop function if exists public.store_course_plan(
     uuid, text, jsonb, text, text, jsonb, jsonb, jsonb, jsonb, integer, integer, text, uuid

@@ -4,7 +4,7 @@
 -- depends: 0003_create_module_content_procedures
 
 create table public.cm_course_plans (
-    plan_id uuid primary key default gen_random_uuid(),
+    plan_id uuid not null default gen_random_uuid(),
     company_id uuid not null references public.companies (id),
     employee_id uuid not null references public.employees (id),
     employee_name text,
@@ -19,7 +19,7 @@ create table public.cm_course_plans (
     course_title text not null check (btrim(course_title) <> ''),
     status text not null default 'active' check (status in ('draft', 'active', 'completed', 'archived')),
     created_at timestamptz not null default now(),
-    unique (plan_id, company_id)
+    primary key (company_id, plan_id)
 );
 comment on table public.cm_course_plans is
 'Course structure and planning for one employee (video-pipeline-content-multimedia.md, cm_*, table 2).';
@@ -29,11 +29,12 @@ comment on column public.cm_course_plans.course_structure is 'Complete course st
 comment on column public.cm_course_plans.total_modules is 'Number of modules in the course.';
 comment on column public.cm_course_plans.course_duration_weeks is 'Estimated duration in weeks (> 0).';
 create index idx_cm_course_plans_company_id on public.cm_course_plans (company_id, created_at desc);
+create index idx_cm_course_plans_plan_id on public.cm_course_plans (plan_id);
 create index idx_cm_course_plans_employee_id on public.cm_course_plans (employee_id);
 create index idx_cm_course_plans_session_id on public.cm_course_plans (session_id);
 
 create table public.cm_research_results (
-    research_id uuid primary key default gen_random_uuid(),
+    research_id uuid not null default gen_random_uuid(),
     plan_id uuid not null,
     company_id uuid not null references public.companies (id),
     session_id text,
@@ -46,14 +47,15 @@ create table public.cm_research_results (
     sources_analyzed text[] not null default '{}',
     status text not null default 'completed' check (status in ('in_progress', 'completed', 'failed')),
     created_at timestamptz not null default now(),
-    foreign key (plan_id, company_id) references public.cm_course_plans (plan_id, company_id) on delete cascade
+    primary key (company_id, research_id),
+    foreign key (company_id, plan_id) references public.cm_course_plans (company_id, plan_id) on delete cascade
 );
 comment on table public.cm_research_results is
 'Findings of the Research Agent for a course plan (video-pipeline-content-multimedia.md, cm_*, table 3).';
 comment on column public.cm_research_results.company_id is 'The plan''s company (the foreign key keeps them equal).';
 comment on column public.cm_research_results.sources_analyzed is 'URLs or other sources analyzed.';
-create index idx_cm_research_results_plan_id on public.cm_research_results (plan_id, company_id);
-create index idx_cm_research_results_company_id on public.cm_research_results (company_id);
+create index idx_cm_research_results_plan_id on public.cm_research_results (company_id, plan_id);
+create index idx_cm_research_results_research_id on public.cm_research_results (research_id);
 create index idx_cm_research_results_session_id on public.cm_research_results (session_id);
 
 call dreamcut_private.enable_company_isolation('public.cm_course_plans');
@@ -192,7 +194,8 @@ create function public.store_research_results(
     p_total_topics integer default null,
     p_total_sources integer default null,
     p_session_id text default null,
-    p_status text default 'completed'
+    p_status text default 'completed',
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -224,7 +227,8 @@ begin
         raise exception 'p_session_id must be at most 255 characters, got %', length(p_session_id)
         using errcode = '22023';
     end if;
-    select plan_id, company_id, session_id into v_plan from public.cm_course_plans where plan_id = p_plan_id;
+    select plan_id, company_id, session_id into v_plan from public.cm_course_plans
+    where plan_id = p_plan_id and (p_company_id is null or company_id = p_company_id);
     if not found then
         raise exception 'course plan % not found (p_plan_id)', p_plan_id using errcode = 'P0002';
     end if;
@@ -251,18 +255,19 @@ begin
 end
 $$;
 comment on function public.store_research_results(
-    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text
+    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text, uuid
 ) is
 'Stores the Research Agent''s findings for a course plan (video-pipeline-content-multimedia.md, '
 'cm_research_results). p_plan_id: the plan (its company is used); p_research_findings: JSON object or array; '
-'p_content_library, p_module_mappings: JSON; p_search_queries: text[] of queries used; p_sources_analyzed: '
-'text[] of URLs/sources; p_total_topics: >= 0 (default: number of findings, i.e. array elements or object '
-'keys); p_total_sources: >= 0 (default: cardinality of p_sources_analyzed); p_session_id: default the plan''s; '
-'p_status: in_progress | completed | failed. Returns the new research_id (uuid). Errors: 22023 bad parameter, '
-'P0002 unknown plan (or another company''s). Writes nothing on error.';
+'p_content_library, p_module_mappings: JSON; p_search_queries: text[] of queries used; p_sources_analyzed: text[] '
+'of URLs/sources; p_total_topics: >= 0 (default: number of findings, i.e. array elements or object keys); '
+'p_total_sources: >= 0 (default: cardinality of p_sources_analyzed); p_session_id: default the plan''s; p_status: '
+'in_progress | completed | failed; p_company_id: optional, the plan''s company (the distribution key; without it '
+'the plan is found by its id alone). Returns the new research_id (uuid). Errors: 22023 bad parameter, P0002 '
+'unknown plan (or another company''s). Writes nothing on error.';
 revoke all on function public.store_research_results(
-    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text
+    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text, uuid
 ) from public, anon, authenticated, service_role;
 grant execute on function public.store_research_results(
-    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text
+    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text, uuid
 ) to authenticated, service_role;

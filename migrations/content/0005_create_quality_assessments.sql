@@ -5,7 +5,7 @@
 -- depends: 0004_create_course_plans
 
 create table public.cm_quality_assessments (
-    assessment_id uuid primary key default gen_random_uuid(),
+    assessment_id uuid not null default gen_random_uuid(),
     content_id uuid not null,
     company_id uuid not null references public.companies (id),
     overall_score double precision not null check (overall_score between 0 and 10),
@@ -21,8 +21,9 @@ create table public.cm_quality_assessments (
     sections_needing_work text[] not null default '{}' check (sections_needing_work <@ public.cm_content_sections()),
     critical_issues text[] not null default '{}',
     assessed_at timestamptz not null default clock_timestamp(),
-    unique (assessment_id, content_id),
-    foreign key (content_id, company_id) references public.cm_module_content (content_id, company_id) on delete cascade
+    primary key (company_id, assessment_id),
+    unique (company_id, assessment_id, content_id),
+    foreign key (company_id, content_id) references public.cm_module_content (company_id, content_id) on delete cascade
 );
 comment on table public.cm_quality_assessments is
 'Quality assessment results of module content (video-pipeline-content-multimedia.md, cm_*, table 4). '
@@ -34,12 +35,12 @@ comment on column public.cm_quality_assessments.section_scores is
 comment on column public.cm_quality_assessments.assessed_at is
 'clock_timestamp() of the insert, so the latest of several assessments written in one transaction is defined.';
 create index idx_cm_quality_assessments_content_id on public.cm_quality_assessments (
-    content_id, company_id, assessed_at desc
+    company_id, content_id, assessed_at desc
 );
-create index idx_cm_quality_assessments_company_id on public.cm_quality_assessments (company_id);
+create index idx_cm_quality_assessments_assessment_id on public.cm_quality_assessments (assessment_id);
 
 create table public.cm_enhancement_sessions (
-    session_id uuid primary key default gen_random_uuid(),
+    session_id uuid not null default gen_random_uuid(),
     content_id uuid not null,
     company_id uuid not null references public.companies (id),
     quality_assessment_id uuid,
@@ -56,11 +57,11 @@ create table public.cm_enhancement_sessions (
     check (not sections_to_enhance && sections_preserved),
     check ((status = 'in_progress') = (completed_at is null)),
     check (completed_at >= created_at),
-    foreign key (content_id, company_id) references public.cm_module_content (content_id, company_id)
+    primary key (company_id, session_id),
+    foreign key (company_id, content_id) references public.cm_module_content (company_id, content_id)
     on delete cascade,
-    foreign key (quality_assessment_id, content_id)
-    references public.cm_quality_assessments (assessment_id, content_id)
-    on delete set null (quality_assessment_id)
+    foreign key (company_id, quality_assessment_id, content_id)
+    references public.cm_quality_assessments (company_id, assessment_id, content_id)
 );
 comment on table public.cm_enhancement_sessions is
 'Content enhancement workflows (video-pipeline-content-multimedia.md, cm_*, table 5): which sections are '
@@ -68,14 +69,17 @@ comment on table public.cm_enhancement_sessions is
 comment on column public.cm_enhancement_sessions.company_id is
 'The content''s company (the foreign key keeps them equal).';
 comment on column public.cm_enhancement_sessions.quality_assessment_id is
-'The assessment that triggered the enhancement; it must be an assessment of the same content.';
+'The assessment that triggered the enhancement; it must be an assessment of the same content (and company), '
+'which cannot be deleted while a session refers to it (23503).';
 comment on column public.cm_enhancement_sessions.status is 'in_progress -> completed | failed.';
-create index idx_cm_enhancement_sessions_content_id on public.cm_enhancement_sessions (content_id, company_id);
-create index idx_cm_enhancement_sessions_company_id on public.cm_enhancement_sessions (company_id);
+create index idx_cm_enhancement_sessions_content_id on public.cm_enhancement_sessions (company_id, content_id);
+create index idx_cm_enhancement_sessions_session_id on public.cm_enhancement_sessions (session_id);
 create index idx_cm_enhancement_sessions_assessment on public.cm_enhancement_sessions (
-    quality_assessment_id, content_id
+    company_id, quality_assessment_id, content_id
 );
-create unique index idx_cm_enhancement_sessions_one_in_progress on public.cm_enhancement_sessions (content_id)
+create unique index idx_cm_enhancement_sessions_one_in_progress on public.cm_enhancement_sessions (
+    company_id, content_id
+)
 where status = 'in_progress';
 
 call dreamcut_private.enable_company_isolation('public.cm_quality_assessments');
@@ -94,7 +98,8 @@ create function public.store_quality_assessment(
     p_quality_feedback text default null,
     p_requires_revision boolean default null,
     p_sections_needing_work text[] default '{}',
-    p_critical_issues text[] default '{}'
+    p_critical_issues text[] default '{}',
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -146,7 +151,8 @@ begin
         using errcode = '22023';
     end if;
 
-    select company_id into v_company_id from public.cm_module_content where content_id = p_content_id;
+    select company_id into v_company_id from public.cm_module_content
+    where content_id = p_content_id and (p_company_id is null or company_id = p_company_id);
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
     end if;
@@ -167,27 +173,27 @@ end
 $$;
 comment on function public.store_quality_assessment(
     uuid, double precision, jsonb, boolean, double precision, double precision, double precision,
-    double precision, double precision, text, boolean, text[], text[]
+    double precision, double precision, text, boolean, text[], text[], uuid
 ) is
 'Stores a quality assessment of a module''s content (video-pipeline-content-multimedia.md, "Content Creation '
 'Workflow" step 3, store_quality_assessment). p_content_id: the content; p_overall_score: 0..10 (required); '
 'p_section_scores: JSON object {"<section>": 0..10} over cm_content_sections(); p_passed: boolean (required); '
-'p_accuracy_score, p_clarity_score, p_completeness_score, p_engagement_score, p_personalization_score: 0..10 '
-'or null; p_quality_feedback: text; p_requires_revision: default not p_passed; p_sections_needing_work: '
-'text[] of section names; p_critical_issues: text[]. Returns the new assessment_id (uuid); assessed_at is the '
-'clock time of the call. The content''s status is not changed (use update_content_status). Errors: 22023 bad '
-'parameter (score out of range, unknown section), P0002 unknown content (or another company''s). Writes '
-'nothing on error.';
+'p_accuracy_score, p_clarity_score, p_completeness_score, p_engagement_score, p_personalization_score: 0..10 or '
+'null; p_quality_feedback: text; p_requires_revision: default not p_passed; p_sections_needing_work: text[] of '
+'section names; p_critical_issues: text[]; p_company_id: optional, its company (the distribution key; without it '
+'the content is found by its id alone). Returns the new assessment_id (uuid); assessed_at is the clock time of the '
+'call. The content''s status is not changed (use update_content_status). Errors: 22023 bad parameter (score out of '
+'range, unknown section), P0002 unknown content (or another company''s). Writes nothing on error.';
 revoke all on function public.store_quality_assessment(
     uuid, double precision, jsonb, boolean, double precision, double precision, double precision,
-    double precision, double precision, text, boolean, text[], text[]
+    double precision, double precision, text, boolean, text[], text[], uuid
 ) from public, anon, authenticated, service_role;
 grant execute on function public.store_quality_assessment(
     uuid, double precision, jsonb, boolean, double precision, double precision, double precision,
-    double precision, double precision, text, boolean, text[], text[]
+    double precision, double precision, text, boolean, text[], text[], uuid
 ) to authenticated, service_role;
 
-create function public.get_latest_quality_assessment(p_content_id uuid)
+create function public.get_latest_quality_assessment(p_content_id uuid, p_company_id uuid default null)
 returns public.cm_quality_assessments
 language plpgsql stable
 set search_path = ''
@@ -196,29 +202,32 @@ declare
     v_company_id uuid;
     v_row public.cm_quality_assessments;
 begin
-    select company_id into v_company_id from public.cm_module_content where content_id = p_content_id;
+    select company_id into v_company_id from public.cm_module_content
+    where content_id = p_content_id and (p_company_id is null or company_id = p_company_id);
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
     end if;
     select * into v_row from public.cm_quality_assessments
-    where content_id = p_content_id and company_id = v_company_id
+    where company_id = v_company_id and content_id = p_content_id
     order by assessed_at desc, assessment_id desc
     limit 1;
     return v_row;
 end
 $$;
-comment on function public.get_latest_quality_assessment(uuid) is
+comment on function public.get_latest_quality_assessment(uuid, uuid) is
 'The latest quality assessment of a content (video-pipeline-content-multimedia.md, "Data Retrieval Patterns", '
-'get_latest_quality_assessment). p_content_id: the content. Returns the cm_quality_assessments row with the '
-'latest assessed_at, or null when the content has none. Errors: P0002 unknown content (or another company''s).';
-revoke all on function public.get_latest_quality_assessment(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.get_latest_quality_assessment(uuid) to authenticated, service_role;
+'get_latest_quality_assessment). p_content_id: the content; p_company_id: optional, its company (the distribution '
+'key; without it the content is found by its id alone). Returns the cm_quality_assessments row with the latest '
+'assessed_at, or null when the content has none. Errors: P0002 unknown content (or another company''s).';
+revoke all on function public.get_latest_quality_assessment(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.get_latest_quality_assessment(uuid, uuid) to authenticated, service_role;
 
 create function public.start_enhancement_session(
     p_content_id uuid,
     p_enhancement_type text,
     p_sections_to_enhance text[] default null,
-    p_quality_assessment_id uuid default null
+    p_quality_assessment_id uuid default null,
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -242,15 +251,23 @@ begin
         using errcode = '22023';
     end if;
 
-    -- The content row lock serializes sessions of one content: at most one is in progress.
-    select company_id into v_company_id from public.cm_module_content where content_id = p_content_id for update;
+    -- The content row lock serializes sessions of one content: at most one is in progress. The company first,
+    -- so that the lock names the whole key (one shard on Citus, where a lock over all shards is refused).
+    v_company_id := p_company_id;
+    if v_company_id is null then
+        select c.company_id into v_company_id from public.cm_module_content as c where c.content_id = p_content_id;
+    end if;
+    perform from public.cm_module_content
+    where company_id = v_company_id and content_id = p_content_id
+    for update;
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
     end if;
     if p_quality_assessment_id is not null then
         select coalesce(v_sections, a.sections_needing_work) into v_sections
         from public.cm_quality_assessments as a
-        where a.assessment_id = p_quality_assessment_id and a.content_id = p_content_id;
+        where a.company_id = v_company_id and a.assessment_id = p_quality_assessment_id
+            and a.content_id = p_content_id;
         if not found then
             raise exception 'p_quality_assessment_id % is not an assessment of content %', p_quality_assessment_id,
                 p_content_id
@@ -267,7 +284,7 @@ begin
         where s.name = any (v_sections) order by s.ord
     );
     select session_id into v_running from public.cm_enhancement_sessions
-    where content_id = p_content_id and status = 'in_progress';
+    where company_id = v_company_id and content_id = p_content_id and status = 'in_progress';
     if found then
         raise exception 'content % already has enhancement session % in progress', p_content_id, v_running
         using errcode = '55000';
@@ -284,29 +301,34 @@ begin
     return v_session_id;
 end
 $$;
-comment on function public.start_enhancement_session(uuid, text, text[], uuid) is
+comment on function public.start_enhancement_session(uuid, text, text[], uuid, uuid) is
 'Starts a content enhancement workflow (video-pipeline-content-multimedia.md, cm_enhancement_sessions). '
-'p_content_id: the content; p_enhancement_type: non-empty text (e.g. section_regeneration); '
-'p_sections_to_enhance: text[] of sections of cm_content_sections() (default: the sections_needing_work of '
-'p_quality_assessment_id); p_quality_assessment_id: an assessment of the same content, or null. The other '
-'sections are recorded as sections_preserved. Returns the new session_id (uuid), status in_progress. Errors: '
-'22023 bad parameter (unknown section, no section, assessment of another content), P0002 unknown content (or '
-'another company''s), 55000 the content already has a session in progress. Writes nothing on error.';
-revoke all on function public.start_enhancement_session(uuid, text, text[], uuid)
+'p_content_id: the content; p_enhancement_type: non-empty text (e.g. section_regeneration); p_sections_to_enhance: '
+'text[] of sections of cm_content_sections() (default: the sections_needing_work of p_quality_assessment_id); '
+'p_quality_assessment_id: an assessment of the same content, or null; p_company_id: optional, its company (the '
+'distribution key; without it the content is found by its id alone). The other sections are recorded as '
+'sections_preserved. Returns the new session_id (uuid), status in_progress. Errors: 22023 bad parameter (unknown '
+'section, no section, assessment of another content), P0002 unknown content (or another company''s), 55000 the '
+'content already has a session in progress. Writes nothing on error.';
+revoke all on function public.start_enhancement_session(uuid, text, text[], uuid, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.start_enhancement_session(uuid, text, text[], uuid) to authenticated, service_role;
+grant execute on function public.start_enhancement_session(uuid, text, text[], uuid, uuid) to authenticated, service_role;
 
 create function public.complete_enhancement_session(
     p_session_id uuid,
     p_research_conducted boolean default false,
     p_content_regenerated boolean default false,
-    p_status text default 'completed'
+    p_status text default 'completed',
+    p_company_id uuid default null
 ) returns public.cm_enhancement_sessions
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
+    v_company_id uuid;
     v_row public.cm_enhancement_sessions;
+    -- the clock, not now(): this transaction may have started before the session was created
+    v_now timestamptz := clock_timestamp();
 begin
     if p_session_id is null then
         raise exception 'p_session_id is required' using errcode = '22023';
@@ -315,7 +337,13 @@ begin
         raise exception 'p_status must be completed or failed, got %', coalesce(quote_literal(p_status), 'null')
         using errcode = '22023';
     end if;
-    select * into v_row from public.cm_enhancement_sessions where session_id = p_session_id for update;
+    v_company_id := p_company_id;
+    if v_company_id is null then
+        select e.company_id into v_company_id from public.cm_enhancement_sessions as e where e.session_id = p_session_id;
+    end if;
+    select * into v_row from public.cm_enhancement_sessions
+    where company_id = v_company_id and session_id = p_session_id
+    for update;
     if not found then
         raise exception 'enhancement session % not found (p_session_id)', p_session_id using errcode = 'P0002';
     end if;
@@ -326,20 +354,20 @@ begin
     set status = p_status,
         research_conducted = coalesce(p_research_conducted, false),
         content_regenerated = coalesce(p_content_regenerated, false),
-        -- the clock, not now(): this transaction may have started before the session was created
-        completed_at = clock_timestamp()
-    where session_id = p_session_id
+        completed_at = v_now
+    where company_id = v_company_id and session_id = p_session_id
     returning * into v_row;
     return v_row;
 end
 $$;
-comment on function public.complete_enhancement_session(uuid, boolean, boolean, text) is
+comment on function public.complete_enhancement_session(uuid, boolean, boolean, text, uuid) is
 'Ends a content enhancement workflow (video-pipeline-content-multimedia.md, cm_enhancement_sessions). '
 'p_session_id: an enhancement session in progress; p_research_conducted, p_content_regenerated: what was done '
-'(booleans); p_status: completed | failed. Returns the updated cm_enhancement_sessions row with completed_at. '
-'Errors: 22023 bad parameter, P0002 unknown session (or another company''s), 55000 session already finished. '
-'Writes nothing on error.';
-revoke all on function public.complete_enhancement_session(uuid, boolean, boolean, text)
+'(booleans); p_status: completed | failed; p_company_id: optional, the session''s company (the distribution key; '
+'without it the session is found by its id alone). Returns the updated cm_enhancement_sessions row with '
+'completed_at. Errors: 22023 bad parameter, P0002 unknown session (or another company''s), 55000 session already '
+'finished. Writes nothing on error.';
+revoke all on function public.complete_enhancement_session(uuid, boolean, boolean, text, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.complete_enhancement_session(uuid, boolean, boolean, text)
+grant execute on function public.complete_enhancement_session(uuid, boolean, boolean, text, uuid)
 to authenticated, service_role;

@@ -8,7 +8,7 @@
 insert into dreamcut_private.installed_modules (module) values ('multimedia');
 
 create table public.mm_multimedia_sessions (
-    session_id uuid primary key default gen_random_uuid(),
+    session_id uuid not null default gen_random_uuid(),
     content_id uuid not null,
     company_id uuid not null references public.companies (id),
     session_type text not null default 'full_generation' check (
@@ -31,9 +31,9 @@ create table public.mm_multimedia_sessions (
     check ((status in ('completed', 'failed')) = (completed_at is not null)),
     check (completed_at >= started_at),
     check (slides_generated + audio_files_generated + video_files_generated <= total_assets_generated),
-    unique (session_id, company_id),
-    unique (session_id, content_id, company_id),
-    foreign key (content_id, company_id) references public.cm_module_content (content_id, company_id)
+    primary key (company_id, session_id),
+    unique (company_id, session_id, content_id),
+    foreign key (company_id, content_id) references public.cm_module_content (company_id, content_id)
     on delete cascade
 );
 comment on table public.mm_multimedia_sessions is
@@ -51,55 +51,88 @@ comment on column public.mm_multimedia_sessions.audio_files_generated is 'Of tho
 comment on column public.mm_multimedia_sessions.video_files_generated is 'Of those, assets of type video (kept by trigger).';
 comment on column public.mm_multimedia_sessions.processing_duration_seconds is
 'Total processing time in seconds; set from started_at when the session finishes unless given.';
-create index idx_mm_multimedia_sessions_content_id on public.mm_multimedia_sessions (content_id, company_id);
+create index idx_mm_multimedia_sessions_content_id on public.mm_multimedia_sessions (company_id, content_id);
 create index idx_mm_multimedia_sessions_company_id on public.mm_multimedia_sessions (company_id, started_at desc);
+create index idx_mm_multimedia_sessions_session_id on public.mm_multimedia_sessions (session_id);
 create index idx_mm_multimedia_sessions_status on public.mm_multimedia_sessions (status);
 
 call dreamcut_private.enable_company_isolation('public.mm_multimedia_sessions');
+
+create function dreamcut_private.mm_multimedia_session_new() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    if (new.total_assets_generated, new.slides_generated, new.audio_files_generated, new.video_files_generated)
+        <> (0, 0, 0, 0) then
+        raise exception 'the asset counters of a session are kept by trigger: a new session starts at 0'
+        using errcode = '22023';
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.mm_multimedia_session_new() is
+'BEFORE INSERT trigger function on mm_multimedia_sessions (video-pipeline-content-multimedia.md, "Status '
+'tracking"): a new session''s asset counters start at 0 (22023 otherwise). Returns the row.';
+revoke all on function dreamcut_private.mm_multimedia_session_new() from public;
+
+create trigger trigger_mm_multimedia_sessions_new
+before insert on public.mm_multimedia_sessions
+for each row execute function dreamcut_private.mm_multimedia_session_new();
 
 create function dreamcut_private.mm_multimedia_session_workflow() returns trigger
 language plpgsql
 set search_path = ''
 as $$
 begin
-    if tg_op = 'INSERT' then
-        if (new.total_assets_generated, new.slides_generated, new.audio_files_generated, new.video_files_generated)
-            <> (0, 0, 0, 0) then
-            raise exception 'the asset counters of a session are kept by trigger: a new session starts at 0'
-            using errcode = '22023';
-        end if;
-    else
-        -- The counting trigger on the assets updates them one trigger level down.
-        if pg_trigger_depth() < 2 and (
-            new.total_assets_generated, new.slides_generated, new.audio_files_generated, new.video_files_generated
-        ) is distinct from (
-            old.total_assets_generated, old.slides_generated, old.audio_files_generated, old.video_files_generated
-        ) then
-            raise exception 'the asset counters of session % are kept by trigger and cannot be set', old.session_id
-            using errcode = '22023';
-        end if;
-        if old.status in ('completed', 'failed') and (new.status, new.progress_percentage, new.current_stage)
-            is distinct from (old.status, old.progress_percentage, old.current_stage) then
-            raise exception 'multimedia session % is already %: its status and progress cannot change',
-                old.session_id, old.status
-            using errcode = '55000';
-        end if;
-        if (old.status, new.status) not in (
-            ('started', 'started'), ('started', 'processing'), ('started', 'completed'), ('started', 'failed'),
-            ('processing', 'processing'), ('processing', 'completed'), ('processing', 'failed'),
-            ('completed', 'completed'), ('failed', 'failed')
-        ) then
-            raise exception 'multimedia session % cannot move from status % to % (started -> processing -> '
-                'completed | failed)', old.session_id, old.status, new.status
-            using errcode = '55000';
-        end if;
-        if new.progress_percentage < old.progress_percentage then
-            raise exception 'progress of multimedia session % cannot go back from % to %', old.session_id,
-                old.progress_percentage, new.progress_percentage
-            using errcode = '55000';
-        end if;
+    -- The counting trigger on the assets updates them one trigger level down.
+    if pg_trigger_depth() < 2 and (
+        new.total_assets_generated, new.slides_generated, new.audio_files_generated, new.video_files_generated
+    ) is distinct from (
+        old.total_assets_generated, old.slides_generated, old.audio_files_generated, old.video_files_generated
+    ) then
+        raise exception 'the asset counters of session % are kept by trigger and cannot be set', old.session_id
+        using errcode = '22023';
     end if;
+    if old.status in ('completed', 'failed') and (new.status, new.progress_percentage, new.current_stage)
+        is distinct from (old.status, old.progress_percentage, old.current_stage) then
+        raise exception 'multimedia session % is already %: its status and progress cannot change',
+            old.session_id, old.status
+        using errcode = '55000';
+    end if;
+    if (old.status, new.status) not in (
+        ('started', 'started'), ('started', 'processing'), ('started', 'completed'), ('started', 'failed'),
+        ('processing', 'processing'), ('processing', 'completed'), ('processing', 'failed'),
+        ('completed', 'completed'), ('failed', 'failed')
+    ) then
+        raise exception 'multimedia session % cannot move from status % to % (started -> processing -> '
+            'completed | failed)', old.session_id, old.status, new.status
+        using errcode = '55000';
+    end if;
+    if new.progress_percentage < old.progress_percentage then
+        raise exception 'progress of multimedia session % cannot go back from % to %', old.session_id,
+            old.progress_percentage, new.progress_percentage
+        using errcode = '55000';
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.mm_multimedia_session_workflow() is
+'BEFORE UPDATE trigger function on mm_multimedia_sessions (video-pipeline-content-multimedia.md, "Status '
+'tracking"). Status moves started -> processing -> completed | failed (started may finish directly); a finished '
+'session keeps its status, progress and stage; progress never goes down (55000). The asset counters change only '
+'through the assets'' counting triggers (22023). Returns the row.';
+revoke all on function dreamcut_private.mm_multimedia_session_workflow() from public;
 
+create trigger trigger_mm_multimedia_sessions_workflow
+before update on public.mm_multimedia_sessions
+for each row execute function dreamcut_private.mm_multimedia_session_workflow();
+
+create function dreamcut_private.mm_multimedia_session_finish() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
     if new.status = 'completed' then
         new.progress_percentage := 100;
     end if;
@@ -112,18 +145,16 @@ begin
     return new;
 end
 $$;
-comment on function dreamcut_private.mm_multimedia_session_workflow() is
-'BEFORE INSERT OR UPDATE trigger function on mm_multimedia_sessions (video-pipeline-content-multimedia.md, '
-'"Status tracking"). Status moves started -> processing -> completed | failed (started may finish directly); a '
-'finished session keeps its status, progress and stage; progress never goes down (55000). The asset counters '
-'start at 0 and change only through the assets'' counting trigger (22023). On completion progress becomes 100; '
-'on completion or failure completed_at is set (now) and processing_duration_seconds (seconds since started_at) '
-'unless given. Returns the row.';
-revoke all on function dreamcut_private.mm_multimedia_session_workflow() from public;
+comment on function dreamcut_private.mm_multimedia_session_finish() is
+'BEFORE INSERT OR UPDATE trigger function on mm_multimedia_sessions, after the checks (triggers fire in name '
+'order: _new, _workflow, then _workflow_finish): on completion progress becomes 100; on completion or failure '
+'completed_at is set (now) and processing_duration_seconds (seconds since started_at) unless given. Returns the '
+'row.';
+revoke all on function dreamcut_private.mm_multimedia_session_finish() from public;
 
-create trigger trigger_mm_multimedia_sessions_workflow
+create trigger trigger_mm_multimedia_sessions_workflow_finish
 before insert or update on public.mm_multimedia_sessions
-for each row execute function dreamcut_private.mm_multimedia_session_workflow();
+for each row execute function dreamcut_private.mm_multimedia_session_finish();
 
 create function public.create_multimedia_session(
     p_content_id uuid,
@@ -131,7 +162,8 @@ create function public.create_multimedia_session(
     p_employee_name text default null,
     p_session_type text default 'full_generation',
     p_generation_config jsonb default '{}',
-    p_content_sections text[] default null
+    p_content_sections text[] default null,
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -162,7 +194,8 @@ begin
         using errcode = '22023';
     end if;
     select content_id, company_id, module_name, employee_name into v_content
-    from public.cm_module_content where content_id = p_content_id;
+    from public.cm_module_content
+    where content_id = p_content_id and (p_company_id is null or company_id = p_company_id);
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
     end if;
@@ -180,20 +213,21 @@ begin
     return v_session_id;
 end
 $$;
-comment on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[]) is
-'Starts a multimedia generation session for a module''s content (video-pipeline-content-multimedia.md, '
-'"Multimedia Generation Workflow" step 1, create_multimedia_session). p_content_id: the content (its company '
-'is the session''s); p_module_name, p_employee_name: default the content''s; p_session_type: full_generation | '
+comment on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[], uuid) is
+'Starts a multimedia generation session for a module''s content (video-pipeline-content-multimedia.md, "Multimedia '
+'Generation Workflow" step 1, create_multimedia_session). p_content_id: the content (its company is the '
+'session''s); p_module_name, p_employee_name: default the content''s; p_session_type: full_generation | '
 'section_video | audio_only | slides_only | regeneration; p_generation_config: JSON object; p_content_sections: '
-'text[] of sections to generate (default all of cm_content_sections()). Returns the new session_id (uuid); '
-'status started, stage initialization, progress 0, counters 0. Errors: 22023 bad parameter, P0002 unknown '
+'text[] of sections to generate (default all of cm_content_sections()); p_company_id: optional, the content''s '
+'company (the distribution key; without it the content is found by its id alone). Returns the new session_id '
+'(uuid); status started, stage initialization, progress 0, counters 0. Errors: 22023 bad parameter, P0002 unknown '
 'content (or another company''s). Writes nothing on error.';
-revoke all on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[])
+revoke all on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[], uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[])
+grant execute on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[], uuid)
 to authenticated, service_role;
 
-create function public.get_multimedia_session(p_session_id uuid)
+create function public.get_multimedia_session(p_session_id uuid, p_company_id uuid default null)
 returns public.mm_multimedia_sessions
 language plpgsql stable
 set search_path = ''
@@ -201,26 +235,29 @@ as $$
 declare
     v_row public.mm_multimedia_sessions;
 begin
-    select * into v_row from public.mm_multimedia_sessions where session_id = p_session_id;
+    select * into v_row from public.mm_multimedia_sessions
+    where session_id = p_session_id and (p_company_id is null or company_id = p_company_id);
     if not found then
         raise exception 'multimedia session % not found (p_session_id)', p_session_id using errcode = 'P0002';
     end if;
     return v_row;
 end
 $$;
-comment on function public.get_multimedia_session(uuid) is
-'A multimedia session (video-pipeline-content-multimedia.md, mm_multimedia_sessions: status, stage, progress '
-'and counters). p_session_id: the session. Returns the mm_multimedia_sessions row. Errors: P0002 unknown '
-'session (or another company''s). The session and asset procedures look their session up through it.';
-revoke all on function public.get_multimedia_session(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.get_multimedia_session(uuid) to authenticated, service_role;
+comment on function public.get_multimedia_session(uuid, uuid) is
+'A multimedia session (video-pipeline-content-multimedia.md, mm_multimedia_sessions: status, stage, progress and '
+'counters). p_session_id: the session; p_company_id: optional, its company (the distribution key; without it the '
+'session is found by its id alone). Returns the mm_multimedia_sessions row. Errors: P0002 unknown session (or '
+'another company''s). The session and asset procedures look their session up through it.';
+revoke all on function public.get_multimedia_session(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.get_multimedia_session(uuid, uuid) to authenticated, service_role;
 
 create function public.update_session_status(
     p_session_id uuid,
     p_status text default null,
     p_progress_percentage double precision default null,
     p_current_stage text default null,
-    p_processing_duration_seconds integer default null
+    p_processing_duration_seconds integer default null,
+    p_company_id uuid default null
 ) returns public.mm_multimedia_sessions
 language plpgsql volatile
 set search_path = ''
@@ -256,7 +293,7 @@ begin
         progress_percentage = coalesce(p_progress_percentage, progress_percentage),
         current_stage = coalesce(p_current_stage, current_stage),
         processing_duration_seconds = coalesce(p_processing_duration_seconds, processing_duration_seconds)
-    where session_id = p_session_id
+    where session_id = p_session_id and (p_company_id is null or company_id = p_company_id)
     returning * into v_row;
     if not found then
         raise exception 'multimedia session % not found (p_session_id)', p_session_id using errcode = 'P0002';
@@ -264,15 +301,16 @@ begin
     return v_row;
 end
 $$;
-comment on function public.update_session_status(uuid, text, double precision, text, integer) is
-'Updates a session''s status and progress (video-pipeline-content-multimedia.md, "Multimedia Generation '
-'Workflow" step 3, update_session_status). p_session_id: the session; p_status: started -> processing -> '
-'completed | failed (null keeps it); p_progress_percentage: 0..100, never below the current value (completed '
-'sets 100); p_current_stage: text (e.g. slides, narration, rendering); p_processing_duration_seconds: seconds '
-'>= 0 (default on completion or failure: seconds since started_at). At least one is required. Returns the '
-'updated mm_multimedia_sessions row (completed_at set when it finishes). Errors: 22023 bad parameter, P0002 '
-'unknown session (or another company''s), 55000 transition not allowed, progress going back, or session already '
-'finished. Writes nothing on error.';
-revoke all on function public.update_session_status(uuid, text, double precision, text, integer)
+comment on function public.update_session_status(uuid, text, double precision, text, integer, uuid) is
+'Updates a session''s status and progress (video-pipeline-content-multimedia.md, "Multimedia Generation Workflow" '
+'step 3, update_session_status). p_session_id: the session; p_status: started -> processing -> completed | failed '
+'(null keeps it); p_progress_percentage: 0..100, never below the current value (completed sets 100); '
+'p_current_stage: text (e.g. slides, narration, rendering); p_processing_duration_seconds: seconds >= 0 (default '
+'on completion or failure: seconds since started_at); p_company_id: optional, its company (the distribution key; '
+'without it the session is found by its id alone). At least one of the first four is required. Returns the updated '
+'mm_multimedia_sessions row (completed_at set when it finishes). Errors: 22023 bad parameter, P0002 unknown '
+'session (or another company''s), 55000 transition not allowed, progress going back, or session already finished. '
+'Writes nothing on error.';
+revoke all on function public.update_session_status(uuid, text, double precision, text, integer, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.update_session_status(uuid, text, double precision, text, integer) to authenticated, service_role;
+grant execute on function public.update_session_status(uuid, text, double precision, text, integer, uuid) to authenticated, service_role;

@@ -18,7 +18,8 @@ create function public.register_multimedia_asset(
     p_generation_config jsonb default '{}',
     p_status text default 'generated',
     p_public_url text default null,
-    p_storage_path text default null
+    p_storage_path text default null,
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -84,7 +85,7 @@ begin
         using errcode = '22023';
     end if;
 
-    v_session := public.get_multimedia_session(p_session_id);
+    v_session := public.get_multimedia_session(p_session_id, p_company_id);
     if p_content_id is distinct from null and p_content_id <> v_session.content_id then
         raise exception 'p_content_id % is not the content of session % (%)', p_content_id, p_session_id,
             v_session.content_id
@@ -117,39 +118,40 @@ begin
 end
 $$;
 comment on function public.register_multimedia_asset(
-    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text
+    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text, uuid
 ) is
 'Registers one generated asset of a session (video-pipeline-content-multimedia.md, "Multimedia Generation '
 'Workflow" step 2, register_multimedia_asset). p_session_id: the session (its content and company are the '
-'asset''s); p_content_id: optional, must be the session''s content; p_asset_type: video | audio | slide | script '
-'| thumbnail | presentation (required); p_file_path: local path; p_duration_seconds: seconds >= 0; '
-'p_storage_bucket: default multimedia-assets; p_section_name: lowercase path segment, default complete_module; '
-'p_asset_name: file name (default: the last part of p_file_path); p_file_size_bytes: bytes >= 0; p_mime_type: '
-'default guessed from the extension (mp4, webm, mov, mp3, wav, m4a, ogg, png, jpg, webp, svg, pdf, html, txt, '
-'md, json, vtt, srt, pptx); p_generation_config: JSON object; p_status: generated | processed | failed; '
-'p_public_url: text; p_storage_path: default mm_storage_path(type, section, name, clock time) = '
-'{asset_type}/{section_name}/{YYYYMMDD_HHMMSS_us}_{filename}; a given path must follow the same pattern. '
-'Returns the new asset_id (uuid). The session''s counters follow by trigger. Errors: 22023 bad parameter '
+'asset''s); p_content_id: optional, must be the session''s content; p_asset_type: video | audio | slide | script | '
+'thumbnail | presentation (required); p_file_path: local path; p_duration_seconds: seconds >= 0; p_storage_bucket: '
+'default multimedia-assets; p_section_name: lowercase path segment, default complete_module; p_asset_name: file '
+'name (default: the last part of p_file_path); p_file_size_bytes: bytes >= 0; p_mime_type: default guessed from '
+'the extension (mp4, webm, mov, mp3, wav, m4a, ogg, png, jpg, webp, svg, pdf, html, txt, md, json, vtt, srt, '
+'pptx); p_generation_config: JSON object; p_status: generated | processed | failed; p_public_url: text; '
+'p_storage_path: default mm_storage_path(type, section, name, clock time) = '
+'{asset_type}/{section_name}/{YYYYMMDD_HHMMSS_us}_{filename}; a given path must follow the same pattern; '
+'p_company_id: optional, the session''s company (the distribution key; without it the session is found by its id '
+'alone). Returns the new asset_id (uuid). The session''s counters follow by trigger. Errors: 22023 bad parameter '
 '(unknown asset type, negative duration, bad name, section, bucket, MIME type or path, content of another '
-'session), P0002 unknown session (or another company''s), 55000 session completed or failed, 23505 storage '
-'path already used in the bucket. Writes nothing on error.';
+'session), P0002 unknown session (or another company''s), 55000 session completed or failed, 23505 storage path '
+'already used in the company''s bucket. Writes nothing on error.';
 revoke all on function public.register_multimedia_asset(
-    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text
+    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text, uuid
 ) from public, anon, authenticated, service_role;
 grant execute on function public.register_multimedia_asset(
-    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text
+    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text, uuid
 ) to authenticated, service_role;
 
-create function public.register_multimedia_assets(p_session_id uuid, p_assets jsonb)
+create function public.register_multimedia_assets(p_session_id uuid, p_assets jsonb, p_company_id uuid default null)
 returns table (ordinal integer, asset_id uuid, storage_path text)
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
     v_bad record;
-    v_index integer;
+    v_index bigint;
     v_asset jsonb;
-    v_ids uuid[] := '{}';
+    v_ids uuid[] := '{}'::uuid[];
 begin
     if p_assets is null or jsonb_typeof(p_assets) <> 'array' then
         raise exception 'p_assets must be a JSON array of asset objects, got %', coalesce(jsonb_typeof(p_assets), 'null')
@@ -216,7 +218,8 @@ begin
                 p_generation_config => coalesce(v_asset -> 'generation_config', '{}'),
                 p_status => coalesce(v_asset ->> 'status', 'generated'),
                 p_public_url => v_asset ->> 'public_url',
-                p_storage_path => v_asset ->> 'storage_path'
+                p_storage_path => v_asset ->> 'storage_path',
+                p_company_id => p_company_id
             );
         end loop;
     exception
@@ -229,28 +232,33 @@ begin
     return query
     select i.ord::integer - 1, a.asset_id, a.storage_path
     from unnest(v_ids) with ordinality as i (id, ord)
-    join public.mm_multimedia_assets as a on a.asset_id = i.id
+    join public.mm_multimedia_assets as a on a.asset_id = i.id and (p_company_id is null or a.company_id = p_company_id)
     order by i.ord;
 end
 $$;
-comment on function public.register_multimedia_assets(uuid, jsonb) is
-'Registers several assets of a session in one call (video-pipeline-content-multimedia.md, "Batch Operations: '
-'bulk asset registration"). p_session_id: the session; p_assets: JSON array of 1..1000 objects with the keys '
-'of register_multimedia_asset without the p_ prefix: asset_type (required), file_path, duration_seconds '
-'(number, seconds), storage_bucket, section_name, asset_name, file_size_bytes (whole number), mime_type, '
-'generation_config (object), status, public_url, storage_path, content_id. Each element gets the same checks, '
-'defaults and storage path as register_multimedia_asset. Returns rows (ordinal: 0-based index in p_assets, '
-'asset_id, storage_path) in input order. Errors: 22023 bad parameter, naming the element as p_assets[i] '
-'(unknown key, wrong JSON type, or the single-asset checks), P0002 unknown session (or another company''s), '
-'55000 session completed or failed, 23505 storage path already used. All or nothing: writes nothing on error.';
-revoke all on function public.register_multimedia_assets(uuid, jsonb) from public, anon, authenticated, service_role;
-grant execute on function public.register_multimedia_assets(uuid, jsonb) to authenticated, service_role;
+comment on function public.register_multimedia_assets(uuid, jsonb, uuid) is
+'Registers several assets of a session in one call (video-pipeline-content-multimedia.md, "Batch Operations: bulk '
+'asset registration"). p_session_id: the session; p_assets: JSON array of 1..1000 objects with the keys of '
+'register_multimedia_asset without the p_ prefix: asset_type (required), file_path, duration_seconds (number, '
+'seconds), storage_bucket, section_name, asset_name, file_size_bytes (whole number), mime_type, generation_config '
+'(object), status, public_url, storage_path, content_id; p_company_id: optional, the session''s company (the '
+'distribution key; without it the session is found by its id alone). Each element gets the same checks, defaults '
+'and storage path as register_multimedia_asset. Returns rows (ordinal: 0-based index in p_assets, asset_id, '
+'storage_path) in input order. Errors: 22023 bad parameter, naming the element as p_assets[i] (unknown key, wrong '
+'JSON type, or the single-asset checks), P0002 unknown session (or another company''s), 55000 session completed or '
+'failed, 23505 storage path already used. All or nothing: writes nothing on error.';
+revoke all on function public.register_multimedia_assets(uuid, jsonb, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.register_multimedia_assets(uuid, jsonb, uuid) to authenticated, service_role;
 
-create function public.list_session_assets(p_session_id uuid, p_asset_type text default null)
+create function public.list_session_assets(
+    p_session_id uuid, p_asset_type text default null, p_company_id uuid default null
+)
 returns setof public.mm_multimedia_assets
 language plpgsql stable
 set search_path = ''
 as $$
+declare
+    v_session public.mm_multimedia_sessions;
 begin
     if p_asset_type is not null
         and p_asset_type not in ('video', 'audio', 'slide', 'script', 'thumbnail', 'presentation') then
@@ -258,16 +266,18 @@ begin
             'got %', quote_literal(p_asset_type)
         using errcode = '22023';
     end if;
-    perform public.get_multimedia_session(p_session_id);
+    v_session := public.get_multimedia_session(p_session_id, p_company_id);
     return query
     select * from public.mm_multimedia_assets as a
-    where a.session_id = p_session_id and (p_asset_type is null or a.asset_type = p_asset_type)
-    order by a.created_at, a.storage_path;
+    where a.company_id = v_session.company_id and a.session_id = p_session_id
+        and (p_asset_type is null or a.asset_type = p_asset_type)
+    order by a.created_at, a.storage_path, a.asset_id;
 end
 $$;
-comment on function public.list_session_assets(uuid, text) is
-'The assets of a session (video-pipeline-content-multimedia.md, "Data Retrieval Patterns": assets of a '
-'session). p_session_id: the session; p_asset_type: only that type, or null for all. Returns mm_multimedia_assets '
+comment on function public.list_session_assets(uuid, text, uuid) is
+'The assets of a session (video-pipeline-content-multimedia.md, "Data Retrieval Patterns": assets of a session). '
+'p_session_id: the session; p_asset_type: only that type, or null for all; p_company_id: optional, the session''s '
+'company (the distribution key; without it the session is found by its id alone). Returns mm_multimedia_assets '
 'rows in registration order. Errors: 22023 unknown asset type, P0002 unknown session (or another company''s).';
-revoke all on function public.list_session_assets(uuid, text) from public, anon, authenticated, service_role;
-grant execute on function public.list_session_assets(uuid, text) to authenticated, service_role;
+revoke all on function public.list_session_assets(uuid, text, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.list_session_assets(uuid, text, uuid) to authenticated, service_role;

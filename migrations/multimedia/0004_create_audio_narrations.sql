@@ -5,7 +5,7 @@
 -- depends: 0003_create_multimedia_asset_procedures
 
 create table public.mm_audio_narrations (
-    narration_id uuid primary key default gen_random_uuid(),
+    narration_id uuid not null default gen_random_uuid(),
     session_id uuid not null,
     content_id uuid not null,
     company_id uuid not null,
@@ -24,9 +24,11 @@ create table public.mm_audio_narrations (
     status text not null default 'pending' check (status in ('pending', 'synthesizing', 'completed', 'failed')),
     created_at timestamptz not null default now(),
     check ((narration_type = 'section') = (section_name is not null)),
-    foreign key (session_id, content_id, company_id)
-    references public.mm_multimedia_sessions (session_id, content_id, company_id) on delete cascade,
-    foreign key (master_audio_id, session_id) references public.mm_multimedia_assets (asset_id, session_id)
+    primary key (company_id, narration_id),
+    foreign key (company_id, session_id, content_id)
+    references public.mm_multimedia_sessions (company_id, session_id, content_id) on delete cascade,
+    foreign key (company_id, master_audio_id, session_id)
+    references public.mm_multimedia_assets (company_id, asset_id, session_id)
 );
 comment on table public.mm_audio_narrations is
 'Audio narrations of a session, whole module or one section (video-pipeline-content-multimedia.md, mm_*, table 3).';
@@ -40,9 +42,11 @@ comment on column public.mm_audio_narrations.master_audio_id is 'The full narrat
 comment on column public.mm_audio_narrations.segments_audio_ids is
 'Audio assets of the segments, in order; each is an asset of the same session (checked by trigger).';
 comment on column public.mm_audio_narrations.synthesis_completed is 'TTS done (generated: status = completed).';
-create index idx_mm_audio_narrations_session_id on public.mm_audio_narrations (session_id, content_id, company_id);
-create index idx_mm_audio_narrations_company_id on public.mm_audio_narrations (company_id);
-create index idx_mm_audio_narrations_master_audio on public.mm_audio_narrations (master_audio_id, session_id);
+create index idx_mm_audio_narrations_session_id on public.mm_audio_narrations (company_id, session_id, content_id);
+create index idx_mm_audio_narrations_narration_id on public.mm_audio_narrations (narration_id);
+create index idx_mm_audio_narrations_master_audio on public.mm_audio_narrations (
+    company_id, master_audio_id, session_id
+);
 
 call dreamcut_private.enable_company_isolation('public.mm_audio_narrations');
 
@@ -56,7 +60,8 @@ begin
     select a.id into v_missing
     from unnest(new.segments_audio_ids) as a (id)
     where a.id is null or not exists (
-        select from public.mm_multimedia_assets as m where m.asset_id = a.id and m.session_id = new.session_id
+        select from public.mm_multimedia_assets as m
+        where m.company_id = new.company_id and m.asset_id = a.id and m.session_id = new.session_id
     )
     limit 1;
     if found then
@@ -87,7 +92,8 @@ create function public.register_audio_narration(
     p_audio_segments jsonb default '[]',
     p_master_audio_id uuid default null,
     p_total_duration_seconds double precision default null,
-    p_status text default null
+    p_status text default null,
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -138,7 +144,7 @@ begin
         using errcode = '22023';
     end if;
 
-    v_session := public.get_multimedia_session(p_session_id);
+    v_session := public.get_multimedia_session(p_session_id, p_company_id);
 
     select s.ord - 1 as idx, s.seg into v_bad
     from jsonb_array_elements(p_audio_segments) with ordinality as s (seg, ord)
@@ -149,7 +155,8 @@ begin
         or coalesce(jsonb_typeof(s.seg -> 'asset_id'), 'null') not in ('string', 'null')
         or jsonb_typeof(s.seg -> 'asset_id') = 'string' and not exists (
             select from public.mm_multimedia_assets as a
-            where a.asset_id::text = lower(s.seg ->> 'asset_id') and a.session_id = p_session_id
+            where a.company_id = v_session.company_id and a.asset_id::text = lower(s.seg ->> 'asset_id')
+                and a.session_id = p_session_id
                 and a.asset_type = 'audio'
         )
     order by s.ord
@@ -161,7 +168,8 @@ begin
     end if;
     if p_master_audio_id is not null then
         select a.duration_seconds into v_master_duration from public.mm_multimedia_assets as a
-        where a.asset_id = p_master_audio_id and a.session_id = p_session_id and a.asset_type = 'audio';
+        where a.company_id = v_session.company_id and a.asset_id = p_master_audio_id and a.session_id = p_session_id
+            and a.asset_type = 'audio';
         if not found then
             raise exception 'p_master_audio_id % is not an audio asset of session %', p_master_audio_id, p_session_id
             using errcode = '22023';
@@ -196,19 +204,24 @@ begin
     return v_narration_id;
 end
 $$;
-comment on function public.register_audio_narration(uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text) is
+comment on function public.register_audio_narration(
+    uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text, uuid
+) is
 'Registers an audio narration of a session with its segments (video-pipeline-content-multimedia.md, '
-'mm_audio_narrations). p_session_id: the session; p_narration_name: non-empty text; p_narration_type: '
-'full_module | section; p_section_name: a section of cm_content_sections(), required for and only for type '
-'section; p_script_content: the full script; p_voice_config: JSON object (voice, speed, ...); p_audio_segments: '
-'JSON array of segment objects in order, each with optional duration_seconds (number >= 0) and asset_id (an '
-'audio asset of the session) and any other keys; p_master_audio_id: the full narration''s audio asset of the '
-'session; p_total_duration_seconds: seconds >= 0 (default: sum of the segments'' durations, else the master''s '
-'duration, else 0); p_status: pending | synthesizing | completed | failed (default completed when audio is '
-'given, else pending). segments_audio_ids is the segments'' asset_ids in order. Returns the new narration_id '
-'(uuid). Errors: 22023 bad parameter (bad segment p_audio_segments[i], asset not an audio asset of the '
-'session), P0002 unknown session (or another company''s). Writes nothing on error.';
-revoke all on function public.register_audio_narration(uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text)
-from public, anon, authenticated, service_role;
-grant execute on function public.register_audio_narration(uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text)
-to authenticated, service_role;
+'mm_audio_narrations). p_session_id: the session; p_narration_name: non-empty text; p_narration_type: full_module '
+'| section; p_section_name: a section of cm_content_sections(), required for and only for type section; '
+'p_script_content: the full script; p_voice_config: JSON object (voice, speed, ...); p_audio_segments: JSON array '
+'of segment objects in order, each with optional duration_seconds (number >= 0) and asset_id (an audio asset of '
+'the session) and any other keys; p_master_audio_id: the full narration''s audio asset of the session; '
+'p_total_duration_seconds: seconds >= 0 (default: sum of the segments'' durations, else the master''s duration, '
+'else 0); p_status: pending | synthesizing | completed | failed (default completed when audio is given, else '
+'pending); p_company_id: optional, the session''s company (the distribution key; without it the session is found '
+'by its id alone). segments_audio_ids is the segments'' asset_ids in order. Returns the new narration_id (uuid). '
+'Errors: 22023 bad parameter (bad segment p_audio_segments[i], asset not an audio asset of the session), P0002 '
+'unknown session (or another company''s). Writes nothing on error.';
+revoke all on function public.register_audio_narration(
+    uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text, uuid
+) from public, anon, authenticated, service_role;
+grant execute on function public.register_audio_narration(
+    uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text, uuid
+) to authenticated, service_role;

@@ -4,7 +4,7 @@
 -- depends: 0004_create_audio_narrations
 
 create table public.mm_slide_presentations (
-    presentation_id uuid primary key default gen_random_uuid(),
+    presentation_id uuid not null default gen_random_uuid(),
     session_id uuid not null,
     content_id uuid not null,
     company_id uuid not null,
@@ -22,11 +22,15 @@ create table public.mm_slide_presentations (
     html_asset_id uuid,
     status text not null default 'completed' check (status in ('draft', 'generating', 'completed', 'failed')),
     created_at timestamptz not null default now(),
-    foreign key (session_id, content_id, company_id)
-    references public.mm_multimedia_sessions (session_id, content_id, company_id) on delete cascade,
-    foreign key (pdf_asset_id, session_id) references public.mm_multimedia_assets (asset_id, session_id),
-    foreign key (pptx_asset_id, session_id) references public.mm_multimedia_assets (asset_id, session_id),
-    foreign key (html_asset_id, session_id) references public.mm_multimedia_assets (asset_id, session_id)
+    primary key (company_id, presentation_id),
+    foreign key (company_id, session_id, content_id)
+    references public.mm_multimedia_sessions (company_id, session_id, content_id) on delete cascade,
+    foreign key (company_id, pdf_asset_id, session_id)
+    references public.mm_multimedia_assets (company_id, asset_id, session_id),
+    foreign key (company_id, pptx_asset_id, session_id)
+    references public.mm_multimedia_assets (company_id, asset_id, session_id),
+    foreign key (company_id, html_asset_id, session_id)
+    references public.mm_multimedia_assets (company_id, asset_id, session_id)
 );
 comment on table public.mm_slide_presentations is
 'Slide decks of a session and their exports (video-pipeline-content-multimedia.md, mm_*, table 4).';
@@ -40,12 +44,12 @@ comment on column public.mm_slide_presentations.pdf_asset_id is 'The PDF export:
 comment on column public.mm_slide_presentations.pptx_asset_id is 'The PPTX export: a presentation asset of the same session.';
 comment on column public.mm_slide_presentations.html_asset_id is 'The HTML export: a presentation asset of the same session.';
 create index idx_mm_slide_presentations_session_id on public.mm_slide_presentations (
-    session_id, content_id, company_id
+    company_id, session_id, content_id
 );
-create index idx_mm_slide_presentations_company_id on public.mm_slide_presentations (company_id);
-create index idx_mm_slide_presentations_pdf on public.mm_slide_presentations (pdf_asset_id, session_id);
-create index idx_mm_slide_presentations_pptx on public.mm_slide_presentations (pptx_asset_id, session_id);
-create index idx_mm_slide_presentations_html on public.mm_slide_presentations (html_asset_id, session_id);
+create index idx_mm_slide_presentations_presentation_id on public.mm_slide_presentations (presentation_id);
+create index idx_mm_slide_presentations_pdf on public.mm_slide_presentations (company_id, pdf_asset_id, session_id);
+create index idx_mm_slide_presentations_pptx on public.mm_slide_presentations (company_id, pptx_asset_id, session_id);
+create index idx_mm_slide_presentations_html on public.mm_slide_presentations (company_id, html_asset_id, session_id);
 
 call dreamcut_private.enable_company_isolation('public.mm_slide_presentations');
 
@@ -59,7 +63,8 @@ create function public.register_slide_presentation(
     p_pdf_asset_id uuid default null,
     p_pptx_asset_id uuid default null,
     p_html_asset_id uuid default null,
-    p_status text default 'completed'
+    p_status text default 'completed',
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -94,13 +99,14 @@ begin
         using errcode = '22023';
     end if;
 
-    v_session := public.get_multimedia_session(p_session_id);
+    v_session := public.get_multimedia_session(p_session_id, p_company_id);
     select e.name, e.id into v_bad
     from (values (1, 'p_pdf_asset_id', p_pdf_asset_id), (2, 'p_pptx_asset_id', p_pptx_asset_id),
         (3, 'p_html_asset_id', p_html_asset_id)) as e (ord, name, id)
     where e.id is not null and not exists (
         select from public.mm_multimedia_assets as a
-        where a.asset_id = e.id and a.session_id = p_session_id and a.asset_type = 'presentation'
+        where a.company_id = v_session.company_id and a.asset_id = e.id and a.session_id = p_session_id
+            and a.asset_type = 'presentation'
     )
     order by e.ord
     limit 1;
@@ -121,16 +127,21 @@ begin
     return v_presentation_id;
 end
 $$;
-comment on function public.register_slide_presentation(uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text) is
+comment on function public.register_slide_presentation(
+    uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text, uuid
+) is
 'Registers a slide presentation of a session with its exports (video-pipeline-content-multimedia.md, '
 'mm_slide_presentations). p_session_id: the session; p_presentation_name: non-empty text; p_slide_order: JSON '
-'array of the slides in order (total_slides is its length); p_presentation_type: non-empty text (default '
-'module); p_template_used: text; p_theme_config: JSON object; p_pdf_asset_id, p_pptx_asset_id, '
-'p_html_asset_id: presentation assets of the session, or null (pdf_generated, pptx_generated, html_generated '
-'follow); p_status: draft | generating | completed | failed. Returns the new presentation_id (uuid). Errors: '
-'22023 bad parameter (export not a presentation asset of the session), P0002 unknown session (or another '
-'company''s). Writes nothing on error.';
-revoke all on function public.register_slide_presentation(uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text)
-from public, anon, authenticated, service_role;
-grant execute on function public.register_slide_presentation(uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text)
-to authenticated, service_role;
+'array of the slides in order (total_slides is its length); p_presentation_type: non-empty text (default module); '
+'p_template_used: text; p_theme_config: JSON object; p_pdf_asset_id, p_pptx_asset_id, p_html_asset_id: '
+'presentation assets of the session, or null (pdf_generated, pptx_generated, html_generated follow); p_status: '
+'draft | generating | completed | failed; p_company_id: optional, the session''s company (the distribution key; '
+'without it the session is found by its id alone). Returns the new presentation_id (uuid). Errors: 22023 bad '
+'parameter (export not a presentation asset of the session), P0002 unknown session (or another company''s). Writes '
+'nothing on error.';
+revoke all on function public.register_slide_presentation(
+    uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text, uuid
+) from public, anon, authenticated, service_role;
+grant execute on function public.register_slide_presentation(
+    uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text, uuid
+) to authenticated, service_role;

@@ -5,7 +5,7 @@
 -- depends: 0005_create_slide_presentations
 
 create table public.mm_rendering_queue (
-    job_id uuid primary key default gen_random_uuid(),
+    job_id uuid not null default gen_random_uuid(),
     session_id uuid not null,
     company_id uuid not null,
     job_type text not null check (job_type ~ '^[a-z][a-z0-9_]{0,62}$'),
@@ -28,7 +28,8 @@ create table public.mm_rendering_queue (
     check (status <> 'queued' or attempts < max_attempts),
     check ((status = 'running') = (locked_by is not null and locked_until is not null)),
     check ((status in ('completed', 'failed')) = (completed_at is not null)),
-    foreign key (session_id, company_id) references public.mm_multimedia_sessions (session_id, company_id)
+    primary key (company_id, job_id),
+    foreign key (company_id, session_id) references public.mm_multimedia_sessions (company_id, session_id)
     on delete cascade
 );
 comment on table public.mm_rendering_queue is
@@ -48,12 +49,14 @@ comment on column public.mm_rendering_queue.locked_until is
 'End of the running job''s lease; after it, another worker may take the job over.';
 comment on column public.mm_rendering_queue.result is 'What the worker reported on completion (JSON).';
 comment on column public.mm_rendering_queue.created_at is
-'clock_timestamp() of the insert: jobs of equal priority and run_after are claimed first in, first out.';
-create index idx_mm_rendering_queue_next on public.mm_rendering_queue (priority desc, run_after, created_at)
+'clock_timestamp() of the insert: jobs of equal priority and run_after are claimed first in, first out (job_id '
+'breaks a tie: the order holds on any node).';
+create index idx_mm_rendering_queue_next on public.mm_rendering_queue (priority desc, run_after, created_at, job_id)
 where status = 'queued';
 create index idx_mm_rendering_queue_lease on public.mm_rendering_queue (locked_until) where status = 'running';
-create index idx_mm_rendering_queue_session_id on public.mm_rendering_queue (session_id, company_id);
+create index idx_mm_rendering_queue_session_id on public.mm_rendering_queue (company_id, session_id);
 create index idx_mm_rendering_queue_company_id on public.mm_rendering_queue (company_id, created_at desc);
+create index idx_mm_rendering_queue_job_id on public.mm_rendering_queue (job_id);
 -- A claim leaves the job's old entry at the head of idx_mm_rendering_queue_next (a finished job, one at the head
 -- of idx_mm_rendering_queue_lease): every later claim walks these dead entries until VACUUM removes them. By
 -- default autovacuum waits until a fifth of the table is dead and may then skip the indexes, so that walk would
@@ -79,24 +82,27 @@ language plpgsql
 set search_path = ''
 as $$
 begin
-    if new.status = 'queued' and (tg_op = 'INSERT' or old.status <> 'queued') then
-        perform pg_notify(
-            'mm_rendering_queue',
-            json_build_object('job_id', new.job_id, 'job_type', new.job_type, 'run_after', new.run_after)::text
-        );
-    end if;
+    perform pg_notify(
+        'mm_rendering_queue',
+        json_build_object('job_id', new.job_id, 'job_type', new.job_type, 'run_after', new.run_after)::text
+    );
     return null;
 end
 $$;
 comment on function dreamcut_private.notify_rendering_job() is
-'AFTER INSERT OR UPDATE OF status trigger function on mm_rendering_queue: when a job becomes queued (enqueued '
-'or requeued for a retry), pg_notify on channel mm_rendering_queue with {job_id, job_type, run_after}, so idle '
-'workers that LISTEN wake up instead of polling. Returns null.';
+'AFTER INSERT and AFTER UPDATE OF status trigger function on mm_rendering_queue, run when a job becomes queued '
+'(enqueued, or requeued for a retry: the triggers'' WHEN clauses): pg_notify on channel mm_rendering_queue with '
+'{job_id, job_type, run_after}, so idle workers that LISTEN wake up instead of polling. Returns null.';
 revoke all on function dreamcut_private.notify_rendering_job() from public;
 
-create trigger trigger_mm_rendering_queue_notify
-after insert or update of status on public.mm_rendering_queue
-for each row execute function dreamcut_private.notify_rendering_job();
+create trigger trigger_mm_rendering_queue_notify_enqueued
+after insert on public.mm_rendering_queue
+for each row when (new.status = 'queued') execute function dreamcut_private.notify_rendering_job();
+
+create trigger trigger_mm_rendering_queue_notify_requeued
+after update of status on public.mm_rendering_queue
+for each row when (new.status = 'queued' and old.status <> 'queued')
+execute function dreamcut_private.notify_rendering_job();
 
 create function public.enqueue_rendering_job(
     p_session_id uuid,
@@ -104,7 +110,8 @@ create function public.enqueue_rendering_job(
     p_payload jsonb default '{}',
     p_priority integer default 0,
     p_max_attempts integer default 3,
-    p_run_after timestamptz default null
+    p_run_after timestamptz default null,
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 security definer
@@ -113,6 +120,7 @@ as $$
 declare
     v_end_user boolean := dreamcut_private.api_caller_is_end_user();
     v_company_id uuid;
+    v_run_after timestamptz := coalesce(p_run_after, clock_timestamp());
     v_job_id uuid;
 begin
     if p_session_id is null then
@@ -143,29 +151,30 @@ begin
     -- company, as RLS would.
     select s.company_id into v_company_id
     from public.mm_multimedia_sessions as s
-    where s.session_id = p_session_id and (not v_end_user or s.company_id = dreamcut_private.jwt_company_id());
+    where s.session_id = p_session_id and (p_company_id is null or s.company_id = p_company_id)
+        and (not v_end_user or s.company_id = dreamcut_private.jwt_company_id());
     if not found then
         raise exception 'multimedia session % not found (p_session_id)', p_session_id using errcode = 'P0002';
     end if;
 
     insert into public.mm_rendering_queue (session_id, company_id, job_type, payload, priority, max_attempts, run_after)
     values (
-        p_session_id, v_company_id, p_job_type, p_payload, p_priority, p_max_attempts,
-        coalesce(p_run_after, clock_timestamp())
+        p_session_id, v_company_id, p_job_type, p_payload, p_priority, p_max_attempts, v_run_after
     )
     returning job_id into v_job_id;
     return v_job_id;
 end
 $$;
-comment on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz) is
+comment on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz, uuid) is
 'Queues a rendering job for a session (video-pipeline-content-multimedia.md, mm_rendering_queue, "async video '
 'processing"). p_session_id: a session of the caller''s company; p_job_type: lowercase name (e.g. module_video); '
 'p_payload: JSON object for the worker; p_priority: -100..100, higher first (signed-in users: 0 only); '
-'p_max_attempts: 1..100; p_run_after: not before this time (default: the clock time of the call). Returns the new job_id (uuid), status '
-'queued, and notifies channel mm_rendering_queue. Errors: 22023 bad parameter, 42501 a signed-in user setting '
-'a priority, P0002 unknown session (or another company''s). Writes nothing on error. Security definer (users '
-'have no INSERT grant on the queue); executable by authenticated and service_role.';
-revoke all on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz)
+'p_max_attempts: 1..100; p_run_after: not before this time (default: the clock time of the call); p_company_id: '
+'optional, the session''s company (the distribution key; without it the session is found by its id alone). Returns '
+'the new job_id (uuid), status queued, and notifies channel mm_rendering_queue. Errors: 22023 bad parameter, 42501 '
+'a signed-in user setting a priority, P0002 unknown session (or another company''s). Writes nothing on error. '
+'Security definer (users have no INSERT grant on the queue); executable by authenticated and service_role.';
+revoke all on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz)
+grant execute on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz, uuid)
 to authenticated, service_role;

@@ -499,19 +499,19 @@ def test_search_uses_the_gin_index(cm):
 
 CONTENT_FUNCTIONS = [
     "create_module_content(text, text, text, jsonb, uuid, jsonb, text)",
-    "update_module_section(uuid, text, text)",
-    "update_module_sections(uuid, jsonb)",
-    "update_content_status(uuid, text)",
-    "get_module_content(uuid)",
-    "get_content_sections(uuid)",
+    "update_module_section(uuid, text, text, uuid)",
+    "update_module_sections(uuid, jsonb, uuid)",
+    "update_content_status(uuid, text, uuid)",
+    "get_module_content(uuid, uuid)",
+    "get_content_sections(uuid, uuid)",
     "store_course_plan(uuid, text, jsonb, text, text, jsonb, jsonb, jsonb, jsonb, integer, integer, text, uuid)",
-    "store_research_results(uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text)",
+    "store_research_results(uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text, uuid)",
     "store_quality_assessment(uuid, double precision, jsonb, boolean, double precision, double precision, "
-    "double precision, double precision, double precision, text, boolean, text[], text[])",
-    "get_latest_quality_assessment(uuid)",
-    "start_enhancement_session(uuid, text, text[], uuid)",
-    "complete_enhancement_session(uuid, boolean, boolean, text)",
-    "search_module_content(text, integer, text)",
+    "double precision, double precision, double precision, text, boolean, text[], text[], uuid)",
+    "get_latest_quality_assessment(uuid, uuid)",
+    "start_enhancement_session(uuid, text, text[], uuid, uuid)",
+    "complete_enhancement_session(uuid, boolean, boolean, text, uuid)",
+    "search_module_content(text, integer, text, uuid)",
     "cm_content_sections()",
 ]
 

@@ -405,19 +405,19 @@ def test_list_session_assets(cm, acme, session):
 
 MULTIMEDIA_FUNCTIONS = {
     "mm_storage_path(text, text, text, timestamptz)": "user",
-    "create_multimedia_session(uuid, text, text, text, jsonb, text[])": "user",
+    "create_multimedia_session(uuid, text, text, text, jsonb, text[], uuid)": "user",
     "register_multimedia_asset(uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, "
-    "text, text, text)": "user",
-    "register_multimedia_assets(uuid, jsonb)": "user",
-    "update_session_status(uuid, text, double precision, text, integer)": "user",
-    "register_audio_narration(uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text)": "user",
-    "register_slide_presentation(uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text)": "user",
-    "list_session_assets(uuid, text)": "user",
-    "enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz)": "user",
-    "claim_rendering_job(text, integer, text[])": "worker",
-    "heartbeat_rendering_job(uuid, text, integer)": "worker",
-    "complete_rendering_job(uuid, text, jsonb)": "worker",
-    "fail_rendering_job(uuid, text, text, boolean, integer)": "worker",
+    "text, text, text, uuid)": "user",
+    "register_multimedia_assets(uuid, jsonb, uuid)": "user",
+    "update_session_status(uuid, text, double precision, text, integer, uuid)": "user",
+    "register_audio_narration(uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text, uuid)": "user",
+    "register_slide_presentation(uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text, uuid)": "user",
+    "list_session_assets(uuid, text, uuid)": "user",
+    "enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz, uuid)": "user",
+    "claim_rendering_job(text, integer, text[], uuid)": "worker",
+    "heartbeat_rendering_job(uuid, text, integer, uuid)": "worker",
+    "complete_rendering_job(uuid, text, jsonb, uuid)": "worker",
+    "fail_rendering_job(uuid, text, text, boolean, integer, uuid)": "worker",
 }
 
 
