@@ -222,46 +222,52 @@ select exists (select from dreamcut_private.installed_modules where module = 'mu
 select dreamcut_private.drop_from_realtime_publication(array['mm_rendering_queue', 'mm_multimedia_sessions']);
 
 -- ----- multimedia/0007_create_rendering_queue_worker_functions -----
-drop function if exists public.fail_rendering_job(uuid, text, text, boolean, integer);
-drop function if exists public.complete_rendering_job(uuid, text, jsonb);
-drop function if exists public.heartbeat_rendering_job(uuid, text, integer);
-drop function if exists dreamcut_private.running_job_of_worker(uuid, text);
-drop function if exists public.claim_rendering_job(text, integer, text[]);
+drop function if exists public.fail_rendering_job(uuid, text, text, boolean, integer, uuid);
+drop function if exists public.complete_rendering_job(uuid, text, jsonb, uuid);
+drop function if exists public.heartbeat_rendering_job(uuid, text, integer, uuid);
+drop function if exists dreamcut_private.running_job_of_worker(uuid, text, uuid);
+drop function if exists public.claim_rendering_job(text, integer, text[], uuid);
 
 -- ----- multimedia/0006_create_rendering_queue -----
-drop function if exists public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz);
+drop function if exists public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz, uuid);
 drop table if exists public.mm_rendering_queue;
 drop function if exists dreamcut_private.notify_rendering_job();
 
 -- ----- multimedia/0005_create_slide_presentations -----
-drop function if exists public.register_slide_presentation(uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text);
+drop function if exists public.register_slide_presentation(
+    uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text, uuid
+);
 drop table if exists public.mm_slide_presentations;
 
 -- ----- multimedia/0004_create_audio_narrations -----
 drop function if exists public.register_audio_narration(
-    uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text
+    uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text, uuid
 );
 drop table if exists public.mm_audio_narrations;
 drop function if exists dreamcut_private.mm_check_narration_segments();
 
 -- ----- multimedia/0003_create_multimedia_asset_procedures -----
-drop function if exists public.list_session_assets(uuid, text);
-drop function if exists public.register_multimedia_assets(uuid, jsonb);
+drop function if exists public.list_session_assets(uuid, text, uuid);
+drop function if exists public.register_multimedia_assets(uuid, jsonb, uuid);
 drop function if exists public.register_multimedia_asset(
-    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text
+    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text, uuid
 );
 
 -- ----- multimedia/0002_create_multimedia_assets -----
 drop table if exists public.mm_multimedia_assets;
-drop function if exists dreamcut_private.mm_count_session_assets();
+drop function if exists dreamcut_private.mm_count_deleted_assets();
+drop function if exists dreamcut_private.mm_count_updated_assets();
+drop function if exists dreamcut_private.mm_count_inserted_assets();
 drop function if exists public.mm_storage_path(text, text, text, timestamptz);
 
 -- ----- multimedia/0001_create_multimedia_sessions -----
-drop function if exists public.update_session_status(uuid, text, double precision, text, integer);
-drop function if exists public.get_multimedia_session(uuid);
-drop function if exists public.create_multimedia_session(uuid, text, text, text, jsonb, text[]);
+drop function if exists public.update_session_status(uuid, text, double precision, text, integer, uuid);
+drop function if exists public.get_multimedia_session(uuid, uuid);
+drop function if exists public.create_multimedia_session(uuid, text, text, text, jsonb, text[], uuid);
 drop table if exists public.mm_multimedia_sessions;
+drop function if exists dreamcut_private.mm_multimedia_session_finish();
 drop function if exists dreamcut_private.mm_multimedia_session_workflow();
+drop function if exists dreamcut_private.mm_multimedia_session_new();
 delete from dreamcut_private.installed_modules
 where module = 'multimedia';
 
@@ -355,19 +361,19 @@ select exists (select from dreamcut_private.installed_modules where module = 'co
 \echo rolling back module content
 
 -- ----- content/0005_create_quality_assessments -----
-drop function if exists public.complete_enhancement_session(uuid, boolean, boolean, text);
-drop function if exists public.start_enhancement_session(uuid, text, text[], uuid);
-drop function if exists public.get_latest_quality_assessment(uuid);
+drop function if exists public.complete_enhancement_session(uuid, boolean, boolean, text, uuid);
+drop function if exists public.start_enhancement_session(uuid, text, text[], uuid, uuid);
+drop function if exists public.get_latest_quality_assessment(uuid, uuid);
 drop function if exists public.store_quality_assessment(
     uuid, double precision, jsonb, boolean, double precision, double precision, double precision,
-    double precision, double precision, text, boolean, text[], text[]
+    double precision, double precision, text, boolean, text[], text[], uuid
 );
 drop table if exists public.cm_enhancement_sessions;
 drop table if exists public.cm_quality_assessments;
 
 -- ----- content/0004_create_course_plans -----
 drop function if exists public.store_research_results(
-    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text
+    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text, uuid
 );
 drop function if exists public.store_course_plan(
     uuid, text, jsonb, text, text, jsonb, jsonb, jsonb, jsonb, integer, integer, text, uuid
@@ -377,17 +383,18 @@ drop table if exists public.cm_course_plans;
 drop function if exists dreamcut_private.cm_course_plan_employee_company();
 
 -- ----- content/0003_create_module_content_procedures -----
-drop function if exists public.search_module_content(text, integer, text);
-drop function if exists public.get_content_sections(uuid);
-drop function if exists public.get_module_content(uuid);
-drop function if exists public.update_content_status(uuid, text);
-drop function if exists public.update_module_section(uuid, text, text);
-drop function if exists public.update_module_sections(uuid, jsonb);
+drop function if exists public.search_module_content(text, integer, text, uuid);
+drop function if exists public.get_content_sections(uuid, uuid);
+drop function if exists public.get_module_content(uuid, uuid);
+drop function if exists public.update_content_status(uuid, text, uuid);
+drop function if exists public.update_module_section(uuid, text, text, uuid);
+drop function if exists public.update_module_sections(uuid, jsonb, uuid);
 drop function if exists public.create_module_content(text, text, text, jsonb, uuid, jsonb, text);
 
 -- ----- content/0002_create_module_content -----
 drop table if exists public.cm_module_content;
 drop function if exists dreamcut_private.cm_module_content_workflow();
+drop function if exists dreamcut_private.cm_module_content_new();
 drop function if exists dreamcut_private.cm_section_word_counts(text, text, text, text, text);
 drop function if exists dreamcut_private.cm_word_count(text);
 drop function if exists public.cm_content_sections();

@@ -195,14 +195,32 @@ declare
     v_schema text;
     v_table text;
     v_policy text;
+    v_ids name[];
+    v_column name;
 begin
-    select n.nspname, c.relname, c.relname || '_company' into v_schema, v_table, v_policy
+    select n.nspname::text, c.relname::text, c.relname || '_company' into v_schema, v_table, v_policy
     from pg_catalog.pg_class as c join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
     where c.oid = p_table;
+    select coalesce(array_agg(a.attname), '{}') into v_ids
+    from pg_catalog.pg_constraint as k
+    join pg_catalog.pg_attribute as a on a.attrelid = k.conrelid and a.attnum = any (k.conkey)
+    where k.conrelid = p_table and k.contype = 'p' and a.attname <> 'company_id';
+
     execute format('alter table %I.%I enable row level security', v_schema, v_table);
     execute format('revoke all on table %I.%I from public, anon, authenticated, service_role', v_schema, v_table);
-    execute format('grant select, insert, update, delete on table %I.%I to authenticated, service_role', v_schema,
-        v_table);
+    execute format('grant select, insert, update, delete on table %I.%I to service_role', v_schema, v_table);
+    execute format('grant select, delete on table %I.%I to authenticated', v_schema, v_table);
+    -- Users write every column but the row's own id, which the database generates: an id names one row across
+    -- all companies, so lookups by id alone stay unambiguous.
+    for v_column in
+        select a.attname from pg_catalog.pg_attribute as a
+        where a.attrelid = p_table and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
+            and a.attname <> all (v_ids)
+        order by a.attnum
+    loop
+        execute format('grant insert (%I), update (%I) on table %I.%I to authenticated', v_column, v_column,
+            v_schema, v_table);
+    end loop;
     execute format(
         'create policy %I on %I.%I for all to authenticated '
         'using (company_id = (select dreamcut_private.jwt_company_id())) '
@@ -213,11 +231,14 @@ end
 $$;
 -- (noqa: the linter reads the argument list after "comment on procedure" as a function call)
 comment on procedure dreamcut_private.enable_company_isolation(regclass) is  -- noqa: LT01
-'Puts a company-owned table (a column company_id) under company isolation (video-pipeline-content-multimedia.md, '
-'"Row Level Security"): enables RLS, revokes every privilege from PUBLIC and the API roles, grants select, '
-'insert, update, delete to authenticated and service_role (anon gets nothing), and creates the policy '
-'<table>_company for all to authenticated with company_id = (select dreamcut_private.jwt_company_id()) in '
-'USING and WITH CHECK. Called by the migrations of the cm_* and mm_* table families.';
+'Puts a company-owned table (a column company_id, a primary key (company_id, <id>)) under company isolation '
+'(video-pipeline-content-multimedia.md, "Row Level Security"): enables RLS, revokes every privilege from PUBLIC '
+'and the API roles, grants everything to service_role, select and delete to authenticated, and insert and '
+'update of every column but the generated ones and the id of the primary key (the database generates ids, so '
+'an id names one row in all companies); creates the policy <table>_company for all to authenticated with '
+'company_id = (select dreamcut_private.jwt_company_id()) in USING and WITH CHECK. A column added later needs '
+'its own grant insert (column), update (column) to authenticated. Called by the migrations of the cm_* and '
+'mm_* table families.';
 revoke all on procedure dreamcut_private.enable_company_isolation(regclass) from public;
 
 create function public.cm_caller_company_id(p_company_id uuid default null) returns uuid
@@ -366,7 +387,7 @@ grant execute on function dreamcut_private.cm_section_word_counts(text, text, te
 to authenticated, service_role;
 
 create table public.cm_module_content (
-    content_id uuid primary key default gen_random_uuid(),
+    content_id uuid not null default gen_random_uuid(),
     company_id uuid not null references public.companies (id),
     module_name text not null check (btrim(module_name) <> ''),
     employee_name text,
@@ -409,13 +430,14 @@ create table public.cm_module_content (
 
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
-    unique (content_id, company_id)
+    primary key (company_id, content_id)
 );
 comment on table public.cm_module_content is
 'Course module content with its five text sections (video-pipeline-content-multimedia.md, cm_*, table 1). '
 'A signed-in user sees and writes only the rows of the company in its JWT claim app_metadata.company_id.';
 comment on column public.cm_module_content.company_id is
-'Owning company; RLS compares it with the JWT claim app_metadata.company_id.';
+'Owning company, the distribution key of the content and multimedia tables (every key leads with it); RLS '
+'compares it with the JWT claim app_metadata.company_id.';
 comment on column public.cm_module_content.employee_name is 'Learner''s name, for personalization.';
 comment on column public.cm_module_content.session_id is 'Content pipeline session identifier (free text).';
 comment on column public.cm_module_content.total_word_count is
@@ -432,6 +454,7 @@ comment on column public.cm_module_content.search_vector is
 'English full-text vector (generated): module name (weight A), introduction (B), core content, practical '
 'applications and case studies (C), assessments (D). Searched by search_module_content().';
 create index idx_cm_module_content_company_id on public.cm_module_content (company_id, created_at desc);
+create index idx_cm_module_content_content_id on public.cm_module_content (content_id);
 create index idx_cm_module_content_session_id on public.cm_module_content (session_id);
 create index idx_cm_module_content_status on public.cm_module_content (status);
 create index idx_cm_module_content_search_vector on public.cm_module_content using gin (search_vector);
@@ -442,24 +465,38 @@ create trigger trigger_cm_module_content_updated_at
 before update on public.cm_module_content
 for each row execute function dreamcut_private.update_updated_at_column();
 
+create function dreamcut_private.cm_module_content_new() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    if new.revision_count <> 0 then
+        raise exception 'revision_count is kept by trigger: a new content starts at 0, got %', new.revision_count
+        using errcode = '22023';
+    end if;
+    if new.status <> 'draft' then
+        raise exception 'a new content starts in status draft (then draft -> quality_check -> approved), got %',
+            new.status
+        using errcode = '55000';
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.cm_module_content_new() is
+'BEFORE INSERT trigger function on cm_module_content (video-pipeline-content-multimedia.md, "Status tracking and '
+'revision management"): a new content starts with revision_count 0 (22023 otherwise) in status draft (55000 '
+'otherwise). Returns the row.';
+revoke all on function dreamcut_private.cm_module_content_new() from public;
+
+create trigger trigger_cm_module_content_new
+before insert on public.cm_module_content
+for each row execute function dreamcut_private.cm_module_content_new();
+
 create function dreamcut_private.cm_module_content_workflow() returns trigger
 language plpgsql
 set search_path = ''
 as $$
 begin
-    if tg_op = 'INSERT' then
-        if new.revision_count <> 0 then
-            raise exception 'revision_count is kept by trigger: a new content starts at 0, got %', new.revision_count
-            using errcode = '22023';
-        end if;
-        if new.status <> 'draft' then
-            raise exception 'a new content starts in status draft (then draft -> quality_check -> approved), got %',
-                new.status
-            using errcode = '55000';
-        end if;
-        return new;
-    end if;
-
     if new.revision_count <> old.revision_count then
         raise exception 'revision_count of content % is kept by trigger and cannot be set (from % to %)',
             old.content_id, old.revision_count, new.revision_count
@@ -500,16 +537,15 @@ begin
 end
 $$;
 comment on function dreamcut_private.cm_module_content_workflow() is
-'BEFORE INSERT OR UPDATE trigger function on cm_module_content (video-pipeline-content-multimedia.md, "Status '
-'tracking and revision management"). revision_count starts at 0 and is bumped by one for every update that '
-'changes a section; it cannot be written directly (22023). A new content starts in draft (55000 otherwise). '
-'Sections change only in status draft or revision '
-'(55000). Status moves draft -> quality_check -> approved | revision, revision -> quality_check, approved -> '
-'revision (else 55000); quality_check needs text in at least one section (55000). Returns the row.';
+'BEFORE UPDATE trigger function on cm_module_content (video-pipeline-content-multimedia.md, "Status tracking and '
+'revision management"). revision_count is bumped by one for every update that changes a section; it cannot be '
+'written directly (22023). Sections change only in status draft or revision (55000). Status moves draft -> '
+'quality_check -> approved | revision, revision -> quality_check, approved -> revision (else 55000); '
+'quality_check needs text in at least one section (55000). Returns the row.';
 revoke all on function dreamcut_private.cm_module_content_workflow() from public;
 
 create trigger trigger_cm_module_content_workflow
-before insert or update on public.cm_module_content
+before update on public.cm_module_content
 for each row execute function dreamcut_private.cm_module_content_workflow();
 
 -- ===== content/0003_create_module_content_procedures =====
@@ -576,7 +612,7 @@ from public, anon, authenticated, service_role;
 grant execute on function public.create_module_content(text, text, text, jsonb, uuid, jsonb, text)
 to authenticated, service_role;
 
-create function public.update_module_sections(p_content_id uuid, p_sections jsonb)
+create function public.update_module_sections(p_content_id uuid, p_sections jsonb, p_company_id uuid default null)
 returns public.cm_module_content
 language plpgsql volatile
 set search_path = ''
@@ -621,7 +657,7 @@ begin
         end,
         case_studies = case when p_sections ? 'case_studies' then p_sections ->> 'case_studies' else case_studies end,
         assessments = case when p_sections ? 'assessments' then p_sections ->> 'assessments' else assessments end
-    where content_id = p_content_id
+    where content_id = p_content_id and (p_company_id is null or company_id = p_company_id)
     returning * into v_row;
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
@@ -629,18 +665,21 @@ begin
     return v_row;
 end
 $$;
-comment on function public.update_module_sections(uuid, jsonb) is
-'Updates several sections of a module''s content in one call (video-pipeline-content-multimedia.md, "Batch '
-'updates for all sections"). p_content_id: the content; p_sections: JSON object {"<section>": text or null} '
-'whose keys are among cm_content_sections() (introduction, core_content, practical_applications, case_studies, '
-'assessments); sections not named keep their text, null clears one. Returns the updated cm_module_content row: '
-'total_word_count and section_word_counts are recomputed (generated columns) and revision_count is bumped by '
-'one when a section changed. Errors: 22023 bad parameter or unknown section, P0002 unknown content (or '
-'another company''s), 55000 content not in status draft or revision. Writes nothing on error.';
-revoke all on function public.update_module_sections(uuid, jsonb) from public, anon, authenticated, service_role;
-grant execute on function public.update_module_sections(uuid, jsonb) to authenticated, service_role;
+comment on function public.update_module_sections(uuid, jsonb, uuid) is
+'Updates several sections of a module''s content in one call (video-pipeline-content-multimedia.md, "Batch updates '
+'for all sections"). p_content_id: the content; p_company_id: optional, its company (the distribution key; without '
+'it the content is found by its id alone); p_sections: JSON object {"<section>": text or null} whose keys are '
+'among cm_content_sections() (introduction, core_content, practical_applications, case_studies, assessments); '
+'sections not named keep their text, null clears one. Returns the updated cm_module_content row: total_word_count '
+'and section_word_counts are recomputed (generated columns) and revision_count is bumped by one when a section '
+'changed. Errors: 22023 bad parameter or unknown section, P0002 unknown content (or another company''s), 55000 '
+'content not in status draft or revision. Writes nothing on error.';
+revoke all on function public.update_module_sections(uuid, jsonb, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.update_module_sections(uuid, jsonb, uuid) to authenticated, service_role;
 
-create function public.update_module_section(p_content_id uuid, p_section_name text, p_section_content text)
+create function public.update_module_section(
+    p_content_id uuid, p_section_name text, p_section_content text, p_company_id uuid default null
+)
 returns public.cm_module_content
 language plpgsql volatile
 set search_path = ''
@@ -651,21 +690,24 @@ begin
             coalesce(quote_literal(p_section_name), 'null')
         using errcode = '22023';
     end if;
-    return public.update_module_sections(p_content_id, jsonb_build_object(p_section_name, p_section_content));
+    return public.update_module_sections(
+        p_content_id, jsonb_build_object(p_section_name, p_section_content), p_company_id
+    );
 end
 $$;
-comment on function public.update_module_section(uuid, text, text) is
+comment on function public.update_module_section(uuid, text, text, uuid) is
 'Updates one section of a module''s content (video-pipeline-content-multimedia.md, "Content Creation Workflow" '
-'step 2, update_module_section). p_content_id: the content; p_section_name: one of cm_content_sections() '
-'(introduction, core_content, practical_applications, case_studies, assessments); p_section_content: the new '
-'text (null clears it). Returns the updated cm_module_content row with recomputed total_word_count and '
+'step 2, update_module_section). p_content_id: the content; p_company_id: optional, its company (the distribution '
+'key; without it the content is found by its id alone); p_section_name: one of cm_content_sections() '
+'(introduction, core_content, practical_applications, case_studies, assessments); p_section_content: the new text '
+'(null clears it). Returns the updated cm_module_content row with recomputed total_word_count and '
 'section_word_counts and revision_count bumped by one when the text changed. Errors: 22023 bad parameter or '
-'unknown section, P0002 unknown content (or another company''s), 55000 content not in status draft or '
-'revision. Writes nothing on error.';
-revoke all on function public.update_module_section(uuid, text, text) from public, anon, authenticated, service_role;
-grant execute on function public.update_module_section(uuid, text, text) to authenticated, service_role;
+'unknown section, P0002 unknown content (or another company''s), 55000 content not in status draft or revision. '
+'Writes nothing on error.';
+revoke all on function public.update_module_section(uuid, text, text, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.update_module_section(uuid, text, text, uuid) to authenticated, service_role;
 
-create function public.update_content_status(p_content_id uuid, p_status text)
+create function public.update_content_status(p_content_id uuid, p_status text, p_company_id uuid default null)
 returns public.cm_module_content
 language plpgsql volatile
 set search_path = ''
@@ -681,23 +723,26 @@ begin
             coalesce(quote_literal(p_status), 'null')
         using errcode = '22023';
     end if;
-    update public.cm_module_content set status = p_status where content_id = p_content_id returning * into v_row;
+    update public.cm_module_content set status = p_status
+    where content_id = p_content_id and (p_company_id is null or company_id = p_company_id)
+    returning * into v_row;
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
     end if;
     return v_row;
 end
 $$;
-comment on function public.update_content_status(uuid, text) is
-'Moves a module''s content along its workflow (video-pipeline-content-multimedia.md, "Status tracking and '
-'revision management"). p_content_id: the content; p_status: draft -> quality_check -> approved | revision, '
-'revision -> quality_check, approved -> revision (setting the current status again changes nothing). Returns '
-'the updated cm_module_content row. Errors: 22023 bad parameter, P0002 unknown content (or another '
-'company''s), 55000 transition not allowed or quality_check with no text. Writes nothing on error.';
-revoke all on function public.update_content_status(uuid, text) from public, anon, authenticated, service_role;
-grant execute on function public.update_content_status(uuid, text) to authenticated, service_role;
+comment on function public.update_content_status(uuid, text, uuid) is
+'Moves a module''s content along its workflow (video-pipeline-content-multimedia.md, "Status tracking and revision '
+'management"). p_content_id: the content; p_company_id: optional, its company (the distribution key; without it '
+'the content is found by its id alone); p_status: draft -> quality_check -> approved | revision, revision -> '
+'quality_check, approved -> revision (setting the current status again changes nothing). Returns the updated '
+'cm_module_content row. Errors: 22023 bad parameter, P0002 unknown content (or another company''s), 55000 '
+'transition not allowed or quality_check with no text. Writes nothing on error.';
+revoke all on function public.update_content_status(uuid, text, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.update_content_status(uuid, text, uuid) to authenticated, service_role;
 
-create function public.get_module_content(p_content_id uuid)
+create function public.get_module_content(p_content_id uuid, p_company_id uuid default null)
 returns public.cm_module_content
 language plpgsql stable
 set search_path = ''
@@ -705,21 +750,23 @@ as $$
 declare
     v_row public.cm_module_content;
 begin
-    select * into v_row from public.cm_module_content where content_id = p_content_id;
+    select * into v_row from public.cm_module_content
+    where content_id = p_content_id and (p_company_id is null or company_id = p_company_id);
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
     end if;
     return v_row;
 end
 $$;
-comment on function public.get_module_content(uuid) is
+comment on function public.get_module_content(uuid, uuid) is
 'A module''s content (video-pipeline-content-multimedia.md, "Data Retrieval Patterns", get_module_content). '
-'p_content_id: the content. Returns the cm_module_content row (sections, word counts, status, revision_count). '
+'p_content_id: the content; p_company_id: optional, its company (the distribution key; without it the content is '
+'found by its id alone). Returns the cm_module_content row (sections, word counts, status, revision_count). '
 'Errors: P0002 unknown content (or another company''s).';
-revoke all on function public.get_module_content(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.get_module_content(uuid) to authenticated, service_role;
+revoke all on function public.get_module_content(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.get_module_content(uuid, uuid) to authenticated, service_role;
 
-create function public.get_content_sections(p_content_id uuid)
+create function public.get_content_sections(p_content_id uuid, p_company_id uuid default null)
 returns table (section_name text, section_order integer, section_content text, word_count integer)
 language plpgsql stable
 set search_path = ''
@@ -727,7 +774,7 @@ as $$
 declare
     v_row public.cm_module_content;
 begin
-    v_row := public.get_module_content(p_content_id);
+    v_row := public.get_module_content(p_content_id, p_company_id);
     return query
     select s.name, s.ord::integer, s.content, (v_row.section_word_counts ->> s.name)::integer
     from unnest(
@@ -740,14 +787,17 @@ begin
     order by s.ord;
 end
 $$;
-comment on function public.get_content_sections(uuid) is
+comment on function public.get_content_sections(uuid, uuid) is
 'The sections of a module''s content in reading order (video-pipeline-content-multimedia.md, "Data Retrieval '
-'Patterns", get_content_sections). p_content_id: the content. Returns five rows (section_name, section_order '
-'1..5, section_content or null, word_count). Errors: P0002 unknown content (or another company''s).';
-revoke all on function public.get_content_sections(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.get_content_sections(uuid) to authenticated, service_role;
+'Patterns", get_content_sections). p_content_id: the content; p_company_id: optional, its company (the '
+'distribution key; without it the content is found by its id alone). Returns five rows (section_name, '
+'section_order 1..5, section_content or null, word_count). Errors: P0002 unknown content (or another company''s).';
+revoke all on function public.get_content_sections(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.get_content_sections(uuid, uuid) to authenticated, service_role;
 
-create function public.search_module_content(p_query text, p_limit integer default 20, p_status text default null)
+create function public.search_module_content(
+    p_query text, p_limit integer default 20, p_status text default null, p_company_id uuid default null
+)
 returns table (
     content_id uuid, module_name text, employee_name text, status text, rank real, headline text
 )
@@ -781,23 +831,25 @@ begin
         )
     from public.cm_module_content as c
     where c.search_vector @@ v_query and (p_status is null or c.status = p_status)
-    order by ts_rank(c.search_vector, v_query) desc, c.created_at desc
+        and (p_company_id is null or c.company_id = p_company_id)
+    order by ts_rank(c.search_vector, v_query) desc, c.created_at desc, c.content_id
     limit p_limit;
 end
 $$;
-comment on function public.search_module_content(text, integer, text) is
-'Full-text search over module content (video-pipeline-content-multimedia.md, "Content Storage: enables '
-'full-text search capabilities"), through the GIN-indexed generated column search_vector (English). p_query: '
-'web-search syntax ("quoted phrase", or, -word); p_limit: 1..100 rows; p_status: only content in that status, '
-'or null. Returns rows (content_id, module_name, employee_name, status, rank: ts_rank, higher is better, '
-'headline: matching fragments of the sections) best first. Runs as the caller, so RLS applies: a signed-in '
-'user finds only its company''s content. Errors: 22023 bad parameter.';
-revoke all on function public.search_module_content(text, integer, text) from public, anon, authenticated, service_role;
-grant execute on function public.search_module_content(text, integer, text) to authenticated, service_role;
+comment on function public.search_module_content(text, integer, text, uuid) is
+'Full-text search over module content (video-pipeline-content-multimedia.md, "Content Storage: enables full-text '
+'search capabilities"), through the GIN-indexed generated column search_vector (English). p_query: web-search '
+'syntax ("quoted phrase", or, -word); p_limit: 1..100 rows; p_status: only content in that status, or null; '
+'p_company_id: only that company''s content, or null (a signed-in user sees its own company''s only anyway). Returns '
+'rows (content_id, module_name, employee_name, status, rank: ts_rank, higher is better, headline: matching '
+'fragments of the sections) best first. Runs as the caller, so RLS applies: a signed-in user finds only its '
+'company''s content. Errors: 22023 bad parameter.';
+revoke all on function public.search_module_content(text, integer, text, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.search_module_content(text, integer, text, uuid) to authenticated, service_role;
 
 -- ===== content/0004_create_course_plans =====
 create table public.cm_course_plans (
-    plan_id uuid primary key default gen_random_uuid(),
+    plan_id uuid not null default gen_random_uuid(),
     company_id uuid not null references public.companies (id),
     employee_id uuid not null references public.employees (id),
     employee_name text,
@@ -812,7 +864,7 @@ create table public.cm_course_plans (
     course_title text not null check (btrim(course_title) <> ''),
     status text not null default 'active' check (status in ('draft', 'active', 'completed', 'archived')),
     created_at timestamptz not null default now(),
-    unique (plan_id, company_id)
+    primary key (company_id, plan_id)
 );
 comment on table public.cm_course_plans is
 'Course structure and planning for one employee (video-pipeline-content-multimedia.md, cm_*, table 2).';
@@ -822,11 +874,12 @@ comment on column public.cm_course_plans.course_structure is 'Complete course st
 comment on column public.cm_course_plans.total_modules is 'Number of modules in the course.';
 comment on column public.cm_course_plans.course_duration_weeks is 'Estimated duration in weeks (> 0).';
 create index idx_cm_course_plans_company_id on public.cm_course_plans (company_id, created_at desc);
+create index idx_cm_course_plans_plan_id on public.cm_course_plans (plan_id);
 create index idx_cm_course_plans_employee_id on public.cm_course_plans (employee_id);
 create index idx_cm_course_plans_session_id on public.cm_course_plans (session_id);
 
 create table public.cm_research_results (
-    research_id uuid primary key default gen_random_uuid(),
+    research_id uuid not null default gen_random_uuid(),
     plan_id uuid not null,
     company_id uuid not null references public.companies (id),
     session_id text,
@@ -839,14 +892,15 @@ create table public.cm_research_results (
     sources_analyzed text[] not null default '{}',
     status text not null default 'completed' check (status in ('in_progress', 'completed', 'failed')),
     created_at timestamptz not null default now(),
-    foreign key (plan_id, company_id) references public.cm_course_plans (plan_id, company_id) on delete cascade
+    primary key (company_id, research_id),
+    foreign key (company_id, plan_id) references public.cm_course_plans (company_id, plan_id) on delete cascade
 );
 comment on table public.cm_research_results is
 'Findings of the Research Agent for a course plan (video-pipeline-content-multimedia.md, cm_*, table 3).';
 comment on column public.cm_research_results.company_id is 'The plan''s company (the foreign key keeps them equal).';
 comment on column public.cm_research_results.sources_analyzed is 'URLs or other sources analyzed.';
-create index idx_cm_research_results_plan_id on public.cm_research_results (plan_id, company_id);
-create index idx_cm_research_results_company_id on public.cm_research_results (company_id);
+create index idx_cm_research_results_plan_id on public.cm_research_results (company_id, plan_id);
+create index idx_cm_research_results_research_id on public.cm_research_results (research_id);
 create index idx_cm_research_results_session_id on public.cm_research_results (session_id);
 
 call dreamcut_private.enable_company_isolation('public.cm_course_plans');
@@ -985,7 +1039,8 @@ create function public.store_research_results(
     p_total_topics integer default null,
     p_total_sources integer default null,
     p_session_id text default null,
-    p_status text default 'completed'
+    p_status text default 'completed',
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -1017,7 +1072,8 @@ begin
         raise exception 'p_session_id must be at most 255 characters, got %', length(p_session_id)
         using errcode = '22023';
     end if;
-    select plan_id, company_id, session_id into v_plan from public.cm_course_plans where plan_id = p_plan_id;
+    select plan_id, company_id, session_id into v_plan from public.cm_course_plans
+    where plan_id = p_plan_id and (p_company_id is null or company_id = p_company_id);
     if not found then
         raise exception 'course plan % not found (p_plan_id)', p_plan_id using errcode = 'P0002';
     end if;
@@ -1044,25 +1100,26 @@ begin
 end
 $$;
 comment on function public.store_research_results(
-    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text
+    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text, uuid
 ) is
 'Stores the Research Agent''s findings for a course plan (video-pipeline-content-multimedia.md, '
 'cm_research_results). p_plan_id: the plan (its company is used); p_research_findings: JSON object or array; '
-'p_content_library, p_module_mappings: JSON; p_search_queries: text[] of queries used; p_sources_analyzed: '
-'text[] of URLs/sources; p_total_topics: >= 0 (default: number of findings, i.e. array elements or object '
-'keys); p_total_sources: >= 0 (default: cardinality of p_sources_analyzed); p_session_id: default the plan''s; '
-'p_status: in_progress | completed | failed. Returns the new research_id (uuid). Errors: 22023 bad parameter, '
-'P0002 unknown plan (or another company''s). Writes nothing on error.';
+'p_content_library, p_module_mappings: JSON; p_search_queries: text[] of queries used; p_sources_analyzed: text[] '
+'of URLs/sources; p_total_topics: >= 0 (default: number of findings, i.e. array elements or object keys); '
+'p_total_sources: >= 0 (default: cardinality of p_sources_analyzed); p_session_id: default the plan''s; p_status: '
+'in_progress | completed | failed; p_company_id: optional, the plan''s company (the distribution key; without it '
+'the plan is found by its id alone). Returns the new research_id (uuid). Errors: 22023 bad parameter, P0002 '
+'unknown plan (or another company''s). Writes nothing on error.';
 revoke all on function public.store_research_results(
-    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text
+    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text, uuid
 ) from public, anon, authenticated, service_role;
 grant execute on function public.store_research_results(
-    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text
+    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text, uuid
 ) to authenticated, service_role;
 
 -- ===== content/0005_create_quality_assessments =====
 create table public.cm_quality_assessments (
-    assessment_id uuid primary key default gen_random_uuid(),
+    assessment_id uuid not null default gen_random_uuid(),
     content_id uuid not null,
     company_id uuid not null references public.companies (id),
     overall_score double precision not null check (overall_score between 0 and 10),
@@ -1078,8 +1135,9 @@ create table public.cm_quality_assessments (
     sections_needing_work text[] not null default '{}' check (sections_needing_work <@ public.cm_content_sections()),
     critical_issues text[] not null default '{}',
     assessed_at timestamptz not null default clock_timestamp(),
-    unique (assessment_id, content_id),
-    foreign key (content_id, company_id) references public.cm_module_content (content_id, company_id) on delete cascade
+    primary key (company_id, assessment_id),
+    unique (company_id, assessment_id, content_id),
+    foreign key (company_id, content_id) references public.cm_module_content (company_id, content_id) on delete cascade
 );
 comment on table public.cm_quality_assessments is
 'Quality assessment results of module content (video-pipeline-content-multimedia.md, cm_*, table 4). '
@@ -1091,12 +1149,12 @@ comment on column public.cm_quality_assessments.section_scores is
 comment on column public.cm_quality_assessments.assessed_at is
 'clock_timestamp() of the insert, so the latest of several assessments written in one transaction is defined.';
 create index idx_cm_quality_assessments_content_id on public.cm_quality_assessments (
-    content_id, company_id, assessed_at desc
+    company_id, content_id, assessed_at desc
 );
-create index idx_cm_quality_assessments_company_id on public.cm_quality_assessments (company_id);
+create index idx_cm_quality_assessments_assessment_id on public.cm_quality_assessments (assessment_id);
 
 create table public.cm_enhancement_sessions (
-    session_id uuid primary key default gen_random_uuid(),
+    session_id uuid not null default gen_random_uuid(),
     content_id uuid not null,
     company_id uuid not null references public.companies (id),
     quality_assessment_id uuid,
@@ -1113,11 +1171,11 @@ create table public.cm_enhancement_sessions (
     check (not sections_to_enhance && sections_preserved),
     check ((status = 'in_progress') = (completed_at is null)),
     check (completed_at >= created_at),
-    foreign key (content_id, company_id) references public.cm_module_content (content_id, company_id)
+    primary key (company_id, session_id),
+    foreign key (company_id, content_id) references public.cm_module_content (company_id, content_id)
     on delete cascade,
-    foreign key (quality_assessment_id, content_id)
-    references public.cm_quality_assessments (assessment_id, content_id)
-    on delete set null (quality_assessment_id)
+    foreign key (company_id, quality_assessment_id, content_id)
+    references public.cm_quality_assessments (company_id, assessment_id, content_id)
 );
 comment on table public.cm_enhancement_sessions is
 'Content enhancement workflows (video-pipeline-content-multimedia.md, cm_*, table 5): which sections are '
@@ -1125,14 +1183,17 @@ comment on table public.cm_enhancement_sessions is
 comment on column public.cm_enhancement_sessions.company_id is
 'The content''s company (the foreign key keeps them equal).';
 comment on column public.cm_enhancement_sessions.quality_assessment_id is
-'The assessment that triggered the enhancement; it must be an assessment of the same content.';
+'The assessment that triggered the enhancement; it must be an assessment of the same content (and company), '
+'which cannot be deleted while a session refers to it (23503).';
 comment on column public.cm_enhancement_sessions.status is 'in_progress -> completed | failed.';
-create index idx_cm_enhancement_sessions_content_id on public.cm_enhancement_sessions (content_id, company_id);
-create index idx_cm_enhancement_sessions_company_id on public.cm_enhancement_sessions (company_id);
+create index idx_cm_enhancement_sessions_content_id on public.cm_enhancement_sessions (company_id, content_id);
+create index idx_cm_enhancement_sessions_session_id on public.cm_enhancement_sessions (session_id);
 create index idx_cm_enhancement_sessions_assessment on public.cm_enhancement_sessions (
-    quality_assessment_id, content_id
+    company_id, quality_assessment_id, content_id
 );
-create unique index idx_cm_enhancement_sessions_one_in_progress on public.cm_enhancement_sessions (content_id)
+create unique index idx_cm_enhancement_sessions_one_in_progress on public.cm_enhancement_sessions (
+    company_id, content_id
+)
 where status = 'in_progress';
 
 call dreamcut_private.enable_company_isolation('public.cm_quality_assessments');
@@ -1151,7 +1212,8 @@ create function public.store_quality_assessment(
     p_quality_feedback text default null,
     p_requires_revision boolean default null,
     p_sections_needing_work text[] default '{}',
-    p_critical_issues text[] default '{}'
+    p_critical_issues text[] default '{}',
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -1203,7 +1265,8 @@ begin
         using errcode = '22023';
     end if;
 
-    select company_id into v_company_id from public.cm_module_content where content_id = p_content_id;
+    select company_id into v_company_id from public.cm_module_content
+    where content_id = p_content_id and (p_company_id is null or company_id = p_company_id);
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
     end if;
@@ -1224,27 +1287,27 @@ end
 $$;
 comment on function public.store_quality_assessment(
     uuid, double precision, jsonb, boolean, double precision, double precision, double precision,
-    double precision, double precision, text, boolean, text[], text[]
+    double precision, double precision, text, boolean, text[], text[], uuid
 ) is
 'Stores a quality assessment of a module''s content (video-pipeline-content-multimedia.md, "Content Creation '
 'Workflow" step 3, store_quality_assessment). p_content_id: the content; p_overall_score: 0..10 (required); '
 'p_section_scores: JSON object {"<section>": 0..10} over cm_content_sections(); p_passed: boolean (required); '
-'p_accuracy_score, p_clarity_score, p_completeness_score, p_engagement_score, p_personalization_score: 0..10 '
-'or null; p_quality_feedback: text; p_requires_revision: default not p_passed; p_sections_needing_work: '
-'text[] of section names; p_critical_issues: text[]. Returns the new assessment_id (uuid); assessed_at is the '
-'clock time of the call. The content''s status is not changed (use update_content_status). Errors: 22023 bad '
-'parameter (score out of range, unknown section), P0002 unknown content (or another company''s). Writes '
-'nothing on error.';
+'p_accuracy_score, p_clarity_score, p_completeness_score, p_engagement_score, p_personalization_score: 0..10 or '
+'null; p_quality_feedback: text; p_requires_revision: default not p_passed; p_sections_needing_work: text[] of '
+'section names; p_critical_issues: text[]; p_company_id: optional, its company (the distribution key; without it '
+'the content is found by its id alone). Returns the new assessment_id (uuid); assessed_at is the clock time of the '
+'call. The content''s status is not changed (use update_content_status). Errors: 22023 bad parameter (score out of '
+'range, unknown section), P0002 unknown content (or another company''s). Writes nothing on error.';
 revoke all on function public.store_quality_assessment(
     uuid, double precision, jsonb, boolean, double precision, double precision, double precision,
-    double precision, double precision, text, boolean, text[], text[]
+    double precision, double precision, text, boolean, text[], text[], uuid
 ) from public, anon, authenticated, service_role;
 grant execute on function public.store_quality_assessment(
     uuid, double precision, jsonb, boolean, double precision, double precision, double precision,
-    double precision, double precision, text, boolean, text[], text[]
+    double precision, double precision, text, boolean, text[], text[], uuid
 ) to authenticated, service_role;
 
-create function public.get_latest_quality_assessment(p_content_id uuid)
+create function public.get_latest_quality_assessment(p_content_id uuid, p_company_id uuid default null)
 returns public.cm_quality_assessments
 language plpgsql stable
 set search_path = ''
@@ -1253,29 +1316,32 @@ declare
     v_company_id uuid;
     v_row public.cm_quality_assessments;
 begin
-    select company_id into v_company_id from public.cm_module_content where content_id = p_content_id;
+    select company_id into v_company_id from public.cm_module_content
+    where content_id = p_content_id and (p_company_id is null or company_id = p_company_id);
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
     end if;
     select * into v_row from public.cm_quality_assessments
-    where content_id = p_content_id and company_id = v_company_id
+    where company_id = v_company_id and content_id = p_content_id
     order by assessed_at desc, assessment_id desc
     limit 1;
     return v_row;
 end
 $$;
-comment on function public.get_latest_quality_assessment(uuid) is
+comment on function public.get_latest_quality_assessment(uuid, uuid) is
 'The latest quality assessment of a content (video-pipeline-content-multimedia.md, "Data Retrieval Patterns", '
-'get_latest_quality_assessment). p_content_id: the content. Returns the cm_quality_assessments row with the '
-'latest assessed_at, or null when the content has none. Errors: P0002 unknown content (or another company''s).';
-revoke all on function public.get_latest_quality_assessment(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.get_latest_quality_assessment(uuid) to authenticated, service_role;
+'get_latest_quality_assessment). p_content_id: the content; p_company_id: optional, its company (the distribution '
+'key; without it the content is found by its id alone). Returns the cm_quality_assessments row with the latest '
+'assessed_at, or null when the content has none. Errors: P0002 unknown content (or another company''s).';
+revoke all on function public.get_latest_quality_assessment(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.get_latest_quality_assessment(uuid, uuid) to authenticated, service_role;
 
 create function public.start_enhancement_session(
     p_content_id uuid,
     p_enhancement_type text,
     p_sections_to_enhance text[] default null,
-    p_quality_assessment_id uuid default null
+    p_quality_assessment_id uuid default null,
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -1299,15 +1365,23 @@ begin
         using errcode = '22023';
     end if;
 
-    -- The content row lock serializes sessions of one content: at most one is in progress.
-    select company_id into v_company_id from public.cm_module_content where content_id = p_content_id for update;
+    -- The content row lock serializes sessions of one content: at most one is in progress. The company first,
+    -- so that the lock names the whole key (one shard on Citus, where a lock over all shards is refused).
+    v_company_id := p_company_id;
+    if v_company_id is null then
+        select c.company_id into v_company_id from public.cm_module_content as c where c.content_id = p_content_id;
+    end if;
+    perform from public.cm_module_content
+    where company_id = v_company_id and content_id = p_content_id
+    for update;
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
     end if;
     if p_quality_assessment_id is not null then
         select coalesce(v_sections, a.sections_needing_work) into v_sections
         from public.cm_quality_assessments as a
-        where a.assessment_id = p_quality_assessment_id and a.content_id = p_content_id;
+        where a.company_id = v_company_id and a.assessment_id = p_quality_assessment_id
+            and a.content_id = p_content_id;
         if not found then
             raise exception 'p_quality_assessment_id % is not an assessment of content %', p_quality_assessment_id,
                 p_content_id
@@ -1324,7 +1398,7 @@ begin
         where s.name = any (v_sections) order by s.ord
     );
     select session_id into v_running from public.cm_enhancement_sessions
-    where content_id = p_content_id and status = 'in_progress';
+    where company_id = v_company_id and content_id = p_content_id and status = 'in_progress';
     if found then
         raise exception 'content % already has enhancement session % in progress', p_content_id, v_running
         using errcode = '55000';
@@ -1341,29 +1415,34 @@ begin
     return v_session_id;
 end
 $$;
-comment on function public.start_enhancement_session(uuid, text, text[], uuid) is
+comment on function public.start_enhancement_session(uuid, text, text[], uuid, uuid) is
 'Starts a content enhancement workflow (video-pipeline-content-multimedia.md, cm_enhancement_sessions). '
-'p_content_id: the content; p_enhancement_type: non-empty text (e.g. section_regeneration); '
-'p_sections_to_enhance: text[] of sections of cm_content_sections() (default: the sections_needing_work of '
-'p_quality_assessment_id); p_quality_assessment_id: an assessment of the same content, or null. The other '
-'sections are recorded as sections_preserved. Returns the new session_id (uuid), status in_progress. Errors: '
-'22023 bad parameter (unknown section, no section, assessment of another content), P0002 unknown content (or '
-'another company''s), 55000 the content already has a session in progress. Writes nothing on error.';
-revoke all on function public.start_enhancement_session(uuid, text, text[], uuid)
+'p_content_id: the content; p_enhancement_type: non-empty text (e.g. section_regeneration); p_sections_to_enhance: '
+'text[] of sections of cm_content_sections() (default: the sections_needing_work of p_quality_assessment_id); '
+'p_quality_assessment_id: an assessment of the same content, or null; p_company_id: optional, its company (the '
+'distribution key; without it the content is found by its id alone). The other sections are recorded as '
+'sections_preserved. Returns the new session_id (uuid), status in_progress. Errors: 22023 bad parameter (unknown '
+'section, no section, assessment of another content), P0002 unknown content (or another company''s), 55000 the '
+'content already has a session in progress. Writes nothing on error.';
+revoke all on function public.start_enhancement_session(uuid, text, text[], uuid, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.start_enhancement_session(uuid, text, text[], uuid) to authenticated, service_role;
+grant execute on function public.start_enhancement_session(uuid, text, text[], uuid, uuid) to authenticated, service_role;
 
 create function public.complete_enhancement_session(
     p_session_id uuid,
     p_research_conducted boolean default false,
     p_content_regenerated boolean default false,
-    p_status text default 'completed'
+    p_status text default 'completed',
+    p_company_id uuid default null
 ) returns public.cm_enhancement_sessions
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
+    v_company_id uuid;
     v_row public.cm_enhancement_sessions;
+    -- the clock, not now(): this transaction may have started before the session was created
+    v_now timestamptz := clock_timestamp();
 begin
     if p_session_id is null then
         raise exception 'p_session_id is required' using errcode = '22023';
@@ -1372,7 +1451,13 @@ begin
         raise exception 'p_status must be completed or failed, got %', coalesce(quote_literal(p_status), 'null')
         using errcode = '22023';
     end if;
-    select * into v_row from public.cm_enhancement_sessions where session_id = p_session_id for update;
+    v_company_id := p_company_id;
+    if v_company_id is null then
+        select e.company_id into v_company_id from public.cm_enhancement_sessions as e where e.session_id = p_session_id;
+    end if;
+    select * into v_row from public.cm_enhancement_sessions
+    where company_id = v_company_id and session_id = p_session_id
+    for update;
     if not found then
         raise exception 'enhancement session % not found (p_session_id)', p_session_id using errcode = 'P0002';
     end if;
@@ -1383,22 +1468,22 @@ begin
     set status = p_status,
         research_conducted = coalesce(p_research_conducted, false),
         content_regenerated = coalesce(p_content_regenerated, false),
-        -- the clock, not now(): this transaction may have started before the session was created
-        completed_at = clock_timestamp()
-    where session_id = p_session_id
+        completed_at = v_now
+    where company_id = v_company_id and session_id = p_session_id
     returning * into v_row;
     return v_row;
 end
 $$;
-comment on function public.complete_enhancement_session(uuid, boolean, boolean, text) is
+comment on function public.complete_enhancement_session(uuid, boolean, boolean, text, uuid) is
 'Ends a content enhancement workflow (video-pipeline-content-multimedia.md, cm_enhancement_sessions). '
 'p_session_id: an enhancement session in progress; p_research_conducted, p_content_regenerated: what was done '
-'(booleans); p_status: completed | failed. Returns the updated cm_enhancement_sessions row with completed_at. '
-'Errors: 22023 bad parameter, P0002 unknown session (or another company''s), 55000 session already finished. '
-'Writes nothing on error.';
-revoke all on function public.complete_enhancement_session(uuid, boolean, boolean, text)
+'(booleans); p_status: completed | failed; p_company_id: optional, the session''s company (the distribution key; '
+'without it the session is found by its id alone). Returns the updated cm_enhancement_sessions row with '
+'completed_at. Errors: 22023 bad parameter, P0002 unknown session (or another company''s), 55000 session already '
+'finished. Writes nothing on error.';
+revoke all on function public.complete_enhancement_session(uuid, boolean, boolean, text, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.complete_enhancement_session(uuid, boolean, boolean, text)
+grant execute on function public.complete_enhancement_session(uuid, boolean, boolean, text, uuid)
 to authenticated, service_role;
 
 -- ===== dreamcut/0001_create_dreamcut_realtime_schema =====
@@ -2396,7 +2481,7 @@ alter publication supabase_realtime add table public.dreamcut_queries, public.dr
 insert into dreamcut_private.installed_modules (module) values ('multimedia');
 
 create table public.mm_multimedia_sessions (
-    session_id uuid primary key default gen_random_uuid(),
+    session_id uuid not null default gen_random_uuid(),
     content_id uuid not null,
     company_id uuid not null references public.companies (id),
     session_type text not null default 'full_generation' check (
@@ -2419,9 +2504,9 @@ create table public.mm_multimedia_sessions (
     check ((status in ('completed', 'failed')) = (completed_at is not null)),
     check (completed_at >= started_at),
     check (slides_generated + audio_files_generated + video_files_generated <= total_assets_generated),
-    unique (session_id, company_id),
-    unique (session_id, content_id, company_id),
-    foreign key (content_id, company_id) references public.cm_module_content (content_id, company_id)
+    primary key (company_id, session_id),
+    unique (company_id, session_id, content_id),
+    foreign key (company_id, content_id) references public.cm_module_content (company_id, content_id)
     on delete cascade
 );
 comment on table public.mm_multimedia_sessions is
@@ -2439,55 +2524,88 @@ comment on column public.mm_multimedia_sessions.audio_files_generated is 'Of tho
 comment on column public.mm_multimedia_sessions.video_files_generated is 'Of those, assets of type video (kept by trigger).';
 comment on column public.mm_multimedia_sessions.processing_duration_seconds is
 'Total processing time in seconds; set from started_at when the session finishes unless given.';
-create index idx_mm_multimedia_sessions_content_id on public.mm_multimedia_sessions (content_id, company_id);
+create index idx_mm_multimedia_sessions_content_id on public.mm_multimedia_sessions (company_id, content_id);
 create index idx_mm_multimedia_sessions_company_id on public.mm_multimedia_sessions (company_id, started_at desc);
+create index idx_mm_multimedia_sessions_session_id on public.mm_multimedia_sessions (session_id);
 create index idx_mm_multimedia_sessions_status on public.mm_multimedia_sessions (status);
 
 call dreamcut_private.enable_company_isolation('public.mm_multimedia_sessions');
+
+create function dreamcut_private.mm_multimedia_session_new() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    if (new.total_assets_generated, new.slides_generated, new.audio_files_generated, new.video_files_generated)
+        <> (0, 0, 0, 0) then
+        raise exception 'the asset counters of a session are kept by trigger: a new session starts at 0'
+        using errcode = '22023';
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.mm_multimedia_session_new() is
+'BEFORE INSERT trigger function on mm_multimedia_sessions (video-pipeline-content-multimedia.md, "Status '
+'tracking"): a new session''s asset counters start at 0 (22023 otherwise). Returns the row.';
+revoke all on function dreamcut_private.mm_multimedia_session_new() from public;
+
+create trigger trigger_mm_multimedia_sessions_new
+before insert on public.mm_multimedia_sessions
+for each row execute function dreamcut_private.mm_multimedia_session_new();
 
 create function dreamcut_private.mm_multimedia_session_workflow() returns trigger
 language plpgsql
 set search_path = ''
 as $$
 begin
-    if tg_op = 'INSERT' then
-        if (new.total_assets_generated, new.slides_generated, new.audio_files_generated, new.video_files_generated)
-            <> (0, 0, 0, 0) then
-            raise exception 'the asset counters of a session are kept by trigger: a new session starts at 0'
-            using errcode = '22023';
-        end if;
-    else
-        -- The counting trigger on the assets updates them one trigger level down.
-        if pg_trigger_depth() < 2 and (
-            new.total_assets_generated, new.slides_generated, new.audio_files_generated, new.video_files_generated
-        ) is distinct from (
-            old.total_assets_generated, old.slides_generated, old.audio_files_generated, old.video_files_generated
-        ) then
-            raise exception 'the asset counters of session % are kept by trigger and cannot be set', old.session_id
-            using errcode = '22023';
-        end if;
-        if old.status in ('completed', 'failed') and (new.status, new.progress_percentage, new.current_stage)
-            is distinct from (old.status, old.progress_percentage, old.current_stage) then
-            raise exception 'multimedia session % is already %: its status and progress cannot change',
-                old.session_id, old.status
-            using errcode = '55000';
-        end if;
-        if (old.status, new.status) not in (
-            ('started', 'started'), ('started', 'processing'), ('started', 'completed'), ('started', 'failed'),
-            ('processing', 'processing'), ('processing', 'completed'), ('processing', 'failed'),
-            ('completed', 'completed'), ('failed', 'failed')
-        ) then
-            raise exception 'multimedia session % cannot move from status % to % (started -> processing -> '
-                'completed | failed)', old.session_id, old.status, new.status
-            using errcode = '55000';
-        end if;
-        if new.progress_percentage < old.progress_percentage then
-            raise exception 'progress of multimedia session % cannot go back from % to %', old.session_id,
-                old.progress_percentage, new.progress_percentage
-            using errcode = '55000';
-        end if;
+    -- The counting trigger on the assets updates them one trigger level down.
+    if pg_trigger_depth() < 2 and (
+        new.total_assets_generated, new.slides_generated, new.audio_files_generated, new.video_files_generated
+    ) is distinct from (
+        old.total_assets_generated, old.slides_generated, old.audio_files_generated, old.video_files_generated
+    ) then
+        raise exception 'the asset counters of session % are kept by trigger and cannot be set', old.session_id
+        using errcode = '22023';
     end if;
+    if old.status in ('completed', 'failed') and (new.status, new.progress_percentage, new.current_stage)
+        is distinct from (old.status, old.progress_percentage, old.current_stage) then
+        raise exception 'multimedia session % is already %: its status and progress cannot change',
+            old.session_id, old.status
+        using errcode = '55000';
+    end if;
+    if (old.status, new.status) not in (
+        ('started', 'started'), ('started', 'processing'), ('started', 'completed'), ('started', 'failed'),
+        ('processing', 'processing'), ('processing', 'completed'), ('processing', 'failed'),
+        ('completed', 'completed'), ('failed', 'failed')
+    ) then
+        raise exception 'multimedia session % cannot move from status % to % (started -> processing -> '
+            'completed | failed)', old.session_id, old.status, new.status
+        using errcode = '55000';
+    end if;
+    if new.progress_percentage < old.progress_percentage then
+        raise exception 'progress of multimedia session % cannot go back from % to %', old.session_id,
+            old.progress_percentage, new.progress_percentage
+        using errcode = '55000';
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.mm_multimedia_session_workflow() is
+'BEFORE UPDATE trigger function on mm_multimedia_sessions (video-pipeline-content-multimedia.md, "Status '
+'tracking"). Status moves started -> processing -> completed | failed (started may finish directly); a finished '
+'session keeps its status, progress and stage; progress never goes down (55000). The asset counters change only '
+'through the assets'' counting triggers (22023). Returns the row.';
+revoke all on function dreamcut_private.mm_multimedia_session_workflow() from public;
 
+create trigger trigger_mm_multimedia_sessions_workflow
+before update on public.mm_multimedia_sessions
+for each row execute function dreamcut_private.mm_multimedia_session_workflow();
+
+create function dreamcut_private.mm_multimedia_session_finish() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
     if new.status = 'completed' then
         new.progress_percentage := 100;
     end if;
@@ -2500,18 +2618,16 @@ begin
     return new;
 end
 $$;
-comment on function dreamcut_private.mm_multimedia_session_workflow() is
-'BEFORE INSERT OR UPDATE trigger function on mm_multimedia_sessions (video-pipeline-content-multimedia.md, '
-'"Status tracking"). Status moves started -> processing -> completed | failed (started may finish directly); a '
-'finished session keeps its status, progress and stage; progress never goes down (55000). The asset counters '
-'start at 0 and change only through the assets'' counting trigger (22023). On completion progress becomes 100; '
-'on completion or failure completed_at is set (now) and processing_duration_seconds (seconds since started_at) '
-'unless given. Returns the row.';
-revoke all on function dreamcut_private.mm_multimedia_session_workflow() from public;
+comment on function dreamcut_private.mm_multimedia_session_finish() is
+'BEFORE INSERT OR UPDATE trigger function on mm_multimedia_sessions, after the checks (triggers fire in name '
+'order: _new, _workflow, then _workflow_finish): on completion progress becomes 100; on completion or failure '
+'completed_at is set (now) and processing_duration_seconds (seconds since started_at) unless given. Returns the '
+'row.';
+revoke all on function dreamcut_private.mm_multimedia_session_finish() from public;
 
-create trigger trigger_mm_multimedia_sessions_workflow
+create trigger trigger_mm_multimedia_sessions_workflow_finish
 before insert or update on public.mm_multimedia_sessions
-for each row execute function dreamcut_private.mm_multimedia_session_workflow();
+for each row execute function dreamcut_private.mm_multimedia_session_finish();
 
 create function public.create_multimedia_session(
     p_content_id uuid,
@@ -2519,7 +2635,8 @@ create function public.create_multimedia_session(
     p_employee_name text default null,
     p_session_type text default 'full_generation',
     p_generation_config jsonb default '{}',
-    p_content_sections text[] default null
+    p_content_sections text[] default null,
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -2550,7 +2667,8 @@ begin
         using errcode = '22023';
     end if;
     select content_id, company_id, module_name, employee_name into v_content
-    from public.cm_module_content where content_id = p_content_id;
+    from public.cm_module_content
+    where content_id = p_content_id and (p_company_id is null or company_id = p_company_id);
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
     end if;
@@ -2568,20 +2686,21 @@ begin
     return v_session_id;
 end
 $$;
-comment on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[]) is
-'Starts a multimedia generation session for a module''s content (video-pipeline-content-multimedia.md, '
-'"Multimedia Generation Workflow" step 1, create_multimedia_session). p_content_id: the content (its company '
-'is the session''s); p_module_name, p_employee_name: default the content''s; p_session_type: full_generation | '
+comment on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[], uuid) is
+'Starts a multimedia generation session for a module''s content (video-pipeline-content-multimedia.md, "Multimedia '
+'Generation Workflow" step 1, create_multimedia_session). p_content_id: the content (its company is the '
+'session''s); p_module_name, p_employee_name: default the content''s; p_session_type: full_generation | '
 'section_video | audio_only | slides_only | regeneration; p_generation_config: JSON object; p_content_sections: '
-'text[] of sections to generate (default all of cm_content_sections()). Returns the new session_id (uuid); '
-'status started, stage initialization, progress 0, counters 0. Errors: 22023 bad parameter, P0002 unknown '
+'text[] of sections to generate (default all of cm_content_sections()); p_company_id: optional, the content''s '
+'company (the distribution key; without it the content is found by its id alone). Returns the new session_id '
+'(uuid); status started, stage initialization, progress 0, counters 0. Errors: 22023 bad parameter, P0002 unknown '
 'content (or another company''s). Writes nothing on error.';
-revoke all on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[])
+revoke all on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[], uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[])
+grant execute on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[], uuid)
 to authenticated, service_role;
 
-create function public.get_multimedia_session(p_session_id uuid)
+create function public.get_multimedia_session(p_session_id uuid, p_company_id uuid default null)
 returns public.mm_multimedia_sessions
 language plpgsql stable
 set search_path = ''
@@ -2589,26 +2708,29 @@ as $$
 declare
     v_row public.mm_multimedia_sessions;
 begin
-    select * into v_row from public.mm_multimedia_sessions where session_id = p_session_id;
+    select * into v_row from public.mm_multimedia_sessions
+    where session_id = p_session_id and (p_company_id is null or company_id = p_company_id);
     if not found then
         raise exception 'multimedia session % not found (p_session_id)', p_session_id using errcode = 'P0002';
     end if;
     return v_row;
 end
 $$;
-comment on function public.get_multimedia_session(uuid) is
-'A multimedia session (video-pipeline-content-multimedia.md, mm_multimedia_sessions: status, stage, progress '
-'and counters). p_session_id: the session. Returns the mm_multimedia_sessions row. Errors: P0002 unknown '
-'session (or another company''s). The session and asset procedures look their session up through it.';
-revoke all on function public.get_multimedia_session(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.get_multimedia_session(uuid) to authenticated, service_role;
+comment on function public.get_multimedia_session(uuid, uuid) is
+'A multimedia session (video-pipeline-content-multimedia.md, mm_multimedia_sessions: status, stage, progress and '
+'counters). p_session_id: the session; p_company_id: optional, its company (the distribution key; without it the '
+'session is found by its id alone). Returns the mm_multimedia_sessions row. Errors: P0002 unknown session (or '
+'another company''s). The session and asset procedures look their session up through it.';
+revoke all on function public.get_multimedia_session(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.get_multimedia_session(uuid, uuid) to authenticated, service_role;
 
 create function public.update_session_status(
     p_session_id uuid,
     p_status text default null,
     p_progress_percentage double precision default null,
     p_current_stage text default null,
-    p_processing_duration_seconds integer default null
+    p_processing_duration_seconds integer default null,
+    p_company_id uuid default null
 ) returns public.mm_multimedia_sessions
 language plpgsql volatile
 set search_path = ''
@@ -2644,7 +2766,7 @@ begin
         progress_percentage = coalesce(p_progress_percentage, progress_percentage),
         current_stage = coalesce(p_current_stage, current_stage),
         processing_duration_seconds = coalesce(p_processing_duration_seconds, processing_duration_seconds)
-    where session_id = p_session_id
+    where session_id = p_session_id and (p_company_id is null or company_id = p_company_id)
     returning * into v_row;
     if not found then
         raise exception 'multimedia session % not found (p_session_id)', p_session_id using errcode = 'P0002';
@@ -2652,18 +2774,19 @@ begin
     return v_row;
 end
 $$;
-comment on function public.update_session_status(uuid, text, double precision, text, integer) is
-'Updates a session''s status and progress (video-pipeline-content-multimedia.md, "Multimedia Generation '
-'Workflow" step 3, update_session_status). p_session_id: the session; p_status: started -> processing -> '
-'completed | failed (null keeps it); p_progress_percentage: 0..100, never below the current value (completed '
-'sets 100); p_current_stage: text (e.g. slides, narration, rendering); p_processing_duration_seconds: seconds '
-'>= 0 (default on completion or failure: seconds since started_at). At least one is required. Returns the '
-'updated mm_multimedia_sessions row (completed_at set when it finishes). Errors: 22023 bad parameter, P0002 '
-'unknown session (or another company''s), 55000 transition not allowed, progress going back, or session already '
-'finished. Writes nothing on error.';
-revoke all on function public.update_session_status(uuid, text, double precision, text, integer)
+comment on function public.update_session_status(uuid, text, double precision, text, integer, uuid) is
+'Updates a session''s status and progress (video-pipeline-content-multimedia.md, "Multimedia Generation Workflow" '
+'step 3, update_session_status). p_session_id: the session; p_status: started -> processing -> completed | failed '
+'(null keeps it); p_progress_percentage: 0..100, never below the current value (completed sets 100); '
+'p_current_stage: text (e.g. slides, narration, rendering); p_processing_duration_seconds: seconds >= 0 (default '
+'on completion or failure: seconds since started_at); p_company_id: optional, its company (the distribution key; '
+'without it the session is found by its id alone). At least one of the first four is required. Returns the updated '
+'mm_multimedia_sessions row (completed_at set when it finishes). Errors: 22023 bad parameter, P0002 unknown '
+'session (or another company''s), 55000 transition not allowed, progress going back, or session already finished. '
+'Writes nothing on error.';
+revoke all on function public.update_session_status(uuid, text, double precision, text, integer, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.update_session_status(uuid, text, double precision, text, integer) to authenticated, service_role;
+grant execute on function public.update_session_status(uuid, text, double precision, text, integer, uuid) to authenticated, service_role;
 
 -- ===== multimedia/0002_create_multimedia_assets =====
 create function public.mm_storage_path(
@@ -2685,7 +2808,7 @@ revoke all on function public.mm_storage_path(text, text, text, timestamptz) fro
 grant execute on function public.mm_storage_path(text, text, text, timestamptz) to authenticated, service_role;
 
 create table public.mm_multimedia_assets (
-    asset_id uuid primary key default gen_random_uuid(),
+    asset_id uuid not null default gen_random_uuid(),
     session_id uuid not null,
     content_id uuid not null,
     company_id uuid not null references public.companies (id),
@@ -2708,10 +2831,11 @@ create table public.mm_multimedia_assets (
         starts_with(storage_path, asset_type || '/' || section_name || '/')
         and right(storage_path, length(asset_name) + 1) = '_' || asset_name
     ),
-    unique (storage_bucket, storage_path),
-    unique (asset_id, session_id),
-    foreign key (session_id, content_id, company_id)
-    references public.mm_multimedia_sessions (session_id, content_id, company_id) on delete cascade
+    primary key (company_id, asset_id),
+    unique (company_id, storage_bucket, storage_path),
+    unique (company_id, asset_id, session_id),
+    foreign key (company_id, session_id, content_id)
+    references public.mm_multimedia_sessions (company_id, session_id, content_id) on delete cascade
 );
 comment on table public.mm_multimedia_assets is
 'Every multimedia asset of a session: videos, audio, slides, scripts, thumbnails, presentation exports '
@@ -2725,62 +2849,40 @@ comment on column public.mm_multimedia_assets.section_name is
 'a lowercase path segment.';
 comment on column public.mm_multimedia_assets.duration_seconds is 'Duration in seconds (audio and video).';
 comment on column public.mm_multimedia_assets.storage_path is
-'{asset_type}/{section_name}/{timestamp}_{asset_name} inside storage_bucket (unique per bucket).';
+'{asset_type}/{section_name}/{timestamp}_{asset_name} inside storage_bucket (unique per company and bucket).';
 comment on column public.mm_multimedia_assets.public_url is 'Public URL of the object, when the bucket is public.';
 comment on column public.mm_multimedia_assets.created_at is
 'clock_timestamp() of the insert: assets registered in one transaction keep their order.';
-create index idx_mm_multimedia_assets_session_id on public.mm_multimedia_assets (session_id, content_id, company_id);
-create index idx_mm_multimedia_assets_content_id on public.mm_multimedia_assets (content_id);
-create index idx_mm_multimedia_assets_company_id on public.mm_multimedia_assets (company_id);
+create index idx_mm_multimedia_assets_session_id on public.mm_multimedia_assets (company_id, session_id, content_id);
+create index idx_mm_multimedia_assets_content_id on public.mm_multimedia_assets (company_id, content_id);
+create index idx_mm_multimedia_assets_asset_id on public.mm_multimedia_assets (asset_id);
 
 call dreamcut_private.enable_company_isolation('public.mm_multimedia_assets');
 
-create function dreamcut_private.mm_count_session_assets() returns trigger
+create function dreamcut_private.mm_count_inserted_assets() returns trigger
 language plpgsql
 set search_path = ''
 as $$
 declare
-    v_changes jsonb := '[]';
     v_finished record;
 begin
-    if tg_op <> 'DELETE' then
-        v_changes := (
-            select coalesce(jsonb_agg(jsonb_build_object(
-                'session_id', n.session_id, 'asset_type', n.asset_type, 'status', n.status, 'sign', 1
-            )), '[]')
-            from new_assets as n
-        );
-    end if;
-    if tg_op <> 'INSERT' then
-        v_changes := v_changes || (
-            select coalesce(jsonb_agg(jsonb_build_object(
-                'session_id', o.session_id, 'asset_type', o.asset_type, 'status', o.status, 'sign', -1
-            )), '[]')
-            from old_assets as o
-        );
-    end if;
-
-    -- Lock the sessions in id order, FOR NO KEY UPDATE: it does not conflict with the KEY SHARE locks the
-    -- assets' foreign key checks hold, so concurrent registrations queue here instead of deadlocking, and each
-    -- adds its counts to the latest committed values.
+    -- The sessions locked in key order, FOR NO KEY UPDATE (no conflict with the KEY SHARE locks of the assets'
+    -- foreign key checks), so concurrent statements queue here instead of deadlocking and each adds its counts
+    -- to the latest committed values.
     perform from public.mm_multimedia_sessions as s
-    where s.session_id in (select c.session_id from jsonb_to_recordset(v_changes) as c (session_id uuid))
-    order by s.session_id
+    where (s.company_id, s.session_id) in (select n.company_id, n.session_id from new_assets as n)
+    order by s.company_id, s.session_id
     for no key update;
-
-    if tg_op = 'INSERT' then
-        select s.session_id, s.status into v_finished
-        from public.mm_multimedia_sessions as s
-        where s.session_id in (select c.session_id from jsonb_to_recordset(v_changes) as c (session_id uuid))
-            and s.status in ('completed', 'failed')
-        limit 1;
-        if found then
-            raise exception 'multimedia session % is already %: no more assets can be registered',
-                v_finished.session_id, v_finished.status
-            using errcode = '55000';
-        end if;
+    select s.session_id, s.status into v_finished
+    from public.mm_multimedia_sessions as s
+    where (s.company_id, s.session_id) in (select n.company_id, n.session_id from new_assets as n)
+        and s.status in ('completed', 'failed')
+    limit 1;
+    if found then
+        raise exception 'multimedia session % is already %: no more assets can be registered',
+            v_finished.session_id, v_finished.status
+        using errcode = '55000';
     end if;
-
     update public.mm_multimedia_sessions as s
     set total_assets_generated = s.total_assets_generated + d.total,
         slides_generated = s.slides_generated + d.slides,
@@ -2788,40 +2890,129 @@ begin
         video_files_generated = s.video_files_generated + d.video
     from (
         select
+            c.company_id,
             c.session_id,
             coalesce(sum(c.sign) filter (where c.status <> 'failed'), 0) as total,
             coalesce(sum(c.sign) filter (where c.status <> 'failed' and c.asset_type = 'slide'), 0) as slides,
             coalesce(sum(c.sign) filter (where c.status <> 'failed' and c.asset_type = 'audio'), 0) as audio,
             coalesce(sum(c.sign) filter (where c.status <> 'failed' and c.asset_type = 'video'), 0) as video
-        from jsonb_to_recordset(v_changes) as c (session_id uuid, asset_type text, status text, sign integer)
-        group by c.session_id
+        from (select n.company_id, n.session_id, n.asset_type, n.status, 1 as sign from new_assets as n) as c
+        group by c.company_id, c.session_id
     ) as d
-    where s.session_id = d.session_id and (d.total, d.slides, d.audio, d.video) <> (0, 0, 0, 0);
+    where s.company_id = d.company_id and s.session_id = d.session_id
+        and (d.total, d.slides, d.audio, d.video) <> (0, 0, 0, 0);
     return null;
 end
 $$;
-comment on function dreamcut_private.mm_count_session_assets() is
-'Statement-level AFTER INSERT / UPDATE / DELETE trigger function on mm_multimedia_assets (transition tables '
-'new_assets, old_assets): adds each statement''s changes to the counters of the affected sessions in one UPDATE '
-'(total_assets_generated: assets not failed; slides_generated, audio_files_generated, video_files_generated: '
-'those of type slide, audio, video), after locking the sessions in id order, so counts stay exact under '
-'concurrent registration. Raises 55000 when assets are inserted into a completed or failed session.';
-revoke all on function dreamcut_private.mm_count_session_assets() from public;
+comment on function dreamcut_private.mm_count_inserted_assets() is
+'Statement-level AFTER INSERT trigger function on mm_multimedia_assets (transition table new_assets): adds the '
+'statement''s assets to the counters of their sessions (total_assets_generated: assets not failed; '
+'slides_generated, audio_files_generated, video_files_generated: those of type slide, audio, video) in one UPDATE, '
+'after locking the sessions in key order, so counts stay exact under concurrent registration. Raises 55000 when '
+'assets are inserted into a completed or failed session.';
+revoke all on function dreamcut_private.mm_count_inserted_assets() from public;
+
+create function dreamcut_private.mm_count_updated_assets() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    -- The sessions locked in key order, FOR NO KEY UPDATE (no conflict with the KEY SHARE locks of the assets'
+    -- foreign key checks), so concurrent statements queue here instead of deadlocking and each adds its counts
+    -- to the latest committed values.
+    perform from public.mm_multimedia_sessions as s
+    where (s.company_id, s.session_id) in (
+        select n.company_id, n.session_id from new_assets as n
+        union
+        select o.company_id, o.session_id from old_assets as o
+    )
+    order by s.company_id, s.session_id
+    for no key update;
+    update public.mm_multimedia_sessions as s
+    set total_assets_generated = s.total_assets_generated + d.total,
+        slides_generated = s.slides_generated + d.slides,
+        audio_files_generated = s.audio_files_generated + d.audio,
+        video_files_generated = s.video_files_generated + d.video
+    from (
+        select
+            c.company_id,
+            c.session_id,
+            coalesce(sum(c.sign) filter (where c.status <> 'failed'), 0) as total,
+            coalesce(sum(c.sign) filter (where c.status <> 'failed' and c.asset_type = 'slide'), 0) as slides,
+            coalesce(sum(c.sign) filter (where c.status <> 'failed' and c.asset_type = 'audio'), 0) as audio,
+            coalesce(sum(c.sign) filter (where c.status <> 'failed' and c.asset_type = 'video'), 0) as video
+        from (select n.company_id, n.session_id, n.asset_type, n.status, 1 as sign from new_assets as n
+            union all
+            select o.company_id, o.session_id, o.asset_type, o.status, -1 from old_assets as o) as c
+        group by c.company_id, c.session_id
+    ) as d
+    where s.company_id = d.company_id and s.session_id = d.session_id
+        and (d.total, d.slides, d.audio, d.video) <> (0, 0, 0, 0);
+    return null;
+end
+$$;
+comment on function dreamcut_private.mm_count_updated_assets() is
+'Statement-level AFTER UPDATE trigger function on mm_multimedia_assets (transition tables old_assets, new_assets): '
+'moves the counts of the updated assets (total_assets_generated: assets not failed; slides_generated, '
+'audio_files_generated, video_files_generated: those of type slide, audio, video) by their new rows minus their '
+'old rows (an asset marked failed leaves the counts, one moved to another session moves its count), in one UPDATE '
+'after locking the sessions in key order.';
+revoke all on function dreamcut_private.mm_count_updated_assets() from public;
+
+create function dreamcut_private.mm_count_deleted_assets() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    -- The sessions locked in key order, FOR NO KEY UPDATE (no conflict with the KEY SHARE locks of the assets'
+    -- foreign key checks), so concurrent statements queue here instead of deadlocking and each adds its counts
+    -- to the latest committed values.
+    perform from public.mm_multimedia_sessions as s
+    where (s.company_id, s.session_id) in (select o.company_id, o.session_id from old_assets as o)
+    order by s.company_id, s.session_id
+    for no key update;
+    update public.mm_multimedia_sessions as s
+    set total_assets_generated = s.total_assets_generated + d.total,
+        slides_generated = s.slides_generated + d.slides,
+        audio_files_generated = s.audio_files_generated + d.audio,
+        video_files_generated = s.video_files_generated + d.video
+    from (
+        select
+            c.company_id,
+            c.session_id,
+            coalesce(sum(c.sign) filter (where c.status <> 'failed'), 0) as total,
+            coalesce(sum(c.sign) filter (where c.status <> 'failed' and c.asset_type = 'slide'), 0) as slides,
+            coalesce(sum(c.sign) filter (where c.status <> 'failed' and c.asset_type = 'audio'), 0) as audio,
+            coalesce(sum(c.sign) filter (where c.status <> 'failed' and c.asset_type = 'video'), 0) as video
+        from (select o.company_id, o.session_id, o.asset_type, o.status, -1 as sign from old_assets as o) as c
+        group by c.company_id, c.session_id
+    ) as d
+    where s.company_id = d.company_id and s.session_id = d.session_id
+        and (d.total, d.slides, d.audio, d.video) <> (0, 0, 0, 0);
+    return null;
+end
+$$;
+comment on function dreamcut_private.mm_count_deleted_assets() is
+'Statement-level AFTER DELETE trigger function on mm_multimedia_assets (transition table old_assets): takes the '
+'statement''s assets off the counters of their sessions (total_assets_generated: assets not failed; '
+'slides_generated, audio_files_generated, video_files_generated: those of type slide, audio, video) in one UPDATE, '
+'after locking the sessions in key order.';
+revoke all on function dreamcut_private.mm_count_deleted_assets() from public;
 
 create trigger trigger_mm_multimedia_assets_count_insert
 after insert on public.mm_multimedia_assets
 referencing new table as new_assets
-for each statement execute function dreamcut_private.mm_count_session_assets();
+for each statement execute function dreamcut_private.mm_count_inserted_assets();
 
 create trigger trigger_mm_multimedia_assets_count_update
 after update on public.mm_multimedia_assets
 referencing old table as old_assets new table as new_assets
-for each statement execute function dreamcut_private.mm_count_session_assets();
+for each statement execute function dreamcut_private.mm_count_updated_assets();
 
 create trigger trigger_mm_multimedia_assets_count_delete
 after delete on public.mm_multimedia_assets
 referencing old table as old_assets
-for each statement execute function dreamcut_private.mm_count_session_assets();
+for each statement execute function dreamcut_private.mm_count_deleted_assets();
 
 -- ===== multimedia/0003_create_multimedia_asset_procedures =====
 create function public.register_multimedia_asset(
@@ -2838,7 +3029,8 @@ create function public.register_multimedia_asset(
     p_generation_config jsonb default '{}',
     p_status text default 'generated',
     p_public_url text default null,
-    p_storage_path text default null
+    p_storage_path text default null,
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -2904,7 +3096,7 @@ begin
         using errcode = '22023';
     end if;
 
-    v_session := public.get_multimedia_session(p_session_id);
+    v_session := public.get_multimedia_session(p_session_id, p_company_id);
     if p_content_id is distinct from null and p_content_id <> v_session.content_id then
         raise exception 'p_content_id % is not the content of session % (%)', p_content_id, p_session_id,
             v_session.content_id
@@ -2937,39 +3129,40 @@ begin
 end
 $$;
 comment on function public.register_multimedia_asset(
-    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text
+    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text, uuid
 ) is
 'Registers one generated asset of a session (video-pipeline-content-multimedia.md, "Multimedia Generation '
 'Workflow" step 2, register_multimedia_asset). p_session_id: the session (its content and company are the '
-'asset''s); p_content_id: optional, must be the session''s content; p_asset_type: video | audio | slide | script '
-'| thumbnail | presentation (required); p_file_path: local path; p_duration_seconds: seconds >= 0; '
-'p_storage_bucket: default multimedia-assets; p_section_name: lowercase path segment, default complete_module; '
-'p_asset_name: file name (default: the last part of p_file_path); p_file_size_bytes: bytes >= 0; p_mime_type: '
-'default guessed from the extension (mp4, webm, mov, mp3, wav, m4a, ogg, png, jpg, webp, svg, pdf, html, txt, '
-'md, json, vtt, srt, pptx); p_generation_config: JSON object; p_status: generated | processed | failed; '
-'p_public_url: text; p_storage_path: default mm_storage_path(type, section, name, clock time) = '
-'{asset_type}/{section_name}/{YYYYMMDD_HHMMSS_us}_{filename}; a given path must follow the same pattern. '
-'Returns the new asset_id (uuid). The session''s counters follow by trigger. Errors: 22023 bad parameter '
+'asset''s); p_content_id: optional, must be the session''s content; p_asset_type: video | audio | slide | script | '
+'thumbnail | presentation (required); p_file_path: local path; p_duration_seconds: seconds >= 0; p_storage_bucket: '
+'default multimedia-assets; p_section_name: lowercase path segment, default complete_module; p_asset_name: file '
+'name (default: the last part of p_file_path); p_file_size_bytes: bytes >= 0; p_mime_type: default guessed from '
+'the extension (mp4, webm, mov, mp3, wav, m4a, ogg, png, jpg, webp, svg, pdf, html, txt, md, json, vtt, srt, '
+'pptx); p_generation_config: JSON object; p_status: generated | processed | failed; p_public_url: text; '
+'p_storage_path: default mm_storage_path(type, section, name, clock time) = '
+'{asset_type}/{section_name}/{YYYYMMDD_HHMMSS_us}_{filename}; a given path must follow the same pattern; '
+'p_company_id: optional, the session''s company (the distribution key; without it the session is found by its id '
+'alone). Returns the new asset_id (uuid). The session''s counters follow by trigger. Errors: 22023 bad parameter '
 '(unknown asset type, negative duration, bad name, section, bucket, MIME type or path, content of another '
-'session), P0002 unknown session (or another company''s), 55000 session completed or failed, 23505 storage '
-'path already used in the bucket. Writes nothing on error.';
+'session), P0002 unknown session (or another company''s), 55000 session completed or failed, 23505 storage path '
+'already used in the company''s bucket. Writes nothing on error.';
 revoke all on function public.register_multimedia_asset(
-    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text
+    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text, uuid
 ) from public, anon, authenticated, service_role;
 grant execute on function public.register_multimedia_asset(
-    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text
+    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text, uuid
 ) to authenticated, service_role;
 
-create function public.register_multimedia_assets(p_session_id uuid, p_assets jsonb)
+create function public.register_multimedia_assets(p_session_id uuid, p_assets jsonb, p_company_id uuid default null)
 returns table (ordinal integer, asset_id uuid, storage_path text)
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
     v_bad record;
-    v_index integer;
+    v_index bigint;
     v_asset jsonb;
-    v_ids uuid[] := '{}';
+    v_ids uuid[] := '{}'::uuid[];
 begin
     if p_assets is null or jsonb_typeof(p_assets) <> 'array' then
         raise exception 'p_assets must be a JSON array of asset objects, got %', coalesce(jsonb_typeof(p_assets), 'null')
@@ -3036,7 +3229,8 @@ begin
                 p_generation_config => coalesce(v_asset -> 'generation_config', '{}'),
                 p_status => coalesce(v_asset ->> 'status', 'generated'),
                 p_public_url => v_asset ->> 'public_url',
-                p_storage_path => v_asset ->> 'storage_path'
+                p_storage_path => v_asset ->> 'storage_path',
+                p_company_id => p_company_id
             );
         end loop;
     exception
@@ -3049,28 +3243,33 @@ begin
     return query
     select i.ord::integer - 1, a.asset_id, a.storage_path
     from unnest(v_ids) with ordinality as i (id, ord)
-    join public.mm_multimedia_assets as a on a.asset_id = i.id
+    join public.mm_multimedia_assets as a on a.asset_id = i.id and (p_company_id is null or a.company_id = p_company_id)
     order by i.ord;
 end
 $$;
-comment on function public.register_multimedia_assets(uuid, jsonb) is
-'Registers several assets of a session in one call (video-pipeline-content-multimedia.md, "Batch Operations: '
-'bulk asset registration"). p_session_id: the session; p_assets: JSON array of 1..1000 objects with the keys '
-'of register_multimedia_asset without the p_ prefix: asset_type (required), file_path, duration_seconds '
-'(number, seconds), storage_bucket, section_name, asset_name, file_size_bytes (whole number), mime_type, '
-'generation_config (object), status, public_url, storage_path, content_id. Each element gets the same checks, '
-'defaults and storage path as register_multimedia_asset. Returns rows (ordinal: 0-based index in p_assets, '
-'asset_id, storage_path) in input order. Errors: 22023 bad parameter, naming the element as p_assets[i] '
-'(unknown key, wrong JSON type, or the single-asset checks), P0002 unknown session (or another company''s), '
-'55000 session completed or failed, 23505 storage path already used. All or nothing: writes nothing on error.';
-revoke all on function public.register_multimedia_assets(uuid, jsonb) from public, anon, authenticated, service_role;
-grant execute on function public.register_multimedia_assets(uuid, jsonb) to authenticated, service_role;
+comment on function public.register_multimedia_assets(uuid, jsonb, uuid) is
+'Registers several assets of a session in one call (video-pipeline-content-multimedia.md, "Batch Operations: bulk '
+'asset registration"). p_session_id: the session; p_assets: JSON array of 1..1000 objects with the keys of '
+'register_multimedia_asset without the p_ prefix: asset_type (required), file_path, duration_seconds (number, '
+'seconds), storage_bucket, section_name, asset_name, file_size_bytes (whole number), mime_type, generation_config '
+'(object), status, public_url, storage_path, content_id; p_company_id: optional, the session''s company (the '
+'distribution key; without it the session is found by its id alone). Each element gets the same checks, defaults '
+'and storage path as register_multimedia_asset. Returns rows (ordinal: 0-based index in p_assets, asset_id, '
+'storage_path) in input order. Errors: 22023 bad parameter, naming the element as p_assets[i] (unknown key, wrong '
+'JSON type, or the single-asset checks), P0002 unknown session (or another company''s), 55000 session completed or '
+'failed, 23505 storage path already used. All or nothing: writes nothing on error.';
+revoke all on function public.register_multimedia_assets(uuid, jsonb, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.register_multimedia_assets(uuid, jsonb, uuid) to authenticated, service_role;
 
-create function public.list_session_assets(p_session_id uuid, p_asset_type text default null)
+create function public.list_session_assets(
+    p_session_id uuid, p_asset_type text default null, p_company_id uuid default null
+)
 returns setof public.mm_multimedia_assets
 language plpgsql stable
 set search_path = ''
 as $$
+declare
+    v_session public.mm_multimedia_sessions;
 begin
     if p_asset_type is not null
         and p_asset_type not in ('video', 'audio', 'slide', 'script', 'thumbnail', 'presentation') then
@@ -3078,23 +3277,25 @@ begin
             'got %', quote_literal(p_asset_type)
         using errcode = '22023';
     end if;
-    perform public.get_multimedia_session(p_session_id);
+    v_session := public.get_multimedia_session(p_session_id, p_company_id);
     return query
     select * from public.mm_multimedia_assets as a
-    where a.session_id = p_session_id and (p_asset_type is null or a.asset_type = p_asset_type)
-    order by a.created_at, a.storage_path;
+    where a.company_id = v_session.company_id and a.session_id = p_session_id
+        and (p_asset_type is null or a.asset_type = p_asset_type)
+    order by a.created_at, a.storage_path, a.asset_id;
 end
 $$;
-comment on function public.list_session_assets(uuid, text) is
-'The assets of a session (video-pipeline-content-multimedia.md, "Data Retrieval Patterns": assets of a '
-'session). p_session_id: the session; p_asset_type: only that type, or null for all. Returns mm_multimedia_assets '
+comment on function public.list_session_assets(uuid, text, uuid) is
+'The assets of a session (video-pipeline-content-multimedia.md, "Data Retrieval Patterns": assets of a session). '
+'p_session_id: the session; p_asset_type: only that type, or null for all; p_company_id: optional, the session''s '
+'company (the distribution key; without it the session is found by its id alone). Returns mm_multimedia_assets '
 'rows in registration order. Errors: 22023 unknown asset type, P0002 unknown session (or another company''s).';
-revoke all on function public.list_session_assets(uuid, text) from public, anon, authenticated, service_role;
-grant execute on function public.list_session_assets(uuid, text) to authenticated, service_role;
+revoke all on function public.list_session_assets(uuid, text, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.list_session_assets(uuid, text, uuid) to authenticated, service_role;
 
 -- ===== multimedia/0004_create_audio_narrations =====
 create table public.mm_audio_narrations (
-    narration_id uuid primary key default gen_random_uuid(),
+    narration_id uuid not null default gen_random_uuid(),
     session_id uuid not null,
     content_id uuid not null,
     company_id uuid not null,
@@ -3113,9 +3314,11 @@ create table public.mm_audio_narrations (
     status text not null default 'pending' check (status in ('pending', 'synthesizing', 'completed', 'failed')),
     created_at timestamptz not null default now(),
     check ((narration_type = 'section') = (section_name is not null)),
-    foreign key (session_id, content_id, company_id)
-    references public.mm_multimedia_sessions (session_id, content_id, company_id) on delete cascade,
-    foreign key (master_audio_id, session_id) references public.mm_multimedia_assets (asset_id, session_id)
+    primary key (company_id, narration_id),
+    foreign key (company_id, session_id, content_id)
+    references public.mm_multimedia_sessions (company_id, session_id, content_id) on delete cascade,
+    foreign key (company_id, master_audio_id, session_id)
+    references public.mm_multimedia_assets (company_id, asset_id, session_id)
 );
 comment on table public.mm_audio_narrations is
 'Audio narrations of a session, whole module or one section (video-pipeline-content-multimedia.md, mm_*, table 3).';
@@ -3129,9 +3332,11 @@ comment on column public.mm_audio_narrations.master_audio_id is 'The full narrat
 comment on column public.mm_audio_narrations.segments_audio_ids is
 'Audio assets of the segments, in order; each is an asset of the same session (checked by trigger).';
 comment on column public.mm_audio_narrations.synthesis_completed is 'TTS done (generated: status = completed).';
-create index idx_mm_audio_narrations_session_id on public.mm_audio_narrations (session_id, content_id, company_id);
-create index idx_mm_audio_narrations_company_id on public.mm_audio_narrations (company_id);
-create index idx_mm_audio_narrations_master_audio on public.mm_audio_narrations (master_audio_id, session_id);
+create index idx_mm_audio_narrations_session_id on public.mm_audio_narrations (company_id, session_id, content_id);
+create index idx_mm_audio_narrations_narration_id on public.mm_audio_narrations (narration_id);
+create index idx_mm_audio_narrations_master_audio on public.mm_audio_narrations (
+    company_id, master_audio_id, session_id
+);
 
 call dreamcut_private.enable_company_isolation('public.mm_audio_narrations');
 
@@ -3145,7 +3350,8 @@ begin
     select a.id into v_missing
     from unnest(new.segments_audio_ids) as a (id)
     where a.id is null or not exists (
-        select from public.mm_multimedia_assets as m where m.asset_id = a.id and m.session_id = new.session_id
+        select from public.mm_multimedia_assets as m
+        where m.company_id = new.company_id and m.asset_id = a.id and m.session_id = new.session_id
     )
     limit 1;
     if found then
@@ -3176,7 +3382,8 @@ create function public.register_audio_narration(
     p_audio_segments jsonb default '[]',
     p_master_audio_id uuid default null,
     p_total_duration_seconds double precision default null,
-    p_status text default null
+    p_status text default null,
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -3227,7 +3434,7 @@ begin
         using errcode = '22023';
     end if;
 
-    v_session := public.get_multimedia_session(p_session_id);
+    v_session := public.get_multimedia_session(p_session_id, p_company_id);
 
     select s.ord - 1 as idx, s.seg into v_bad
     from jsonb_array_elements(p_audio_segments) with ordinality as s (seg, ord)
@@ -3238,7 +3445,8 @@ begin
         or coalesce(jsonb_typeof(s.seg -> 'asset_id'), 'null') not in ('string', 'null')
         or jsonb_typeof(s.seg -> 'asset_id') = 'string' and not exists (
             select from public.mm_multimedia_assets as a
-            where a.asset_id::text = lower(s.seg ->> 'asset_id') and a.session_id = p_session_id
+            where a.company_id = v_session.company_id and a.asset_id::text = lower(s.seg ->> 'asset_id')
+                and a.session_id = p_session_id
                 and a.asset_type = 'audio'
         )
     order by s.ord
@@ -3250,7 +3458,8 @@ begin
     end if;
     if p_master_audio_id is not null then
         select a.duration_seconds into v_master_duration from public.mm_multimedia_assets as a
-        where a.asset_id = p_master_audio_id and a.session_id = p_session_id and a.asset_type = 'audio';
+        where a.company_id = v_session.company_id and a.asset_id = p_master_audio_id and a.session_id = p_session_id
+            and a.asset_type = 'audio';
         if not found then
             raise exception 'p_master_audio_id % is not an audio asset of session %', p_master_audio_id, p_session_id
             using errcode = '22023';
@@ -3285,26 +3494,31 @@ begin
     return v_narration_id;
 end
 $$;
-comment on function public.register_audio_narration(uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text) is
+comment on function public.register_audio_narration(
+    uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text, uuid
+) is
 'Registers an audio narration of a session with its segments (video-pipeline-content-multimedia.md, '
-'mm_audio_narrations). p_session_id: the session; p_narration_name: non-empty text; p_narration_type: '
-'full_module | section; p_section_name: a section of cm_content_sections(), required for and only for type '
-'section; p_script_content: the full script; p_voice_config: JSON object (voice, speed, ...); p_audio_segments: '
-'JSON array of segment objects in order, each with optional duration_seconds (number >= 0) and asset_id (an '
-'audio asset of the session) and any other keys; p_master_audio_id: the full narration''s audio asset of the '
-'session; p_total_duration_seconds: seconds >= 0 (default: sum of the segments'' durations, else the master''s '
-'duration, else 0); p_status: pending | synthesizing | completed | failed (default completed when audio is '
-'given, else pending). segments_audio_ids is the segments'' asset_ids in order. Returns the new narration_id '
-'(uuid). Errors: 22023 bad parameter (bad segment p_audio_segments[i], asset not an audio asset of the '
-'session), P0002 unknown session (or another company''s). Writes nothing on error.';
-revoke all on function public.register_audio_narration(uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text)
-from public, anon, authenticated, service_role;
-grant execute on function public.register_audio_narration(uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text)
-to authenticated, service_role;
+'mm_audio_narrations). p_session_id: the session; p_narration_name: non-empty text; p_narration_type: full_module '
+'| section; p_section_name: a section of cm_content_sections(), required for and only for type section; '
+'p_script_content: the full script; p_voice_config: JSON object (voice, speed, ...); p_audio_segments: JSON array '
+'of segment objects in order, each with optional duration_seconds (number >= 0) and asset_id (an audio asset of '
+'the session) and any other keys; p_master_audio_id: the full narration''s audio asset of the session; '
+'p_total_duration_seconds: seconds >= 0 (default: sum of the segments'' durations, else the master''s duration, '
+'else 0); p_status: pending | synthesizing | completed | failed (default completed when audio is given, else '
+'pending); p_company_id: optional, the session''s company (the distribution key; without it the session is found '
+'by its id alone). segments_audio_ids is the segments'' asset_ids in order. Returns the new narration_id (uuid). '
+'Errors: 22023 bad parameter (bad segment p_audio_segments[i], asset not an audio asset of the session), P0002 '
+'unknown session (or another company''s). Writes nothing on error.';
+revoke all on function public.register_audio_narration(
+    uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text, uuid
+) from public, anon, authenticated, service_role;
+grant execute on function public.register_audio_narration(
+    uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text, uuid
+) to authenticated, service_role;
 
 -- ===== multimedia/0005_create_slide_presentations =====
 create table public.mm_slide_presentations (
-    presentation_id uuid primary key default gen_random_uuid(),
+    presentation_id uuid not null default gen_random_uuid(),
     session_id uuid not null,
     content_id uuid not null,
     company_id uuid not null,
@@ -3322,11 +3536,15 @@ create table public.mm_slide_presentations (
     html_asset_id uuid,
     status text not null default 'completed' check (status in ('draft', 'generating', 'completed', 'failed')),
     created_at timestamptz not null default now(),
-    foreign key (session_id, content_id, company_id)
-    references public.mm_multimedia_sessions (session_id, content_id, company_id) on delete cascade,
-    foreign key (pdf_asset_id, session_id) references public.mm_multimedia_assets (asset_id, session_id),
-    foreign key (pptx_asset_id, session_id) references public.mm_multimedia_assets (asset_id, session_id),
-    foreign key (html_asset_id, session_id) references public.mm_multimedia_assets (asset_id, session_id)
+    primary key (company_id, presentation_id),
+    foreign key (company_id, session_id, content_id)
+    references public.mm_multimedia_sessions (company_id, session_id, content_id) on delete cascade,
+    foreign key (company_id, pdf_asset_id, session_id)
+    references public.mm_multimedia_assets (company_id, asset_id, session_id),
+    foreign key (company_id, pptx_asset_id, session_id)
+    references public.mm_multimedia_assets (company_id, asset_id, session_id),
+    foreign key (company_id, html_asset_id, session_id)
+    references public.mm_multimedia_assets (company_id, asset_id, session_id)
 );
 comment on table public.mm_slide_presentations is
 'Slide decks of a session and their exports (video-pipeline-content-multimedia.md, mm_*, table 4).';
@@ -3340,12 +3558,12 @@ comment on column public.mm_slide_presentations.pdf_asset_id is 'The PDF export:
 comment on column public.mm_slide_presentations.pptx_asset_id is 'The PPTX export: a presentation asset of the same session.';
 comment on column public.mm_slide_presentations.html_asset_id is 'The HTML export: a presentation asset of the same session.';
 create index idx_mm_slide_presentations_session_id on public.mm_slide_presentations (
-    session_id, content_id, company_id
+    company_id, session_id, content_id
 );
-create index idx_mm_slide_presentations_company_id on public.mm_slide_presentations (company_id);
-create index idx_mm_slide_presentations_pdf on public.mm_slide_presentations (pdf_asset_id, session_id);
-create index idx_mm_slide_presentations_pptx on public.mm_slide_presentations (pptx_asset_id, session_id);
-create index idx_mm_slide_presentations_html on public.mm_slide_presentations (html_asset_id, session_id);
+create index idx_mm_slide_presentations_presentation_id on public.mm_slide_presentations (presentation_id);
+create index idx_mm_slide_presentations_pdf on public.mm_slide_presentations (company_id, pdf_asset_id, session_id);
+create index idx_mm_slide_presentations_pptx on public.mm_slide_presentations (company_id, pptx_asset_id, session_id);
+create index idx_mm_slide_presentations_html on public.mm_slide_presentations (company_id, html_asset_id, session_id);
 
 call dreamcut_private.enable_company_isolation('public.mm_slide_presentations');
 
@@ -3359,7 +3577,8 @@ create function public.register_slide_presentation(
     p_pdf_asset_id uuid default null,
     p_pptx_asset_id uuid default null,
     p_html_asset_id uuid default null,
-    p_status text default 'completed'
+    p_status text default 'completed',
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -3394,13 +3613,14 @@ begin
         using errcode = '22023';
     end if;
 
-    v_session := public.get_multimedia_session(p_session_id);
+    v_session := public.get_multimedia_session(p_session_id, p_company_id);
     select e.name, e.id into v_bad
     from (values (1, 'p_pdf_asset_id', p_pdf_asset_id), (2, 'p_pptx_asset_id', p_pptx_asset_id),
         (3, 'p_html_asset_id', p_html_asset_id)) as e (ord, name, id)
     where e.id is not null and not exists (
         select from public.mm_multimedia_assets as a
-        where a.asset_id = e.id and a.session_id = p_session_id and a.asset_type = 'presentation'
+        where a.company_id = v_session.company_id and a.asset_id = e.id and a.session_id = p_session_id
+            and a.asset_type = 'presentation'
     )
     order by e.ord
     limit 1;
@@ -3421,23 +3641,28 @@ begin
     return v_presentation_id;
 end
 $$;
-comment on function public.register_slide_presentation(uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text) is
+comment on function public.register_slide_presentation(
+    uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text, uuid
+) is
 'Registers a slide presentation of a session with its exports (video-pipeline-content-multimedia.md, '
 'mm_slide_presentations). p_session_id: the session; p_presentation_name: non-empty text; p_slide_order: JSON '
-'array of the slides in order (total_slides is its length); p_presentation_type: non-empty text (default '
-'module); p_template_used: text; p_theme_config: JSON object; p_pdf_asset_id, p_pptx_asset_id, '
-'p_html_asset_id: presentation assets of the session, or null (pdf_generated, pptx_generated, html_generated '
-'follow); p_status: draft | generating | completed | failed. Returns the new presentation_id (uuid). Errors: '
-'22023 bad parameter (export not a presentation asset of the session), P0002 unknown session (or another '
-'company''s). Writes nothing on error.';
-revoke all on function public.register_slide_presentation(uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text)
-from public, anon, authenticated, service_role;
-grant execute on function public.register_slide_presentation(uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text)
-to authenticated, service_role;
+'array of the slides in order (total_slides is its length); p_presentation_type: non-empty text (default module); '
+'p_template_used: text; p_theme_config: JSON object; p_pdf_asset_id, p_pptx_asset_id, p_html_asset_id: '
+'presentation assets of the session, or null (pdf_generated, pptx_generated, html_generated follow); p_status: '
+'draft | generating | completed | failed; p_company_id: optional, the session''s company (the distribution key; '
+'without it the session is found by its id alone). Returns the new presentation_id (uuid). Errors: 22023 bad '
+'parameter (export not a presentation asset of the session), P0002 unknown session (or another company''s). Writes '
+'nothing on error.';
+revoke all on function public.register_slide_presentation(
+    uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text, uuid
+) from public, anon, authenticated, service_role;
+grant execute on function public.register_slide_presentation(
+    uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text, uuid
+) to authenticated, service_role;
 
 -- ===== multimedia/0006_create_rendering_queue =====
 create table public.mm_rendering_queue (
-    job_id uuid primary key default gen_random_uuid(),
+    job_id uuid not null default gen_random_uuid(),
     session_id uuid not null,
     company_id uuid not null,
     job_type text not null check (job_type ~ '^[a-z][a-z0-9_]{0,62}$'),
@@ -3460,7 +3685,8 @@ create table public.mm_rendering_queue (
     check (status <> 'queued' or attempts < max_attempts),
     check ((status = 'running') = (locked_by is not null and locked_until is not null)),
     check ((status in ('completed', 'failed')) = (completed_at is not null)),
-    foreign key (session_id, company_id) references public.mm_multimedia_sessions (session_id, company_id)
+    primary key (company_id, job_id),
+    foreign key (company_id, session_id) references public.mm_multimedia_sessions (company_id, session_id)
     on delete cascade
 );
 comment on table public.mm_rendering_queue is
@@ -3480,12 +3706,14 @@ comment on column public.mm_rendering_queue.locked_until is
 'End of the running job''s lease; after it, another worker may take the job over.';
 comment on column public.mm_rendering_queue.result is 'What the worker reported on completion (JSON).';
 comment on column public.mm_rendering_queue.created_at is
-'clock_timestamp() of the insert: jobs of equal priority and run_after are claimed first in, first out.';
-create index idx_mm_rendering_queue_next on public.mm_rendering_queue (priority desc, run_after, created_at)
+'clock_timestamp() of the insert: jobs of equal priority and run_after are claimed first in, first out (job_id '
+'breaks a tie: the order holds on any node).';
+create index idx_mm_rendering_queue_next on public.mm_rendering_queue (priority desc, run_after, created_at, job_id)
 where status = 'queued';
 create index idx_mm_rendering_queue_lease on public.mm_rendering_queue (locked_until) where status = 'running';
-create index idx_mm_rendering_queue_session_id on public.mm_rendering_queue (session_id, company_id);
+create index idx_mm_rendering_queue_session_id on public.mm_rendering_queue (company_id, session_id);
 create index idx_mm_rendering_queue_company_id on public.mm_rendering_queue (company_id, created_at desc);
+create index idx_mm_rendering_queue_job_id on public.mm_rendering_queue (job_id);
 -- A claim leaves the job's old entry at the head of idx_mm_rendering_queue_next (a finished job, one at the head
 -- of idx_mm_rendering_queue_lease): every later claim walks these dead entries until VACUUM removes them. By
 -- default autovacuum waits until a fifth of the table is dead and may then skip the indexes, so that walk would
@@ -3511,24 +3739,27 @@ language plpgsql
 set search_path = ''
 as $$
 begin
-    if new.status = 'queued' and (tg_op = 'INSERT' or old.status <> 'queued') then
-        perform pg_notify(
-            'mm_rendering_queue',
-            json_build_object('job_id', new.job_id, 'job_type', new.job_type, 'run_after', new.run_after)::text
-        );
-    end if;
+    perform pg_notify(
+        'mm_rendering_queue',
+        json_build_object('job_id', new.job_id, 'job_type', new.job_type, 'run_after', new.run_after)::text
+    );
     return null;
 end
 $$;
 comment on function dreamcut_private.notify_rendering_job() is
-'AFTER INSERT OR UPDATE OF status trigger function on mm_rendering_queue: when a job becomes queued (enqueued '
-'or requeued for a retry), pg_notify on channel mm_rendering_queue with {job_id, job_type, run_after}, so idle '
-'workers that LISTEN wake up instead of polling. Returns null.';
+'AFTER INSERT and AFTER UPDATE OF status trigger function on mm_rendering_queue, run when a job becomes queued '
+'(enqueued, or requeued for a retry: the triggers'' WHEN clauses): pg_notify on channel mm_rendering_queue with '
+'{job_id, job_type, run_after}, so idle workers that LISTEN wake up instead of polling. Returns null.';
 revoke all on function dreamcut_private.notify_rendering_job() from public;
 
-create trigger trigger_mm_rendering_queue_notify
-after insert or update of status on public.mm_rendering_queue
-for each row execute function dreamcut_private.notify_rendering_job();
+create trigger trigger_mm_rendering_queue_notify_enqueued
+after insert on public.mm_rendering_queue
+for each row when (new.status = 'queued') execute function dreamcut_private.notify_rendering_job();
+
+create trigger trigger_mm_rendering_queue_notify_requeued
+after update of status on public.mm_rendering_queue
+for each row when (new.status = 'queued' and old.status <> 'queued')
+execute function dreamcut_private.notify_rendering_job();
 
 create function public.enqueue_rendering_job(
     p_session_id uuid,
@@ -3536,7 +3767,8 @@ create function public.enqueue_rendering_job(
     p_payload jsonb default '{}',
     p_priority integer default 0,
     p_max_attempts integer default 3,
-    p_run_after timestamptz default null
+    p_run_after timestamptz default null,
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 security definer
@@ -3545,6 +3777,7 @@ as $$
 declare
     v_end_user boolean := dreamcut_private.api_caller_is_end_user();
     v_company_id uuid;
+    v_run_after timestamptz := coalesce(p_run_after, clock_timestamp());
     v_job_id uuid;
 begin
     if p_session_id is null then
@@ -3575,38 +3808,40 @@ begin
     -- company, as RLS would.
     select s.company_id into v_company_id
     from public.mm_multimedia_sessions as s
-    where s.session_id = p_session_id and (not v_end_user or s.company_id = dreamcut_private.jwt_company_id());
+    where s.session_id = p_session_id and (p_company_id is null or s.company_id = p_company_id)
+        and (not v_end_user or s.company_id = dreamcut_private.jwt_company_id());
     if not found then
         raise exception 'multimedia session % not found (p_session_id)', p_session_id using errcode = 'P0002';
     end if;
 
     insert into public.mm_rendering_queue (session_id, company_id, job_type, payload, priority, max_attempts, run_after)
     values (
-        p_session_id, v_company_id, p_job_type, p_payload, p_priority, p_max_attempts,
-        coalesce(p_run_after, clock_timestamp())
+        p_session_id, v_company_id, p_job_type, p_payload, p_priority, p_max_attempts, v_run_after
     )
     returning job_id into v_job_id;
     return v_job_id;
 end
 $$;
-comment on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz) is
+comment on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz, uuid) is
 'Queues a rendering job for a session (video-pipeline-content-multimedia.md, mm_rendering_queue, "async video '
 'processing"). p_session_id: a session of the caller''s company; p_job_type: lowercase name (e.g. module_video); '
 'p_payload: JSON object for the worker; p_priority: -100..100, higher first (signed-in users: 0 only); '
-'p_max_attempts: 1..100; p_run_after: not before this time (default: the clock time of the call). Returns the new job_id (uuid), status '
-'queued, and notifies channel mm_rendering_queue. Errors: 22023 bad parameter, 42501 a signed-in user setting '
-'a priority, P0002 unknown session (or another company''s). Writes nothing on error. Security definer (users '
-'have no INSERT grant on the queue); executable by authenticated and service_role.';
-revoke all on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz)
+'p_max_attempts: 1..100; p_run_after: not before this time (default: the clock time of the call); p_company_id: '
+'optional, the session''s company (the distribution key; without it the session is found by its id alone). Returns '
+'the new job_id (uuid), status queued, and notifies channel mm_rendering_queue. Errors: 22023 bad parameter, 42501 '
+'a signed-in user setting a priority, P0002 unknown session (or another company''s). Writes nothing on error. '
+'Security definer (users have no INSERT grant on the queue); executable by authenticated and service_role.';
+revoke all on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz)
+grant execute on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz, uuid)
 to authenticated, service_role;
 
 -- ===== multimedia/0007_create_rendering_queue_worker_functions =====
 create function public.claim_rendering_job(
     p_worker_id text,
     p_lease_seconds integer default 300,
-    p_job_types text[] default null
+    p_job_types text[] default null,
+    p_company_id uuid default null
 ) returns setof public.mm_rendering_queue
 language plpgsql volatile
 set search_path = ''
@@ -3632,18 +3867,19 @@ begin
         locked_by = null,
         locked_until = null
     from (
-        select e.job_id from public.mm_rendering_queue as e
-        where e.status = 'running' and e.locked_until < v_now
+        select e.company_id, e.job_id from public.mm_rendering_queue as e
+        where e.status = 'running' and e.locked_until < v_now and (p_company_id is null or e.company_id = p_company_id)
         order by e.locked_until
         for update skip locked
     ) as expired
-    where q.job_id = expired.job_id;
+    where q.company_id = expired.company_id and q.job_id = expired.job_id;
 
     return query
     with next_job as (
-        select n.job_id from public.mm_rendering_queue as n
+        select n.company_id, n.job_id from public.mm_rendering_queue as n
         where n.status = 'queued' and n.run_after <= v_now and (p_job_types is null or n.job_type = any(p_job_types))
-        order by n.priority desc, n.run_after, n.created_at
+            and (p_company_id is null or n.company_id = p_company_id)
+        order by n.priority desc, n.run_after, n.created_at, n.job_id
         limit 1
         for update skip locked
     ),
@@ -3656,29 +3892,31 @@ begin
             heartbeat_at = v_now,
             started_at = coalesce(q.started_at, v_now)
         from next_job
-        where q.job_id = next_job.job_id
+        where q.company_id = next_job.company_id and q.job_id = next_job.job_id
         returning q.*
     )
     select * from claimed;
 end
 $$;
-comment on function public.claim_rendering_job(text, integer, text[]) is
+comment on function public.claim_rendering_job(text, integer, text[], uuid) is
 'A worker takes the next rendering job (video-pipeline-content-multimedia.md, mm_rendering_queue). p_worker_id: '
 'non-empty worker name; p_lease_seconds: 1..86400, how long the job is the worker''s without a heartbeat; '
-'p_job_types: only these job types, or null for any. First returns expired leases to the queue (or fails them '
-'when out of attempts), then claims the queued job with the highest priority, earliest run_after, oldest, whose '
-'run_after has come, with FOR UPDATE SKIP LOCKED: concurrent workers never get the same job. Returns the claimed '
-'mm_rendering_queue row (status running, attempts + 1, locked_by, locked_until), or no row when nothing is due. '
-'Errors: 22023 bad parameter. Executable by service_role only.';
-revoke all on function public.claim_rendering_job(text, integer, text[]) from public, anon, authenticated, service_role;
-grant execute on function public.claim_rendering_job(text, integer, text[]) to service_role;
+'p_job_types: only these job types, or null for any; p_company_id: only jobs of this company (one shard on Citus), '
+'or null for any. First returns expired leases to the queue (or fails them when out of attempts), then claims the '
+'queued job with the highest priority, earliest run_after, oldest (then lowest job_id), whose run_after has come, '
+'with FOR UPDATE SKIP LOCKED: concurrent workers never get the same job. Returns the claimed mm_rendering_queue '
+'row (status running, attempts + 1, locked_by, locked_until), or no row when nothing is due. Errors: 22023 bad '
+'parameter. Executable by service_role only.';
+revoke all on function public.claim_rendering_job(text, integer, text[], uuid) from public, anon, authenticated, service_role;
+grant execute on function public.claim_rendering_job(text, integer, text[], uuid) to service_role;
 
-create function dreamcut_private.running_job_of_worker(p_job_id uuid, p_worker_id text)
+create function dreamcut_private.running_job_of_worker(p_job_id uuid, p_worker_id text, p_company_id uuid default null)
 returns public.mm_rendering_queue
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
+    v_company_id uuid := p_company_id;
     v_job public.mm_rendering_queue;
 begin
     if p_job_id is null then
@@ -3688,7 +3926,14 @@ begin
         raise exception 'p_worker_id is required, got %', coalesce(quote_literal(p_worker_id), 'null')
         using errcode = '22023';
     end if;
-    select * into v_job from public.mm_rendering_queue where job_id = p_job_id for update;
+    -- The company first, so that the lock names the whole key (one shard on Citus, where a lock over all shards
+    -- is refused).
+    if v_company_id is null then
+        select q.company_id into v_company_id from public.mm_rendering_queue as q where q.job_id = p_job_id;
+    end if;
+    select * into v_job from public.mm_rendering_queue
+    where company_id = v_company_id and job_id = p_job_id
+    for update;
     if not found then
         raise exception 'rendering job % not found (p_job_id)', p_job_id using errcode = 'P0002';
     end if;
@@ -3701,82 +3946,96 @@ begin
     return v_job;
 end
 $$;
-comment on function dreamcut_private.running_job_of_worker(uuid, text) is
-'Locks and returns a rendering job that p_worker_id is running (shared check of the heartbeat, complete and '
-'fail functions). A job whose lease expired is still the worker''s until another worker claims it. Errors: 22023 '
-'bad parameter, P0002 unknown job, 55000 job not running or running for another worker.';
-revoke all on function dreamcut_private.running_job_of_worker(uuid, text) from public;
-grant execute on function dreamcut_private.running_job_of_worker(uuid, text) to service_role;
+comment on function dreamcut_private.running_job_of_worker(uuid, text, uuid) is
+'Locks and returns a rendering job that p_worker_id is running (shared check of the heartbeat, complete and fail '
+'functions). p_company_id: optional, the job''s company. A job whose lease expired is still the worker''s until '
+'another worker claims it. Errors: 22023 bad parameter, P0002 unknown job, 55000 job not running or running for '
+'another worker.';
+revoke all on function dreamcut_private.running_job_of_worker(uuid, text, uuid) from public;
+grant execute on function dreamcut_private.running_job_of_worker(uuid, text, uuid) to service_role;
 
-create function public.heartbeat_rendering_job(p_job_id uuid, p_worker_id text, p_lease_seconds integer default 300)
+create function public.heartbeat_rendering_job(
+    p_job_id uuid, p_worker_id text, p_lease_seconds integer default 300, p_company_id uuid default null
+)
 returns timestamptz
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
+    v_job public.mm_rendering_queue;
+    v_now timestamptz := clock_timestamp();
     v_locked_until timestamptz;
 begin
     if p_lease_seconds is null or p_lease_seconds not between 1 and 86400 then
         raise exception 'p_lease_seconds must be between 1 and 86400 seconds, got %', coalesce(p_lease_seconds::text, 'null')
         using errcode = '22023';
     end if;
-    perform dreamcut_private.running_job_of_worker(p_job_id, p_worker_id);
+    v_job := dreamcut_private.running_job_of_worker(p_job_id, p_worker_id, p_company_id);
     update public.mm_rendering_queue
-    set locked_until = clock_timestamp() + make_interval(secs => p_lease_seconds), heartbeat_at = clock_timestamp()
-    where job_id = p_job_id
+    set locked_until = v_now + make_interval(secs => p_lease_seconds), heartbeat_at = v_now
+    where company_id = v_job.company_id and job_id = p_job_id
     returning locked_until into v_locked_until;
     return v_locked_until;
 end
 $$;
-comment on function public.heartbeat_rendering_job(uuid, text, integer) is
+comment on function public.heartbeat_rendering_job(uuid, text, integer, uuid) is
 'A worker extends the lease of the job it runs (mm_rendering_queue). p_job_id: the job; p_worker_id: the worker '
-'that claimed it; p_lease_seconds: 1..86400, the new lease from now. Returns the new locked_until (timestamptz). '
-'Errors: 22023 bad parameter, P0002 unknown job, 55000 the job is not running for this worker (finished, or '
-'taken over after the lease expired: the worker must stop). Executable by service_role only.';
-revoke all on function public.heartbeat_rendering_job(uuid, text, integer) from public, anon, authenticated, service_role;
-grant execute on function public.heartbeat_rendering_job(uuid, text, integer) to service_role;
+'that claimed it; p_lease_seconds: 1..86400, the new lease from now; p_company_id: optional, the job''s company '
+'(the distribution key; without it the job is found by its id alone). Returns the new locked_until (timestamptz). '
+'Errors: 22023 bad parameter, P0002 unknown job, 55000 the job is not running for this worker (finished, or taken '
+'over after the lease expired: the worker must stop). Executable by service_role only.';
+revoke all on function public.heartbeat_rendering_job(uuid, text, integer, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.heartbeat_rendering_job(uuid, text, integer, uuid) to service_role;
 
-create function public.complete_rendering_job(p_job_id uuid, p_worker_id text, p_result jsonb default null)
+create function public.complete_rendering_job(
+    p_job_id uuid, p_worker_id text, p_result jsonb default null, p_company_id uuid default null
+)
 returns public.mm_rendering_queue
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
     v_job public.mm_rendering_queue;
+    v_now timestamptz := clock_timestamp();
 begin
     if p_result is not null and jsonb_typeof(p_result) not in ('object', 'array') then
         raise exception 'p_result must be a JSON object or array, got %', jsonb_typeof(p_result) using errcode = '22023';
     end if;
-    perform dreamcut_private.running_job_of_worker(p_job_id, p_worker_id);
+    v_job := dreamcut_private.running_job_of_worker(p_job_id, p_worker_id, p_company_id);
     update public.mm_rendering_queue
-    set status = 'completed', result = p_result, completed_at = clock_timestamp(), locked_by = null,
-        locked_until = null, last_error = null
-    where job_id = p_job_id
+    set status = 'completed', result = p_result, completed_at = v_now, locked_by = null, locked_until = null,
+        last_error = null
+    where company_id = v_job.company_id and job_id = p_job_id
     returning * into v_job;
     return v_job;
 end
 $$;
-comment on function public.complete_rendering_job(uuid, text, jsonb) is
+comment on function public.complete_rendering_job(uuid, text, jsonb, uuid) is
 'A worker reports its job done (mm_rendering_queue). p_job_id: the job; p_worker_id: the worker running it; '
-'p_result: JSON object or array (e.g. the rendered asset ids), or null. Returns the updated mm_rendering_queue '
-'row (status completed, completed_at, lease released). Errors: 22023 bad parameter, P0002 unknown job, 55000 '
-'the job is not running for this worker. Executable by service_role only.';
-revoke all on function public.complete_rendering_job(uuid, text, jsonb) from public, anon, authenticated, service_role;
-grant execute on function public.complete_rendering_job(uuid, text, jsonb) to service_role;
+'p_result: JSON object or array (e.g. the rendered asset ids), or null; p_company_id: optional, the job''s company '
+'(the distribution key; without it the job is found by its id alone). Returns the updated mm_rendering_queue row '
+'(status completed, completed_at, lease released). Errors: 22023 bad parameter, P0002 unknown job, 55000 the job '
+'is not running for this worker. Executable by service_role only.';
+revoke all on function public.complete_rendering_job(uuid, text, jsonb, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.complete_rendering_job(uuid, text, jsonb, uuid) to service_role;
 
 create function public.fail_rendering_job(
     p_job_id uuid,
     p_worker_id text,
     p_error text,
     p_retry boolean default true,
-    p_retry_delay_seconds integer default null
+    p_retry_delay_seconds integer default null,
+    p_company_id uuid default null
 ) returns public.mm_rendering_queue
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
     v_job public.mm_rendering_queue;
+    v_now timestamptz := clock_timestamp();
     v_retry boolean;
+    v_run_after timestamptz;
+    v_completed_at timestamptz;
 begin
     if p_error is null or btrim(p_error) = '' then
         raise exception 'p_error is required, got %', coalesce(quote_literal(p_error), 'null') using errcode = '22023';
@@ -3785,35 +4044,39 @@ begin
         raise exception 'p_retry_delay_seconds must be between 0 and 86400 seconds, got %', p_retry_delay_seconds
         using errcode = '22023';
     end if;
-    v_job := dreamcut_private.running_job_of_worker(p_job_id, p_worker_id);
+    v_job := dreamcut_private.running_job_of_worker(p_job_id, p_worker_id, p_company_id);
     v_retry := coalesce(p_retry, true) and v_job.attempts < v_job.max_attempts;
+    if v_retry then
+        v_run_after := v_now + make_interval(
+            secs => coalesce(p_retry_delay_seconds, least(3600, 30 * power(2, v_job.attempts - 1)))
+        );
+    else
+        v_run_after := v_job.run_after;
+        v_completed_at := v_now;
+    end if;
     update public.mm_rendering_queue
     set status = case when v_retry then 'queued' else 'failed' end,
-        run_after = case
-            when v_retry then clock_timestamp() + make_interval(
-                secs => coalesce(p_retry_delay_seconds, least(3600, 30 * power(2, v_job.attempts - 1)))
-            )
-            else run_after
-        end,
-        completed_at = case when v_retry then null else clock_timestamp() end,
+        run_after = v_run_after,
+        completed_at = v_completed_at,
         last_error = p_error,
         locked_by = null,
         locked_until = null
-    where job_id = p_job_id
+    where company_id = v_job.company_id and job_id = p_job_id
     returning * into v_job;
     return v_job;
 end
 $$;
-comment on function public.fail_rendering_job(uuid, text, text, boolean, integer) is
+comment on function public.fail_rendering_job(uuid, text, text, boolean, integer, uuid) is
 'A worker reports its job failed (mm_rendering_queue). p_job_id: the job; p_worker_id: the worker running it; '
 'p_error: non-empty text (kept in last_error); p_retry: false to fail for good; p_retry_delay_seconds: 0..86400 '
-'before the retry (default backoff 30 s x 2^(attempts-1), at most 1 hour). With retry and attempts left the job '
+'before the retry (default backoff 30 s x 2^(attempts-1), at most 1 hour); p_company_id: optional, the job''s '
+'company (the distribution key; without it the job is found by its id alone). With retry and attempts left the job '
 'goes back to queued with run_after in the future; otherwise it fails (completed_at set). Returns the updated '
 'mm_rendering_queue row. Errors: 22023 bad parameter, P0002 unknown job, 55000 the job is not running for this '
 'worker. Executable by service_role only.';
-revoke all on function public.fail_rendering_job(uuid, text, text, boolean, integer)
+revoke all on function public.fail_rendering_job(uuid, text, text, boolean, integer, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.fail_rendering_job(uuid, text, text, boolean, integer) to service_role;
+grant execute on function public.fail_rendering_job(uuid, text, text, boolean, integer, uuid) to service_role;
 
 -- ===== multimedia/0008_enable_multimedia_realtime_publication =====
 alter publication supabase_realtime add table public.mm_multimedia_sessions, public.mm_rendering_queue;

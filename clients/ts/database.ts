@@ -123,6 +123,13 @@ export type Database = {
         }
         Relationships: [
           {
+            foreignKeyName: "cm_enhancement_sessions_company_id_content_id_fkey"
+            columns: ["company_id", "content_id"]
+            isOneToOne: false
+            referencedRelation: "cm_module_content"
+            referencedColumns: ["company_id", "content_id"]
+          },
+          {
             foreignKeyName: "cm_enhancement_sessions_company_id_fkey"
             columns: ["company_id"]
             isOneToOne: false
@@ -130,18 +137,11 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "cm_enhancement_sessions_content_id_company_id_fkey"
-            columns: ["content_id", "company_id"]
-            isOneToOne: false
-            referencedRelation: "cm_module_content"
-            referencedColumns: ["content_id", "company_id"]
-          },
-          {
-            foreignKeyName: "cm_enhancement_sessions_quality_assessment_id_content_id_fkey"
-            columns: ["quality_assessment_id", "content_id"]
+            foreignKeyName: "cm_enhancement_sessions_company_id_quality_assessment_id_c_fkey"
+            columns: ["company_id", "quality_assessment_id", "content_id"]
             isOneToOne: false
             referencedRelation: "cm_quality_assessments"
-            referencedColumns: ["assessment_id", "content_id"]
+            referencedColumns: ["company_id", "assessment_id", "content_id"]
           },
         ]
       }
@@ -279,18 +279,18 @@ export type Database = {
         }
         Relationships: [
           {
+            foreignKeyName: "cm_quality_assessments_company_id_content_id_fkey"
+            columns: ["company_id", "content_id"]
+            isOneToOne: false
+            referencedRelation: "cm_module_content"
+            referencedColumns: ["company_id", "content_id"]
+          },
+          {
             foreignKeyName: "cm_quality_assessments_company_id_fkey"
             columns: ["company_id"]
             isOneToOne: false
             referencedRelation: "companies"
             referencedColumns: ["id"]
-          },
-          {
-            foreignKeyName: "cm_quality_assessments_content_id_company_id_fkey"
-            columns: ["content_id", "company_id"]
-            isOneToOne: false
-            referencedRelation: "cm_module_content"
-            referencedColumns: ["content_id", "company_id"]
           },
         ]
       }
@@ -349,11 +349,11 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "cm_research_results_plan_id_company_id_fkey"
-            columns: ["plan_id", "company_id"]
+            foreignKeyName: "cm_research_results_company_id_plan_id_fkey"
+            columns: ["company_id", "plan_id"]
             isOneToOne: false
             referencedRelation: "cm_course_plans"
-            referencedColumns: ["plan_id", "company_id"]
+            referencedColumns: ["company_id", "plan_id"]
           },
         ]
       }
@@ -850,18 +850,18 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "mm_audio_narrations_master_audio_id_session_id_fkey"
-            columns: ["master_audio_id", "session_id"]
+            foreignKeyName: "mm_audio_narrations_company_id_master_audio_id_session_id_fkey"
+            columns: ["company_id", "master_audio_id", "session_id"]
             isOneToOne: false
             referencedRelation: "mm_multimedia_assets"
-            referencedColumns: ["asset_id", "session_id"]
+            referencedColumns: ["company_id", "asset_id", "session_id"]
           },
           {
-            foreignKeyName: "mm_audio_narrations_session_id_content_id_company_id_fkey"
-            columns: ["session_id", "content_id", "company_id"]
+            foreignKeyName: "mm_audio_narrations_company_id_session_id_content_id_fkey"
+            columns: ["company_id", "session_id", "content_id"]
             isOneToOne: false
             referencedRelation: "mm_multimedia_sessions"
-            referencedColumns: ["session_id", "content_id", "company_id"]
+            referencedColumns: ["company_id", "session_id", "content_id"]
           },
         ]
       }
@@ -932,11 +932,11 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "mm_multimedia_assets_session_id_content_id_company_id_fkey"
-            columns: ["session_id", "content_id", "company_id"]
+            foreignKeyName: "mm_multimedia_assets_company_id_session_id_content_id_fkey"
+            columns: ["company_id", "session_id", "content_id"]
             isOneToOne: false
             referencedRelation: "mm_multimedia_sessions"
-            referencedColumns: ["session_id", "content_id", "company_id"]
+            referencedColumns: ["company_id", "session_id", "content_id"]
           },
         ]
       }
@@ -1003,18 +1003,18 @@ export type Database = {
         }
         Relationships: [
           {
+            foreignKeyName: "mm_multimedia_sessions_company_id_content_id_fkey"
+            columns: ["company_id", "content_id"]
+            isOneToOne: false
+            referencedRelation: "cm_module_content"
+            referencedColumns: ["company_id", "content_id"]
+          },
+          {
             foreignKeyName: "mm_multimedia_sessions_company_id_fkey"
             columns: ["company_id"]
             isOneToOne: false
             referencedRelation: "companies"
             referencedColumns: ["id"]
-          },
-          {
-            foreignKeyName: "mm_multimedia_sessions_content_id_company_id_fkey"
-            columns: ["content_id", "company_id"]
-            isOneToOne: false
-            referencedRelation: "cm_module_content"
-            referencedColumns: ["content_id", "company_id"]
           },
         ]
       }
@@ -1084,11 +1084,11 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "mm_rendering_queue_session_id_company_id_fkey"
-            columns: ["session_id", "company_id"]
+            foreignKeyName: "mm_rendering_queue_company_id_session_id_fkey"
+            columns: ["company_id", "session_id"]
             isOneToOne: false
             referencedRelation: "mm_multimedia_sessions"
-            referencedColumns: ["session_id", "company_id"]
+            referencedColumns: ["company_id", "session_id"]
           },
         ]
       }
@@ -1155,32 +1155,32 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "mm_slide_presentations_html_asset_id_session_id_fkey"
-            columns: ["html_asset_id", "session_id"]
+            foreignKeyName: "mm_slide_presentations_company_id_html_asset_id_session_id_fkey"
+            columns: ["company_id", "html_asset_id", "session_id"]
             isOneToOne: false
             referencedRelation: "mm_multimedia_assets"
-            referencedColumns: ["asset_id", "session_id"]
+            referencedColumns: ["company_id", "asset_id", "session_id"]
           },
           {
-            foreignKeyName: "mm_slide_presentations_pdf_asset_id_session_id_fkey"
-            columns: ["pdf_asset_id", "session_id"]
+            foreignKeyName: "mm_slide_presentations_company_id_pdf_asset_id_session_id_fkey"
+            columns: ["company_id", "pdf_asset_id", "session_id"]
             isOneToOne: false
             referencedRelation: "mm_multimedia_assets"
-            referencedColumns: ["asset_id", "session_id"]
+            referencedColumns: ["company_id", "asset_id", "session_id"]
           },
           {
-            foreignKeyName: "mm_slide_presentations_pptx_asset_id_session_id_fkey"
-            columns: ["pptx_asset_id", "session_id"]
+            foreignKeyName: "mm_slide_presentations_company_id_pptx_asset_id_session_id_fkey"
+            columns: ["company_id", "pptx_asset_id", "session_id"]
             isOneToOne: false
             referencedRelation: "mm_multimedia_assets"
-            referencedColumns: ["asset_id", "session_id"]
+            referencedColumns: ["company_id", "asset_id", "session_id"]
           },
           {
-            foreignKeyName: "mm_slide_presentations_session_id_content_id_company_id_fkey"
-            columns: ["session_id", "content_id", "company_id"]
+            foreignKeyName: "mm_slide_presentations_company_id_session_id_content_id_fkey"
+            columns: ["company_id", "session_id", "content_id"]
             isOneToOne: false
             referencedRelation: "mm_multimedia_sessions"
-            referencedColumns: ["session_id", "content_id", "company_id"]
+            referencedColumns: ["company_id", "session_id", "content_id"]
           },
         ]
       }
@@ -2064,6 +2064,7 @@ export type Database = {
       }
       claim_rendering_job: {
         Args: {
+          p_company_id?: string
           p_job_types?: string[]
           p_lease_seconds?: number
           p_worker_id: string
@@ -2121,6 +2122,7 @@ export type Database = {
       }
       complete_enhancement_session: {
         Args: {
+          p_company_id?: string
           p_content_regenerated?: boolean
           p_research_conducted?: boolean
           p_session_id: string
@@ -2170,7 +2172,12 @@ export type Database = {
         Returns: number
       }
       complete_rendering_job: {
-        Args: { p_job_id: string; p_result?: Json; p_worker_id: string }
+        Args: {
+          p_company_id?: string
+          p_job_id: string
+          p_result?: Json
+          p_worker_id: string
+        }
         Returns: {
           attempts: number
           company_id: string
@@ -2228,6 +2235,7 @@ export type Database = {
       }
       create_multimedia_session: {
         Args: {
+          p_company_id?: string
           p_content_id: string
           p_content_sections?: string[]
           p_employee_name?: string
@@ -2317,6 +2325,7 @@ export type Database = {
       }
       enqueue_rendering_job: {
         Args: {
+          p_company_id?: string
           p_job_type: string
           p_max_attempts?: number
           p_payload?: Json
@@ -2332,6 +2341,7 @@ export type Database = {
       }
       fail_rendering_job: {
         Args: {
+          p_company_id?: string
           p_error: string
           p_job_id: string
           p_retry?: boolean
@@ -2367,7 +2377,7 @@ export type Database = {
         }
       }
       get_content_sections: {
-        Args: { p_content_id: string }
+        Args: { p_company_id?: string; p_content_id: string }
         Returns: {
           section_content: string
           section_name: string
@@ -2398,7 +2408,7 @@ export type Database = {
         Returns: number
       }
       get_latest_quality_assessment: {
-        Args: { p_content_id: string }
+        Args: { p_company_id?: string; p_content_id: string }
         Returns: {
           accuracy_score: number | null
           assessed_at: string
@@ -2425,7 +2435,7 @@ export type Database = {
         }
       }
       get_module_content: {
-        Args: { p_content_id: string }
+        Args: { p_company_id?: string; p_content_id: string }
         Returns: {
           assessments: string | null
           case_studies: string | null
@@ -2456,7 +2466,7 @@ export type Database = {
         }
       }
       get_multimedia_session: {
-        Args: { p_session_id: string }
+        Args: { p_company_id?: string; p_session_id: string }
         Returns: {
           audio_files_generated: number
           company_id: string
@@ -2503,6 +2513,7 @@ export type Database = {
       }
       heartbeat_rendering_job: {
         Args: {
+          p_company_id?: string
           p_job_id: string
           p_lease_seconds?: number
           p_worker_id: string
@@ -2524,7 +2535,11 @@ export type Database = {
         Returns: boolean
       }
       list_session_assets: {
-        Args: { p_asset_type?: string; p_session_id: string }
+        Args: {
+          p_asset_type?: string
+          p_company_id?: string
+          p_session_id: string
+        }
         Returns: {
           asset_id: string
           asset_name: string
@@ -2607,6 +2622,7 @@ export type Database = {
       register_audio_narration: {
         Args: {
           p_audio_segments?: Json
+          p_company_id?: string
           p_master_audio_id?: string
           p_narration_name: string
           p_narration_type?: string
@@ -2623,6 +2639,7 @@ export type Database = {
         Args: {
           p_asset_name?: string
           p_asset_type?: string
+          p_company_id?: string
           p_content_id?: string
           p_duration_seconds?: number
           p_file_path?: string
@@ -2639,7 +2656,7 @@ export type Database = {
         Returns: string
       }
       register_multimedia_assets: {
-        Args: { p_assets: Json; p_session_id: string }
+        Args: { p_assets: Json; p_company_id?: string; p_session_id: string }
         Returns: {
           asset_id: string
           ordinal: number
@@ -2648,6 +2665,7 @@ export type Database = {
       }
       register_slide_presentation: {
         Args: {
+          p_company_id?: string
           p_html_asset_id?: string
           p_pdf_asset_id?: string
           p_pptx_asset_id?: string
@@ -2662,7 +2680,12 @@ export type Database = {
         Returns: string
       }
       search_module_content: {
-        Args: { p_limit?: number; p_query: string; p_status?: string }
+        Args: {
+          p_company_id?: string
+          p_limit?: number
+          p_query: string
+          p_status?: string
+        }
         Returns: {
           content_id: string
           employee_name: string
@@ -2683,6 +2706,7 @@ export type Database = {
       }
       start_enhancement_session: {
         Args: {
+          p_company_id?: string
           p_content_id: string
           p_enhancement_type: string
           p_quality_assessment_id?: string
@@ -2720,6 +2744,7 @@ export type Database = {
         Args: {
           p_accuracy_score?: number
           p_clarity_score?: number
+          p_company_id?: string
           p_completeness_score?: number
           p_content_id: string
           p_critical_issues?: string[]
@@ -2736,6 +2761,7 @@ export type Database = {
       }
       store_research_results: {
         Args: {
+          p_company_id?: string
           p_content_library?: Json
           p_module_mappings?: Json
           p_plan_id: string
@@ -2777,7 +2803,7 @@ export type Database = {
         Returns: undefined
       }
       update_content_status: {
-        Args: { p_content_id: string; p_status: string }
+        Args: { p_company_id?: string; p_content_id: string; p_status: string }
         Returns: {
           assessments: string | null
           case_studies: string | null
@@ -2836,6 +2862,7 @@ export type Database = {
       }
       update_module_section: {
         Args: {
+          p_company_id?: string
           p_content_id: string
           p_section_content: string
           p_section_name: string
@@ -2870,7 +2897,7 @@ export type Database = {
         }
       }
       update_module_sections: {
-        Args: { p_content_id: string; p_sections: Json }
+        Args: { p_company_id?: string; p_content_id: string; p_sections: Json }
         Returns: {
           assessments: string | null
           case_studies: string | null
@@ -2933,6 +2960,7 @@ export type Database = {
       }
       update_session_status: {
         Args: {
+          p_company_id?: string
           p_current_stage?: string
           p_processing_duration_seconds?: number
           p_progress_percentage?: number

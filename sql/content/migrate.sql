@@ -34,14 +34,32 @@ declare
     v_schema text;
     v_table text;
     v_policy text;
+    v_ids name[];
+    v_column name;
 begin
-    select n.nspname, c.relname, c.relname || '_company' into v_schema, v_table, v_policy
+    select n.nspname::text, c.relname::text, c.relname || '_company' into v_schema, v_table, v_policy
     from pg_catalog.pg_class as c join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
     where c.oid = p_table;
+    select coalesce(array_agg(a.attname), '{}') into v_ids
+    from pg_catalog.pg_constraint as k
+    join pg_catalog.pg_attribute as a on a.attrelid = k.conrelid and a.attnum = any (k.conkey)
+    where k.conrelid = p_table and k.contype = 'p' and a.attname <> 'company_id';
+
     execute format('alter table %I.%I enable row level security', v_schema, v_table);
     execute format('revoke all on table %I.%I from public, anon, authenticated, service_role', v_schema, v_table);
-    execute format('grant select, insert, update, delete on table %I.%I to authenticated, service_role', v_schema,
-        v_table);
+    execute format('grant select, insert, update, delete on table %I.%I to service_role', v_schema, v_table);
+    execute format('grant select, delete on table %I.%I to authenticated', v_schema, v_table);
+    -- Users write every column but the row's own id, which the database generates: an id names one row across
+    -- all companies, so lookups by id alone stay unambiguous.
+    for v_column in
+        select a.attname from pg_catalog.pg_attribute as a
+        where a.attrelid = p_table and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
+            and a.attname <> all (v_ids)
+        order by a.attnum
+    loop
+        execute format('grant insert (%I), update (%I) on table %I.%I to authenticated', v_column, v_column,
+            v_schema, v_table);
+    end loop;
     execute format(
         'create policy %I on %I.%I for all to authenticated '
         'using (company_id = (select dreamcut_private.jwt_company_id())) '
@@ -52,11 +70,14 @@ end
 $$;
 -- (noqa: the linter reads the argument list after "comment on procedure" as a function call)
 comment on procedure dreamcut_private.enable_company_isolation(regclass) is  -- noqa: LT01
-'Puts a company-owned table (a column company_id) under company isolation (video-pipeline-content-multimedia.md, '
-'"Row Level Security"): enables RLS, revokes every privilege from PUBLIC and the API roles, grants select, '
-'insert, update, delete to authenticated and service_role (anon gets nothing), and creates the policy '
-'<table>_company for all to authenticated with company_id = (select dreamcut_private.jwt_company_id()) in '
-'USING and WITH CHECK. Called by the migrations of the cm_* and mm_* table families.';
+'Puts a company-owned table (a column company_id, a primary key (company_id, <id>)) under company isolation '
+'(video-pipeline-content-multimedia.md, "Row Level Security"): enables RLS, revokes every privilege from PUBLIC '
+'and the API roles, grants everything to service_role, select and delete to authenticated, and insert and '
+'update of every column but the generated ones and the id of the primary key (the database generates ids, so '
+'an id names one row in all companies); creates the policy <table>_company for all to authenticated with '
+'company_id = (select dreamcut_private.jwt_company_id()) in USING and WITH CHECK. A column added later needs '
+'its own grant insert (column), update (column) to authenticated. Called by the migrations of the cm_* and '
+'mm_* table families.';
 revoke all on procedure dreamcut_private.enable_company_isolation(regclass) from public;
 
 create function public.cm_caller_company_id(p_company_id uuid default null) returns uuid
@@ -205,7 +226,7 @@ grant execute on function dreamcut_private.cm_section_word_counts(text, text, te
 to authenticated, service_role;
 
 create table public.cm_module_content (
-    content_id uuid primary key default gen_random_uuid(),
+    content_id uuid not null default gen_random_uuid(),
     company_id uuid not null references public.companies (id),
     module_name text not null check (btrim(module_name) <> ''),
     employee_name text,
@@ -248,13 +269,14 @@ create table public.cm_module_content (
 
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
-    unique (content_id, company_id)
+    primary key (company_id, content_id)
 );
 comment on table public.cm_module_content is
 'Course module content with its five text sections (video-pipeline-content-multimedia.md, cm_*, table 1). '
 'A signed-in user sees and writes only the rows of the company in its JWT claim app_metadata.company_id.';
 comment on column public.cm_module_content.company_id is
-'Owning company; RLS compares it with the JWT claim app_metadata.company_id.';
+'Owning company, the distribution key of the content and multimedia tables (every key leads with it); RLS '
+'compares it with the JWT claim app_metadata.company_id.';
 comment on column public.cm_module_content.employee_name is 'Learner''s name, for personalization.';
 comment on column public.cm_module_content.session_id is 'Content pipeline session identifier (free text).';
 comment on column public.cm_module_content.total_word_count is
@@ -271,6 +293,7 @@ comment on column public.cm_module_content.search_vector is
 'English full-text vector (generated): module name (weight A), introduction (B), core content, practical '
 'applications and case studies (C), assessments (D). Searched by search_module_content().';
 create index idx_cm_module_content_company_id on public.cm_module_content (company_id, created_at desc);
+create index idx_cm_module_content_content_id on public.cm_module_content (content_id);
 create index idx_cm_module_content_session_id on public.cm_module_content (session_id);
 create index idx_cm_module_content_status on public.cm_module_content (status);
 create index idx_cm_module_content_search_vector on public.cm_module_content using gin (search_vector);
@@ -281,24 +304,38 @@ create trigger trigger_cm_module_content_updated_at
 before update on public.cm_module_content
 for each row execute function dreamcut_private.update_updated_at_column();
 
+create function dreamcut_private.cm_module_content_new() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    if new.revision_count <> 0 then
+        raise exception 'revision_count is kept by trigger: a new content starts at 0, got %', new.revision_count
+        using errcode = '22023';
+    end if;
+    if new.status <> 'draft' then
+        raise exception 'a new content starts in status draft (then draft -> quality_check -> approved), got %',
+            new.status
+        using errcode = '55000';
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.cm_module_content_new() is
+'BEFORE INSERT trigger function on cm_module_content (video-pipeline-content-multimedia.md, "Status tracking and '
+'revision management"): a new content starts with revision_count 0 (22023 otherwise) in status draft (55000 '
+'otherwise). Returns the row.';
+revoke all on function dreamcut_private.cm_module_content_new() from public;
+
+create trigger trigger_cm_module_content_new
+before insert on public.cm_module_content
+for each row execute function dreamcut_private.cm_module_content_new();
+
 create function dreamcut_private.cm_module_content_workflow() returns trigger
 language plpgsql
 set search_path = ''
 as $$
 begin
-    if tg_op = 'INSERT' then
-        if new.revision_count <> 0 then
-            raise exception 'revision_count is kept by trigger: a new content starts at 0, got %', new.revision_count
-            using errcode = '22023';
-        end if;
-        if new.status <> 'draft' then
-            raise exception 'a new content starts in status draft (then draft -> quality_check -> approved), got %',
-                new.status
-            using errcode = '55000';
-        end if;
-        return new;
-    end if;
-
     if new.revision_count <> old.revision_count then
         raise exception 'revision_count of content % is kept by trigger and cannot be set (from % to %)',
             old.content_id, old.revision_count, new.revision_count
@@ -339,16 +376,15 @@ begin
 end
 $$;
 comment on function dreamcut_private.cm_module_content_workflow() is
-'BEFORE INSERT OR UPDATE trigger function on cm_module_content (video-pipeline-content-multimedia.md, "Status '
-'tracking and revision management"). revision_count starts at 0 and is bumped by one for every update that '
-'changes a section; it cannot be written directly (22023). A new content starts in draft (55000 otherwise). '
-'Sections change only in status draft or revision '
-'(55000). Status moves draft -> quality_check -> approved | revision, revision -> quality_check, approved -> '
-'revision (else 55000); quality_check needs text in at least one section (55000). Returns the row.';
+'BEFORE UPDATE trigger function on cm_module_content (video-pipeline-content-multimedia.md, "Status tracking and '
+'revision management"). revision_count is bumped by one for every update that changes a section; it cannot be '
+'written directly (22023). Sections change only in status draft or revision (55000). Status moves draft -> '
+'quality_check -> approved | revision, revision -> quality_check, approved -> revision (else 55000); '
+'quality_check needs text in at least one section (55000). Returns the row.';
 revoke all on function dreamcut_private.cm_module_content_workflow() from public;
 
 create trigger trigger_cm_module_content_workflow
-before insert or update on public.cm_module_content
+before update on public.cm_module_content
 for each row execute function dreamcut_private.cm_module_content_workflow();
 
 -- ===== content/0003_create_module_content_procedures =====
@@ -415,7 +451,7 @@ from public, anon, authenticated, service_role;
 grant execute on function public.create_module_content(text, text, text, jsonb, uuid, jsonb, text)
 to authenticated, service_role;
 
-create function public.update_module_sections(p_content_id uuid, p_sections jsonb)
+create function public.update_module_sections(p_content_id uuid, p_sections jsonb, p_company_id uuid default null)
 returns public.cm_module_content
 language plpgsql volatile
 set search_path = ''
@@ -460,7 +496,7 @@ begin
         end,
         case_studies = case when p_sections ? 'case_studies' then p_sections ->> 'case_studies' else case_studies end,
         assessments = case when p_sections ? 'assessments' then p_sections ->> 'assessments' else assessments end
-    where content_id = p_content_id
+    where content_id = p_content_id and (p_company_id is null or company_id = p_company_id)
     returning * into v_row;
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
@@ -468,18 +504,21 @@ begin
     return v_row;
 end
 $$;
-comment on function public.update_module_sections(uuid, jsonb) is
-'Updates several sections of a module''s content in one call (video-pipeline-content-multimedia.md, "Batch '
-'updates for all sections"). p_content_id: the content; p_sections: JSON object {"<section>": text or null} '
-'whose keys are among cm_content_sections() (introduction, core_content, practical_applications, case_studies, '
-'assessments); sections not named keep their text, null clears one. Returns the updated cm_module_content row: '
-'total_word_count and section_word_counts are recomputed (generated columns) and revision_count is bumped by '
-'one when a section changed. Errors: 22023 bad parameter or unknown section, P0002 unknown content (or '
-'another company''s), 55000 content not in status draft or revision. Writes nothing on error.';
-revoke all on function public.update_module_sections(uuid, jsonb) from public, anon, authenticated, service_role;
-grant execute on function public.update_module_sections(uuid, jsonb) to authenticated, service_role;
+comment on function public.update_module_sections(uuid, jsonb, uuid) is
+'Updates several sections of a module''s content in one call (video-pipeline-content-multimedia.md, "Batch updates '
+'for all sections"). p_content_id: the content; p_company_id: optional, its company (the distribution key; without '
+'it the content is found by its id alone); p_sections: JSON object {"<section>": text or null} whose keys are '
+'among cm_content_sections() (introduction, core_content, practical_applications, case_studies, assessments); '
+'sections not named keep their text, null clears one. Returns the updated cm_module_content row: total_word_count '
+'and section_word_counts are recomputed (generated columns) and revision_count is bumped by one when a section '
+'changed. Errors: 22023 bad parameter or unknown section, P0002 unknown content (or another company''s), 55000 '
+'content not in status draft or revision. Writes nothing on error.';
+revoke all on function public.update_module_sections(uuid, jsonb, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.update_module_sections(uuid, jsonb, uuid) to authenticated, service_role;
 
-create function public.update_module_section(p_content_id uuid, p_section_name text, p_section_content text)
+create function public.update_module_section(
+    p_content_id uuid, p_section_name text, p_section_content text, p_company_id uuid default null
+)
 returns public.cm_module_content
 language plpgsql volatile
 set search_path = ''
@@ -490,21 +529,24 @@ begin
             coalesce(quote_literal(p_section_name), 'null')
         using errcode = '22023';
     end if;
-    return public.update_module_sections(p_content_id, jsonb_build_object(p_section_name, p_section_content));
+    return public.update_module_sections(
+        p_content_id, jsonb_build_object(p_section_name, p_section_content), p_company_id
+    );
 end
 $$;
-comment on function public.update_module_section(uuid, text, text) is
+comment on function public.update_module_section(uuid, text, text, uuid) is
 'Updates one section of a module''s content (video-pipeline-content-multimedia.md, "Content Creation Workflow" '
-'step 2, update_module_section). p_content_id: the content; p_section_name: one of cm_content_sections() '
-'(introduction, core_content, practical_applications, case_studies, assessments); p_section_content: the new '
-'text (null clears it). Returns the updated cm_module_content row with recomputed total_word_count and '
+'step 2, update_module_section). p_content_id: the content; p_company_id: optional, its company (the distribution '
+'key; without it the content is found by its id alone); p_section_name: one of cm_content_sections() '
+'(introduction, core_content, practical_applications, case_studies, assessments); p_section_content: the new text '
+'(null clears it). Returns the updated cm_module_content row with recomputed total_word_count and '
 'section_word_counts and revision_count bumped by one when the text changed. Errors: 22023 bad parameter or '
-'unknown section, P0002 unknown content (or another company''s), 55000 content not in status draft or '
-'revision. Writes nothing on error.';
-revoke all on function public.update_module_section(uuid, text, text) from public, anon, authenticated, service_role;
-grant execute on function public.update_module_section(uuid, text, text) to authenticated, service_role;
+'unknown section, P0002 unknown content (or another company''s), 55000 content not in status draft or revision. '
+'Writes nothing on error.';
+revoke all on function public.update_module_section(uuid, text, text, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.update_module_section(uuid, text, text, uuid) to authenticated, service_role;
 
-create function public.update_content_status(p_content_id uuid, p_status text)
+create function public.update_content_status(p_content_id uuid, p_status text, p_company_id uuid default null)
 returns public.cm_module_content
 language plpgsql volatile
 set search_path = ''
@@ -520,23 +562,26 @@ begin
             coalesce(quote_literal(p_status), 'null')
         using errcode = '22023';
     end if;
-    update public.cm_module_content set status = p_status where content_id = p_content_id returning * into v_row;
+    update public.cm_module_content set status = p_status
+    where content_id = p_content_id and (p_company_id is null or company_id = p_company_id)
+    returning * into v_row;
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
     end if;
     return v_row;
 end
 $$;
-comment on function public.update_content_status(uuid, text) is
-'Moves a module''s content along its workflow (video-pipeline-content-multimedia.md, "Status tracking and '
-'revision management"). p_content_id: the content; p_status: draft -> quality_check -> approved | revision, '
-'revision -> quality_check, approved -> revision (setting the current status again changes nothing). Returns '
-'the updated cm_module_content row. Errors: 22023 bad parameter, P0002 unknown content (or another '
-'company''s), 55000 transition not allowed or quality_check with no text. Writes nothing on error.';
-revoke all on function public.update_content_status(uuid, text) from public, anon, authenticated, service_role;
-grant execute on function public.update_content_status(uuid, text) to authenticated, service_role;
+comment on function public.update_content_status(uuid, text, uuid) is
+'Moves a module''s content along its workflow (video-pipeline-content-multimedia.md, "Status tracking and revision '
+'management"). p_content_id: the content; p_company_id: optional, its company (the distribution key; without it '
+'the content is found by its id alone); p_status: draft -> quality_check -> approved | revision, revision -> '
+'quality_check, approved -> revision (setting the current status again changes nothing). Returns the updated '
+'cm_module_content row. Errors: 22023 bad parameter, P0002 unknown content (or another company''s), 55000 '
+'transition not allowed or quality_check with no text. Writes nothing on error.';
+revoke all on function public.update_content_status(uuid, text, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.update_content_status(uuid, text, uuid) to authenticated, service_role;
 
-create function public.get_module_content(p_content_id uuid)
+create function public.get_module_content(p_content_id uuid, p_company_id uuid default null)
 returns public.cm_module_content
 language plpgsql stable
 set search_path = ''
@@ -544,21 +589,23 @@ as $$
 declare
     v_row public.cm_module_content;
 begin
-    select * into v_row from public.cm_module_content where content_id = p_content_id;
+    select * into v_row from public.cm_module_content
+    where content_id = p_content_id and (p_company_id is null or company_id = p_company_id);
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
     end if;
     return v_row;
 end
 $$;
-comment on function public.get_module_content(uuid) is
+comment on function public.get_module_content(uuid, uuid) is
 'A module''s content (video-pipeline-content-multimedia.md, "Data Retrieval Patterns", get_module_content). '
-'p_content_id: the content. Returns the cm_module_content row (sections, word counts, status, revision_count). '
+'p_content_id: the content; p_company_id: optional, its company (the distribution key; without it the content is '
+'found by its id alone). Returns the cm_module_content row (sections, word counts, status, revision_count). '
 'Errors: P0002 unknown content (or another company''s).';
-revoke all on function public.get_module_content(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.get_module_content(uuid) to authenticated, service_role;
+revoke all on function public.get_module_content(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.get_module_content(uuid, uuid) to authenticated, service_role;
 
-create function public.get_content_sections(p_content_id uuid)
+create function public.get_content_sections(p_content_id uuid, p_company_id uuid default null)
 returns table (section_name text, section_order integer, section_content text, word_count integer)
 language plpgsql stable
 set search_path = ''
@@ -566,7 +613,7 @@ as $$
 declare
     v_row public.cm_module_content;
 begin
-    v_row := public.get_module_content(p_content_id);
+    v_row := public.get_module_content(p_content_id, p_company_id);
     return query
     select s.name, s.ord::integer, s.content, (v_row.section_word_counts ->> s.name)::integer
     from unnest(
@@ -579,14 +626,17 @@ begin
     order by s.ord;
 end
 $$;
-comment on function public.get_content_sections(uuid) is
+comment on function public.get_content_sections(uuid, uuid) is
 'The sections of a module''s content in reading order (video-pipeline-content-multimedia.md, "Data Retrieval '
-'Patterns", get_content_sections). p_content_id: the content. Returns five rows (section_name, section_order '
-'1..5, section_content or null, word_count). Errors: P0002 unknown content (or another company''s).';
-revoke all on function public.get_content_sections(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.get_content_sections(uuid) to authenticated, service_role;
+'Patterns", get_content_sections). p_content_id: the content; p_company_id: optional, its company (the '
+'distribution key; without it the content is found by its id alone). Returns five rows (section_name, '
+'section_order 1..5, section_content or null, word_count). Errors: P0002 unknown content (or another company''s).';
+revoke all on function public.get_content_sections(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.get_content_sections(uuid, uuid) to authenticated, service_role;
 
-create function public.search_module_content(p_query text, p_limit integer default 20, p_status text default null)
+create function public.search_module_content(
+    p_query text, p_limit integer default 20, p_status text default null, p_company_id uuid default null
+)
 returns table (
     content_id uuid, module_name text, employee_name text, status text, rank real, headline text
 )
@@ -620,23 +670,25 @@ begin
         )
     from public.cm_module_content as c
     where c.search_vector @@ v_query and (p_status is null or c.status = p_status)
-    order by ts_rank(c.search_vector, v_query) desc, c.created_at desc
+        and (p_company_id is null or c.company_id = p_company_id)
+    order by ts_rank(c.search_vector, v_query) desc, c.created_at desc, c.content_id
     limit p_limit;
 end
 $$;
-comment on function public.search_module_content(text, integer, text) is
-'Full-text search over module content (video-pipeline-content-multimedia.md, "Content Storage: enables '
-'full-text search capabilities"), through the GIN-indexed generated column search_vector (English). p_query: '
-'web-search syntax ("quoted phrase", or, -word); p_limit: 1..100 rows; p_status: only content in that status, '
-'or null. Returns rows (content_id, module_name, employee_name, status, rank: ts_rank, higher is better, '
-'headline: matching fragments of the sections) best first. Runs as the caller, so RLS applies: a signed-in '
-'user finds only its company''s content. Errors: 22023 bad parameter.';
-revoke all on function public.search_module_content(text, integer, text) from public, anon, authenticated, service_role;
-grant execute on function public.search_module_content(text, integer, text) to authenticated, service_role;
+comment on function public.search_module_content(text, integer, text, uuid) is
+'Full-text search over module content (video-pipeline-content-multimedia.md, "Content Storage: enables full-text '
+'search capabilities"), through the GIN-indexed generated column search_vector (English). p_query: web-search '
+'syntax ("quoted phrase", or, -word); p_limit: 1..100 rows; p_status: only content in that status, or null; '
+'p_company_id: only that company''s content, or null (a signed-in user sees its own company''s only anyway). Returns '
+'rows (content_id, module_name, employee_name, status, rank: ts_rank, higher is better, headline: matching '
+'fragments of the sections) best first. Runs as the caller, so RLS applies: a signed-in user finds only its '
+'company''s content. Errors: 22023 bad parameter.';
+revoke all on function public.search_module_content(text, integer, text, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.search_module_content(text, integer, text, uuid) to authenticated, service_role;
 
 -- ===== content/0004_create_course_plans =====
 create table public.cm_course_plans (
-    plan_id uuid primary key default gen_random_uuid(),
+    plan_id uuid not null default gen_random_uuid(),
     company_id uuid not null references public.companies (id),
     employee_id uuid not null references public.employees (id),
     employee_name text,
@@ -651,7 +703,7 @@ create table public.cm_course_plans (
     course_title text not null check (btrim(course_title) <> ''),
     status text not null default 'active' check (status in ('draft', 'active', 'completed', 'archived')),
     created_at timestamptz not null default now(),
-    unique (plan_id, company_id)
+    primary key (company_id, plan_id)
 );
 comment on table public.cm_course_plans is
 'Course structure and planning for one employee (video-pipeline-content-multimedia.md, cm_*, table 2).';
@@ -661,11 +713,12 @@ comment on column public.cm_course_plans.course_structure is 'Complete course st
 comment on column public.cm_course_plans.total_modules is 'Number of modules in the course.';
 comment on column public.cm_course_plans.course_duration_weeks is 'Estimated duration in weeks (> 0).';
 create index idx_cm_course_plans_company_id on public.cm_course_plans (company_id, created_at desc);
+create index idx_cm_course_plans_plan_id on public.cm_course_plans (plan_id);
 create index idx_cm_course_plans_employee_id on public.cm_course_plans (employee_id);
 create index idx_cm_course_plans_session_id on public.cm_course_plans (session_id);
 
 create table public.cm_research_results (
-    research_id uuid primary key default gen_random_uuid(),
+    research_id uuid not null default gen_random_uuid(),
     plan_id uuid not null,
     company_id uuid not null references public.companies (id),
     session_id text,
@@ -678,14 +731,15 @@ create table public.cm_research_results (
     sources_analyzed text[] not null default '{}',
     status text not null default 'completed' check (status in ('in_progress', 'completed', 'failed')),
     created_at timestamptz not null default now(),
-    foreign key (plan_id, company_id) references public.cm_course_plans (plan_id, company_id) on delete cascade
+    primary key (company_id, research_id),
+    foreign key (company_id, plan_id) references public.cm_course_plans (company_id, plan_id) on delete cascade
 );
 comment on table public.cm_research_results is
 'Findings of the Research Agent for a course plan (video-pipeline-content-multimedia.md, cm_*, table 3).';
 comment on column public.cm_research_results.company_id is 'The plan''s company (the foreign key keeps them equal).';
 comment on column public.cm_research_results.sources_analyzed is 'URLs or other sources analyzed.';
-create index idx_cm_research_results_plan_id on public.cm_research_results (plan_id, company_id);
-create index idx_cm_research_results_company_id on public.cm_research_results (company_id);
+create index idx_cm_research_results_plan_id on public.cm_research_results (company_id, plan_id);
+create index idx_cm_research_results_research_id on public.cm_research_results (research_id);
 create index idx_cm_research_results_session_id on public.cm_research_results (session_id);
 
 call dreamcut_private.enable_company_isolation('public.cm_course_plans');
@@ -824,7 +878,8 @@ create function public.store_research_results(
     p_total_topics integer default null,
     p_total_sources integer default null,
     p_session_id text default null,
-    p_status text default 'completed'
+    p_status text default 'completed',
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -856,7 +911,8 @@ begin
         raise exception 'p_session_id must be at most 255 characters, got %', length(p_session_id)
         using errcode = '22023';
     end if;
-    select plan_id, company_id, session_id into v_plan from public.cm_course_plans where plan_id = p_plan_id;
+    select plan_id, company_id, session_id into v_plan from public.cm_course_plans
+    where plan_id = p_plan_id and (p_company_id is null or company_id = p_company_id);
     if not found then
         raise exception 'course plan % not found (p_plan_id)', p_plan_id using errcode = 'P0002';
     end if;
@@ -883,25 +939,26 @@ begin
 end
 $$;
 comment on function public.store_research_results(
-    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text
+    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text, uuid
 ) is
 'Stores the Research Agent''s findings for a course plan (video-pipeline-content-multimedia.md, '
 'cm_research_results). p_plan_id: the plan (its company is used); p_research_findings: JSON object or array; '
-'p_content_library, p_module_mappings: JSON; p_search_queries: text[] of queries used; p_sources_analyzed: '
-'text[] of URLs/sources; p_total_topics: >= 0 (default: number of findings, i.e. array elements or object '
-'keys); p_total_sources: >= 0 (default: cardinality of p_sources_analyzed); p_session_id: default the plan''s; '
-'p_status: in_progress | completed | failed. Returns the new research_id (uuid). Errors: 22023 bad parameter, '
-'P0002 unknown plan (or another company''s). Writes nothing on error.';
+'p_content_library, p_module_mappings: JSON; p_search_queries: text[] of queries used; p_sources_analyzed: text[] '
+'of URLs/sources; p_total_topics: >= 0 (default: number of findings, i.e. array elements or object keys); '
+'p_total_sources: >= 0 (default: cardinality of p_sources_analyzed); p_session_id: default the plan''s; p_status: '
+'in_progress | completed | failed; p_company_id: optional, the plan''s company (the distribution key; without it '
+'the plan is found by its id alone). Returns the new research_id (uuid). Errors: 22023 bad parameter, P0002 '
+'unknown plan (or another company''s). Writes nothing on error.';
 revoke all on function public.store_research_results(
-    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text
+    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text, uuid
 ) from public, anon, authenticated, service_role;
 grant execute on function public.store_research_results(
-    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text
+    uuid, jsonb, jsonb, jsonb, text[], text[], integer, integer, text, text, uuid
 ) to authenticated, service_role;
 
 -- ===== content/0005_create_quality_assessments =====
 create table public.cm_quality_assessments (
-    assessment_id uuid primary key default gen_random_uuid(),
+    assessment_id uuid not null default gen_random_uuid(),
     content_id uuid not null,
     company_id uuid not null references public.companies (id),
     overall_score double precision not null check (overall_score between 0 and 10),
@@ -917,8 +974,9 @@ create table public.cm_quality_assessments (
     sections_needing_work text[] not null default '{}' check (sections_needing_work <@ public.cm_content_sections()),
     critical_issues text[] not null default '{}',
     assessed_at timestamptz not null default clock_timestamp(),
-    unique (assessment_id, content_id),
-    foreign key (content_id, company_id) references public.cm_module_content (content_id, company_id) on delete cascade
+    primary key (company_id, assessment_id),
+    unique (company_id, assessment_id, content_id),
+    foreign key (company_id, content_id) references public.cm_module_content (company_id, content_id) on delete cascade
 );
 comment on table public.cm_quality_assessments is
 'Quality assessment results of module content (video-pipeline-content-multimedia.md, cm_*, table 4). '
@@ -930,12 +988,12 @@ comment on column public.cm_quality_assessments.section_scores is
 comment on column public.cm_quality_assessments.assessed_at is
 'clock_timestamp() of the insert, so the latest of several assessments written in one transaction is defined.';
 create index idx_cm_quality_assessments_content_id on public.cm_quality_assessments (
-    content_id, company_id, assessed_at desc
+    company_id, content_id, assessed_at desc
 );
-create index idx_cm_quality_assessments_company_id on public.cm_quality_assessments (company_id);
+create index idx_cm_quality_assessments_assessment_id on public.cm_quality_assessments (assessment_id);
 
 create table public.cm_enhancement_sessions (
-    session_id uuid primary key default gen_random_uuid(),
+    session_id uuid not null default gen_random_uuid(),
     content_id uuid not null,
     company_id uuid not null references public.companies (id),
     quality_assessment_id uuid,
@@ -952,11 +1010,11 @@ create table public.cm_enhancement_sessions (
     check (not sections_to_enhance && sections_preserved),
     check ((status = 'in_progress') = (completed_at is null)),
     check (completed_at >= created_at),
-    foreign key (content_id, company_id) references public.cm_module_content (content_id, company_id)
+    primary key (company_id, session_id),
+    foreign key (company_id, content_id) references public.cm_module_content (company_id, content_id)
     on delete cascade,
-    foreign key (quality_assessment_id, content_id)
-    references public.cm_quality_assessments (assessment_id, content_id)
-    on delete set null (quality_assessment_id)
+    foreign key (company_id, quality_assessment_id, content_id)
+    references public.cm_quality_assessments (company_id, assessment_id, content_id)
 );
 comment on table public.cm_enhancement_sessions is
 'Content enhancement workflows (video-pipeline-content-multimedia.md, cm_*, table 5): which sections are '
@@ -964,14 +1022,17 @@ comment on table public.cm_enhancement_sessions is
 comment on column public.cm_enhancement_sessions.company_id is
 'The content''s company (the foreign key keeps them equal).';
 comment on column public.cm_enhancement_sessions.quality_assessment_id is
-'The assessment that triggered the enhancement; it must be an assessment of the same content.';
+'The assessment that triggered the enhancement; it must be an assessment of the same content (and company), '
+'which cannot be deleted while a session refers to it (23503).';
 comment on column public.cm_enhancement_sessions.status is 'in_progress -> completed | failed.';
-create index idx_cm_enhancement_sessions_content_id on public.cm_enhancement_sessions (content_id, company_id);
-create index idx_cm_enhancement_sessions_company_id on public.cm_enhancement_sessions (company_id);
+create index idx_cm_enhancement_sessions_content_id on public.cm_enhancement_sessions (company_id, content_id);
+create index idx_cm_enhancement_sessions_session_id on public.cm_enhancement_sessions (session_id);
 create index idx_cm_enhancement_sessions_assessment on public.cm_enhancement_sessions (
-    quality_assessment_id, content_id
+    company_id, quality_assessment_id, content_id
 );
-create unique index idx_cm_enhancement_sessions_one_in_progress on public.cm_enhancement_sessions (content_id)
+create unique index idx_cm_enhancement_sessions_one_in_progress on public.cm_enhancement_sessions (
+    company_id, content_id
+)
 where status = 'in_progress';
 
 call dreamcut_private.enable_company_isolation('public.cm_quality_assessments');
@@ -990,7 +1051,8 @@ create function public.store_quality_assessment(
     p_quality_feedback text default null,
     p_requires_revision boolean default null,
     p_sections_needing_work text[] default '{}',
-    p_critical_issues text[] default '{}'
+    p_critical_issues text[] default '{}',
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -1042,7 +1104,8 @@ begin
         using errcode = '22023';
     end if;
 
-    select company_id into v_company_id from public.cm_module_content where content_id = p_content_id;
+    select company_id into v_company_id from public.cm_module_content
+    where content_id = p_content_id and (p_company_id is null or company_id = p_company_id);
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
     end if;
@@ -1063,27 +1126,27 @@ end
 $$;
 comment on function public.store_quality_assessment(
     uuid, double precision, jsonb, boolean, double precision, double precision, double precision,
-    double precision, double precision, text, boolean, text[], text[]
+    double precision, double precision, text, boolean, text[], text[], uuid
 ) is
 'Stores a quality assessment of a module''s content (video-pipeline-content-multimedia.md, "Content Creation '
 'Workflow" step 3, store_quality_assessment). p_content_id: the content; p_overall_score: 0..10 (required); '
 'p_section_scores: JSON object {"<section>": 0..10} over cm_content_sections(); p_passed: boolean (required); '
-'p_accuracy_score, p_clarity_score, p_completeness_score, p_engagement_score, p_personalization_score: 0..10 '
-'or null; p_quality_feedback: text; p_requires_revision: default not p_passed; p_sections_needing_work: '
-'text[] of section names; p_critical_issues: text[]. Returns the new assessment_id (uuid); assessed_at is the '
-'clock time of the call. The content''s status is not changed (use update_content_status). Errors: 22023 bad '
-'parameter (score out of range, unknown section), P0002 unknown content (or another company''s). Writes '
-'nothing on error.';
+'p_accuracy_score, p_clarity_score, p_completeness_score, p_engagement_score, p_personalization_score: 0..10 or '
+'null; p_quality_feedback: text; p_requires_revision: default not p_passed; p_sections_needing_work: text[] of '
+'section names; p_critical_issues: text[]; p_company_id: optional, its company (the distribution key; without it '
+'the content is found by its id alone). Returns the new assessment_id (uuid); assessed_at is the clock time of the '
+'call. The content''s status is not changed (use update_content_status). Errors: 22023 bad parameter (score out of '
+'range, unknown section), P0002 unknown content (or another company''s). Writes nothing on error.';
 revoke all on function public.store_quality_assessment(
     uuid, double precision, jsonb, boolean, double precision, double precision, double precision,
-    double precision, double precision, text, boolean, text[], text[]
+    double precision, double precision, text, boolean, text[], text[], uuid
 ) from public, anon, authenticated, service_role;
 grant execute on function public.store_quality_assessment(
     uuid, double precision, jsonb, boolean, double precision, double precision, double precision,
-    double precision, double precision, text, boolean, text[], text[]
+    double precision, double precision, text, boolean, text[], text[], uuid
 ) to authenticated, service_role;
 
-create function public.get_latest_quality_assessment(p_content_id uuid)
+create function public.get_latest_quality_assessment(p_content_id uuid, p_company_id uuid default null)
 returns public.cm_quality_assessments
 language plpgsql stable
 set search_path = ''
@@ -1092,29 +1155,32 @@ declare
     v_company_id uuid;
     v_row public.cm_quality_assessments;
 begin
-    select company_id into v_company_id from public.cm_module_content where content_id = p_content_id;
+    select company_id into v_company_id from public.cm_module_content
+    where content_id = p_content_id and (p_company_id is null or company_id = p_company_id);
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
     end if;
     select * into v_row from public.cm_quality_assessments
-    where content_id = p_content_id and company_id = v_company_id
+    where company_id = v_company_id and content_id = p_content_id
     order by assessed_at desc, assessment_id desc
     limit 1;
     return v_row;
 end
 $$;
-comment on function public.get_latest_quality_assessment(uuid) is
+comment on function public.get_latest_quality_assessment(uuid, uuid) is
 'The latest quality assessment of a content (video-pipeline-content-multimedia.md, "Data Retrieval Patterns", '
-'get_latest_quality_assessment). p_content_id: the content. Returns the cm_quality_assessments row with the '
-'latest assessed_at, or null when the content has none. Errors: P0002 unknown content (or another company''s).';
-revoke all on function public.get_latest_quality_assessment(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.get_latest_quality_assessment(uuid) to authenticated, service_role;
+'get_latest_quality_assessment). p_content_id: the content; p_company_id: optional, its company (the distribution '
+'key; without it the content is found by its id alone). Returns the cm_quality_assessments row with the latest '
+'assessed_at, or null when the content has none. Errors: P0002 unknown content (or another company''s).';
+revoke all on function public.get_latest_quality_assessment(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.get_latest_quality_assessment(uuid, uuid) to authenticated, service_role;
 
 create function public.start_enhancement_session(
     p_content_id uuid,
     p_enhancement_type text,
     p_sections_to_enhance text[] default null,
-    p_quality_assessment_id uuid default null
+    p_quality_assessment_id uuid default null,
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -1138,15 +1204,23 @@ begin
         using errcode = '22023';
     end if;
 
-    -- The content row lock serializes sessions of one content: at most one is in progress.
-    select company_id into v_company_id from public.cm_module_content where content_id = p_content_id for update;
+    -- The content row lock serializes sessions of one content: at most one is in progress. The company first,
+    -- so that the lock names the whole key (one shard on Citus, where a lock over all shards is refused).
+    v_company_id := p_company_id;
+    if v_company_id is null then
+        select c.company_id into v_company_id from public.cm_module_content as c where c.content_id = p_content_id;
+    end if;
+    perform from public.cm_module_content
+    where company_id = v_company_id and content_id = p_content_id
+    for update;
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
     end if;
     if p_quality_assessment_id is not null then
         select coalesce(v_sections, a.sections_needing_work) into v_sections
         from public.cm_quality_assessments as a
-        where a.assessment_id = p_quality_assessment_id and a.content_id = p_content_id;
+        where a.company_id = v_company_id and a.assessment_id = p_quality_assessment_id
+            and a.content_id = p_content_id;
         if not found then
             raise exception 'p_quality_assessment_id % is not an assessment of content %', p_quality_assessment_id,
                 p_content_id
@@ -1163,7 +1237,7 @@ begin
         where s.name = any (v_sections) order by s.ord
     );
     select session_id into v_running from public.cm_enhancement_sessions
-    where content_id = p_content_id and status = 'in_progress';
+    where company_id = v_company_id and content_id = p_content_id and status = 'in_progress';
     if found then
         raise exception 'content % already has enhancement session % in progress', p_content_id, v_running
         using errcode = '55000';
@@ -1180,29 +1254,34 @@ begin
     return v_session_id;
 end
 $$;
-comment on function public.start_enhancement_session(uuid, text, text[], uuid) is
+comment on function public.start_enhancement_session(uuid, text, text[], uuid, uuid) is
 'Starts a content enhancement workflow (video-pipeline-content-multimedia.md, cm_enhancement_sessions). '
-'p_content_id: the content; p_enhancement_type: non-empty text (e.g. section_regeneration); '
-'p_sections_to_enhance: text[] of sections of cm_content_sections() (default: the sections_needing_work of '
-'p_quality_assessment_id); p_quality_assessment_id: an assessment of the same content, or null. The other '
-'sections are recorded as sections_preserved. Returns the new session_id (uuid), status in_progress. Errors: '
-'22023 bad parameter (unknown section, no section, assessment of another content), P0002 unknown content (or '
-'another company''s), 55000 the content already has a session in progress. Writes nothing on error.';
-revoke all on function public.start_enhancement_session(uuid, text, text[], uuid)
+'p_content_id: the content; p_enhancement_type: non-empty text (e.g. section_regeneration); p_sections_to_enhance: '
+'text[] of sections of cm_content_sections() (default: the sections_needing_work of p_quality_assessment_id); '
+'p_quality_assessment_id: an assessment of the same content, or null; p_company_id: optional, its company (the '
+'distribution key; without it the content is found by its id alone). The other sections are recorded as '
+'sections_preserved. Returns the new session_id (uuid), status in_progress. Errors: 22023 bad parameter (unknown '
+'section, no section, assessment of another content), P0002 unknown content (or another company''s), 55000 the '
+'content already has a session in progress. Writes nothing on error.';
+revoke all on function public.start_enhancement_session(uuid, text, text[], uuid, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.start_enhancement_session(uuid, text, text[], uuid) to authenticated, service_role;
+grant execute on function public.start_enhancement_session(uuid, text, text[], uuid, uuid) to authenticated, service_role;
 
 create function public.complete_enhancement_session(
     p_session_id uuid,
     p_research_conducted boolean default false,
     p_content_regenerated boolean default false,
-    p_status text default 'completed'
+    p_status text default 'completed',
+    p_company_id uuid default null
 ) returns public.cm_enhancement_sessions
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
+    v_company_id uuid;
     v_row public.cm_enhancement_sessions;
+    -- the clock, not now(): this transaction may have started before the session was created
+    v_now timestamptz := clock_timestamp();
 begin
     if p_session_id is null then
         raise exception 'p_session_id is required' using errcode = '22023';
@@ -1211,7 +1290,13 @@ begin
         raise exception 'p_status must be completed or failed, got %', coalesce(quote_literal(p_status), 'null')
         using errcode = '22023';
     end if;
-    select * into v_row from public.cm_enhancement_sessions where session_id = p_session_id for update;
+    v_company_id := p_company_id;
+    if v_company_id is null then
+        select e.company_id into v_company_id from public.cm_enhancement_sessions as e where e.session_id = p_session_id;
+    end if;
+    select * into v_row from public.cm_enhancement_sessions
+    where company_id = v_company_id and session_id = p_session_id
+    for update;
     if not found then
         raise exception 'enhancement session % not found (p_session_id)', p_session_id using errcode = 'P0002';
     end if;
@@ -1222,22 +1307,22 @@ begin
     set status = p_status,
         research_conducted = coalesce(p_research_conducted, false),
         content_regenerated = coalesce(p_content_regenerated, false),
-        -- the clock, not now(): this transaction may have started before the session was created
-        completed_at = clock_timestamp()
-    where session_id = p_session_id
+        completed_at = v_now
+    where company_id = v_company_id and session_id = p_session_id
     returning * into v_row;
     return v_row;
 end
 $$;
-comment on function public.complete_enhancement_session(uuid, boolean, boolean, text) is
+comment on function public.complete_enhancement_session(uuid, boolean, boolean, text, uuid) is
 'Ends a content enhancement workflow (video-pipeline-content-multimedia.md, cm_enhancement_sessions). '
 'p_session_id: an enhancement session in progress; p_research_conducted, p_content_regenerated: what was done '
-'(booleans); p_status: completed | failed. Returns the updated cm_enhancement_sessions row with completed_at. '
-'Errors: 22023 bad parameter, P0002 unknown session (or another company''s), 55000 session already finished. '
-'Writes nothing on error.';
-revoke all on function public.complete_enhancement_session(uuid, boolean, boolean, text)
+'(booleans); p_status: completed | failed; p_company_id: optional, the session''s company (the distribution key; '
+'without it the session is found by its id alone). Returns the updated cm_enhancement_sessions row with '
+'completed_at. Errors: 22023 bad parameter, P0002 unknown session (or another company''s), 55000 session already '
+'finished. Writes nothing on error.';
+revoke all on function public.complete_enhancement_session(uuid, boolean, boolean, text, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.complete_enhancement_session(uuid, boolean, boolean, text)
+grant execute on function public.complete_enhancement_session(uuid, boolean, boolean, text, uuid)
 to authenticated, service_role;
 
 commit;

@@ -10,7 +10,7 @@ begin;
 insert into dreamcut_private.installed_modules (module) values ('multimedia');
 
 create table public.mm_multimedia_sessions (
-    session_id uuid primary key default gen_random_uuid(),
+    session_id uuid not null default gen_random_uuid(),
     content_id uuid not null,
     company_id uuid not null references public.companies (id),
     session_type text not null default 'full_generation' check (
@@ -33,9 +33,9 @@ create table public.mm_multimedia_sessions (
     check ((status in ('completed', 'failed')) = (completed_at is not null)),
     check (completed_at >= started_at),
     check (slides_generated + audio_files_generated + video_files_generated <= total_assets_generated),
-    unique (session_id, company_id),
-    unique (session_id, content_id, company_id),
-    foreign key (content_id, company_id) references public.cm_module_content (content_id, company_id)
+    primary key (company_id, session_id),
+    unique (company_id, session_id, content_id),
+    foreign key (company_id, content_id) references public.cm_module_content (company_id, content_id)
     on delete cascade
 );
 comment on table public.mm_multimedia_sessions is
@@ -53,55 +53,88 @@ comment on column public.mm_multimedia_sessions.audio_files_generated is 'Of tho
 comment on column public.mm_multimedia_sessions.video_files_generated is 'Of those, assets of type video (kept by trigger).';
 comment on column public.mm_multimedia_sessions.processing_duration_seconds is
 'Total processing time in seconds; set from started_at when the session finishes unless given.';
-create index idx_mm_multimedia_sessions_content_id on public.mm_multimedia_sessions (content_id, company_id);
+create index idx_mm_multimedia_sessions_content_id on public.mm_multimedia_sessions (company_id, content_id);
 create index idx_mm_multimedia_sessions_company_id on public.mm_multimedia_sessions (company_id, started_at desc);
+create index idx_mm_multimedia_sessions_session_id on public.mm_multimedia_sessions (session_id);
 create index idx_mm_multimedia_sessions_status on public.mm_multimedia_sessions (status);
 
 call dreamcut_private.enable_company_isolation('public.mm_multimedia_sessions');
+
+create function dreamcut_private.mm_multimedia_session_new() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    if (new.total_assets_generated, new.slides_generated, new.audio_files_generated, new.video_files_generated)
+        <> (0, 0, 0, 0) then
+        raise exception 'the asset counters of a session are kept by trigger: a new session starts at 0'
+        using errcode = '22023';
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.mm_multimedia_session_new() is
+'BEFORE INSERT trigger function on mm_multimedia_sessions (video-pipeline-content-multimedia.md, "Status '
+'tracking"): a new session''s asset counters start at 0 (22023 otherwise). Returns the row.';
+revoke all on function dreamcut_private.mm_multimedia_session_new() from public;
+
+create trigger trigger_mm_multimedia_sessions_new
+before insert on public.mm_multimedia_sessions
+for each row execute function dreamcut_private.mm_multimedia_session_new();
 
 create function dreamcut_private.mm_multimedia_session_workflow() returns trigger
 language plpgsql
 set search_path = ''
 as $$
 begin
-    if tg_op = 'INSERT' then
-        if (new.total_assets_generated, new.slides_generated, new.audio_files_generated, new.video_files_generated)
-            <> (0, 0, 0, 0) then
-            raise exception 'the asset counters of a session are kept by trigger: a new session starts at 0'
-            using errcode = '22023';
-        end if;
-    else
-        -- The counting trigger on the assets updates them one trigger level down.
-        if pg_trigger_depth() < 2 and (
-            new.total_assets_generated, new.slides_generated, new.audio_files_generated, new.video_files_generated
-        ) is distinct from (
-            old.total_assets_generated, old.slides_generated, old.audio_files_generated, old.video_files_generated
-        ) then
-            raise exception 'the asset counters of session % are kept by trigger and cannot be set', old.session_id
-            using errcode = '22023';
-        end if;
-        if old.status in ('completed', 'failed') and (new.status, new.progress_percentage, new.current_stage)
-            is distinct from (old.status, old.progress_percentage, old.current_stage) then
-            raise exception 'multimedia session % is already %: its status and progress cannot change',
-                old.session_id, old.status
-            using errcode = '55000';
-        end if;
-        if (old.status, new.status) not in (
-            ('started', 'started'), ('started', 'processing'), ('started', 'completed'), ('started', 'failed'),
-            ('processing', 'processing'), ('processing', 'completed'), ('processing', 'failed'),
-            ('completed', 'completed'), ('failed', 'failed')
-        ) then
-            raise exception 'multimedia session % cannot move from status % to % (started -> processing -> '
-                'completed | failed)', old.session_id, old.status, new.status
-            using errcode = '55000';
-        end if;
-        if new.progress_percentage < old.progress_percentage then
-            raise exception 'progress of multimedia session % cannot go back from % to %', old.session_id,
-                old.progress_percentage, new.progress_percentage
-            using errcode = '55000';
-        end if;
+    -- The counting trigger on the assets updates them one trigger level down.
+    if pg_trigger_depth() < 2 and (
+        new.total_assets_generated, new.slides_generated, new.audio_files_generated, new.video_files_generated
+    ) is distinct from (
+        old.total_assets_generated, old.slides_generated, old.audio_files_generated, old.video_files_generated
+    ) then
+        raise exception 'the asset counters of session % are kept by trigger and cannot be set', old.session_id
+        using errcode = '22023';
     end if;
+    if old.status in ('completed', 'failed') and (new.status, new.progress_percentage, new.current_stage)
+        is distinct from (old.status, old.progress_percentage, old.current_stage) then
+        raise exception 'multimedia session % is already %: its status and progress cannot change',
+            old.session_id, old.status
+        using errcode = '55000';
+    end if;
+    if (old.status, new.status) not in (
+        ('started', 'started'), ('started', 'processing'), ('started', 'completed'), ('started', 'failed'),
+        ('processing', 'processing'), ('processing', 'completed'), ('processing', 'failed'),
+        ('completed', 'completed'), ('failed', 'failed')
+    ) then
+        raise exception 'multimedia session % cannot move from status % to % (started -> processing -> '
+            'completed | failed)', old.session_id, old.status, new.status
+        using errcode = '55000';
+    end if;
+    if new.progress_percentage < old.progress_percentage then
+        raise exception 'progress of multimedia session % cannot go back from % to %', old.session_id,
+            old.progress_percentage, new.progress_percentage
+        using errcode = '55000';
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.mm_multimedia_session_workflow() is
+'BEFORE UPDATE trigger function on mm_multimedia_sessions (video-pipeline-content-multimedia.md, "Status '
+'tracking"). Status moves started -> processing -> completed | failed (started may finish directly); a finished '
+'session keeps its status, progress and stage; progress never goes down (55000). The asset counters change only '
+'through the assets'' counting triggers (22023). Returns the row.';
+revoke all on function dreamcut_private.mm_multimedia_session_workflow() from public;
 
+create trigger trigger_mm_multimedia_sessions_workflow
+before update on public.mm_multimedia_sessions
+for each row execute function dreamcut_private.mm_multimedia_session_workflow();
+
+create function dreamcut_private.mm_multimedia_session_finish() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
     if new.status = 'completed' then
         new.progress_percentage := 100;
     end if;
@@ -114,18 +147,16 @@ begin
     return new;
 end
 $$;
-comment on function dreamcut_private.mm_multimedia_session_workflow() is
-'BEFORE INSERT OR UPDATE trigger function on mm_multimedia_sessions (video-pipeline-content-multimedia.md, '
-'"Status tracking"). Status moves started -> processing -> completed | failed (started may finish directly); a '
-'finished session keeps its status, progress and stage; progress never goes down (55000). The asset counters '
-'start at 0 and change only through the assets'' counting trigger (22023). On completion progress becomes 100; '
-'on completion or failure completed_at is set (now) and processing_duration_seconds (seconds since started_at) '
-'unless given. Returns the row.';
-revoke all on function dreamcut_private.mm_multimedia_session_workflow() from public;
+comment on function dreamcut_private.mm_multimedia_session_finish() is
+'BEFORE INSERT OR UPDATE trigger function on mm_multimedia_sessions, after the checks (triggers fire in name '
+'order: _new, _workflow, then _workflow_finish): on completion progress becomes 100; on completion or failure '
+'completed_at is set (now) and processing_duration_seconds (seconds since started_at) unless given. Returns the '
+'row.';
+revoke all on function dreamcut_private.mm_multimedia_session_finish() from public;
 
-create trigger trigger_mm_multimedia_sessions_workflow
+create trigger trigger_mm_multimedia_sessions_workflow_finish
 before insert or update on public.mm_multimedia_sessions
-for each row execute function dreamcut_private.mm_multimedia_session_workflow();
+for each row execute function dreamcut_private.mm_multimedia_session_finish();
 
 create function public.create_multimedia_session(
     p_content_id uuid,
@@ -133,7 +164,8 @@ create function public.create_multimedia_session(
     p_employee_name text default null,
     p_session_type text default 'full_generation',
     p_generation_config jsonb default '{}',
-    p_content_sections text[] default null
+    p_content_sections text[] default null,
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -164,7 +196,8 @@ begin
         using errcode = '22023';
     end if;
     select content_id, company_id, module_name, employee_name into v_content
-    from public.cm_module_content where content_id = p_content_id;
+    from public.cm_module_content
+    where content_id = p_content_id and (p_company_id is null or company_id = p_company_id);
     if not found then
         raise exception 'content % not found (p_content_id)', p_content_id using errcode = 'P0002';
     end if;
@@ -182,20 +215,21 @@ begin
     return v_session_id;
 end
 $$;
-comment on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[]) is
-'Starts a multimedia generation session for a module''s content (video-pipeline-content-multimedia.md, '
-'"Multimedia Generation Workflow" step 1, create_multimedia_session). p_content_id: the content (its company '
-'is the session''s); p_module_name, p_employee_name: default the content''s; p_session_type: full_generation | '
+comment on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[], uuid) is
+'Starts a multimedia generation session for a module''s content (video-pipeline-content-multimedia.md, "Multimedia '
+'Generation Workflow" step 1, create_multimedia_session). p_content_id: the content (its company is the '
+'session''s); p_module_name, p_employee_name: default the content''s; p_session_type: full_generation | '
 'section_video | audio_only | slides_only | regeneration; p_generation_config: JSON object; p_content_sections: '
-'text[] of sections to generate (default all of cm_content_sections()). Returns the new session_id (uuid); '
-'status started, stage initialization, progress 0, counters 0. Errors: 22023 bad parameter, P0002 unknown '
+'text[] of sections to generate (default all of cm_content_sections()); p_company_id: optional, the content''s '
+'company (the distribution key; without it the content is found by its id alone). Returns the new session_id '
+'(uuid); status started, stage initialization, progress 0, counters 0. Errors: 22023 bad parameter, P0002 unknown '
 'content (or another company''s). Writes nothing on error.';
-revoke all on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[])
+revoke all on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[], uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[])
+grant execute on function public.create_multimedia_session(uuid, text, text, text, jsonb, text[], uuid)
 to authenticated, service_role;
 
-create function public.get_multimedia_session(p_session_id uuid)
+create function public.get_multimedia_session(p_session_id uuid, p_company_id uuid default null)
 returns public.mm_multimedia_sessions
 language plpgsql stable
 set search_path = ''
@@ -203,26 +237,29 @@ as $$
 declare
     v_row public.mm_multimedia_sessions;
 begin
-    select * into v_row from public.mm_multimedia_sessions where session_id = p_session_id;
+    select * into v_row from public.mm_multimedia_sessions
+    where session_id = p_session_id and (p_company_id is null or company_id = p_company_id);
     if not found then
         raise exception 'multimedia session % not found (p_session_id)', p_session_id using errcode = 'P0002';
     end if;
     return v_row;
 end
 $$;
-comment on function public.get_multimedia_session(uuid) is
-'A multimedia session (video-pipeline-content-multimedia.md, mm_multimedia_sessions: status, stage, progress '
-'and counters). p_session_id: the session. Returns the mm_multimedia_sessions row. Errors: P0002 unknown '
-'session (or another company''s). The session and asset procedures look their session up through it.';
-revoke all on function public.get_multimedia_session(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.get_multimedia_session(uuid) to authenticated, service_role;
+comment on function public.get_multimedia_session(uuid, uuid) is
+'A multimedia session (video-pipeline-content-multimedia.md, mm_multimedia_sessions: status, stage, progress and '
+'counters). p_session_id: the session; p_company_id: optional, its company (the distribution key; without it the '
+'session is found by its id alone). Returns the mm_multimedia_sessions row. Errors: P0002 unknown session (or '
+'another company''s). The session and asset procedures look their session up through it.';
+revoke all on function public.get_multimedia_session(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.get_multimedia_session(uuid, uuid) to authenticated, service_role;
 
 create function public.update_session_status(
     p_session_id uuid,
     p_status text default null,
     p_progress_percentage double precision default null,
     p_current_stage text default null,
-    p_processing_duration_seconds integer default null
+    p_processing_duration_seconds integer default null,
+    p_company_id uuid default null
 ) returns public.mm_multimedia_sessions
 language plpgsql volatile
 set search_path = ''
@@ -258,7 +295,7 @@ begin
         progress_percentage = coalesce(p_progress_percentage, progress_percentage),
         current_stage = coalesce(p_current_stage, current_stage),
         processing_duration_seconds = coalesce(p_processing_duration_seconds, processing_duration_seconds)
-    where session_id = p_session_id
+    where session_id = p_session_id and (p_company_id is null or company_id = p_company_id)
     returning * into v_row;
     if not found then
         raise exception 'multimedia session % not found (p_session_id)', p_session_id using errcode = 'P0002';
@@ -266,18 +303,19 @@ begin
     return v_row;
 end
 $$;
-comment on function public.update_session_status(uuid, text, double precision, text, integer) is
-'Updates a session''s status and progress (video-pipeline-content-multimedia.md, "Multimedia Generation '
-'Workflow" step 3, update_session_status). p_session_id: the session; p_status: started -> processing -> '
-'completed | failed (null keeps it); p_progress_percentage: 0..100, never below the current value (completed '
-'sets 100); p_current_stage: text (e.g. slides, narration, rendering); p_processing_duration_seconds: seconds '
-'>= 0 (default on completion or failure: seconds since started_at). At least one is required. Returns the '
-'updated mm_multimedia_sessions row (completed_at set when it finishes). Errors: 22023 bad parameter, P0002 '
-'unknown session (or another company''s), 55000 transition not allowed, progress going back, or session already '
-'finished. Writes nothing on error.';
-revoke all on function public.update_session_status(uuid, text, double precision, text, integer)
+comment on function public.update_session_status(uuid, text, double precision, text, integer, uuid) is
+'Updates a session''s status and progress (video-pipeline-content-multimedia.md, "Multimedia Generation Workflow" '
+'step 3, update_session_status). p_session_id: the session; p_status: started -> processing -> completed | failed '
+'(null keeps it); p_progress_percentage: 0..100, never below the current value (completed sets 100); '
+'p_current_stage: text (e.g. slides, narration, rendering); p_processing_duration_seconds: seconds >= 0 (default '
+'on completion or failure: seconds since started_at); p_company_id: optional, its company (the distribution key; '
+'without it the session is found by its id alone). At least one of the first four is required. Returns the updated '
+'mm_multimedia_sessions row (completed_at set when it finishes). Errors: 22023 bad parameter, P0002 unknown '
+'session (or another company''s), 55000 transition not allowed, progress going back, or session already finished. '
+'Writes nothing on error.';
+revoke all on function public.update_session_status(uuid, text, double precision, text, integer, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.update_session_status(uuid, text, double precision, text, integer) to authenticated, service_role;
+grant execute on function public.update_session_status(uuid, text, double precision, text, integer, uuid) to authenticated, service_role;
 
 -- ===== multimedia/0002_create_multimedia_assets =====
 create function public.mm_storage_path(
@@ -299,7 +337,7 @@ revoke all on function public.mm_storage_path(text, text, text, timestamptz) fro
 grant execute on function public.mm_storage_path(text, text, text, timestamptz) to authenticated, service_role;
 
 create table public.mm_multimedia_assets (
-    asset_id uuid primary key default gen_random_uuid(),
+    asset_id uuid not null default gen_random_uuid(),
     session_id uuid not null,
     content_id uuid not null,
     company_id uuid not null references public.companies (id),
@@ -322,10 +360,11 @@ create table public.mm_multimedia_assets (
         starts_with(storage_path, asset_type || '/' || section_name || '/')
         and right(storage_path, length(asset_name) + 1) = '_' || asset_name
     ),
-    unique (storage_bucket, storage_path),
-    unique (asset_id, session_id),
-    foreign key (session_id, content_id, company_id)
-    references public.mm_multimedia_sessions (session_id, content_id, company_id) on delete cascade
+    primary key (company_id, asset_id),
+    unique (company_id, storage_bucket, storage_path),
+    unique (company_id, asset_id, session_id),
+    foreign key (company_id, session_id, content_id)
+    references public.mm_multimedia_sessions (company_id, session_id, content_id) on delete cascade
 );
 comment on table public.mm_multimedia_assets is
 'Every multimedia asset of a session: videos, audio, slides, scripts, thumbnails, presentation exports '
@@ -339,62 +378,40 @@ comment on column public.mm_multimedia_assets.section_name is
 'a lowercase path segment.';
 comment on column public.mm_multimedia_assets.duration_seconds is 'Duration in seconds (audio and video).';
 comment on column public.mm_multimedia_assets.storage_path is
-'{asset_type}/{section_name}/{timestamp}_{asset_name} inside storage_bucket (unique per bucket).';
+'{asset_type}/{section_name}/{timestamp}_{asset_name} inside storage_bucket (unique per company and bucket).';
 comment on column public.mm_multimedia_assets.public_url is 'Public URL of the object, when the bucket is public.';
 comment on column public.mm_multimedia_assets.created_at is
 'clock_timestamp() of the insert: assets registered in one transaction keep their order.';
-create index idx_mm_multimedia_assets_session_id on public.mm_multimedia_assets (session_id, content_id, company_id);
-create index idx_mm_multimedia_assets_content_id on public.mm_multimedia_assets (content_id);
-create index idx_mm_multimedia_assets_company_id on public.mm_multimedia_assets (company_id);
+create index idx_mm_multimedia_assets_session_id on public.mm_multimedia_assets (company_id, session_id, content_id);
+create index idx_mm_multimedia_assets_content_id on public.mm_multimedia_assets (company_id, content_id);
+create index idx_mm_multimedia_assets_asset_id on public.mm_multimedia_assets (asset_id);
 
 call dreamcut_private.enable_company_isolation('public.mm_multimedia_assets');
 
-create function dreamcut_private.mm_count_session_assets() returns trigger
+create function dreamcut_private.mm_count_inserted_assets() returns trigger
 language plpgsql
 set search_path = ''
 as $$
 declare
-    v_changes jsonb := '[]';
     v_finished record;
 begin
-    if tg_op <> 'DELETE' then
-        v_changes := (
-            select coalesce(jsonb_agg(jsonb_build_object(
-                'session_id', n.session_id, 'asset_type', n.asset_type, 'status', n.status, 'sign', 1
-            )), '[]')
-            from new_assets as n
-        );
-    end if;
-    if tg_op <> 'INSERT' then
-        v_changes := v_changes || (
-            select coalesce(jsonb_agg(jsonb_build_object(
-                'session_id', o.session_id, 'asset_type', o.asset_type, 'status', o.status, 'sign', -1
-            )), '[]')
-            from old_assets as o
-        );
-    end if;
-
-    -- Lock the sessions in id order, FOR NO KEY UPDATE: it does not conflict with the KEY SHARE locks the
-    -- assets' foreign key checks hold, so concurrent registrations queue here instead of deadlocking, and each
-    -- adds its counts to the latest committed values.
+    -- The sessions locked in key order, FOR NO KEY UPDATE (no conflict with the KEY SHARE locks of the assets'
+    -- foreign key checks), so concurrent statements queue here instead of deadlocking and each adds its counts
+    -- to the latest committed values.
     perform from public.mm_multimedia_sessions as s
-    where s.session_id in (select c.session_id from jsonb_to_recordset(v_changes) as c (session_id uuid))
-    order by s.session_id
+    where (s.company_id, s.session_id) in (select n.company_id, n.session_id from new_assets as n)
+    order by s.company_id, s.session_id
     for no key update;
-
-    if tg_op = 'INSERT' then
-        select s.session_id, s.status into v_finished
-        from public.mm_multimedia_sessions as s
-        where s.session_id in (select c.session_id from jsonb_to_recordset(v_changes) as c (session_id uuid))
-            and s.status in ('completed', 'failed')
-        limit 1;
-        if found then
-            raise exception 'multimedia session % is already %: no more assets can be registered',
-                v_finished.session_id, v_finished.status
-            using errcode = '55000';
-        end if;
+    select s.session_id, s.status into v_finished
+    from public.mm_multimedia_sessions as s
+    where (s.company_id, s.session_id) in (select n.company_id, n.session_id from new_assets as n)
+        and s.status in ('completed', 'failed')
+    limit 1;
+    if found then
+        raise exception 'multimedia session % is already %: no more assets can be registered',
+            v_finished.session_id, v_finished.status
+        using errcode = '55000';
     end if;
-
     update public.mm_multimedia_sessions as s
     set total_assets_generated = s.total_assets_generated + d.total,
         slides_generated = s.slides_generated + d.slides,
@@ -402,40 +419,129 @@ begin
         video_files_generated = s.video_files_generated + d.video
     from (
         select
+            c.company_id,
             c.session_id,
             coalesce(sum(c.sign) filter (where c.status <> 'failed'), 0) as total,
             coalesce(sum(c.sign) filter (where c.status <> 'failed' and c.asset_type = 'slide'), 0) as slides,
             coalesce(sum(c.sign) filter (where c.status <> 'failed' and c.asset_type = 'audio'), 0) as audio,
             coalesce(sum(c.sign) filter (where c.status <> 'failed' and c.asset_type = 'video'), 0) as video
-        from jsonb_to_recordset(v_changes) as c (session_id uuid, asset_type text, status text, sign integer)
-        group by c.session_id
+        from (select n.company_id, n.session_id, n.asset_type, n.status, 1 as sign from new_assets as n) as c
+        group by c.company_id, c.session_id
     ) as d
-    where s.session_id = d.session_id and (d.total, d.slides, d.audio, d.video) <> (0, 0, 0, 0);
+    where s.company_id = d.company_id and s.session_id = d.session_id
+        and (d.total, d.slides, d.audio, d.video) <> (0, 0, 0, 0);
     return null;
 end
 $$;
-comment on function dreamcut_private.mm_count_session_assets() is
-'Statement-level AFTER INSERT / UPDATE / DELETE trigger function on mm_multimedia_assets (transition tables '
-'new_assets, old_assets): adds each statement''s changes to the counters of the affected sessions in one UPDATE '
-'(total_assets_generated: assets not failed; slides_generated, audio_files_generated, video_files_generated: '
-'those of type slide, audio, video), after locking the sessions in id order, so counts stay exact under '
-'concurrent registration. Raises 55000 when assets are inserted into a completed or failed session.';
-revoke all on function dreamcut_private.mm_count_session_assets() from public;
+comment on function dreamcut_private.mm_count_inserted_assets() is
+'Statement-level AFTER INSERT trigger function on mm_multimedia_assets (transition table new_assets): adds the '
+'statement''s assets to the counters of their sessions (total_assets_generated: assets not failed; '
+'slides_generated, audio_files_generated, video_files_generated: those of type slide, audio, video) in one UPDATE, '
+'after locking the sessions in key order, so counts stay exact under concurrent registration. Raises 55000 when '
+'assets are inserted into a completed or failed session.';
+revoke all on function dreamcut_private.mm_count_inserted_assets() from public;
+
+create function dreamcut_private.mm_count_updated_assets() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    -- The sessions locked in key order, FOR NO KEY UPDATE (no conflict with the KEY SHARE locks of the assets'
+    -- foreign key checks), so concurrent statements queue here instead of deadlocking and each adds its counts
+    -- to the latest committed values.
+    perform from public.mm_multimedia_sessions as s
+    where (s.company_id, s.session_id) in (
+        select n.company_id, n.session_id from new_assets as n
+        union
+        select o.company_id, o.session_id from old_assets as o
+    )
+    order by s.company_id, s.session_id
+    for no key update;
+    update public.mm_multimedia_sessions as s
+    set total_assets_generated = s.total_assets_generated + d.total,
+        slides_generated = s.slides_generated + d.slides,
+        audio_files_generated = s.audio_files_generated + d.audio,
+        video_files_generated = s.video_files_generated + d.video
+    from (
+        select
+            c.company_id,
+            c.session_id,
+            coalesce(sum(c.sign) filter (where c.status <> 'failed'), 0) as total,
+            coalesce(sum(c.sign) filter (where c.status <> 'failed' and c.asset_type = 'slide'), 0) as slides,
+            coalesce(sum(c.sign) filter (where c.status <> 'failed' and c.asset_type = 'audio'), 0) as audio,
+            coalesce(sum(c.sign) filter (where c.status <> 'failed' and c.asset_type = 'video'), 0) as video
+        from (select n.company_id, n.session_id, n.asset_type, n.status, 1 as sign from new_assets as n
+            union all
+            select o.company_id, o.session_id, o.asset_type, o.status, -1 from old_assets as o) as c
+        group by c.company_id, c.session_id
+    ) as d
+    where s.company_id = d.company_id and s.session_id = d.session_id
+        and (d.total, d.slides, d.audio, d.video) <> (0, 0, 0, 0);
+    return null;
+end
+$$;
+comment on function dreamcut_private.mm_count_updated_assets() is
+'Statement-level AFTER UPDATE trigger function on mm_multimedia_assets (transition tables old_assets, new_assets): '
+'moves the counts of the updated assets (total_assets_generated: assets not failed; slides_generated, '
+'audio_files_generated, video_files_generated: those of type slide, audio, video) by their new rows minus their '
+'old rows (an asset marked failed leaves the counts, one moved to another session moves its count), in one UPDATE '
+'after locking the sessions in key order.';
+revoke all on function dreamcut_private.mm_count_updated_assets() from public;
+
+create function dreamcut_private.mm_count_deleted_assets() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    -- The sessions locked in key order, FOR NO KEY UPDATE (no conflict with the KEY SHARE locks of the assets'
+    -- foreign key checks), so concurrent statements queue here instead of deadlocking and each adds its counts
+    -- to the latest committed values.
+    perform from public.mm_multimedia_sessions as s
+    where (s.company_id, s.session_id) in (select o.company_id, o.session_id from old_assets as o)
+    order by s.company_id, s.session_id
+    for no key update;
+    update public.mm_multimedia_sessions as s
+    set total_assets_generated = s.total_assets_generated + d.total,
+        slides_generated = s.slides_generated + d.slides,
+        audio_files_generated = s.audio_files_generated + d.audio,
+        video_files_generated = s.video_files_generated + d.video
+    from (
+        select
+            c.company_id,
+            c.session_id,
+            coalesce(sum(c.sign) filter (where c.status <> 'failed'), 0) as total,
+            coalesce(sum(c.sign) filter (where c.status <> 'failed' and c.asset_type = 'slide'), 0) as slides,
+            coalesce(sum(c.sign) filter (where c.status <> 'failed' and c.asset_type = 'audio'), 0) as audio,
+            coalesce(sum(c.sign) filter (where c.status <> 'failed' and c.asset_type = 'video'), 0) as video
+        from (select o.company_id, o.session_id, o.asset_type, o.status, -1 as sign from old_assets as o) as c
+        group by c.company_id, c.session_id
+    ) as d
+    where s.company_id = d.company_id and s.session_id = d.session_id
+        and (d.total, d.slides, d.audio, d.video) <> (0, 0, 0, 0);
+    return null;
+end
+$$;
+comment on function dreamcut_private.mm_count_deleted_assets() is
+'Statement-level AFTER DELETE trigger function on mm_multimedia_assets (transition table old_assets): takes the '
+'statement''s assets off the counters of their sessions (total_assets_generated: assets not failed; '
+'slides_generated, audio_files_generated, video_files_generated: those of type slide, audio, video) in one UPDATE, '
+'after locking the sessions in key order.';
+revoke all on function dreamcut_private.mm_count_deleted_assets() from public;
 
 create trigger trigger_mm_multimedia_assets_count_insert
 after insert on public.mm_multimedia_assets
 referencing new table as new_assets
-for each statement execute function dreamcut_private.mm_count_session_assets();
+for each statement execute function dreamcut_private.mm_count_inserted_assets();
 
 create trigger trigger_mm_multimedia_assets_count_update
 after update on public.mm_multimedia_assets
 referencing old table as old_assets new table as new_assets
-for each statement execute function dreamcut_private.mm_count_session_assets();
+for each statement execute function dreamcut_private.mm_count_updated_assets();
 
 create trigger trigger_mm_multimedia_assets_count_delete
 after delete on public.mm_multimedia_assets
 referencing old table as old_assets
-for each statement execute function dreamcut_private.mm_count_session_assets();
+for each statement execute function dreamcut_private.mm_count_deleted_assets();
 
 -- ===== multimedia/0003_create_multimedia_asset_procedures =====
 create function public.register_multimedia_asset(
@@ -452,7 +558,8 @@ create function public.register_multimedia_asset(
     p_generation_config jsonb default '{}',
     p_status text default 'generated',
     p_public_url text default null,
-    p_storage_path text default null
+    p_storage_path text default null,
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -518,7 +625,7 @@ begin
         using errcode = '22023';
     end if;
 
-    v_session := public.get_multimedia_session(p_session_id);
+    v_session := public.get_multimedia_session(p_session_id, p_company_id);
     if p_content_id is distinct from null and p_content_id <> v_session.content_id then
         raise exception 'p_content_id % is not the content of session % (%)', p_content_id, p_session_id,
             v_session.content_id
@@ -551,39 +658,40 @@ begin
 end
 $$;
 comment on function public.register_multimedia_asset(
-    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text
+    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text, uuid
 ) is
 'Registers one generated asset of a session (video-pipeline-content-multimedia.md, "Multimedia Generation '
 'Workflow" step 2, register_multimedia_asset). p_session_id: the session (its content and company are the '
-'asset''s); p_content_id: optional, must be the session''s content; p_asset_type: video | audio | slide | script '
-'| thumbnail | presentation (required); p_file_path: local path; p_duration_seconds: seconds >= 0; '
-'p_storage_bucket: default multimedia-assets; p_section_name: lowercase path segment, default complete_module; '
-'p_asset_name: file name (default: the last part of p_file_path); p_file_size_bytes: bytes >= 0; p_mime_type: '
-'default guessed from the extension (mp4, webm, mov, mp3, wav, m4a, ogg, png, jpg, webp, svg, pdf, html, txt, '
-'md, json, vtt, srt, pptx); p_generation_config: JSON object; p_status: generated | processed | failed; '
-'p_public_url: text; p_storage_path: default mm_storage_path(type, section, name, clock time) = '
-'{asset_type}/{section_name}/{YYYYMMDD_HHMMSS_us}_{filename}; a given path must follow the same pattern. '
-'Returns the new asset_id (uuid). The session''s counters follow by trigger. Errors: 22023 bad parameter '
+'asset''s); p_content_id: optional, must be the session''s content; p_asset_type: video | audio | slide | script | '
+'thumbnail | presentation (required); p_file_path: local path; p_duration_seconds: seconds >= 0; p_storage_bucket: '
+'default multimedia-assets; p_section_name: lowercase path segment, default complete_module; p_asset_name: file '
+'name (default: the last part of p_file_path); p_file_size_bytes: bytes >= 0; p_mime_type: default guessed from '
+'the extension (mp4, webm, mov, mp3, wav, m4a, ogg, png, jpg, webp, svg, pdf, html, txt, md, json, vtt, srt, '
+'pptx); p_generation_config: JSON object; p_status: generated | processed | failed; p_public_url: text; '
+'p_storage_path: default mm_storage_path(type, section, name, clock time) = '
+'{asset_type}/{section_name}/{YYYYMMDD_HHMMSS_us}_{filename}; a given path must follow the same pattern; '
+'p_company_id: optional, the session''s company (the distribution key; without it the session is found by its id '
+'alone). Returns the new asset_id (uuid). The session''s counters follow by trigger. Errors: 22023 bad parameter '
 '(unknown asset type, negative duration, bad name, section, bucket, MIME type or path, content of another '
-'session), P0002 unknown session (or another company''s), 55000 session completed or failed, 23505 storage '
-'path already used in the bucket. Writes nothing on error.';
+'session), P0002 unknown session (or another company''s), 55000 session completed or failed, 23505 storage path '
+'already used in the company''s bucket. Writes nothing on error.';
 revoke all on function public.register_multimedia_asset(
-    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text
+    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text, uuid
 ) from public, anon, authenticated, service_role;
 grant execute on function public.register_multimedia_asset(
-    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text
+    uuid, uuid, text, text, double precision, text, text, text, bigint, text, jsonb, text, text, text, uuid
 ) to authenticated, service_role;
 
-create function public.register_multimedia_assets(p_session_id uuid, p_assets jsonb)
+create function public.register_multimedia_assets(p_session_id uuid, p_assets jsonb, p_company_id uuid default null)
 returns table (ordinal integer, asset_id uuid, storage_path text)
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
     v_bad record;
-    v_index integer;
+    v_index bigint;
     v_asset jsonb;
-    v_ids uuid[] := '{}';
+    v_ids uuid[] := '{}'::uuid[];
 begin
     if p_assets is null or jsonb_typeof(p_assets) <> 'array' then
         raise exception 'p_assets must be a JSON array of asset objects, got %', coalesce(jsonb_typeof(p_assets), 'null')
@@ -650,7 +758,8 @@ begin
                 p_generation_config => coalesce(v_asset -> 'generation_config', '{}'),
                 p_status => coalesce(v_asset ->> 'status', 'generated'),
                 p_public_url => v_asset ->> 'public_url',
-                p_storage_path => v_asset ->> 'storage_path'
+                p_storage_path => v_asset ->> 'storage_path',
+                p_company_id => p_company_id
             );
         end loop;
     exception
@@ -663,28 +772,33 @@ begin
     return query
     select i.ord::integer - 1, a.asset_id, a.storage_path
     from unnest(v_ids) with ordinality as i (id, ord)
-    join public.mm_multimedia_assets as a on a.asset_id = i.id
+    join public.mm_multimedia_assets as a on a.asset_id = i.id and (p_company_id is null or a.company_id = p_company_id)
     order by i.ord;
 end
 $$;
-comment on function public.register_multimedia_assets(uuid, jsonb) is
-'Registers several assets of a session in one call (video-pipeline-content-multimedia.md, "Batch Operations: '
-'bulk asset registration"). p_session_id: the session; p_assets: JSON array of 1..1000 objects with the keys '
-'of register_multimedia_asset without the p_ prefix: asset_type (required), file_path, duration_seconds '
-'(number, seconds), storage_bucket, section_name, asset_name, file_size_bytes (whole number), mime_type, '
-'generation_config (object), status, public_url, storage_path, content_id. Each element gets the same checks, '
-'defaults and storage path as register_multimedia_asset. Returns rows (ordinal: 0-based index in p_assets, '
-'asset_id, storage_path) in input order. Errors: 22023 bad parameter, naming the element as p_assets[i] '
-'(unknown key, wrong JSON type, or the single-asset checks), P0002 unknown session (or another company''s), '
-'55000 session completed or failed, 23505 storage path already used. All or nothing: writes nothing on error.';
-revoke all on function public.register_multimedia_assets(uuid, jsonb) from public, anon, authenticated, service_role;
-grant execute on function public.register_multimedia_assets(uuid, jsonb) to authenticated, service_role;
+comment on function public.register_multimedia_assets(uuid, jsonb, uuid) is
+'Registers several assets of a session in one call (video-pipeline-content-multimedia.md, "Batch Operations: bulk '
+'asset registration"). p_session_id: the session; p_assets: JSON array of 1..1000 objects with the keys of '
+'register_multimedia_asset without the p_ prefix: asset_type (required), file_path, duration_seconds (number, '
+'seconds), storage_bucket, section_name, asset_name, file_size_bytes (whole number), mime_type, generation_config '
+'(object), status, public_url, storage_path, content_id; p_company_id: optional, the session''s company (the '
+'distribution key; without it the session is found by its id alone). Each element gets the same checks, defaults '
+'and storage path as register_multimedia_asset. Returns rows (ordinal: 0-based index in p_assets, asset_id, '
+'storage_path) in input order. Errors: 22023 bad parameter, naming the element as p_assets[i] (unknown key, wrong '
+'JSON type, or the single-asset checks), P0002 unknown session (or another company''s), 55000 session completed or '
+'failed, 23505 storage path already used. All or nothing: writes nothing on error.';
+revoke all on function public.register_multimedia_assets(uuid, jsonb, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.register_multimedia_assets(uuid, jsonb, uuid) to authenticated, service_role;
 
-create function public.list_session_assets(p_session_id uuid, p_asset_type text default null)
+create function public.list_session_assets(
+    p_session_id uuid, p_asset_type text default null, p_company_id uuid default null
+)
 returns setof public.mm_multimedia_assets
 language plpgsql stable
 set search_path = ''
 as $$
+declare
+    v_session public.mm_multimedia_sessions;
 begin
     if p_asset_type is not null
         and p_asset_type not in ('video', 'audio', 'slide', 'script', 'thumbnail', 'presentation') then
@@ -692,23 +806,25 @@ begin
             'got %', quote_literal(p_asset_type)
         using errcode = '22023';
     end if;
-    perform public.get_multimedia_session(p_session_id);
+    v_session := public.get_multimedia_session(p_session_id, p_company_id);
     return query
     select * from public.mm_multimedia_assets as a
-    where a.session_id = p_session_id and (p_asset_type is null or a.asset_type = p_asset_type)
-    order by a.created_at, a.storage_path;
+    where a.company_id = v_session.company_id and a.session_id = p_session_id
+        and (p_asset_type is null or a.asset_type = p_asset_type)
+    order by a.created_at, a.storage_path, a.asset_id;
 end
 $$;
-comment on function public.list_session_assets(uuid, text) is
-'The assets of a session (video-pipeline-content-multimedia.md, "Data Retrieval Patterns": assets of a '
-'session). p_session_id: the session; p_asset_type: only that type, or null for all. Returns mm_multimedia_assets '
+comment on function public.list_session_assets(uuid, text, uuid) is
+'The assets of a session (video-pipeline-content-multimedia.md, "Data Retrieval Patterns": assets of a session). '
+'p_session_id: the session; p_asset_type: only that type, or null for all; p_company_id: optional, the session''s '
+'company (the distribution key; without it the session is found by its id alone). Returns mm_multimedia_assets '
 'rows in registration order. Errors: 22023 unknown asset type, P0002 unknown session (or another company''s).';
-revoke all on function public.list_session_assets(uuid, text) from public, anon, authenticated, service_role;
-grant execute on function public.list_session_assets(uuid, text) to authenticated, service_role;
+revoke all on function public.list_session_assets(uuid, text, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.list_session_assets(uuid, text, uuid) to authenticated, service_role;
 
 -- ===== multimedia/0004_create_audio_narrations =====
 create table public.mm_audio_narrations (
-    narration_id uuid primary key default gen_random_uuid(),
+    narration_id uuid not null default gen_random_uuid(),
     session_id uuid not null,
     content_id uuid not null,
     company_id uuid not null,
@@ -727,9 +843,11 @@ create table public.mm_audio_narrations (
     status text not null default 'pending' check (status in ('pending', 'synthesizing', 'completed', 'failed')),
     created_at timestamptz not null default now(),
     check ((narration_type = 'section') = (section_name is not null)),
-    foreign key (session_id, content_id, company_id)
-    references public.mm_multimedia_sessions (session_id, content_id, company_id) on delete cascade,
-    foreign key (master_audio_id, session_id) references public.mm_multimedia_assets (asset_id, session_id)
+    primary key (company_id, narration_id),
+    foreign key (company_id, session_id, content_id)
+    references public.mm_multimedia_sessions (company_id, session_id, content_id) on delete cascade,
+    foreign key (company_id, master_audio_id, session_id)
+    references public.mm_multimedia_assets (company_id, asset_id, session_id)
 );
 comment on table public.mm_audio_narrations is
 'Audio narrations of a session, whole module or one section (video-pipeline-content-multimedia.md, mm_*, table 3).';
@@ -743,9 +861,11 @@ comment on column public.mm_audio_narrations.master_audio_id is 'The full narrat
 comment on column public.mm_audio_narrations.segments_audio_ids is
 'Audio assets of the segments, in order; each is an asset of the same session (checked by trigger).';
 comment on column public.mm_audio_narrations.synthesis_completed is 'TTS done (generated: status = completed).';
-create index idx_mm_audio_narrations_session_id on public.mm_audio_narrations (session_id, content_id, company_id);
-create index idx_mm_audio_narrations_company_id on public.mm_audio_narrations (company_id);
-create index idx_mm_audio_narrations_master_audio on public.mm_audio_narrations (master_audio_id, session_id);
+create index idx_mm_audio_narrations_session_id on public.mm_audio_narrations (company_id, session_id, content_id);
+create index idx_mm_audio_narrations_narration_id on public.mm_audio_narrations (narration_id);
+create index idx_mm_audio_narrations_master_audio on public.mm_audio_narrations (
+    company_id, master_audio_id, session_id
+);
 
 call dreamcut_private.enable_company_isolation('public.mm_audio_narrations');
 
@@ -759,7 +879,8 @@ begin
     select a.id into v_missing
     from unnest(new.segments_audio_ids) as a (id)
     where a.id is null or not exists (
-        select from public.mm_multimedia_assets as m where m.asset_id = a.id and m.session_id = new.session_id
+        select from public.mm_multimedia_assets as m
+        where m.company_id = new.company_id and m.asset_id = a.id and m.session_id = new.session_id
     )
     limit 1;
     if found then
@@ -790,7 +911,8 @@ create function public.register_audio_narration(
     p_audio_segments jsonb default '[]',
     p_master_audio_id uuid default null,
     p_total_duration_seconds double precision default null,
-    p_status text default null
+    p_status text default null,
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -841,7 +963,7 @@ begin
         using errcode = '22023';
     end if;
 
-    v_session := public.get_multimedia_session(p_session_id);
+    v_session := public.get_multimedia_session(p_session_id, p_company_id);
 
     select s.ord - 1 as idx, s.seg into v_bad
     from jsonb_array_elements(p_audio_segments) with ordinality as s (seg, ord)
@@ -852,7 +974,8 @@ begin
         or coalesce(jsonb_typeof(s.seg -> 'asset_id'), 'null') not in ('string', 'null')
         or jsonb_typeof(s.seg -> 'asset_id') = 'string' and not exists (
             select from public.mm_multimedia_assets as a
-            where a.asset_id::text = lower(s.seg ->> 'asset_id') and a.session_id = p_session_id
+            where a.company_id = v_session.company_id and a.asset_id::text = lower(s.seg ->> 'asset_id')
+                and a.session_id = p_session_id
                 and a.asset_type = 'audio'
         )
     order by s.ord
@@ -864,7 +987,8 @@ begin
     end if;
     if p_master_audio_id is not null then
         select a.duration_seconds into v_master_duration from public.mm_multimedia_assets as a
-        where a.asset_id = p_master_audio_id and a.session_id = p_session_id and a.asset_type = 'audio';
+        where a.company_id = v_session.company_id and a.asset_id = p_master_audio_id and a.session_id = p_session_id
+            and a.asset_type = 'audio';
         if not found then
             raise exception 'p_master_audio_id % is not an audio asset of session %', p_master_audio_id, p_session_id
             using errcode = '22023';
@@ -899,26 +1023,31 @@ begin
     return v_narration_id;
 end
 $$;
-comment on function public.register_audio_narration(uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text) is
+comment on function public.register_audio_narration(
+    uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text, uuid
+) is
 'Registers an audio narration of a session with its segments (video-pipeline-content-multimedia.md, '
-'mm_audio_narrations). p_session_id: the session; p_narration_name: non-empty text; p_narration_type: '
-'full_module | section; p_section_name: a section of cm_content_sections(), required for and only for type '
-'section; p_script_content: the full script; p_voice_config: JSON object (voice, speed, ...); p_audio_segments: '
-'JSON array of segment objects in order, each with optional duration_seconds (number >= 0) and asset_id (an '
-'audio asset of the session) and any other keys; p_master_audio_id: the full narration''s audio asset of the '
-'session; p_total_duration_seconds: seconds >= 0 (default: sum of the segments'' durations, else the master''s '
-'duration, else 0); p_status: pending | synthesizing | completed | failed (default completed when audio is '
-'given, else pending). segments_audio_ids is the segments'' asset_ids in order. Returns the new narration_id '
-'(uuid). Errors: 22023 bad parameter (bad segment p_audio_segments[i], asset not an audio asset of the '
-'session), P0002 unknown session (or another company''s). Writes nothing on error.';
-revoke all on function public.register_audio_narration(uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text)
-from public, anon, authenticated, service_role;
-grant execute on function public.register_audio_narration(uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text)
-to authenticated, service_role;
+'mm_audio_narrations). p_session_id: the session; p_narration_name: non-empty text; p_narration_type: full_module '
+'| section; p_section_name: a section of cm_content_sections(), required for and only for type section; '
+'p_script_content: the full script; p_voice_config: JSON object (voice, speed, ...); p_audio_segments: JSON array '
+'of segment objects in order, each with optional duration_seconds (number >= 0) and asset_id (an audio asset of '
+'the session) and any other keys; p_master_audio_id: the full narration''s audio asset of the session; '
+'p_total_duration_seconds: seconds >= 0 (default: sum of the segments'' durations, else the master''s duration, '
+'else 0); p_status: pending | synthesizing | completed | failed (default completed when audio is given, else '
+'pending); p_company_id: optional, the session''s company (the distribution key; without it the session is found '
+'by its id alone). segments_audio_ids is the segments'' asset_ids in order. Returns the new narration_id (uuid). '
+'Errors: 22023 bad parameter (bad segment p_audio_segments[i], asset not an audio asset of the session), P0002 '
+'unknown session (or another company''s). Writes nothing on error.';
+revoke all on function public.register_audio_narration(
+    uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text, uuid
+) from public, anon, authenticated, service_role;
+grant execute on function public.register_audio_narration(
+    uuid, text, text, text, text, jsonb, jsonb, uuid, double precision, text, uuid
+) to authenticated, service_role;
 
 -- ===== multimedia/0005_create_slide_presentations =====
 create table public.mm_slide_presentations (
-    presentation_id uuid primary key default gen_random_uuid(),
+    presentation_id uuid not null default gen_random_uuid(),
     session_id uuid not null,
     content_id uuid not null,
     company_id uuid not null,
@@ -936,11 +1065,15 @@ create table public.mm_slide_presentations (
     html_asset_id uuid,
     status text not null default 'completed' check (status in ('draft', 'generating', 'completed', 'failed')),
     created_at timestamptz not null default now(),
-    foreign key (session_id, content_id, company_id)
-    references public.mm_multimedia_sessions (session_id, content_id, company_id) on delete cascade,
-    foreign key (pdf_asset_id, session_id) references public.mm_multimedia_assets (asset_id, session_id),
-    foreign key (pptx_asset_id, session_id) references public.mm_multimedia_assets (asset_id, session_id),
-    foreign key (html_asset_id, session_id) references public.mm_multimedia_assets (asset_id, session_id)
+    primary key (company_id, presentation_id),
+    foreign key (company_id, session_id, content_id)
+    references public.mm_multimedia_sessions (company_id, session_id, content_id) on delete cascade,
+    foreign key (company_id, pdf_asset_id, session_id)
+    references public.mm_multimedia_assets (company_id, asset_id, session_id),
+    foreign key (company_id, pptx_asset_id, session_id)
+    references public.mm_multimedia_assets (company_id, asset_id, session_id),
+    foreign key (company_id, html_asset_id, session_id)
+    references public.mm_multimedia_assets (company_id, asset_id, session_id)
 );
 comment on table public.mm_slide_presentations is
 'Slide decks of a session and their exports (video-pipeline-content-multimedia.md, mm_*, table 4).';
@@ -954,12 +1087,12 @@ comment on column public.mm_slide_presentations.pdf_asset_id is 'The PDF export:
 comment on column public.mm_slide_presentations.pptx_asset_id is 'The PPTX export: a presentation asset of the same session.';
 comment on column public.mm_slide_presentations.html_asset_id is 'The HTML export: a presentation asset of the same session.';
 create index idx_mm_slide_presentations_session_id on public.mm_slide_presentations (
-    session_id, content_id, company_id
+    company_id, session_id, content_id
 );
-create index idx_mm_slide_presentations_company_id on public.mm_slide_presentations (company_id);
-create index idx_mm_slide_presentations_pdf on public.mm_slide_presentations (pdf_asset_id, session_id);
-create index idx_mm_slide_presentations_pptx on public.mm_slide_presentations (pptx_asset_id, session_id);
-create index idx_mm_slide_presentations_html on public.mm_slide_presentations (html_asset_id, session_id);
+create index idx_mm_slide_presentations_presentation_id on public.mm_slide_presentations (presentation_id);
+create index idx_mm_slide_presentations_pdf on public.mm_slide_presentations (company_id, pdf_asset_id, session_id);
+create index idx_mm_slide_presentations_pptx on public.mm_slide_presentations (company_id, pptx_asset_id, session_id);
+create index idx_mm_slide_presentations_html on public.mm_slide_presentations (company_id, html_asset_id, session_id);
 
 call dreamcut_private.enable_company_isolation('public.mm_slide_presentations');
 
@@ -973,7 +1106,8 @@ create function public.register_slide_presentation(
     p_pdf_asset_id uuid default null,
     p_pptx_asset_id uuid default null,
     p_html_asset_id uuid default null,
-    p_status text default 'completed'
+    p_status text default 'completed',
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -1008,13 +1142,14 @@ begin
         using errcode = '22023';
     end if;
 
-    v_session := public.get_multimedia_session(p_session_id);
+    v_session := public.get_multimedia_session(p_session_id, p_company_id);
     select e.name, e.id into v_bad
     from (values (1, 'p_pdf_asset_id', p_pdf_asset_id), (2, 'p_pptx_asset_id', p_pptx_asset_id),
         (3, 'p_html_asset_id', p_html_asset_id)) as e (ord, name, id)
     where e.id is not null and not exists (
         select from public.mm_multimedia_assets as a
-        where a.asset_id = e.id and a.session_id = p_session_id and a.asset_type = 'presentation'
+        where a.company_id = v_session.company_id and a.asset_id = e.id and a.session_id = p_session_id
+            and a.asset_type = 'presentation'
     )
     order by e.ord
     limit 1;
@@ -1035,23 +1170,28 @@ begin
     return v_presentation_id;
 end
 $$;
-comment on function public.register_slide_presentation(uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text) is
+comment on function public.register_slide_presentation(
+    uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text, uuid
+) is
 'Registers a slide presentation of a session with its exports (video-pipeline-content-multimedia.md, '
 'mm_slide_presentations). p_session_id: the session; p_presentation_name: non-empty text; p_slide_order: JSON '
-'array of the slides in order (total_slides is its length); p_presentation_type: non-empty text (default '
-'module); p_template_used: text; p_theme_config: JSON object; p_pdf_asset_id, p_pptx_asset_id, '
-'p_html_asset_id: presentation assets of the session, or null (pdf_generated, pptx_generated, html_generated '
-'follow); p_status: draft | generating | completed | failed. Returns the new presentation_id (uuid). Errors: '
-'22023 bad parameter (export not a presentation asset of the session), P0002 unknown session (or another '
-'company''s). Writes nothing on error.';
-revoke all on function public.register_slide_presentation(uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text)
-from public, anon, authenticated, service_role;
-grant execute on function public.register_slide_presentation(uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text)
-to authenticated, service_role;
+'array of the slides in order (total_slides is its length); p_presentation_type: non-empty text (default module); '
+'p_template_used: text; p_theme_config: JSON object; p_pdf_asset_id, p_pptx_asset_id, p_html_asset_id: '
+'presentation assets of the session, or null (pdf_generated, pptx_generated, html_generated follow); p_status: '
+'draft | generating | completed | failed; p_company_id: optional, the session''s company (the distribution key; '
+'without it the session is found by its id alone). Returns the new presentation_id (uuid). Errors: 22023 bad '
+'parameter (export not a presentation asset of the session), P0002 unknown session (or another company''s). Writes '
+'nothing on error.';
+revoke all on function public.register_slide_presentation(
+    uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text, uuid
+) from public, anon, authenticated, service_role;
+grant execute on function public.register_slide_presentation(
+    uuid, text, jsonb, text, text, jsonb, uuid, uuid, uuid, text, uuid
+) to authenticated, service_role;
 
 -- ===== multimedia/0006_create_rendering_queue =====
 create table public.mm_rendering_queue (
-    job_id uuid primary key default gen_random_uuid(),
+    job_id uuid not null default gen_random_uuid(),
     session_id uuid not null,
     company_id uuid not null,
     job_type text not null check (job_type ~ '^[a-z][a-z0-9_]{0,62}$'),
@@ -1074,7 +1214,8 @@ create table public.mm_rendering_queue (
     check (status <> 'queued' or attempts < max_attempts),
     check ((status = 'running') = (locked_by is not null and locked_until is not null)),
     check ((status in ('completed', 'failed')) = (completed_at is not null)),
-    foreign key (session_id, company_id) references public.mm_multimedia_sessions (session_id, company_id)
+    primary key (company_id, job_id),
+    foreign key (company_id, session_id) references public.mm_multimedia_sessions (company_id, session_id)
     on delete cascade
 );
 comment on table public.mm_rendering_queue is
@@ -1094,12 +1235,14 @@ comment on column public.mm_rendering_queue.locked_until is
 'End of the running job''s lease; after it, another worker may take the job over.';
 comment on column public.mm_rendering_queue.result is 'What the worker reported on completion (JSON).';
 comment on column public.mm_rendering_queue.created_at is
-'clock_timestamp() of the insert: jobs of equal priority and run_after are claimed first in, first out.';
-create index idx_mm_rendering_queue_next on public.mm_rendering_queue (priority desc, run_after, created_at)
+'clock_timestamp() of the insert: jobs of equal priority and run_after are claimed first in, first out (job_id '
+'breaks a tie: the order holds on any node).';
+create index idx_mm_rendering_queue_next on public.mm_rendering_queue (priority desc, run_after, created_at, job_id)
 where status = 'queued';
 create index idx_mm_rendering_queue_lease on public.mm_rendering_queue (locked_until) where status = 'running';
-create index idx_mm_rendering_queue_session_id on public.mm_rendering_queue (session_id, company_id);
+create index idx_mm_rendering_queue_session_id on public.mm_rendering_queue (company_id, session_id);
 create index idx_mm_rendering_queue_company_id on public.mm_rendering_queue (company_id, created_at desc);
+create index idx_mm_rendering_queue_job_id on public.mm_rendering_queue (job_id);
 -- A claim leaves the job's old entry at the head of idx_mm_rendering_queue_next (a finished job, one at the head
 -- of idx_mm_rendering_queue_lease): every later claim walks these dead entries until VACUUM removes them. By
 -- default autovacuum waits until a fifth of the table is dead and may then skip the indexes, so that walk would
@@ -1125,24 +1268,27 @@ language plpgsql
 set search_path = ''
 as $$
 begin
-    if new.status = 'queued' and (tg_op = 'INSERT' or old.status <> 'queued') then
-        perform pg_notify(
-            'mm_rendering_queue',
-            json_build_object('job_id', new.job_id, 'job_type', new.job_type, 'run_after', new.run_after)::text
-        );
-    end if;
+    perform pg_notify(
+        'mm_rendering_queue',
+        json_build_object('job_id', new.job_id, 'job_type', new.job_type, 'run_after', new.run_after)::text
+    );
     return null;
 end
 $$;
 comment on function dreamcut_private.notify_rendering_job() is
-'AFTER INSERT OR UPDATE OF status trigger function on mm_rendering_queue: when a job becomes queued (enqueued '
-'or requeued for a retry), pg_notify on channel mm_rendering_queue with {job_id, job_type, run_after}, so idle '
-'workers that LISTEN wake up instead of polling. Returns null.';
+'AFTER INSERT and AFTER UPDATE OF status trigger function on mm_rendering_queue, run when a job becomes queued '
+'(enqueued, or requeued for a retry: the triggers'' WHEN clauses): pg_notify on channel mm_rendering_queue with '
+'{job_id, job_type, run_after}, so idle workers that LISTEN wake up instead of polling. Returns null.';
 revoke all on function dreamcut_private.notify_rendering_job() from public;
 
-create trigger trigger_mm_rendering_queue_notify
-after insert or update of status on public.mm_rendering_queue
-for each row execute function dreamcut_private.notify_rendering_job();
+create trigger trigger_mm_rendering_queue_notify_enqueued
+after insert on public.mm_rendering_queue
+for each row when (new.status = 'queued') execute function dreamcut_private.notify_rendering_job();
+
+create trigger trigger_mm_rendering_queue_notify_requeued
+after update of status on public.mm_rendering_queue
+for each row when (new.status = 'queued' and old.status <> 'queued')
+execute function dreamcut_private.notify_rendering_job();
 
 create function public.enqueue_rendering_job(
     p_session_id uuid,
@@ -1150,7 +1296,8 @@ create function public.enqueue_rendering_job(
     p_payload jsonb default '{}',
     p_priority integer default 0,
     p_max_attempts integer default 3,
-    p_run_after timestamptz default null
+    p_run_after timestamptz default null,
+    p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
 security definer
@@ -1159,6 +1306,7 @@ as $$
 declare
     v_end_user boolean := dreamcut_private.api_caller_is_end_user();
     v_company_id uuid;
+    v_run_after timestamptz := coalesce(p_run_after, clock_timestamp());
     v_job_id uuid;
 begin
     if p_session_id is null then
@@ -1189,38 +1337,40 @@ begin
     -- company, as RLS would.
     select s.company_id into v_company_id
     from public.mm_multimedia_sessions as s
-    where s.session_id = p_session_id and (not v_end_user or s.company_id = dreamcut_private.jwt_company_id());
+    where s.session_id = p_session_id and (p_company_id is null or s.company_id = p_company_id)
+        and (not v_end_user or s.company_id = dreamcut_private.jwt_company_id());
     if not found then
         raise exception 'multimedia session % not found (p_session_id)', p_session_id using errcode = 'P0002';
     end if;
 
     insert into public.mm_rendering_queue (session_id, company_id, job_type, payload, priority, max_attempts, run_after)
     values (
-        p_session_id, v_company_id, p_job_type, p_payload, p_priority, p_max_attempts,
-        coalesce(p_run_after, clock_timestamp())
+        p_session_id, v_company_id, p_job_type, p_payload, p_priority, p_max_attempts, v_run_after
     )
     returning job_id into v_job_id;
     return v_job_id;
 end
 $$;
-comment on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz) is
+comment on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz, uuid) is
 'Queues a rendering job for a session (video-pipeline-content-multimedia.md, mm_rendering_queue, "async video '
 'processing"). p_session_id: a session of the caller''s company; p_job_type: lowercase name (e.g. module_video); '
 'p_payload: JSON object for the worker; p_priority: -100..100, higher first (signed-in users: 0 only); '
-'p_max_attempts: 1..100; p_run_after: not before this time (default: the clock time of the call). Returns the new job_id (uuid), status '
-'queued, and notifies channel mm_rendering_queue. Errors: 22023 bad parameter, 42501 a signed-in user setting '
-'a priority, P0002 unknown session (or another company''s). Writes nothing on error. Security definer (users '
-'have no INSERT grant on the queue); executable by authenticated and service_role.';
-revoke all on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz)
+'p_max_attempts: 1..100; p_run_after: not before this time (default: the clock time of the call); p_company_id: '
+'optional, the session''s company (the distribution key; without it the session is found by its id alone). Returns '
+'the new job_id (uuid), status queued, and notifies channel mm_rendering_queue. Errors: 22023 bad parameter, 42501 '
+'a signed-in user setting a priority, P0002 unknown session (or another company''s). Writes nothing on error. '
+'Security definer (users have no INSERT grant on the queue); executable by authenticated and service_role.';
+revoke all on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz)
+grant execute on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz, uuid)
 to authenticated, service_role;
 
 -- ===== multimedia/0007_create_rendering_queue_worker_functions =====
 create function public.claim_rendering_job(
     p_worker_id text,
     p_lease_seconds integer default 300,
-    p_job_types text[] default null
+    p_job_types text[] default null,
+    p_company_id uuid default null
 ) returns setof public.mm_rendering_queue
 language plpgsql volatile
 set search_path = ''
@@ -1246,18 +1396,19 @@ begin
         locked_by = null,
         locked_until = null
     from (
-        select e.job_id from public.mm_rendering_queue as e
-        where e.status = 'running' and e.locked_until < v_now
+        select e.company_id, e.job_id from public.mm_rendering_queue as e
+        where e.status = 'running' and e.locked_until < v_now and (p_company_id is null or e.company_id = p_company_id)
         order by e.locked_until
         for update skip locked
     ) as expired
-    where q.job_id = expired.job_id;
+    where q.company_id = expired.company_id and q.job_id = expired.job_id;
 
     return query
     with next_job as (
-        select n.job_id from public.mm_rendering_queue as n
+        select n.company_id, n.job_id from public.mm_rendering_queue as n
         where n.status = 'queued' and n.run_after <= v_now and (p_job_types is null or n.job_type = any(p_job_types))
-        order by n.priority desc, n.run_after, n.created_at
+            and (p_company_id is null or n.company_id = p_company_id)
+        order by n.priority desc, n.run_after, n.created_at, n.job_id
         limit 1
         for update skip locked
     ),
@@ -1270,29 +1421,31 @@ begin
             heartbeat_at = v_now,
             started_at = coalesce(q.started_at, v_now)
         from next_job
-        where q.job_id = next_job.job_id
+        where q.company_id = next_job.company_id and q.job_id = next_job.job_id
         returning q.*
     )
     select * from claimed;
 end
 $$;
-comment on function public.claim_rendering_job(text, integer, text[]) is
+comment on function public.claim_rendering_job(text, integer, text[], uuid) is
 'A worker takes the next rendering job (video-pipeline-content-multimedia.md, mm_rendering_queue). p_worker_id: '
 'non-empty worker name; p_lease_seconds: 1..86400, how long the job is the worker''s without a heartbeat; '
-'p_job_types: only these job types, or null for any. First returns expired leases to the queue (or fails them '
-'when out of attempts), then claims the queued job with the highest priority, earliest run_after, oldest, whose '
-'run_after has come, with FOR UPDATE SKIP LOCKED: concurrent workers never get the same job. Returns the claimed '
-'mm_rendering_queue row (status running, attempts + 1, locked_by, locked_until), or no row when nothing is due. '
-'Errors: 22023 bad parameter. Executable by service_role only.';
-revoke all on function public.claim_rendering_job(text, integer, text[]) from public, anon, authenticated, service_role;
-grant execute on function public.claim_rendering_job(text, integer, text[]) to service_role;
+'p_job_types: only these job types, or null for any; p_company_id: only jobs of this company (one shard on Citus), '
+'or null for any. First returns expired leases to the queue (or fails them when out of attempts), then claims the '
+'queued job with the highest priority, earliest run_after, oldest (then lowest job_id), whose run_after has come, '
+'with FOR UPDATE SKIP LOCKED: concurrent workers never get the same job. Returns the claimed mm_rendering_queue '
+'row (status running, attempts + 1, locked_by, locked_until), or no row when nothing is due. Errors: 22023 bad '
+'parameter. Executable by service_role only.';
+revoke all on function public.claim_rendering_job(text, integer, text[], uuid) from public, anon, authenticated, service_role;
+grant execute on function public.claim_rendering_job(text, integer, text[], uuid) to service_role;
 
-create function dreamcut_private.running_job_of_worker(p_job_id uuid, p_worker_id text)
+create function dreamcut_private.running_job_of_worker(p_job_id uuid, p_worker_id text, p_company_id uuid default null)
 returns public.mm_rendering_queue
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
+    v_company_id uuid := p_company_id;
     v_job public.mm_rendering_queue;
 begin
     if p_job_id is null then
@@ -1302,7 +1455,14 @@ begin
         raise exception 'p_worker_id is required, got %', coalesce(quote_literal(p_worker_id), 'null')
         using errcode = '22023';
     end if;
-    select * into v_job from public.mm_rendering_queue where job_id = p_job_id for update;
+    -- The company first, so that the lock names the whole key (one shard on Citus, where a lock over all shards
+    -- is refused).
+    if v_company_id is null then
+        select q.company_id into v_company_id from public.mm_rendering_queue as q where q.job_id = p_job_id;
+    end if;
+    select * into v_job from public.mm_rendering_queue
+    where company_id = v_company_id and job_id = p_job_id
+    for update;
     if not found then
         raise exception 'rendering job % not found (p_job_id)', p_job_id using errcode = 'P0002';
     end if;
@@ -1315,82 +1475,96 @@ begin
     return v_job;
 end
 $$;
-comment on function dreamcut_private.running_job_of_worker(uuid, text) is
-'Locks and returns a rendering job that p_worker_id is running (shared check of the heartbeat, complete and '
-'fail functions). A job whose lease expired is still the worker''s until another worker claims it. Errors: 22023 '
-'bad parameter, P0002 unknown job, 55000 job not running or running for another worker.';
-revoke all on function dreamcut_private.running_job_of_worker(uuid, text) from public;
-grant execute on function dreamcut_private.running_job_of_worker(uuid, text) to service_role;
+comment on function dreamcut_private.running_job_of_worker(uuid, text, uuid) is
+'Locks and returns a rendering job that p_worker_id is running (shared check of the heartbeat, complete and fail '
+'functions). p_company_id: optional, the job''s company. A job whose lease expired is still the worker''s until '
+'another worker claims it. Errors: 22023 bad parameter, P0002 unknown job, 55000 job not running or running for '
+'another worker.';
+revoke all on function dreamcut_private.running_job_of_worker(uuid, text, uuid) from public;
+grant execute on function dreamcut_private.running_job_of_worker(uuid, text, uuid) to service_role;
 
-create function public.heartbeat_rendering_job(p_job_id uuid, p_worker_id text, p_lease_seconds integer default 300)
+create function public.heartbeat_rendering_job(
+    p_job_id uuid, p_worker_id text, p_lease_seconds integer default 300, p_company_id uuid default null
+)
 returns timestamptz
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
+    v_job public.mm_rendering_queue;
+    v_now timestamptz := clock_timestamp();
     v_locked_until timestamptz;
 begin
     if p_lease_seconds is null or p_lease_seconds not between 1 and 86400 then
         raise exception 'p_lease_seconds must be between 1 and 86400 seconds, got %', coalesce(p_lease_seconds::text, 'null')
         using errcode = '22023';
     end if;
-    perform dreamcut_private.running_job_of_worker(p_job_id, p_worker_id);
+    v_job := dreamcut_private.running_job_of_worker(p_job_id, p_worker_id, p_company_id);
     update public.mm_rendering_queue
-    set locked_until = clock_timestamp() + make_interval(secs => p_lease_seconds), heartbeat_at = clock_timestamp()
-    where job_id = p_job_id
+    set locked_until = v_now + make_interval(secs => p_lease_seconds), heartbeat_at = v_now
+    where company_id = v_job.company_id and job_id = p_job_id
     returning locked_until into v_locked_until;
     return v_locked_until;
 end
 $$;
-comment on function public.heartbeat_rendering_job(uuid, text, integer) is
+comment on function public.heartbeat_rendering_job(uuid, text, integer, uuid) is
 'A worker extends the lease of the job it runs (mm_rendering_queue). p_job_id: the job; p_worker_id: the worker '
-'that claimed it; p_lease_seconds: 1..86400, the new lease from now. Returns the new locked_until (timestamptz). '
-'Errors: 22023 bad parameter, P0002 unknown job, 55000 the job is not running for this worker (finished, or '
-'taken over after the lease expired: the worker must stop). Executable by service_role only.';
-revoke all on function public.heartbeat_rendering_job(uuid, text, integer) from public, anon, authenticated, service_role;
-grant execute on function public.heartbeat_rendering_job(uuid, text, integer) to service_role;
+'that claimed it; p_lease_seconds: 1..86400, the new lease from now; p_company_id: optional, the job''s company '
+'(the distribution key; without it the job is found by its id alone). Returns the new locked_until (timestamptz). '
+'Errors: 22023 bad parameter, P0002 unknown job, 55000 the job is not running for this worker (finished, or taken '
+'over after the lease expired: the worker must stop). Executable by service_role only.';
+revoke all on function public.heartbeat_rendering_job(uuid, text, integer, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.heartbeat_rendering_job(uuid, text, integer, uuid) to service_role;
 
-create function public.complete_rendering_job(p_job_id uuid, p_worker_id text, p_result jsonb default null)
+create function public.complete_rendering_job(
+    p_job_id uuid, p_worker_id text, p_result jsonb default null, p_company_id uuid default null
+)
 returns public.mm_rendering_queue
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
     v_job public.mm_rendering_queue;
+    v_now timestamptz := clock_timestamp();
 begin
     if p_result is not null and jsonb_typeof(p_result) not in ('object', 'array') then
         raise exception 'p_result must be a JSON object or array, got %', jsonb_typeof(p_result) using errcode = '22023';
     end if;
-    perform dreamcut_private.running_job_of_worker(p_job_id, p_worker_id);
+    v_job := dreamcut_private.running_job_of_worker(p_job_id, p_worker_id, p_company_id);
     update public.mm_rendering_queue
-    set status = 'completed', result = p_result, completed_at = clock_timestamp(), locked_by = null,
-        locked_until = null, last_error = null
-    where job_id = p_job_id
+    set status = 'completed', result = p_result, completed_at = v_now, locked_by = null, locked_until = null,
+        last_error = null
+    where company_id = v_job.company_id and job_id = p_job_id
     returning * into v_job;
     return v_job;
 end
 $$;
-comment on function public.complete_rendering_job(uuid, text, jsonb) is
+comment on function public.complete_rendering_job(uuid, text, jsonb, uuid) is
 'A worker reports its job done (mm_rendering_queue). p_job_id: the job; p_worker_id: the worker running it; '
-'p_result: JSON object or array (e.g. the rendered asset ids), or null. Returns the updated mm_rendering_queue '
-'row (status completed, completed_at, lease released). Errors: 22023 bad parameter, P0002 unknown job, 55000 '
-'the job is not running for this worker. Executable by service_role only.';
-revoke all on function public.complete_rendering_job(uuid, text, jsonb) from public, anon, authenticated, service_role;
-grant execute on function public.complete_rendering_job(uuid, text, jsonb) to service_role;
+'p_result: JSON object or array (e.g. the rendered asset ids), or null; p_company_id: optional, the job''s company '
+'(the distribution key; without it the job is found by its id alone). Returns the updated mm_rendering_queue row '
+'(status completed, completed_at, lease released). Errors: 22023 bad parameter, P0002 unknown job, 55000 the job '
+'is not running for this worker. Executable by service_role only.';
+revoke all on function public.complete_rendering_job(uuid, text, jsonb, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.complete_rendering_job(uuid, text, jsonb, uuid) to service_role;
 
 create function public.fail_rendering_job(
     p_job_id uuid,
     p_worker_id text,
     p_error text,
     p_retry boolean default true,
-    p_retry_delay_seconds integer default null
+    p_retry_delay_seconds integer default null,
+    p_company_id uuid default null
 ) returns public.mm_rendering_queue
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
     v_job public.mm_rendering_queue;
+    v_now timestamptz := clock_timestamp();
     v_retry boolean;
+    v_run_after timestamptz;
+    v_completed_at timestamptz;
 begin
     if p_error is null or btrim(p_error) = '' then
         raise exception 'p_error is required, got %', coalesce(quote_literal(p_error), 'null') using errcode = '22023';
@@ -1399,35 +1573,39 @@ begin
         raise exception 'p_retry_delay_seconds must be between 0 and 86400 seconds, got %', p_retry_delay_seconds
         using errcode = '22023';
     end if;
-    v_job := dreamcut_private.running_job_of_worker(p_job_id, p_worker_id);
+    v_job := dreamcut_private.running_job_of_worker(p_job_id, p_worker_id, p_company_id);
     v_retry := coalesce(p_retry, true) and v_job.attempts < v_job.max_attempts;
+    if v_retry then
+        v_run_after := v_now + make_interval(
+            secs => coalesce(p_retry_delay_seconds, least(3600, 30 * power(2, v_job.attempts - 1)))
+        );
+    else
+        v_run_after := v_job.run_after;
+        v_completed_at := v_now;
+    end if;
     update public.mm_rendering_queue
     set status = case when v_retry then 'queued' else 'failed' end,
-        run_after = case
-            when v_retry then clock_timestamp() + make_interval(
-                secs => coalesce(p_retry_delay_seconds, least(3600, 30 * power(2, v_job.attempts - 1)))
-            )
-            else run_after
-        end,
-        completed_at = case when v_retry then null else clock_timestamp() end,
+        run_after = v_run_after,
+        completed_at = v_completed_at,
         last_error = p_error,
         locked_by = null,
         locked_until = null
-    where job_id = p_job_id
+    where company_id = v_job.company_id and job_id = p_job_id
     returning * into v_job;
     return v_job;
 end
 $$;
-comment on function public.fail_rendering_job(uuid, text, text, boolean, integer) is
+comment on function public.fail_rendering_job(uuid, text, text, boolean, integer, uuid) is
 'A worker reports its job failed (mm_rendering_queue). p_job_id: the job; p_worker_id: the worker running it; '
 'p_error: non-empty text (kept in last_error); p_retry: false to fail for good; p_retry_delay_seconds: 0..86400 '
-'before the retry (default backoff 30 s x 2^(attempts-1), at most 1 hour). With retry and attempts left the job '
+'before the retry (default backoff 30 s x 2^(attempts-1), at most 1 hour); p_company_id: optional, the job''s '
+'company (the distribution key; without it the job is found by its id alone). With retry and attempts left the job '
 'goes back to queued with run_after in the future; otherwise it fails (completed_at set). Returns the updated '
 'mm_rendering_queue row. Errors: 22023 bad parameter, P0002 unknown job, 55000 the job is not running for this '
 'worker. Executable by service_role only.';
-revoke all on function public.fail_rendering_job(uuid, text, text, boolean, integer)
+revoke all on function public.fail_rendering_job(uuid, text, text, boolean, integer, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.fail_rendering_job(uuid, text, text, boolean, integer) to service_role;
+grant execute on function public.fail_rendering_job(uuid, text, text, boolean, integer, uuid) to service_role;
 
 -- ===== multimedia/0008_enable_multimedia_realtime_publication =====
 alter publication supabase_realtime add table public.mm_multimedia_sessions, public.mm_rendering_queue;

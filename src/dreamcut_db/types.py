@@ -1852,13 +1852,15 @@ class ClaimRenderingJobArgs(TypedDict):
     """
     A worker takes the next rendering job (video-pipeline-content-multimedia.md, mm_rendering_queue).
     p_worker_id: non-empty worker name; p_lease_seconds: 1..86400, how long the job is the worker's without a
-    heartbeat; p_job_types: only these job types, or null for any. First returns expired leases to the queue
-    (or fails them when out of attempts), then claims the queued job with the highest priority, earliest
-    run_after, oldest, whose run_after has come, with FOR UPDATE SKIP LOCKED: concurrent workers never get the
+    heartbeat; p_job_types: only these job types, or null for any; p_company_id: only jobs of this company
+    (one shard on Citus), or null for any. First returns expired leases to the queue (or fails them when out
+    of attempts), then claims the queued job with the highest priority, earliest run_after, oldest (then
+    lowest job_id), whose run_after has come, with FOR UPDATE SKIP LOCKED: concurrent workers never get the
     same job. Returns the claimed mm_rendering_queue row (status running, attempts + 1, locked_by,
     locked_until), or no row when nothing is due. Errors: 22023 bad parameter. Executable by service_role
     only.
     """
+    p_company_id: NotRequired[str]
     p_job_types: NotRequired[list[str]]
     p_lease_seconds: NotRequired[int]
     p_worker_id: str
@@ -1934,10 +1936,12 @@ class CompleteEnhancementSessionArgs(TypedDict):
     """
     Ends a content enhancement workflow (video-pipeline-content-multimedia.md, cm_enhancement_sessions).
     p_session_id: an enhancement session in progress; p_research_conducted, p_content_regenerated: what was
-    done (booleans); p_status: completed | failed. Returns the updated cm_enhancement_sessions row with
-    completed_at. Errors: 22023 bad parameter, P0002 unknown session (or another company's), 55000 session
-    already finished. Writes nothing on error.
+    done (booleans); p_status: completed | failed; p_company_id: optional, the session's company (the
+    distribution key; without it the session is found by its id alone). Returns the updated
+    cm_enhancement_sessions row with completed_at. Errors: 22023 bad parameter, P0002 unknown session (or
+    another company's), 55000 session already finished. Writes nothing on error.
     """
+    p_company_id: NotRequired[str]
     p_content_regenerated: NotRequired[bool]
     p_research_conducted: NotRequired[bool]
     p_session_id: str
@@ -1985,10 +1989,12 @@ class CompleteProcessingStepArgs(TypedDict):
 class CompleteRenderingJobArgs(TypedDict):
     """
     A worker reports its job done (mm_rendering_queue). p_job_id: the job; p_worker_id: the worker running it;
-    p_result: JSON object or array (e.g. the rendered asset ids), or null. Returns the updated
+    p_result: JSON object or array (e.g. the rendered asset ids), or null; p_company_id: optional, the job's
+    company (the distribution key; without it the job is found by its id alone). Returns the updated
     mm_rendering_queue row (status completed, completed_at, lease released). Errors: 22023 bad parameter,
     P0002 unknown job, 55000 the job is not running for this worker. Executable by service_role only.
     """
+    p_company_id: NotRequired[str]
     p_job_id: str
     p_result: NotRequired[Json]
     p_worker_id: str
@@ -2046,10 +2052,13 @@ class CreateMultimediaSessionArgs(TypedDict):
     "Multimedia Generation Workflow" step 1, create_multimedia_session). p_content_id: the content (its
     company is the session's); p_module_name, p_employee_name: default the content's; p_session_type:
     full_generation | section_video | audio_only | slides_only | regeneration; p_generation_config: JSON
-    object; p_content_sections: text[] of sections to generate (default all of cm_content_sections()). Returns
-    the new session_id (uuid); status started, stage initialization, progress 0, counters 0. Errors: 22023 bad
-    parameter, P0002 unknown content (or another company's). Writes nothing on error.
+    object; p_content_sections: text[] of sections to generate (default all of cm_content_sections());
+    p_company_id: optional, the content's company (the distribution key; without it the content is found by
+    its id alone). Returns the new session_id (uuid); status started, stage initialization, progress 0,
+    counters 0. Errors: 22023 bad parameter, P0002 unknown content (or another company's). Writes nothing on
+    error.
     """
+    p_company_id: NotRequired[str]
     p_content_id: str
     p_content_sections: NotRequired[list[str]]
     p_employee_name: NotRequired[str]
@@ -2213,11 +2222,13 @@ class EnqueueRenderingJobArgs(TypedDict):
     video processing"). p_session_id: a session of the caller's company; p_job_type: lowercase name (e.g.
     module_video); p_payload: JSON object for the worker; p_priority: -100..100, higher first (signed-in
     users: 0 only); p_max_attempts: 1..100; p_run_after: not before this time (default: the clock time of the
-    call). Returns the new job_id (uuid), status queued, and notifies channel mm_rendering_queue. Errors:
-    22023 bad parameter, 42501 a signed-in user setting a priority, P0002 unknown session (or another
-    company's). Writes nothing on error. Security definer (users have no INSERT grant on the queue);
-    executable by authenticated and service_role.
+    call); p_company_id: optional, the session's company (the distribution key; without it the session is
+    found by its id alone). Returns the new job_id (uuid), status queued, and notifies channel
+    mm_rendering_queue. Errors: 22023 bad parameter, 42501 a signed-in user setting a priority, P0002 unknown
+    session (or another company's). Writes nothing on error. Security definer (users have no INSERT grant on
+    the queue); executable by authenticated and service_role.
     """
+    p_company_id: NotRequired[str]
     p_job_type: str
     p_max_attempts: NotRequired[int]
     p_payload: NotRequired[Json]
@@ -2242,11 +2253,13 @@ class FailRenderingJobArgs(TypedDict):
     """
     A worker reports its job failed (mm_rendering_queue). p_job_id: the job; p_worker_id: the worker running
     it; p_error: non-empty text (kept in last_error); p_retry: false to fail for good; p_retry_delay_seconds:
-    0..86400 before the retry (default backoff 30 s x 2^(attempts-1), at most 1 hour). With retry and attempts
-    left the job goes back to queued with run_after in the future; otherwise it fails (completed_at set).
-    Returns the updated mm_rendering_queue row. Errors: 22023 bad parameter, P0002 unknown job, 55000 the job
-    is not running for this worker. Executable by service_role only.
+    0..86400 before the retry (default backoff 30 s x 2^(attempts-1), at most 1 hour); p_company_id: optional,
+    the job's company (the distribution key; without it the job is found by its id alone). With retry and
+    attempts left the job goes back to queued with run_after in the future; otherwise it fails (completed_at
+    set). Returns the updated mm_rendering_queue row. Errors: 22023 bad parameter, P0002 unknown job, 55000
+    the job is not running for this worker. Executable by service_role only.
     """
+    p_company_id: NotRequired[str]
     p_error: str
     p_job_id: str
     p_retry: NotRequired[bool]
@@ -2257,10 +2270,12 @@ class FailRenderingJobArgs(TypedDict):
 class GetContentSectionsArgs(TypedDict):
     """
     The sections of a module's content in reading order (video-pipeline-content-multimedia.md, "Data Retrieval
-    Patterns", get_content_sections). p_content_id: the content. Returns five rows (section_name,
+    Patterns", get_content_sections). p_content_id: the content; p_company_id: optional, its company (the
+    distribution key; without it the content is found by its id alone). Returns five rows (section_name,
     section_order 1..5, section_content or null, word_count). Errors: P0002 unknown content (or another
     company's).
     """
+    p_company_id: NotRequired[str]
     p_content_id: str
 
 
@@ -2293,28 +2308,35 @@ class GetLatestIterationNumberArgs(TypedDict):
 class GetLatestQualityAssessmentArgs(TypedDict):
     """
     The latest quality assessment of a content (video-pipeline-content-multimedia.md, "Data Retrieval
-    Patterns", get_latest_quality_assessment). p_content_id: the content. Returns the cm_quality_assessments
-    row with the latest assessed_at, or null when the content has none. Errors: P0002 unknown content (or
-    another company's).
+    Patterns", get_latest_quality_assessment). p_content_id: the content; p_company_id: optional, its company
+    (the distribution key; without it the content is found by its id alone). Returns the
+    cm_quality_assessments row with the latest assessed_at, or null when the content has none. Errors: P0002
+    unknown content (or another company's).
     """
+    p_company_id: NotRequired[str]
     p_content_id: str
 
 
 class GetModuleContentArgs(TypedDict):
     """
     A module's content (video-pipeline-content-multimedia.md, "Data Retrieval Patterns", get_module_content).
-    p_content_id: the content. Returns the cm_module_content row (sections, word counts, status,
+    p_content_id: the content; p_company_id: optional, its company (the distribution key; without it the
+    content is found by its id alone). Returns the cm_module_content row (sections, word counts, status,
     revision_count). Errors: P0002 unknown content (or another company's).
     """
+    p_company_id: NotRequired[str]
     p_content_id: str
 
 
 class GetMultimediaSessionArgs(TypedDict):
     """
     A multimedia session (video-pipeline-content-multimedia.md, mm_multimedia_sessions: status, stage,
-    progress and counters). p_session_id: the session. Returns the mm_multimedia_sessions row. Errors: P0002
-    unknown session (or another company's). The session and asset procedures look their session up through it.
+    progress and counters). p_session_id: the session; p_company_id: optional, its company (the distribution
+    key; without it the session is found by its id alone). Returns the mm_multimedia_sessions row. Errors:
+    P0002 unknown session (or another company's). The session and asset procedures look their session up
+    through it.
     """
+    p_company_id: NotRequired[str]
     p_session_id: str
 
 
@@ -2357,11 +2379,13 @@ class GetStorageStatisticsArgs(TypedDict):
 class HeartbeatRenderingJobArgs(TypedDict):
     """
     A worker extends the lease of the job it runs (mm_rendering_queue). p_job_id: the job; p_worker_id: the
-    worker that claimed it; p_lease_seconds: 1..86400, the new lease from now. Returns the new locked_until
-    (timestamptz). Errors: 22023 bad parameter, P0002 unknown job, 55000 the job is not running for this
-    worker (finished, or taken over after the lease expired: the worker must stop). Executable by service_role
-    only.
+    worker that claimed it; p_lease_seconds: 1..86400, the new lease from now; p_company_id: optional, the
+    job's company (the distribution key; without it the job is found by its id alone). Returns the new
+    locked_until (timestamptz). Errors: 22023 bad parameter, P0002 unknown job, 55000 the job is not running
+    for this worker (finished, or taken over after the lease expired: the worker must stop). Executable by
+    service_role only.
     """
+    p_company_id: NotRequired[str]
     p_job_id: str
     p_lease_seconds: NotRequired[int]
     p_worker_id: str
@@ -2398,11 +2422,13 @@ class IsSceneStoryboardCompleteArgs(TypedDict):
 class ListSessionAssetsArgs(TypedDict):
     """
     The assets of a session (video-pipeline-content-multimedia.md, "Data Retrieval Patterns": assets of a
-    session). p_session_id: the session; p_asset_type: only that type, or null for all. Returns
-    mm_multimedia_assets rows in registration order. Errors: 22023 unknown asset type, P0002 unknown session
-    (or another company's).
+    session). p_session_id: the session; p_asset_type: only that type, or null for all; p_company_id:
+    optional, the session's company (the distribution key; without it the session is found by its id alone).
+    Returns mm_multimedia_assets rows in registration order. Errors: 22023 unknown asset type, P0002 unknown
+    session (or another company's).
     """
     p_asset_type: NotRequired[str]
+    p_company_id: NotRequired[str]
     p_session_id: str
 
 
@@ -2501,12 +2527,14 @@ class RegisterAudioNarrationArgs(TypedDict):
     0) and asset_id (an audio asset of the session) and any other keys; p_master_audio_id: the full
     narration's audio asset of the session; p_total_duration_seconds: seconds >= 0 (default: sum of the
     segments' durations, else the master's duration, else 0); p_status: pending | synthesizing | completed |
-    failed (default completed when audio is given, else pending). segments_audio_ids is the segments'
-    asset_ids in order. Returns the new narration_id (uuid). Errors: 22023 bad parameter (bad segment
-    p_audio_segments[i], asset not an audio asset of the session), P0002 unknown session (or another
+    failed (default completed when audio is given, else pending); p_company_id: optional, the session's
+    company (the distribution key; without it the session is found by its id alone). segments_audio_ids is the
+    segments' asset_ids in order. Returns the new narration_id (uuid). Errors: 22023 bad parameter (bad
+    segment p_audio_segments[i], asset not an audio asset of the session), P0002 unknown session (or another
     company's). Writes nothing on error.
     """
     p_audio_segments: NotRequired[Json]
+    p_company_id: NotRequired[str]
     p_master_audio_id: NotRequired[str]
     p_narration_name: str
     p_narration_type: NotRequired[str]
@@ -2530,13 +2558,15 @@ class RegisterMultimediaAssetArgs(TypedDict):
     svg, pdf, html, txt, md, json, vtt, srt, pptx); p_generation_config: JSON object; p_status: generated |
     processed | failed; p_public_url: text; p_storage_path: default mm_storage_path(type, section, name, clock
     time) = {asset_type}/{section_name}/{YYYYMMDD_HHMMSS_us}_{filename}; a given path must follow the same
-    pattern. Returns the new asset_id (uuid). The session's counters follow by trigger. Errors: 22023 bad
-    parameter (unknown asset type, negative duration, bad name, section, bucket, MIME type or path, content of
-    another session), P0002 unknown session (or another company's), 55000 session completed or failed, 23505
-    storage path already used in the bucket. Writes nothing on error.
+    pattern; p_company_id: optional, the session's company (the distribution key; without it the session is
+    found by its id alone). Returns the new asset_id (uuid). The session's counters follow by trigger. Errors:
+    22023 bad parameter (unknown asset type, negative duration, bad name, section, bucket, MIME type or path,
+    content of another session), P0002 unknown session (or another company's), 55000 session completed or
+    failed, 23505 storage path already used in the company's bucket. Writes nothing on error.
     """
     p_asset_name: NotRequired[str]
     p_asset_type: NotRequired[str]
+    p_company_id: NotRequired[str]
     p_content_id: NotRequired[str]
     p_duration_seconds: NotRequired[float]
     p_file_path: NotRequired[str]
@@ -2557,14 +2587,16 @@ class RegisterMultimediaAssetsArgs(TypedDict):
     Operations: bulk asset registration"). p_session_id: the session; p_assets: JSON array of 1..1000 objects
     with the keys of register_multimedia_asset without the p_ prefix: asset_type (required), file_path,
     duration_seconds (number, seconds), storage_bucket, section_name, asset_name, file_size_bytes (whole
-    number), mime_type, generation_config (object), status, public_url, storage_path, content_id. Each element
-    gets the same checks, defaults and storage path as register_multimedia_asset. Returns rows (ordinal:
-    0-based index in p_assets, asset_id, storage_path) in input order. Errors: 22023 bad parameter, naming the
-    element as p_assets[i] (unknown key, wrong JSON type, or the single-asset checks), P0002 unknown session
-    (or another company's), 55000 session completed or failed, 23505 storage path already used. All or
-    nothing: writes nothing on error.
+    number), mime_type, generation_config (object), status, public_url, storage_path, content_id;
+    p_company_id: optional, the session's company (the distribution key; without it the session is found by
+    its id alone). Each element gets the same checks, defaults and storage path as register_multimedia_asset.
+    Returns rows (ordinal: 0-based index in p_assets, asset_id, storage_path) in input order. Errors: 22023
+    bad parameter, naming the element as p_assets[i] (unknown key, wrong JSON type, or the single-asset
+    checks), P0002 unknown session (or another company's), 55000 session completed or failed, 23505 storage
+    path already used. All or nothing: writes nothing on error.
     """
     p_assets: Json
+    p_company_id: NotRequired[str]
     p_session_id: str
 
 
@@ -2575,10 +2607,12 @@ class RegisterSlidePresentationArgs(TypedDict):
     JSON array of the slides in order (total_slides is its length); p_presentation_type: non-empty text
     (default module); p_template_used: text; p_theme_config: JSON object; p_pdf_asset_id, p_pptx_asset_id,
     p_html_asset_id: presentation assets of the session, or null (pdf_generated, pptx_generated,
-    html_generated follow); p_status: draft | generating | completed | failed. Returns the new presentation_id
-    (uuid). Errors: 22023 bad parameter (export not a presentation asset of the session), P0002 unknown
-    session (or another company's). Writes nothing on error.
+    html_generated follow); p_status: draft | generating | completed | failed; p_company_id: optional, the
+    session's company (the distribution key; without it the session is found by its id alone). Returns the new
+    presentation_id (uuid). Errors: 22023 bad parameter (export not a presentation asset of the session),
+    P0002 unknown session (or another company's). Writes nothing on error.
     """
+    p_company_id: NotRequired[str]
     p_html_asset_id: NotRequired[str]
     p_pdf_asset_id: NotRequired[str]
     p_pptx_asset_id: NotRequired[str]
@@ -2596,10 +2630,12 @@ class SearchModuleContentArgs(TypedDict):
     Full-text search over module content (video-pipeline-content-multimedia.md, "Content Storage: enables
     full-text search capabilities"), through the GIN-indexed generated column search_vector (English).
     p_query: web-search syntax ("quoted phrase", or, -word); p_limit: 1..100 rows; p_status: only content in
-    that status, or null. Returns rows (content_id, module_name, employee_name, status, rank: ts_rank, higher
-    is better, headline: matching fragments of the sections) best first. Runs as the caller, so RLS applies: a
-    signed-in user finds only its company's content. Errors: 22023 bad parameter.
+    that status, or null; p_company_id: only that company's content, or null (a signed-in user sees its own
+    company's only anyway). Returns rows (content_id, module_name, employee_name, status, rank: ts_rank,
+    higher is better, headline: matching fragments of the sections) best first. Runs as the caller, so RLS
+    applies: a signed-in user finds only its company's content. Errors: 22023 bad parameter.
     """
+    p_company_id: NotRequired[str]
     p_limit: NotRequired[int]
     p_query: str
     p_status: NotRequired[str]
@@ -2627,12 +2663,14 @@ class StartEnhancementSessionArgs(TypedDict):
     Starts a content enhancement workflow (video-pipeline-content-multimedia.md, cm_enhancement_sessions).
     p_content_id: the content; p_enhancement_type: non-empty text (e.g. section_regeneration);
     p_sections_to_enhance: text[] of sections of cm_content_sections() (default: the sections_needing_work of
-    p_quality_assessment_id); p_quality_assessment_id: an assessment of the same content, or null. The other
-    sections are recorded as sections_preserved. Returns the new session_id (uuid), status in_progress.
-    Errors: 22023 bad parameter (unknown section, no section, assessment of another content), P0002 unknown
-    content (or another company's), 55000 the content already has a session in progress. Writes nothing on
-    error.
+    p_quality_assessment_id); p_quality_assessment_id: an assessment of the same content, or null;
+    p_company_id: optional, its company (the distribution key; without it the content is found by its id
+    alone). The other sections are recorded as sections_preserved. Returns the new session_id (uuid), status
+    in_progress. Errors: 22023 bad parameter (unknown section, no section, assessment of another content),
+    P0002 unknown content (or another company's), 55000 the content already has a session in progress. Writes
+    nothing on error.
     """
+    p_company_id: NotRequired[str]
     p_content_id: str
     p_enhancement_type: str
     p_quality_assessment_id: NotRequired[str]
@@ -2685,13 +2723,15 @@ class StoreQualityAssessmentArgs(TypedDict):
     p_section_scores: JSON object {"<section>": 0..10} over cm_content_sections(); p_passed: boolean
     (required); p_accuracy_score, p_clarity_score, p_completeness_score, p_engagement_score,
     p_personalization_score: 0..10 or null; p_quality_feedback: text; p_requires_revision: default not
-    p_passed; p_sections_needing_work: text[] of section names; p_critical_issues: text[]. Returns the new
-    assessment_id (uuid); assessed_at is the clock time of the call. The content's status is not changed (use
-    update_content_status). Errors: 22023 bad parameter (score out of range, unknown section), P0002 unknown
-    content (or another company's). Writes nothing on error.
+    p_passed; p_sections_needing_work: text[] of section names; p_critical_issues: text[]; p_company_id:
+    optional, its company (the distribution key; without it the content is found by its id alone). Returns the
+    new assessment_id (uuid); assessed_at is the clock time of the call. The content's status is not changed
+    (use update_content_status). Errors: 22023 bad parameter (score out of range, unknown section), P0002
+    unknown content (or another company's). Writes nothing on error.
     """
     p_accuracy_score: NotRequired[float]
     p_clarity_score: NotRequired[float]
+    p_company_id: NotRequired[str]
     p_completeness_score: NotRequired[float]
     p_content_id: str
     p_critical_issues: NotRequired[list[str]]
@@ -2712,9 +2752,12 @@ class StoreResearchResultsArgs(TypedDict):
     array; p_content_library, p_module_mappings: JSON; p_search_queries: text[] of queries used;
     p_sources_analyzed: text[] of URLs/sources; p_total_topics: >= 0 (default: number of findings, i.e. array
     elements or object keys); p_total_sources: >= 0 (default: cardinality of p_sources_analyzed);
-    p_session_id: default the plan's; p_status: in_progress | completed | failed. Returns the new research_id
-    (uuid). Errors: 22023 bad parameter, P0002 unknown plan (or another company's). Writes nothing on error.
+    p_session_id: default the plan's; p_status: in_progress | completed | failed; p_company_id: optional, the
+    plan's company (the distribution key; without it the plan is found by its id alone). Returns the new
+    research_id (uuid). Errors: 22023 bad parameter, P0002 unknown plan (or another company's). Writes nothing
+    on error.
     """
+    p_company_id: NotRequired[str]
     p_content_library: NotRequired[Json]
     p_module_mappings: NotRequired[Json]
     p_plan_id: str
@@ -2782,11 +2825,14 @@ class UpdateAssetProgressArgs(TypedDict):
 class UpdateContentStatusArgs(TypedDict):
     """
     Moves a module's content along its workflow (video-pipeline-content-multimedia.md, "Status tracking and
-    revision management"). p_content_id: the content; p_status: draft -> quality_check -> approved | revision,
-    revision -> quality_check, approved -> revision (setting the current status again changes nothing).
-    Returns the updated cm_module_content row. Errors: 22023 bad parameter, P0002 unknown content (or another
-    company's), 55000 transition not allowed or quality_check with no text. Writes nothing on error.
+    revision management"). p_content_id: the content; p_company_id: optional, its company (the distribution
+    key; without it the content is found by its id alone); p_status: draft -> quality_check -> approved |
+    revision, revision -> quality_check, approved -> revision (setting the current status again changes
+    nothing). Returns the updated cm_module_content row. Errors: 22023 bad parameter, P0002 unknown content
+    (or another company's), 55000 transition not allowed or quality_check with no text. Writes nothing on
+    error.
     """
+    p_company_id: NotRequired[str]
     p_content_id: str
     p_status: str
 
@@ -2838,13 +2884,15 @@ class UpdateJobStatusArgs(TypedDict):
 class UpdateModuleSectionArgs(TypedDict):
     """
     Updates one section of a module's content (video-pipeline-content-multimedia.md, "Content Creation
-    Workflow" step 2, update_module_section). p_content_id: the content; p_section_name: one of
+    Workflow" step 2, update_module_section). p_content_id: the content; p_company_id: optional, its company
+    (the distribution key; without it the content is found by its id alone); p_section_name: one of
     cm_content_sections() (introduction, core_content, practical_applications, case_studies, assessments);
     p_section_content: the new text (null clears it). Returns the updated cm_module_content row with
     recomputed total_word_count and section_word_counts and revision_count bumped by one when the text
     changed. Errors: 22023 bad parameter or unknown section, P0002 unknown content (or another company's),
     55000 content not in status draft or revision. Writes nothing on error.
     """
+    p_company_id: NotRequired[str]
     p_content_id: str
     p_section_content: str
     p_section_name: str
@@ -2853,14 +2901,16 @@ class UpdateModuleSectionArgs(TypedDict):
 class UpdateModuleSectionsArgs(TypedDict):
     """
     Updates several sections of a module's content in one call (video-pipeline-content-multimedia.md, "Batch
-    updates for all sections"). p_content_id: the content; p_sections: JSON object {"<section>": text or null}
-    whose keys are among cm_content_sections() (introduction, core_content, practical_applications,
-    case_studies, assessments); sections not named keep their text, null clears one. Returns the updated
-    cm_module_content row: total_word_count and section_word_counts are recomputed (generated columns) and
-    revision_count is bumped by one when a section changed. Errors: 22023 bad parameter or unknown section,
-    P0002 unknown content (or another company's), 55000 content not in status draft or revision. Writes
-    nothing on error.
+    updates for all sections"). p_content_id: the content; p_company_id: optional, its company (the
+    distribution key; without it the content is found by its id alone); p_sections: JSON object {"<section>":
+    text or null} whose keys are among cm_content_sections() (introduction, core_content,
+    practical_applications, case_studies, assessments); sections not named keep their text, null clears one.
+    Returns the updated cm_module_content row: total_word_count and section_word_counts are recomputed
+    (generated columns) and revision_count is bumped by one when a section changed. Errors: 22023 bad
+    parameter or unknown section, P0002 unknown content (or another company's), 55000 content not in status
+    draft or revision. Writes nothing on error.
     """
+    p_company_id: NotRequired[str]
     p_content_id: str
     p_sections: Json
 
@@ -2923,11 +2973,14 @@ class UpdateSessionStatusArgs(TypedDict):
     Workflow" step 3, update_session_status). p_session_id: the session; p_status: started -> processing ->
     completed | failed (null keeps it); p_progress_percentage: 0..100, never below the current value
     (completed sets 100); p_current_stage: text (e.g. slides, narration, rendering);
-    p_processing_duration_seconds: seconds >= 0 (default on completion or failure: seconds since started_at).
-    At least one is required. Returns the updated mm_multimedia_sessions row (completed_at set when it
-    finishes). Errors: 22023 bad parameter, P0002 unknown session (or another company's), 55000 transition not
-    allowed, progress going back, or session already finished. Writes nothing on error.
+    p_processing_duration_seconds: seconds >= 0 (default on completion or failure: seconds since started_at);
+    p_company_id: optional, its company (the distribution key; without it the session is found by its id
+    alone). At least one of the first four is required. Returns the updated mm_multimedia_sessions row
+    (completed_at set when it finishes). Errors: 22023 bad parameter, P0002 unknown session (or another
+    company's), 55000 transition not allowed, progress going back, or session already finished. Writes nothing
+    on error.
     """
+    p_company_id: NotRequired[str]
     p_current_stage: NotRequired[str]
     p_processing_duration_seconds: NotRequired[int]
     p_progress_percentage: NotRequired[float]
