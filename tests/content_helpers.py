@@ -7,6 +7,7 @@ claim the company isolation policies read); ``rpc`` calls a public function with
 
 from __future__ import annotations
 
+import re
 import uuid
 from contextlib import contextmanager
 
@@ -247,6 +248,39 @@ def check_matrix(conn, world, specs, matrix_text) -> list[str]:
         if got != expected:
             wrong.append(f"{table:28} {actor:12} {op:6} row of {company}: expected {expected}, got {got}")
     return wrong
+
+
+# --- distribution keys (docs/content.md, "Distribution") -----------------------------------------------------
+
+def keys_not_led_by_company(conn, tables: list[str]) -> list[tuple[str, str]]:
+    """The keys of ``tables`` that break the company_id distribution key: unique indexes (primary keys, unique
+    constraints, partial unique indexes) and foreign keys whose first column is not company_id, and foreign keys
+    that set null or a default on delete. [(table, index name or constraint definition)]; [] when all hold."""
+    regclasses = [f"public.{t}" for t in tables]
+    return conn.execute(
+        """select i.indrelid::regclass::text, i.indexrelid::regclass::text
+           from pg_catalog.pg_index as i
+           join pg_catalog.pg_attribute as a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
+           where i.indrelid = any(%(t)s::regclass[]) and i.indisunique and a.attname <> 'company_id'
+           union all
+           select c.conrelid::regclass::text, pg_catalog.pg_get_constraintdef(c.oid)
+           from pg_catalog.pg_constraint as c
+           join pg_catalog.pg_attribute as a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+           where c.contype = 'f' and c.conrelid = any(%(t)s::regclass[])
+               and (a.attname <> 'company_id' or c.confdeltype in ('n', 'd'))
+           order by 1, 2""", {"t": regclasses}).fetchall()
+
+
+def trigger_functions_branching(conn, tables: list[str]) -> list[str]:
+    """Trigger functions on ``tables`` whose body reads tg_table_name or tg_op (on a Citus shard the table name
+    is the shard's; one function per table and event is what plpgsql_check can verify)."""
+    rows = conn.execute(
+        """select distinct p.oid::regprocedure::text, p.prosrc
+           from pg_catalog.pg_trigger as t join pg_catalog.pg_proc as p on p.oid = t.tgfoid
+           where t.tgrelid = any(%s::regclass[]) and not t.tgisinternal""",
+        ([f"public.{t}" for t in tables],)).fetchall()
+    assert rows, tables
+    return [name for name, body in rows if re.search(r"(?i)\btg_(table_name|op)\b", body)]
 
 
 # --- multimedia ---------------------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from content_helpers import (
-    CM_TABLES, SECTIONS, as_member, become_member, count, create_content, fails, make_company, make_employee,
-    rpc, rpc_value, snapshot_rows,
+    CM_TABLES, SECTIONS, as_member, become_member, count, create_content, fails, keys_not_led_by_company,
+    make_company, make_employee, rpc, rpc_value, snapshot_rows, trigger_functions_branching,
 )
 from helpers import acting_as, raises_sqlstate
 
@@ -554,3 +554,54 @@ def test_become_member_lasts_until_the_transaction_ends(cm, acme):
         create_content(cm)
         assert count(cm, "cm_module_content") == 1
     assert cm.execute("select current_user").fetchone()[0] != "authenticated"
+
+
+# --- distribution keys (docs/content.md, "Distribution") ----------------------------------------------------
+
+def test_every_key_of_the_content_tables_leads_with_company_id(cm):
+    """Primary keys, unique indexes (partial ones too) and foreign keys lead with company_id, and no foreign key
+    sets null on delete; the lookups by an id alone that the procedures make have a plain index. The one
+    exception: the plan's employee, a foreign key to public.employees (id), a table the application may own
+    (docs/content.md, "Distribution")."""
+    assert keys_not_led_by_company(cm, CM_TABLES) == [
+        ("cm_course_plans", "FOREIGN KEY (employee_id) REFERENCES employees(id)")]
+    assert trigger_functions_branching(cm, ["cm_module_content", "cm_course_plans"]) == []
+    for table, column in [("cm_module_content", "content_id"), ("cm_course_plans", "plan_id"),
+                          ("cm_enhancement_sessions", "session_id")]:
+        assert cm.execute("select count(*) from pg_index as i join pg_attribute as a on a.attrelid = i.indrelid "
+                          "and a.attnum = i.indkey[0] where i.indrelid = %s::regclass and a.attname = %s "
+                          "and i.indnatts = 1", (f"public.{table}", column)).fetchone()[0] == 1, table
+
+
+def test_procedures_take_the_company_as_an_optional_key(cm, acme, globex):
+    """With p_company_id the row is looked up by the whole key; the wrong company finds nothing (P0002); the
+    named arguments of the product's calls (without it) work as before."""
+    cid = create_content(cm, acme)
+    assert str(rpc(cm, "get_module_content", p_content_id=cid, p_company_id=acme)[0]["content_id"]) == cid
+    fails(cm, "P0002", "get_module_content", p_content_id=cid, p_company_id=globex)
+    fails(cm, "P0002", "update_module_section", p_content_id=cid, p_section_name="introduction",
+          p_section_content="x", p_company_id=globex)
+    row = rpc(cm, "update_module_section", p_content_id=cid, p_section_name="introduction",
+              p_section_content="Two words", p_company_id=acme)[0]
+    assert row["total_word_count"] == 2
+    aid = rpc_value(cm, "store_quality_assessment", p_content_id=cid, p_overall_score=4, p_passed=False,
+                    p_sections_needing_work=["introduction"], p_company_id=acme)
+    fails(cm, "P0002", "start_enhancement_session", p_content_id=cid, p_enhancement_type="x", p_company_id=globex)
+    sid = rpc_value(cm, "start_enhancement_session", p_content_id=cid, p_enhancement_type="x",
+                    p_quality_assessment_id=aid, p_company_id=acme)
+    fails(cm, "P0002", "complete_enhancement_session", p_session_id=sid, p_company_id=globex)
+    assert rpc(cm, "complete_enhancement_session", p_session_id=sid, p_company_id=acme)[0]["status"] == "completed"
+    assert str(rpc(cm, "get_latest_quality_assessment", p_content_id=cid)[0]["assessment_id"]) == aid
+
+
+def test_an_assessment_an_enhancement_session_refers_to_cannot_be_deleted(cm, acme):
+    """No ON DELETE SET NULL across the distribution key: the session keeps its assessment (23503)."""
+    cid = create_content(cm, acme)
+    aid = rpc_value(cm, "store_quality_assessment", p_content_id=cid, p_overall_score=4, p_passed=False,
+                    p_sections_needing_work=["introduction"])
+    rpc_value(cm, "start_enhancement_session", p_content_id=cid, p_enhancement_type="x", p_quality_assessment_id=aid)
+    with raises_sqlstate("23503"):
+        with cm.transaction():
+            cm.execute("delete from public.cm_quality_assessments where assessment_id = %s", (aid,))
+    cm.execute("delete from public.cm_module_content where content_id = %s", (cid,))  # the content takes both
+    assert count(cm, "cm_quality_assessments", "content_id = %s", (cid,)) == 0

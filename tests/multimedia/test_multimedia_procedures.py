@@ -9,8 +9,8 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from content_helpers import (
-    MM_TABLES, SECTIONS, as_member, counters, create_content, create_session, fails, register, rpc, rpc_value,
-    snapshot_rows, true_counts,
+    MM_TABLES, SECTIONS, as_member, counters, create_content, create_session, fails, keys_not_led_by_company,
+    register, rpc, rpc_value, snapshot_rows, trigger_functions_branching, true_counts,
 )
 from helpers import acting_as, raises_sqlstate
 
@@ -431,3 +431,24 @@ def test_function_grants(cm):
             "select r, has_function_privilege(r, %s, 'execute') from unnest(array['anon', 'authenticated', "
             "'service_role']) as r", (f"public.{signature}",)).fetchall())
         assert got == expected[kind], signature
+
+
+# --- distribution keys (docs/multimedia.md, "Distribution") -------------------------------------------------
+
+def test_every_key_of_the_multimedia_tables_leads_with_company_id(cm):
+    assert keys_not_led_by_company(cm, MM_TABLES) == []
+    assert trigger_functions_branching(cm, MM_TABLES) == []
+
+
+def test_procedures_take_the_company_as_an_optional_key(cm, acme, globex, session):
+    fails(cm, "P0002", "get_multimedia_session", p_session_id=session, p_company_id=globex)
+    assert str(rpc(cm, "get_multimedia_session", p_session_id=session, p_company_id=acme)[0]["company_id"]) == acme
+    fails(cm, "P0002", "register_multimedia_assets", p_session_id=session, p_assets=[{"asset_type": "video", "file_path": "/tmp/a.mp4"}],
+          p_company_id=globex)
+    rows = rpc(cm, "register_multimedia_assets", p_session_id=session, p_company_id=acme,
+               p_assets=[{"asset_type": "video", "file_path": "/tmp/a.mp4"}])
+    assert [str(r["asset_id"]) for r in rpc(cm, "list_session_assets", p_session_id=session, p_company_id=acme)] \
+        == [str(r["asset_id"]) for r in rows]
+    fails(cm, "P0002", "update_session_status", p_session_id=session, p_status="processing", p_company_id=globex)
+    assert rpc(cm, "update_session_status", p_session_id=session, p_status="processing",
+               p_company_id=acme)[0]["status"] == "processing"

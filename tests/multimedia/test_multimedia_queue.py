@@ -243,3 +243,17 @@ def test_vacuum_clears_what_claims_leave_in_front_of_the_next_claim_whatever_the
         options = conn.execute("select reloptions from pg_class where oid = 'public.mm_rendering_queue'::regclass"
                                ).fetchone()[0]
         assert {"autovacuum_vacuum_scale_factor=0", "vacuum_index_cleanup=on"} <= set(options)
+
+
+def test_a_worker_may_claim_and_finish_by_company(cm, acme, globex, session):
+    """p_company_id: the claim takes the company's jobs only, and the worker functions find the job by its whole
+    key (docs/multimedia.md, "Distribution")."""
+    theirs = enqueue(cm, create_session(cm, create_content(cm, globex)), p_priority=100)
+    ours = enqueue(cm, session)
+    with acting_as(cm, "service_role"):
+        assert str(claim(cm, "w1", p_company_id=acme)["job_id"]) == ours
+        assert claim(cm, "w1", p_company_id=acme) is None
+        fails(cm, "P0002", "complete_rendering_job", p_job_id=ours, p_worker_id="w1", p_company_id=globex)
+        assert rpc(cm, "complete_rendering_job", p_job_id=ours, p_worker_id="w1",
+                   p_company_id=acme)[0]["status"] == "completed"
+        assert state(cm, theirs)["status"] == "queued"
