@@ -269,7 +269,11 @@ def cmd_lint(args) -> int:
     from .workspace import checkout_root
 
     url = None if args.no_catalog else resolve_url(args.database_url)
-    return 1 if lint.run(checkout_root("dreamcut-db lint"), _catalog(), url) else 0
+    try:
+        repo = checkout_root("dreamcut-db lint")
+    except DreamcutError:  # an installed wheel: lint what it ships (lint.run says what it skips)
+        repo = None
+    return 1 if lint.run(repo, _catalog(), url) else 0
 
 
 def cmd_types(args) -> int:
@@ -382,8 +386,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("snapshot", help="write sql/schema.json and docs/schema.md from a scratch migrated database")
     s.add_argument("--check", action="store_true", help="exit 1 when the committed files are out of date")
     s.set_defaults(func=cmd_snapshot, needs_checkout=True)
-    s = sub.add_parser("lint", help="sqlfluff and squawk over the migrations; Supabase's advisor lints and "
-                       "plpgsql_check on a scratch migrated database")
+    s = sub.add_parser("lint", help="sqlfluff and squawk over the migrations (in a checkout); Supabase's "
+                       "advisor lints and plpgsql_check on a scratch migrated database")
     s.add_argument("--no-catalog", action="store_true",
                    help="skip the database checks (catalog rules, plpgsql_check): no database needed")
     s.set_defaults(func=cmd_lint)

@@ -7,7 +7,8 @@ import hashlib
 
 import pytest
 
-from dreamcut_db import cli
+from dreamcut_db import cli, workspace
+from dreamcut_db.errors import DreamcutError
 from dreamcut_db.lint import migrations, plpgsql_check, rules
 from dreamcut_db.modules import MigrationSet
 
@@ -194,6 +195,24 @@ def fake_repo(tmp_path):
     digest = hashlib.sha256(released.read_bytes()).hexdigest()
     (root / "RELEASED").write_text(f"# released\n{digest}  films/0001_create_films.sql\n")
     return root
+
+
+def test_lint_without_a_checkout_lints_what_the_package_ships(fake_repo, monkeypatch, capsys):
+    """An installed wheel has no checkout: lint says in one line that it skips sqlfluff and squawk and judges the
+    migrations it ships (.ci/package runs it from a wheel, with the catalog rules)."""
+    def no_checkout(command):
+        raise DreamcutError(f"{command} writes into a checkout of dreamcut_db")
+    monkeypatch.setattr(workspace, "checkout_root", no_checkout)
+    monkeypatch.setattr(migrations, "sqlfluff", lambda repo: pytest.fail("sqlfluff ran without a checkout"))
+    monkeypatch.setenv("DREAMCUT_MIGRATIONS_DIR", str(fake_repo))  # the shipped migrations
+    assert cli.main(["lint", "--no-catalog"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("== sqlfluff and squawk skipped: they lint a checkout")
+    assert out[-1] == "lint: 0 finding(s) (database checks skipped)"
+    (fake_repo / "films" / "0001_create_films.sql").write_text(MIGRATION + "create table public.films (id int);\n")
+    assert cli.main(["lint", "--no-catalog"]) == 1
+    assert ("released-immutable: films/0001_create_films.sql: changed after release"
+            in capsys.readouterr().out)
 
 
 def squawk_rules(root, *bodies: str) -> set[str]:

@@ -15,16 +15,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..modules import MigrationSet
+from ..modules import MigrationSet, migrations_dir
 from . import migrations, rules
 
 
-def run(repo: Path, migration_set: MigrationSet, url: str | None, out: Callable[[str], None] = print) -> int:
+def run(repo: Path | None, migration_set: MigrationSet, url: str | None, out: Callable[[str], None] = print) -> int:
     """Run every check over the repository at ``repo`` (its ``migrations/``, ``.sqlfluff``, ``.squawk.toml``)
     and ``migration_set``; the database checks on a scratch database of the server at ``url`` (None:
-    skipped, e.g. ``--no-catalog``). Prints each section and finding with ``out``; returns the number of
-    findings, sqlfluff's failure counting as one. Raises DreamcutError when no scratch database can be built
-    (the role lacks CREATEDB) or squawk is not installed."""
+    skipped, e.g. ``--no-catalog``). ``repo`` None (an installed package, no checkout): sqlfluff and squawk,
+    which judge a checkout's files with the dev dependencies, are skipped with one line saying so, and
+    ``released-immutable`` judges the migrations the package ships. Prints each section and finding with
+    ``out``; returns the number of findings, sqlfluff's failure counting as one. Raises DreamcutError when no
+    scratch database can be built (the role lacks CREATEDB) or squawk is not installed."""
     found: list[str] = []
 
     def report(lines: list[str]) -> None:
@@ -32,11 +34,17 @@ def run(repo: Path, migration_set: MigrationSet, url: str | None, out: Callable[
         for line in lines:
             out(line)
 
-    out("== sqlfluff (postgres dialect) over migrations/")
-    failed = migrations.sqlfluff(repo) != 0
-    out("== squawk over the migrations not yet released; released files unchanged")
-    report([f"squawk: {line}" for line in migrations.squawk(repo / "migrations", migration_set, repo / ".squawk.toml")])
-    report([f"released-immutable: {line}" for line in migrations.released_changes(repo / "migrations")])
+    failed = False
+    if repo is None:
+        out("== sqlfluff and squawk skipped: they lint a checkout (a git clone with pip install -e '.[dev]'); "
+            "this installed package is linted for released files unchanged and the catalog rules")
+    else:
+        out("== sqlfluff (postgres dialect) over migrations/")
+        failed = migrations.sqlfluff(repo) != 0
+        out("== squawk over the migrations not yet released; released files unchanged")
+        report([f"squawk: {line}" for line in migrations.squawk(repo / "migrations", migration_set, repo / ".squawk.toml")])
+    report([f"released-immutable: {line}"
+            for line in migrations.released_changes(repo / "migrations" if repo else migrations_dir())])
     if url is not None:
         from ..database import connect
         from ..workspace import scratch_database
