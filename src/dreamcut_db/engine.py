@@ -67,6 +67,13 @@ class Applied:
     id: str
     applied_at: datetime
     checksum: str | None
+    #: as the runner recorded it (None: recorded by something else, e.g. yoyo's own CLI)
+    module: str | None = None
+
+    @property
+    def ref(self) -> str:
+        """``module/id`` as the runner prints migrations, the bare id when the module was not recorded."""
+        return f"{self.module}/{self.id}" if self.module else self.id
 
 
 @dataclass
@@ -85,11 +92,13 @@ class Status:
         return {a.id for a in self.applied}
 
     def problems(self) -> list[str]:
-        """One line per applied-migration drift (changed file, unknown migration, gap), empty when clean."""
+        """One line per applied-migration drift (changed file, unknown migration, gap), empty when clean; each
+        names the migration as ``module/id``."""
+        ref = {a.id: a.ref for a in self.applied} | {m.id: m.ref for m in self.pending}
         return (
-            [f"migration {m}: file changed since it was applied (checksum differs)" for m in self.changed]
-            + [f"migration {m}: applied in the database but missing from the package" for m in self.unknown]
-            + [f"migration {m}: pending but a later migration of its module is applied (gap)" for m in self.gaps]
+            [f"migration {ref[m]}: file changed since it was applied (checksum differs)" for m in self.changed]
+            + [f"migration {ref[m]}: applied in the database but missing from the package" for m in self.unknown]
+            + [f"migration {ref[m]}: pending but a later migration of its module is applied (gap)" for m in self.gaps]
         )
 
 
@@ -100,7 +109,7 @@ def read_applied(url: str) -> list[Applied]:
             return []
         has_sums = conn.execute("select to_regclass(%s)", (f"{BOOKKEEPING_SCHEMA}.migration_checksums",)).fetchone()[0]
         rows = conn.execute(
-            f"""select m.migration_id, m.applied_at_utc, {'c.sha256' if has_sums else 'null'}
+            f"""select m.migration_id, m.applied_at_utc, {'c.sha256, c.module' if has_sums else 'null, null'}
                 from {BOOKKEEPING_SCHEMA}._yoyo_migration m
                 {f'left join {BOOKKEEPING_SCHEMA}.migration_checksums c using (migration_id)' if has_sums else ''}
                 order by m.applied_at_utc, m.migration_id"""
@@ -113,6 +122,8 @@ def status(url: str, mset: MigrationSet) -> Status:
     applied = read_applied(url)
     ids = {a.id for a in applied}
     known = {m.id: m for m in mset.migrations}
+    for a in applied:
+        a.module = known[a.id].module if a.id in known else a.module
     st = Status(applied=applied, pending=[m for m in mset.migrations if m.id not in ids])
     st.changed = [a.id for a in applied if a.id in known and a.checksum and a.checksum != known[a.id].checksum]
     st.unknown = [a.id for a in applied if a.id not in known]

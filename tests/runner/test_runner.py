@@ -143,7 +143,7 @@ def test_status_flags_a_changed_migration_file(tmp_path, monkeypatch, empty_url,
     edited.write_text(edited.read_text() + "\n-- edited after release\n")
     st = engine.status(empty_url, MigrationSet.load())
     assert st.changed == ["0002_create_dreamcut_indexes"]
-    assert any("0002_create_dreamcut_indexes: file changed" in d["line"] for d in verify.verify(empty_url, MigrationSet.load()))
+    assert any("migration dreamcut/0002_create_dreamcut_indexes: file changed" in d["line"] for d in verify.verify(empty_url, MigrationSet.load()))
     assert cli.main(["--database-url", empty_url, "status"]) == 1
 
 
@@ -275,5 +275,5 @@ def test_status_and_verify_flag_unknown_and_gap(tmp_path, monkeypatch, empty_url
     assert st.unknown == ["0006_enable_dreamcut_realtime_publication"]
     assert st.gaps == ["0003_enable_dreamcut_rls_policies"]
     lines = [d["line"] for d in verify.verify(empty_url, MigrationSet.load())]
-    assert "migration 0006_enable_dreamcut_realtime_publication: applied in the database but missing from the package" in lines
-    assert "migration 0003_enable_dreamcut_rls_policies: pending but a later migration of its module is applied (gap)" in lines
+    assert "migration dreamcut/0006_enable_dreamcut_realtime_publication: applied in the database but missing from the package" in lines
+    assert "migration dreamcut/0003_enable_dreamcut_rls_policies: pending but a later migration of its module is applied (gap)" in lines
