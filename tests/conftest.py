@@ -125,7 +125,7 @@ def empty_url(new_database) -> str:
 
 
 @pytest.fixture
-def catalog() -> MigrationSet:
+def migration_set() -> MigrationSet:
     return MigrationSet.load()
 
 

@@ -41,26 +41,26 @@ def owned_tables(url: str) -> list[str]:
             "select name from dreamcut_private.package_owned_objects where kind = 'table' order by name")]
 
 
-def test_missing_companies_and_employees_are_created_and_rolled_back(empty_url, catalog):
-    engine.migrate(empty_url, catalog, modules=["content"], **QUIET)
+def test_missing_companies_and_employees_are_created_and_rolled_back(empty_url, migration_set):
+    engine.migrate(empty_url, migration_set, modules=["content"], **QUIET)
     assert owned_tables(empty_url) == ["public.companies", "public.employees"]
     with psycopg.connect(empty_url) as conn:
         assert conn.execute("select relrowsecurity from pg_class where oid = 'public.employees'::regclass"
                             ).fetchone()[0]
-    engine.rollback(empty_url, catalog, module="content", **QUIET)
+    engine.rollback(empty_url, migration_set, module="content", **QUIET)
     assert owned_tables(empty_url) == []
     with psycopg.connect(empty_url) as conn:
         assert conn.execute("select to_regclass('public.companies'), to_regclass('public.employees')"
                             ).fetchone() == (None, None)
 
 
-def test_existing_companies_and_employees_are_used_and_left_untouched(empty_url, catalog):
+def test_existing_companies_and_employees_are_used_and_left_untouched(empty_url, migration_set):
     with psycopg.connect(empty_url, autocommit=True) as conn:
         for statement in APP_TABLES:
             conn.execute(statement)
     before = app_tables(empty_url)
 
-    engine.migrate(empty_url, catalog, modules=["content"], **QUIET)
+    engine.migrate(empty_url, migration_set, modules=["content"], **QUIET)
     assert owned_tables(empty_url) == []
     assert app_tables(empty_url) == before
     with psycopg.connect(empty_url) as conn:  # the module works with the application's tables
@@ -71,10 +71,10 @@ def test_existing_companies_and_employees_are_used_and_left_untouched(empty_url,
         assert cid is not None
         conn.commit()
 
-    engine.rollback(empty_url, catalog, module="content", **QUIET)
+    engine.rollback(empty_url, migration_set, module="content", **QUIET)
     assert app_tables(empty_url) == before
 
-    engine.migrate(empty_url, catalog, modules=["content"], **QUIET)
+    engine.migrate(empty_url, migration_set, modules=["content"], **QUIET)
     for _ in range(2):  # the emergency teardown, twice
         done = psql(empty_url, "-f", str(checkout_root() / "rollback.sql"))
         assert done.returncode == 0, done.stderr
@@ -83,34 +83,34 @@ def test_existing_companies_and_employees_are_used_and_left_untouched(empty_url,
         assert conn.execute("select to_regclass('public.cm_module_content')").fetchone()[0] is None
 
 
-def test_verify_compares_companies_and_employees_only_where_the_package_created_them(new_database, catalog):
+def test_verify_compares_companies_and_employees_only_where_the_package_created_them(new_database, migration_set):
     apps, ours = new_database(), new_database()
     with psycopg.connect(apps, autocommit=True) as conn:
         for statement in APP_TABLES:
             conn.execute(statement)
     for url in (apps, ours):
-        engine.migrate(url, catalog, modules=["content"], **QUIET)
-        assert verify.verify(url, catalog) == []
+        engine.migrate(url, migration_set, modules=["content"], **QUIET)
+        assert verify.verify(url, migration_set) == []
 
     with psycopg.connect(apps, autocommit=True) as conn:
         conn.execute("alter table public.companies add column region text")  # the application's affair
         conn.execute("drop policy cm_course_plans_company on public.cm_course_plans")
-    assert [d["line"] for d in verify.verify(apps, catalog)] == [
+    assert [d["line"] for d in verify.verify(apps, migration_set)] == [
         "table public.cm_course_plans: policies.cm_course_plans_company is missing"]
 
     with psycopg.connect(ours, autocommit=True) as conn:
         conn.execute("drop table public.companies cascade")
-    assert "table public.companies: is missing" in [d["line"] for d in verify.verify(ours, catalog)]
+    assert "table public.companies: is missing" in [d["line"] for d in verify.verify(ours, migration_set)]
 
 
-def test_a_companies_table_without_a_uuid_key_stops_the_install(empty_url, catalog):
+def test_a_companies_table_without_a_uuid_key_stops_the_install(empty_url, migration_set):
     for definition in ("create table public.companies (id integer primary key, name text)",
                        "create table public.companies (id uuid, name text)"):
         with psycopg.connect(empty_url, autocommit=True) as conn:
             conn.execute("drop table if exists public.companies")
             conn.execute(definition)
         with pytest.raises(DreamcutError) as info:
-            engine.migrate(empty_url, catalog, modules=["content"], **QUIET)
+            engine.migrate(empty_url, migration_set, modules=["content"], **QUIET)
         assert 'public.companies exists but has no uuid column "id"' in str(info.value)
         assert "Nothing was changed" in str(info.value)
-        assert engine.status(empty_url, catalog).applied == []
+        assert engine.status(empty_url, migration_set).applied == []

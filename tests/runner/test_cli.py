@@ -72,12 +72,12 @@ def test_an_unforeseen_failure_is_one_line_without_a_class_name(db_url):
                                            "and please report it)")
 
 
-def test_status_exit_codes(empty_url, catalog, capsys):
-    engine.migrate(empty_url, catalog, modules=["dreamcut"], **QUIET)
+def test_status_exit_codes(empty_url, migration_set, capsys):
+    engine.migrate(empty_url, migration_set, modules=["dreamcut"], **QUIET)
     # Modules not installed are pending: still 0, also with --fail-on-pending.
     assert run(capsys, "--database-url", empty_url, "status")[0] == 0
     assert run(capsys, "--database-url", empty_url, "status", "--fail-on-pending")[0] == 0
-    engine.rollback(empty_url, catalog, steps=1, **QUIET)
+    engine.rollback(empty_url, migration_set, steps=1, **QUIET)
     assert run(capsys, "--database-url", empty_url, "status")[0] == 0
     code, _, err = run(capsys, "--database-url", empty_url, "status", "--fail-on-pending")
     assert code == 3
@@ -86,18 +86,18 @@ def test_status_exit_codes(empty_url, catalog, capsys):
     assert "3 with --fail-on-pending" in cli.parser().format_help()
 
 
-def test_version_names_the_package_and_its_migrations(capsys, catalog):
+def test_version_names_the_package_and_its_migrations(capsys, migration_set):
     with pytest.raises(SystemExit) as exit_:
         cli.main(["--version"])
     assert exit_.value.code == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"dreamcut-db {__version__}"
-    assert out[1].startswith(f"migrations: {len(catalog.migrations)} in {len(catalog.modules)} modules, from ")
-    assert [line.split()[0] for line in out[2:]] == catalog.modules
-    assert f"up to {catalog.of_modules(['storyboard'])[-1].id}" in out[-1]
+    assert out[1].startswith(f"migrations: {len(migration_set.migrations)} in {len(migration_set.modules)} modules, from ")
+    assert [line.split()[0] for line in out[2:]] == migration_set.modules
+    assert f"up to {migration_set.of_modules(['storyboard'])[-1].id}" in out[-1]
 
 
-def test_no_password_in_any_output_but_url(empty_url, catalog, capsys, monkeypatch):
+def test_no_password_in_any_output_but_url(empty_url, migration_set, capsys, monkeypatch):
     url = with_password(empty_url)
     assert url != empty_url
     outputs = []

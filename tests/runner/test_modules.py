@@ -41,20 +41,20 @@ def tables_by_module(pg_server):
 
 
 @pytest.mark.parametrize("module", MODULES)
-def test_each_module_installs_alone_and_rolls_back(empty_url, catalog, module):
-    engine.migrate(empty_url, catalog, modules=[module], **QUIET)
-    st = engine.status(empty_url, catalog)
-    assert st.installed_modules == catalog.closure([module])
-    assert verify.verify(empty_url, catalog) == []
+def test_each_module_installs_alone_and_rolls_back(empty_url, migration_set, module):
+    engine.migrate(empty_url, migration_set, modules=[module], **QUIET)
+    st = engine.status(empty_url, migration_set)
+    assert st.installed_modules == migration_set.closure([module])
+    assert verify.verify(empty_url, migration_set) == []
     if module != "platform":
-        engine.rollback(empty_url, catalog, module=module, **QUIET)
-        assert module not in engine.status(empty_url, catalog).installed_modules
-        assert verify.verify(empty_url, catalog) == []
+        engine.rollback(empty_url, migration_set, module=module, **QUIET)
+        assert module not in engine.status(empty_url, migration_set).installed_modules
+        assert verify.verify(empty_url, migration_set) == []
 
 
 @pytest.mark.parametrize("legacy", [("briefs",), ("jobs",), ("briefs", "jobs")], ids="+".join)
 @pytest.mark.parametrize("module", MODULES)
-def test_module_next_to_legacy_tables(empty_url, catalog, tables_by_module, module, legacy):
+def test_module_next_to_legacy_tables(empty_url, migration_set, tables_by_module, module, legacy):
     with psycopg.connect(empty_url, autocommit=True) as conn:
         for table in legacy:
             for statement in LEGACY[table]:
@@ -63,21 +63,21 @@ def test_module_next_to_legacy_tables(empty_url, catalog, tables_by_module, modu
     collisions = sorted(f"public.{t}" for t in legacy if f"public.{t}" in tables_by_module[module])
     if collisions:
         with pytest.raises(DreamcutError) as info:
-            engine.migrate(empty_url, catalog, modules=[module], **QUIET)
+            engine.migrate(empty_url, migration_set, modules=[module], **QUIET)
         assert f'relation "{collisions[0].split(".")[1]}" already exists' in str(info.value)
         assert "Nothing was changed" in str(info.value)
         assert catalog_of(empty_url) == before
-        assert engine.status(empty_url, catalog).applied == []
+        assert engine.status(empty_url, migration_set).applied == []
     else:
-        engine.migrate(empty_url, catalog, modules=[module], **QUIET)
-        assert verify.verify(empty_url, catalog) == []
+        engine.migrate(empty_url, migration_set, modules=[module], **QUIET)
+        assert verify.verify(empty_url, migration_set) == []
     with psycopg.connect(empty_url) as conn:
         for table in legacy:
             assert conn.execute(f"select count(*) from public.{table}").fetchone()[0] == 1
 
 
 @pytest.mark.parametrize("module", MODULES)
-def test_per_module_sql_files_install_a_module_and_rollback_sql_removes_it(new_database, catalog, module):
+def test_per_module_sql_files_install_a_module_and_rollback_sql_removes_it(new_database, migration_set, module):
     """A DBA with psql only: sql/<m>/migrate.sql for the module and what it needs, then rollback.sql."""
     from dreamcut_db.workspace import checkout_root
 
@@ -86,12 +86,12 @@ def test_per_module_sql_files_install_a_module_and_rollback_sql_removes_it(new_d
         conn.execute(LEGACY["briefs"][0])
         conn.execute(LEGACY["briefs"][1])
     before = catalog_of(by_psql)
-    for needed in catalog.closure([module]):
+    for needed in migration_set.closure([module]):
         done = psql(by_psql, "-v", "ON_ERROR_STOP=1", "-f", str(checkout_root() / "sql" / needed / "migrate.sql"))
         assert done.returncode == 0, done.stderr
     with psycopg.connect(by_runner, autocommit=True) as conn:
         conn.execute(LEGACY["briefs"][0])
-    engine.migrate(by_runner, catalog, modules=[module], **QUIET)
+    engine.migrate(by_runner, migration_set, modules=[module], **QUIET)
     assert catalog_of(by_psql) == catalog_of(by_runner)
     done = psql(by_psql, "-f", str(checkout_root() / "rollback.sql"))
     assert done.returncode == 0, done.stderr

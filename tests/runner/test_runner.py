@@ -23,44 +23,44 @@ def schemas(url: str) -> set[str]:
         return {r[0] for r in conn.execute("select nspname from pg_namespace where nspname not like 'pg\\_%'")}
 
 
-def test_migrate_rollback_migrate_gives_the_same_catalog(empty_url, catalog):
+def test_migrate_rollback_migrate_gives_the_same_catalog(empty_url, migration_set):
     before = catalog_of(empty_url)
-    applied = engine.migrate(empty_url, catalog, **QUIET)
-    assert [m.id for m in applied] == [m.id for m in catalog.migrations]
+    applied = engine.migrate(empty_url, migration_set, **QUIET)
+    assert [m.id for m in applied] == [m.id for m in migration_set.migrations]
     first = catalog_of(empty_url)
     assert "table public.dreamcut_queries" in first
-    st = engine.status(empty_url, catalog)
-    assert not st.pending and not st.problems() and st.installed_modules == catalog.modules
-    assert verify.verify(empty_url, catalog) == []
+    st = engine.status(empty_url, migration_set)
+    assert not st.pending and not st.problems() and st.installed_modules == migration_set.modules
+    assert verify.verify(empty_url, migration_set) == []
 
-    assert len(engine.rollback(empty_url, catalog, everything=True, **QUIET)) == len(catalog.migrations)
+    assert len(engine.rollback(empty_url, migration_set, everything=True, **QUIET)) == len(migration_set.migrations)
     assert catalog_of(empty_url) == before
     assert "dreamcut_private" not in schemas(empty_url)
 
-    engine.migrate(empty_url, catalog, **QUIET)
+    engine.migrate(empty_url, migration_set, **QUIET)
     assert catalog_of(empty_url) == first
-    assert engine.migrate(empty_url, catalog, **QUIET) == []
+    assert engine.migrate(empty_url, migration_set, **QUIET) == []
 
 
-def test_rollback_steps_and_to(empty_url, catalog):
-    engine.migrate(empty_url, catalog, **QUIET)
-    last = catalog.migrations[-1]
-    assert [m.id for m in engine.rollback(empty_url, catalog, steps=1, **QUIET)] == [last.id]
-    assert [m.id for m in engine.status(empty_url, catalog).pending] == [last.id]
-    assert verify.verify(empty_url, catalog) == []
+def test_rollback_steps_and_to(empty_url, migration_set):
+    engine.migrate(empty_url, migration_set, **QUIET)
+    last = migration_set.migrations[-1]
+    assert [m.id for m in engine.rollback(empty_url, migration_set, steps=1, **QUIET)] == [last.id]
+    assert [m.id for m in engine.status(empty_url, migration_set).pending] == [last.id]
+    assert verify.verify(empty_url, migration_set) == []
     # --to stays within the target's module (and what depends on it): platform has nothing after its 0001.
-    assert engine.rollback(empty_url, catalog, to="0001_supabase_platform", **QUIET) == []
-    done = engine.rollback(empty_url, catalog, to="dreamcut/0002_create_dreamcut_indexes", **QUIET)
-    assert [m.ref for m in done] == [m.ref for m in reversed(catalog.of_modules(["dreamcut"])[2:])]
+    assert engine.rollback(empty_url, migration_set, to="0001_supabase_platform", **QUIET) == []
+    done = engine.rollback(empty_url, migration_set, to="dreamcut/0002_create_dreamcut_indexes", **QUIET)
+    assert [m.ref for m in done] == [m.ref for m in reversed(migration_set.of_modules(["dreamcut"])[2:])]
     with pytest.raises(DreamcutError, match="exactly one"):
-        engine.rollback(empty_url, catalog, **QUIET)
+        engine.rollback(empty_url, migration_set, **QUIET)
 
 
-def test_migrate_to_and_dry_run(empty_url, catalog):
-    would = engine.migrate(empty_url, catalog, dry_run=True, **QUIET)
-    assert len(would) == len(catalog.migrations)
+def test_migrate_to_and_dry_run(empty_url, migration_set):
+    would = engine.migrate(empty_url, migration_set, dry_run=True, **QUIET)
+    assert len(would) == len(migration_set.migrations)
     assert "dreamcut_private" not in schemas(empty_url) and "dreamcut_migrations" not in schemas(empty_url)
-    applied = engine.migrate(empty_url, catalog, to="0002_create_dreamcut_indexes", **QUIET)
+    applied = engine.migrate(empty_url, migration_set, to="0002_create_dreamcut_indexes", **QUIET)
     assert [m.id for m in applied] == [
         "0001_supabase_platform", "0001_create_dreamcut_realtime_schema", "0002_create_dreamcut_indexes"]
 
@@ -120,10 +120,10 @@ def test_migrate_to_and_dry_run(empty_url, catalog):
          "function dreamcut_private.stray(): is not created by the installed migrations (unexpected object)"),
     ],
 )
-def test_verify_names_each_drift(db_url, catalog, tamper, expected, capsys):
+def test_verify_names_each_drift(db_url, migration_set, tamper, expected, capsys):
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(tamper)
-    lines = [d["line"] for d in verify.verify(db_url, catalog)]
+    lines = [d["line"] for d in verify.verify(db_url, migration_set)]
     assert expected in lines
     assert cli.main(["--database-url", db_url, "verify"]) == 1
     assert expected in capsys.readouterr().out
@@ -134,7 +134,7 @@ def test_verify_exits_zero_on_a_clean_database(db_url, capsys):
     assert "matches its migrations" in capsys.readouterr().out
 
 
-def test_status_flags_a_changed_migration_file(tmp_path, monkeypatch, empty_url, catalog):
+def test_status_flags_a_changed_migration_file(tmp_path, monkeypatch, empty_url, migration_set):
     copy = tmp_path / "migrations"
     shutil.copytree(migrations_dir(), copy)
     monkeypatch.setenv("DREAMCUT_MIGRATIONS_DIR", str(copy))
@@ -147,7 +147,7 @@ def test_status_flags_a_changed_migration_file(tmp_path, monkeypatch, empty_url,
     assert cli.main(["--database-url", empty_url, "status"]) == 1
 
 
-def test_two_concurrent_migrate_runs_apply_each_migration_once(empty_url, catalog):
+def test_two_concurrent_migrate_runs_apply_each_migration_once(empty_url, migration_set):
     results, errors = [], []
     barrier = threading.Barrier(2)
 
@@ -164,37 +164,37 @@ def test_two_concurrent_migrate_runs_apply_each_migration_once(empty_url, catalo
     for t in threads:
         t.join()
     assert errors == []
-    assert sorted(len(r) for r in results) == [0, len(catalog.migrations)]
+    assert sorted(len(r) for r in results) == [0, len(migration_set.migrations)]
     with psycopg.connect(empty_url) as conn:
         assert conn.execute("select count(*) from dreamcut_migrations._yoyo_migration").fetchone()[0] == len(
-            catalog.migrations)
+            migration_set.migrations)
 
 
-def test_a_stale_lock_is_cleared_and_a_live_one_named(empty_url, catalog):
-    engine.migrate(empty_url, catalog, to="0001_supabase_platform", **QUIET)
+def test_a_stale_lock_is_cleared_and_a_live_one_named(empty_url, migration_set):
+    engine.migrate(empty_url, migration_set, to="0001_supabase_platform", **QUIET)
     with psycopg.connect(empty_url, autocommit=True) as conn:
         conn.execute("insert into dreamcut_migrations.yoyo_lock (locked, ctime, pid) values (1, now(), 424242)")
     lines = []
-    engine.migrate(empty_url, catalog, out=lines.append)
+    engine.migrate(empty_url, migration_set, out=lines.append)
     assert any("cleared a stale migration lock left by process 424242" in line for line in lines)
-    assert not engine.status(empty_url, catalog).pending
+    assert not engine.status(empty_url, migration_set).pending
 
     with psycopg.connect(empty_url, autocommit=True) as holder:
         holder.execute("select pg_advisory_lock(%s, %s)", engine.LOCK_KEY)
         pid = holder.info.backend_pid
         with pytest.raises(DreamcutError, match=f"holds the migration lock: server process {pid}"):
-            engine.rollback(empty_url, catalog, steps=1, **QUIET)
+            engine.rollback(empty_url, migration_set, steps=1, **QUIET)
         with pytest.raises(DreamcutError, match="held by a live run"):
             engine.break_lock(empty_url)
 
 
-def test_a_conflicting_object_stops_migrate_before_any_change(empty_url, catalog):
+def test_a_conflicting_object_stops_migrate_before_any_change(empty_url, migration_set):
     with psycopg.connect(empty_url, autocommit=True) as conn:
         conn.execute("create table public.dreamcut_messages (id int primary key, note text)")
         conn.execute("insert into public.dreamcut_messages values (1, 'legacy')")
     before = catalog_of(empty_url)
     with pytest.raises(DreamcutError) as info:
-        engine.migrate(empty_url, catalog, **QUIET)
+        engine.migrate(empty_url, migration_set, **QUIET)
     message = str(info.value)
     assert 'relation "dreamcut_messages" already exists' in message and "Nothing was changed" in message
     assert "platform" in message.split("can still be installed here:")[1]
@@ -202,13 +202,13 @@ def test_a_conflicting_object_stops_migrate_before_any_change(empty_url, catalog
     assert "dreamcut_migrations" not in schemas(empty_url)
 
 
-def test_legacy_briefs_and_jobs_survive_dreamcut_install_and_rollback_sql(empty_url, catalog):
+def test_legacy_briefs_and_jobs_survive_dreamcut_install_and_rollback_sql(empty_url, migration_set):
     with psycopg.connect(empty_url, autocommit=True) as conn:
         conn.execute("create table public.briefs (id int primary key, prompt text)")
         conn.execute("create table public.jobs (id int primary key, state text)")
         conn.execute("insert into public.briefs values (1, 'old brief'); insert into public.jobs values (7, 'done')")
-    engine.migrate(empty_url, catalog, modules=["dreamcut"], **QUIET)
-    assert verify.verify(empty_url, catalog) == []
+    engine.migrate(empty_url, migration_set, modules=["dreamcut"], **QUIET)
+    assert verify.verify(empty_url, migration_set) == []
     for _ in range(2):  # running it twice is harmless
         done = psql(empty_url, "-f", str(checkout_root() / "rollback.sql"))
         assert done.returncode == 0, done.stderr
@@ -217,27 +217,27 @@ def test_legacy_briefs_and_jobs_survive_dreamcut_install_and_rollback_sql(empty_
         assert conn.execute("select * from public.briefs").fetchall() == [(1, "old brief")]
         assert conn.execute("select * from public.jobs").fetchall() == [(7, "done")]
         assert conn.execute("select to_regclass('public.dreamcut_queries')").fetchone()[0] is None
-    if "render" in catalog.modules:
+    if "render" in migration_set.modules:
         with pytest.raises(DreamcutError, match='relation "jobs" already exists'):
-            engine.migrate(empty_url, catalog, **QUIET)
-    engine.migrate(empty_url, catalog, modules=["dreamcut"], **QUIET)
-    assert engine.status(empty_url, catalog).installed_modules == ["platform", "dreamcut"]
+            engine.migrate(empty_url, migration_set, **QUIET)
+    engine.migrate(empty_url, migration_set, modules=["dreamcut"], **QUIET)
+    assert engine.status(empty_url, migration_set).installed_modules == ["platform", "dreamcut"]
 
 
-def test_rollback_refuses_a_module_others_depend_on(db_url, catalog):
+def test_rollback_refuses_a_module_others_depend_on(db_url, migration_set):
     with pytest.raises(DreamcutError, match="installed modules depend on it: .*dreamcut"):
-        engine.rollback(db_url, catalog, module="platform", **QUIET)
+        engine.rollback(db_url, migration_set, module="platform", **QUIET)
 
 
-def test_rendered_files_are_up_to_date(catalog):
-    assert bundle.render(catalog, check=True) == [], "run: dreamcut-db render"
+def test_rendered_files_are_up_to_date(migration_set):
+    assert bundle.render(migration_set, check=True) == [], "run: dreamcut-db render"
 
 
-def test_sql_migrate_file_gives_the_same_catalog_as_the_runner(new_database, catalog):
+def test_sql_migrate_file_gives_the_same_catalog_as_the_runner(new_database, migration_set):
     by_psql, by_runner = new_database(), new_database()
     done = psql(by_psql, "-v", "ON_ERROR_STOP=1", "-f", str(checkout_root() / "sql" / "migrate.sql"))
     assert done.returncode == 0, done.stderr
-    engine.migrate(by_runner, catalog, **QUIET)
+    engine.migrate(by_runner, migration_set, **QUIET)
     assert catalog_of(by_psql) == catalog_of(by_runner)
 
 
@@ -261,7 +261,7 @@ def test_committed_schema_snapshot_and_reference_are_current(db):
     assert write_files(files, check=True) == [], "run: dreamcut-db snapshot"
 
 
-def test_status_and_verify_flag_unknown_and_gap(tmp_path, monkeypatch, empty_url, catalog):
+def test_status_and_verify_flag_unknown_and_gap(tmp_path, monkeypatch, empty_url, migration_set):
     copy = tmp_path / "migrations"
     shutil.copytree(migrations_dir(), copy)
     monkeypatch.setenv("DREAMCUT_MIGRATIONS_DIR", str(copy))

@@ -95,21 +95,21 @@ def test_catalog(db):
     check_tables_are_in_the_realtime_publication(db)
 
 
-def test_the_module_installs_and_rolls_back_alone_leaving_nothing(empty_url, catalog):
-    modules = catalog.closure(["storyboard"])
+def test_the_module_installs_and_rolls_back_alone_leaving_nothing(empty_url, migration_set):
+    modules = migration_set.closure(["storyboard"])
     assert modules == ["platform", "storyboard"]
 
     def snap():
         with psycopg.connect(empty_url) as conn:
             return dbcatalog.snapshot(conn)
 
-    engine.migrate(empty_url, catalog, modules=["platform"], out=lambda _l: None)
+    engine.migrate(empty_url, migration_set, modules=["platform"], out=lambda _l: None)
     before = snap()
-    engine.migrate(empty_url, catalog, modules=["storyboard"], out=lambda _l: None)
+    engine.migrate(empty_url, migration_set, modules=["storyboard"], out=lambda _l: None)
     installed = snap()
     assert "table public.video_projects" in installed and "view public.video_project_progress" in installed
 
-    done = engine.rollback(empty_url, catalog, module="storyboard", out=lambda _l: None)
+    done = engine.rollback(empty_url, migration_set, module="storyboard", out=lambda _l: None)
     assert [m.id for m in done][-1] == "0001_create_storyboard_projects"
     assert dbcatalog.diff(before, snap(), extra_scope=("public.", "dreamcut_private.")) == []
     with psycopg.connect(empty_url) as conn:
@@ -118,12 +118,12 @@ def test_the_module_installs_and_rolls_back_alone_leaving_nothing(empty_url, cat
         assert conn.execute("select count(*) from pg_publication_tables where pubname = 'supabase_realtime'"
                             ).fetchone()[0] == 0
 
-    engine.migrate(empty_url, catalog, modules=["storyboard"], out=lambda _l: None)
+    engine.migrate(empty_url, migration_set, modules=["storyboard"], out=lambda _l: None)
     assert dbcatalog.diff(installed, snap(), extra_scope=("public.", "dreamcut_private.")) == []
 
 
-def test_emergency_rollback_sql_removes_the_module(empty_url, catalog):
-    engine.migrate(empty_url, catalog, modules=["storyboard"], out=lambda _l: None)
+def test_emergency_rollback_sql_removes_the_module(empty_url, migration_set):
+    engine.migrate(empty_url, migration_set, modules=["storyboard"], out=lambda _l: None)
     with psycopg.connect(empty_url) as conn:
         conn.execute("insert into public.video_projects (user_id, prompt) values (gen_random_uuid(), 'x')")
     result = psql(empty_url, "-f", str(checkout_root() / "rollback.sql"))

@@ -101,29 +101,29 @@ def bookkeeping(url: str) -> tuple[list[str], list[str], int]:
 _REFERENCES: dict[tuple, dict] = {}
 
 
-def reference(new_database, catalog: MigrationSet, ids: list[str] | None = None) -> dict:
+def reference(new_database, migration_set: MigrationSet, ids: list[str] | None = None) -> dict:
     """Catalog snapshot of a new database with exactly ``ids`` (None: all) applied by the runner from
     migrations/; cached per set of ids (the same PostgreSQL version gives the same snapshot)."""
     key = tuple(sorted(ids)) if ids is not None else None
     if key not in _REFERENCES:
         url = new_database()
         if ids is None or ids:
-            engine.migrate(url, catalog, only=ids, **QUIET)
+            engine.migrate(url, migration_set, only=ids, **QUIET)
         _REFERENCES[key] = catalog_of(url)
     return _REFERENCES[key]
 
 
-def complete(url: str, new_database, catalog: MigrationSet) -> None:
+def complete(url: str, new_database, migration_set: MigrationSet) -> None:
     """Every migration applied, no drift, no lock row, and the catalog of a clean install (what verify checks,
     without building another scratch database)."""
-    st = engine.status(url, catalog)
+    st = engine.status(url, migration_set)
     assert not st.pending and not st.problems()
     assert bookkeeping(url)[2] == 0
-    assert [d["line"] for d in snapshots.diff(reference(new_database, catalog), catalog_of(url))] == []
+    assert [d["line"] for d in snapshots.diff(reference(new_database, migration_set), catalog_of(url))] == []
 
 
-def module_files(catalog: MigrationSet, module: str) -> list:
-    return [m for m in catalog.migrations if m.module == module]
+def module_files(migration_set: MigrationSet, module: str) -> list:
+    return [m for m in migration_set.migrations if m.module == module]
 
 
 def rel(m) -> str:
@@ -144,9 +144,9 @@ def interrupted(url: str, proc: subprocess.Popen) -> tuple[int, list[str]]:
 
 @pytest.mark.parametrize("phase", ["apply", "trial"])
 def test_sigkill_mid_migration_leaves_the_catalog_as_before_and_the_next_migrate_completes(
-    tmp_path, empty_url, new_database, catalog, phase
+    tmp_path, empty_url, new_database, migration_set, phase
 ):
-    dreamcut = module_files(catalog, "dreamcut")
+    dreamcut = module_files(migration_set, "dreamcut")
     target = dreamcut[len(dreamcut) // 2]  # a migration in the middle of the module, after others of the run
     copy = gated_copy(tmp_path, rel(target), phase)
     with psycopg.connect(empty_url, autocommit=True) as gate:
@@ -160,7 +160,7 @@ def test_sigkill_mid_migration_leaves_the_catalog_as_before_and_the_next_migrate
             # The server session of the killed runner still runs its statement: it holds the migration lock
             # and is live, so the next run names it and does not break its lock.
             with pytest.raises(DreamcutError, match=f"holds the migration lock: server process {orphan}"):
-                engine.migrate(empty_url, catalog, lock_wait=0.3, **QUIET)
+                engine.migrate(empty_url, migration_set, lock_wait=0.3, **QUIET)
         finally:
             if proc.poll() is None:
                 proc.kill()
@@ -175,20 +175,20 @@ def test_sigkill_mid_migration_leaves_the_catalog_as_before_and_the_next_migrate
         assert applied == []
     else:
         assert len(applied) >= 2  # platform and the module's first migrations were committed before the kill
-    assert catalog_of(empty_url) == reference(new_database, catalog, applied)
+    assert catalog_of(empty_url) == reference(new_database, migration_set, applied)
     assert locks == 1  # yoyo's lock row, left by the killed run
 
     done = run_cli(empty_url, "migrate")
     assert done.returncode == 0, done.stderr
     assert "cleared a stale migration lock" in done.stdout
-    complete(empty_url, new_database, catalog)
+    complete(empty_url, new_database, migration_set)
 
 
 def test_sigkill_mid_rollback_leaves_the_catalog_as_before_and_the_next_migrate_completes(
-    tmp_path, empty_url, new_database, catalog
+    tmp_path, empty_url, new_database, migration_set
 ):
-    engine.migrate(empty_url, catalog, **QUIET)
-    dreamcut = module_files(catalog, "dreamcut")
+    engine.migrate(empty_url, migration_set, **QUIET)
+    dreamcut = module_files(migration_set, "dreamcut")
     assert len(dreamcut) >= 2
     target = dreamcut[-2]  # rollback --module dreamcut undoes the last one, then waits in this one's rollback
     rollback_file = f"{target.module}/{target.rollback_path.name}"
@@ -210,13 +210,13 @@ def test_sigkill_mid_rollback_leaves_the_catalog_as_before_and_the_next_migrate_
     after, sums, locks = bookkeeping(empty_url)
     assert after == applied == sums
     assert target.id in after and dreamcut[-1].id not in after
-    assert catalog_of(empty_url) == reference(new_database, catalog, after)
+    assert catalog_of(empty_url) == reference(new_database, migration_set, after)
     assert locks == 1
 
     done = run_cli(empty_url, "migrate")
     assert done.returncode == 0, done.stderr
     assert "cleared a stale migration lock" in done.stdout
-    complete(empty_url, new_database, catalog)
+    complete(empty_url, new_database, migration_set)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -283,9 +283,9 @@ def spare_database(server) -> str:
     return make_url(info["host"], info.get("port", 5432), info.get("user", "postgres"), name)
 
 
-def test_immediate_server_shutdown_mid_migration(tmp_path, spare_server, new_database, catalog):
+def test_immediate_server_shutdown_mid_migration(tmp_path, spare_server, new_database, migration_set):
     url = spare_database(spare_server)
-    dreamcut = module_files(catalog, "dreamcut")
+    dreamcut = module_files(migration_set, "dreamcut")
     target = dreamcut[len(dreamcut) // 2]
     copy = gated_copy(tmp_path, rel(target), "apply")
     gate = psycopg.connect(url, autocommit=True)
@@ -305,13 +305,13 @@ def test_immediate_server_shutdown_mid_migration(tmp_path, spare_server, new_dat
 
     after, sums, locks = bookkeeping(url)
     assert after == applied == sums and target.id not in after and len(after) >= 2
-    assert catalog_of(url) == reference(new_database, catalog, after)
+    assert catalog_of(url) == reference(new_database, migration_set, after)
     assert locks == 1
 
     done = run_cli(url, "migrate")
     assert done.returncode == 0, done.stderr
     assert "cleared a stale migration lock" in done.stdout
-    complete(url, new_database, catalog)
+    complete(url, new_database, migration_set)
 
 
 def _pg_tool(name: str) -> str:
@@ -354,7 +354,7 @@ def sample_data(conn) -> dict[str, str]:
     return {"done": done, "failed": failed, "running": running}
 
 
-def test_pg_dump_restored_into_an_empty_server_is_the_same_and_verifies(db, db_url, spare_server, catalog, tmp_path):
+def test_pg_dump_restored_into_an_empty_server_is_the_same_and_verifies(db, db_url, spare_server, migration_set, tmp_path):
     sample_data(db)
     dump = tmp_path / "dreamcut.dump"
     done = subprocess.run([_pg_tool("pg_dump"), "-Fc", "-f", str(dump), db_url], capture_output=True, text=True)
@@ -371,8 +371,8 @@ def test_pg_dump_restored_into_an_empty_server_is_the_same_and_verifies(db, db_u
 
     assert catalog_of(target) == catalog_of(db_url)  # policies, grants, publication, comments, functions, triggers
     assert package_rows(target) == package_rows(db_url)
-    assert verify.verify(target, catalog) == []
-    assert not engine.status(target, catalog).problems()
+    assert verify.verify(target, migration_set) == []
+    assert not engine.status(target, migration_set).problems()
     # The restored database keeps working: feeds continue, triggers and notifications fire.
     with psycopg.connect(target) as conn:
         query, last = conn.execute("select query_id, max(seq) from public.dreamcut_messages group by query_id "
@@ -589,7 +589,7 @@ def unchanged(before: dict, after: dict) -> None:
 
 
 @pytest.mark.parametrize("flavour", ["plain", "supabase"])
-def test_migrate_next_to_another_applications_objects_touches_none_of_them(request, empty_url, new_database, catalog,
+def test_migrate_next_to_another_applications_objects_touches_none_of_them(request, empty_url, new_database, migration_set,
                                                                             flavour):
     """On plain PostgreSQL as its superuser, and on the Supabase shape (tests/supabase_helpers.py) as postgres."""
     url = empty_url if flavour == "plain" else request.getfixturevalue("supabase_new_database")()
@@ -600,7 +600,7 @@ def test_migrate_next_to_another_applications_objects_touches_none_of_them(reque
     before, catalog_before = foreign_state(url), catalog_of(url)
     modules = None
     try:
-        engine.migrate(url, catalog, **QUIET)
+        engine.migrate(url, migration_set, **QUIET)
     except DreamcutError as exc:
         # A module that creates public.jobs (render) cannot go next to the legacy jobs table: the run stops
         # before any change, naming the table and the modules that can still be installed; those then install.
@@ -610,12 +610,12 @@ def test_migrate_next_to_another_applications_objects_touches_none_of_them(reque
         assert bookkeeping(url) == ([], [], 0)
         modules = message.split("can still be installed here: ")[1].split(" (")[0].split(", ")
         assert "render" not in modules and "dreamcut" in modules
-        engine.migrate(url, catalog, modules=modules, **QUIET)
+        engine.migrate(url, migration_set, modules=modules, **QUIET)
     unchanged(before, foreign_state(url))
-    assert not engine.status(url, catalog).problems()
-    ids = [m.id for m in catalog.migrations if modules is None or m.module in catalog.closure(modules)]
-    assert engine.status(url, catalog).applied_ids == set(ids)
-    assert [d["line"] for d in snapshots.diff(reference(new_database, catalog, ids), catalog_of(url))] == []
+    assert not engine.status(url, migration_set).problems()
+    ids = [m.id for m in migration_set.migrations if modules is None or m.module in migration_set.closure(modules)]
+    assert engine.status(url, migration_set).applied_ids == set(ids)
+    assert [d["line"] for d in snapshots.diff(reference(new_database, migration_set, ids), catalog_of(url))] == []
     with psycopg.connect(url) as conn:
         if flavour == "supabase":  # the platform used the existing auth functions and publication
             owned = {tuple(r) for r in conn.execute("select kind, name from dreamcut_private.package_owned_objects")}
@@ -627,18 +627,18 @@ def test_migrate_next_to_another_applications_objects_touches_none_of_them(reque
         ).fetchone()[0]
         # The other app's overload of a package function name still answers as before.
         assert conn.execute("select public.initialize_dreamcut_query('x'::text)").fetchone()[0] == "legacy x"
-    engine.rollback(url, catalog, everything=True, **QUIET)
+    engine.rollback(url, migration_set, everything=True, **QUIET)
     assert foreign_state(url) == before
 
 
-def test_migrate_stops_before_any_change_when_another_app_owns_a_package_function(empty_url, catalog):
+def test_migrate_stops_before_any_change_when_another_app_owns_a_package_function(empty_url, migration_set):
     with psycopg.connect(empty_url, autocommit=True) as conn:
         conn.execute(OTHER_APP)
         conn.execute("create function public.fail_dreamcut_query(p_query_id uuid, p_error_message text) "
                      "returns void language sql as $$ select $$")
     before, catalog_before = foreign_state(empty_url), catalog_of(empty_url)
     with pytest.raises(DreamcutError) as info:
-        engine.migrate(empty_url, catalog, **QUIET)
+        engine.migrate(empty_url, migration_set, **QUIET)
     message = str(info.value)
     assert 'function "fail_dreamcut_query" already exists' in message and "Nothing was changed" in message
     assert "platform" in message.split("can still be installed here:")[1]

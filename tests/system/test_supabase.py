@@ -31,28 +31,28 @@ def test_the_role_is_supabases_postgres(supabase_new_database):
 
 
 @pytest.mark.parametrize("modules", [None, ["dreamcut"], ["storyboard", "content"]], ids=["all", "dreamcut", "two"])
-def test_migrate_verify_rollback_leave_supabase_as_it_was(supabase_new_database, catalog, modules):
+def test_migrate_verify_rollback_leave_supabase_as_it_was(supabase_new_database, migration_set, modules):
     url = supabase_new_database()
     before, catalog_before = supabase.state(url), catalog_of(url)
-    engine.migrate(url, catalog, modules=modules, **QUIET)
-    st = engine.status(url, catalog)
+    engine.migrate(url, migration_set, modules=modules, **QUIET)
+    st = engine.status(url, migration_set)
     assert not st.problems() and (modules or not st.pending)
-    assert verify.verify(url, catalog) == []
+    assert verify.verify(url, migration_set) == []
     assert supabase.state(url) == before
     with psycopg.connect(url) as conn:  # the platform found Supabase's pieces and created none of them
         assert conn.execute("select array_agg(kind || ' ' || name) from dreamcut_private.package_owned_objects "
                             "where kind <> 'table'").fetchone()[0] is None
-    engine.rollback(url, catalog, everything=True, **QUIET)
+    engine.rollback(url, migration_set, everything=True, **QUIET)
     assert supabase.state(url) == before and catalog_of(url) == catalog_before
     assert "dreamcut_private" not in schemas(url)  # the runner keeps its bookkeeping (dreamcut_migrations)
 
 
-def test_psql_bundle_and_rollback_sql_as_postgres(supabase_new_database, catalog):
+def test_psql_bundle_and_rollback_sql_as_postgres(supabase_new_database, migration_set):
     by_psql, by_runner = supabase_new_database(), supabase_new_database()
     before = supabase.state(by_psql)
     done = psql(by_psql, "-v", "ON_ERROR_STOP=1", "-f", str(checkout_root() / "sql" / "migrate.sql"))
     assert done.returncode == 0, done.stderr
-    engine.migrate(by_runner, catalog, **QUIET)
+    engine.migrate(by_runner, migration_set, **QUIET)
     assert catalog_of(by_psql) == catalog_of(by_runner)
     done = psql(by_psql, "-v", "ON_ERROR_STOP=1", "-f", str(checkout_root() / "rollback.sql"))
     assert done.returncode == 0, done.stderr
@@ -60,10 +60,10 @@ def test_psql_bundle_and_rollback_sql_as_postgres(supabase_new_database, catalog
     assert not {"dreamcut_private", "dreamcut_migrations"} & schemas(by_psql)
 
 
-def test_supabases_default_privileges_open_nothing_of_the_package(supabase_db_url, catalog):
+def test_supabases_default_privileges_open_nothing_of_the_package(supabase_db_url, migration_set):
     """Supabase grants ALL on every new table and function of public to the API roles by default; the package
     revokes and grants explicitly, so the grants are those of plain PostgreSQL (verify compares them)."""
-    assert verify.verify(supabase_db_url, catalog) == []
+    assert verify.verify(supabase_db_url, migration_set) == []
     with psycopg.connect(supabase_db_url) as conn:
         assert not conn.execute("select has_table_privilege('anon', 'public.dreamcut_queries', 'insert')").fetchone()[0]
         assert not conn.execute("select has_function_privilege('anon', 'public.fail_dreamcut_query(uuid, text)', "
