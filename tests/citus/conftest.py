@@ -67,3 +67,10 @@ def citus(citus_url):
     """A connection to the coordinator (autocommit off), closed after the test."""
     with psycopg.connect(citus_url) as conn:
         yield conn
+
+
+@pytest.fixture
+def service(citus_url):
+    """A superuser connection to the coordinator in autocommit mode; citus_helpers.as_role makes a request of it."""
+    with psycopg.connect(citus_url, autocommit=True) as conn:
+        yield conn

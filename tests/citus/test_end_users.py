@@ -13,7 +13,7 @@ import uuid
 
 import psycopg
 import pytest
-from citus_helpers import DISTRIBUTED_MODULES, nodes_of
+from citus_helpers import nodes_of
 from helpers import raises_sqlstate
 
 
@@ -55,7 +55,8 @@ def two_users(citus_url):
 
 @pytest.fixture
 def authenticator(citus_cluster, citus_url):
-    with psycopg.connect(citus_cluster.coordinator.url("dreamcut", user="authenticator")) as conn:
+    """PostgREST's connection (autocommit: each request below is its own transaction)."""
+    with psycopg.connect(citus_cluster.coordinator.url("dreamcut", user="authenticator"), autocommit=True) as conn:
         yield conn
 
 
@@ -91,8 +92,6 @@ def test_an_end_users_insert_under_column_grants_is_refused_on_the_shard(authent
         assert "permission denied for table elements_" in str(info.value)
 
 
-@pytest.mark.skipif("dreamcut" not in DISTRIBUTED_MODULES,
-                    reason="needs the DreamCut family distributed (initialize_dreamcut_query): not keyed yet")
 def test_a_definer_write_then_a_read_as_the_user_in_one_transaction_is_refused(authenticator):
     """initialize_dreamcut_query is security definer: its inserts go through connections of its owner, and Citus
     refuses the user's own connection to the same placements later in that transaction. As two requests (one
@@ -102,7 +101,7 @@ def test_a_definer_write_then_a_read_as_the_user_in_one_transaction_is_refused(a
     create = ("select public.initialize_dreamcut_query(p_user_id => %s, p_user_prompt => 'a trailer', "
               "p_intent => 'video', p_options => '{}', p_assets => '[]')")
     read = "select count(*) from public.dreamcut_queries where id = %s"
-    with raises_sqlstate("XX000") as info, authenticator.transaction():
+    with raises_sqlstate("25001") as info, authenticator.transaction():
         authenticator.execute("select set_config('role', 'authenticated', true), "
                               "set_config('request.jwt.claims', %s, true)",
                               (json.dumps({"sub": user, "role": "authenticated"}),))

@@ -6,19 +6,11 @@ every shard; then ``verify`` on the distributed database."""
 
 from __future__ import annotations
 
-import psycopg
-import pytest
 from citus_helpers import as_role, nodes_of
 from helpers import raises_sqlstate
 
 from dreamcut_db import verify
 from dreamcut_db.modules import MigrationSet
-
-
-@pytest.fixture
-def service(citus_url):
-    with psycopg.connect(citus_url, autocommit=True) as conn:
-        yield conn
 
 
 def call(conn, sql: str, params=()):

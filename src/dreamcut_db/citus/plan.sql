@@ -6,7 +6,9 @@
 -- search_path = '' (every name here is qualified); steps already done are not listed again.
 
 with families (module, tbl, how, col, root) as (
-    -- One family per distribution key, co-located with its root; 'coordinator': a plain table on the
+    -- One family per distribution key, co-located with its root; 'reference': a copy on every node (small
+    -- tables every family row may join or reference: the companies and their employees, which the
+    -- application may own and which are keyed by their id alone); 'coordinator': a plain table on the
     -- coordinator, read and written only by functions that run there. Roots before their members.
     values
         ('dreamcut', 'public.dreamcut_queries', 'distributed', 'id', null),
@@ -20,18 +22,21 @@ with families (module, tbl, how, col, root) as (
         ('render', 'public.system_metrics', 'coordinator', null, null),
         ('render', 'dreamcut_private.rate_limit_counters', 'coordinator', null, null),
         ('render', 'dreamcut_private.security_events', 'coordinator', null, null),
-        ('content', 'public.companies', 'distributed', 'id', null),
-        ('content', 'public.employees', 'distributed', 'company_id', 'public.companies'),
-        ('content', 'public.cm_course_plans', 'distributed', 'company_id', 'public.companies'),
-        ('content', 'public.cm_research_results', 'distributed', 'company_id', 'public.companies'),
-        ('content', 'public.cm_module_content', 'distributed', 'company_id', 'public.companies'),
-        ('content', 'public.cm_quality_assessments', 'distributed', 'company_id', 'public.companies'),
-        ('content', 'public.cm_enhancement_sessions', 'distributed', 'company_id', 'public.companies'),
-        ('multimedia', 'public.mm_multimedia_sessions', 'distributed', 'company_id', 'public.companies'),
-        ('multimedia', 'public.mm_multimedia_assets', 'distributed', 'company_id', 'public.companies'),
-        ('multimedia', 'public.mm_audio_narrations', 'distributed', 'company_id', 'public.companies'),
-        ('multimedia', 'public.mm_slide_presentations', 'distributed', 'company_id', 'public.companies'),
-        ('multimedia', 'public.mm_rendering_queue', 'distributed', 'company_id', 'public.companies'),
+        ('content', 'public.cm_course_plans', 'distributed', 'company_id', null),
+        ('content', 'public.cm_research_results', 'distributed', 'company_id', 'public.cm_course_plans'),
+        ('content', 'public.cm_module_content', 'distributed', 'company_id', 'public.cm_course_plans'),
+        ('content', 'public.cm_quality_assessments', 'distributed', 'company_id', 'public.cm_course_plans'),
+        ('content', 'public.cm_enhancement_sessions', 'distributed', 'company_id', 'public.cm_course_plans'),
+        ('multimedia', 'public.mm_multimedia_sessions', 'distributed', 'company_id', 'public.cm_course_plans'),
+        ('multimedia', 'public.mm_multimedia_assets', 'distributed', 'company_id', 'public.cm_course_plans'),
+        ('multimedia', 'public.mm_audio_narrations', 'distributed', 'company_id', 'public.cm_course_plans'),
+        ('multimedia', 'public.mm_slide_presentations', 'distributed', 'company_id', 'public.cm_course_plans'),
+        ('multimedia', 'public.mm_rendering_queue', 'distributed', 'company_id', 'public.cm_course_plans'),
+        -- after the tables that reference them, each before its own target (their foreign keys are set aside
+        -- meanwhile): a local table referencing a reference table becomes a Citus local table, which cannot be
+        -- distributed afterwards and loses its comments when made a reference table
+        ('content', 'public.employees', 'reference', null, null),
+        ('content', 'public.companies', 'reference', null, null),
         ('storyboard', 'public.video_projects', 'distributed', 'id', null),
         ('storyboard', 'public.project_scenes', 'distributed', 'project_id', 'public.video_projects'),
         ('storyboard', 'public.scene_shots', 'distributed', 'project_id', 'public.video_projects'),
