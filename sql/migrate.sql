@@ -1629,14 +1629,14 @@ to service_role;
 
 create policy dreamcut_queries_select_own on public.dreamcut_queries
 for select to authenticated
-using (user_id = (select auth.uid()::text));
+using (user_id = (select auth.uid())::text);
 
 create policy dreamcut_assets_select_own on public.dreamcut_assets
 for select to authenticated
 using (
     query_id in (
         select q.id from public.dreamcut_queries as q
-        where q.user_id = (select auth.uid()::text)
+        where q.user_id = (select auth.uid())::text
     )
 );
 
@@ -1645,7 +1645,7 @@ for select to authenticated
 using (
     query_id in (
         select q.id from public.dreamcut_queries as q
-        where q.user_id = (select auth.uid()::text)
+        where q.user_id = (select auth.uid())::text
     )
 );
 
@@ -2200,6 +2200,8 @@ declare
     v_progress integer;
     v_analyzed_at timestamptz;
     v_seq bigint;
+    v_analysis jsonb;
+    v_analysis_bytes integer;
 begin
     if p_asset_id is null then
         raise exception 'p_asset_id is required' using errcode = '22023';
@@ -2233,10 +2235,14 @@ begin
         using errcode = '22023';
     end if;
 
+    -- Only the columns the checks need: a PL/pgSQL variable holds a TOASTed value detoasted, and analysis may be
+    -- large.
     if p_query_id is null then
-        select * into v_asset from public.dreamcut_assets where id = p_asset_id for update;
+        select a.query_id, a.status, a.progress into v_asset.query_id, v_asset.status, v_asset.progress
+        from public.dreamcut_assets as a where a.id = p_asset_id for update;
     else
-        select * into v_asset from public.dreamcut_assets where query_id = p_query_id and id = p_asset_id for update;
+        select a.query_id, a.status, a.progress into v_asset.query_id, v_asset.status, v_asset.progress
+        from public.dreamcut_assets as a where a.query_id = p_query_id and a.id = p_asset_id for update;
     end if;
     if not found then
         raise exception 'asset % not found (p_asset_id)%', p_asset_id,
@@ -2274,6 +2280,18 @@ begin
     if v_status in ('completed', 'failed') then
         v_analyzed_at := now();
     end if;
+    if p_analysis is not null then
+        -- Bounded below what Supabase Realtime delivers (max_record_bytes, 1 MiB per record as JSON): a larger
+        -- analysis would reach subscribers as "413 Payload Too Large" on every later update of the asset.
+        select a.analysis || p_analysis into v_analysis
+        from public.dreamcut_assets as a where a.query_id = v_asset.query_id and a.id = p_asset_id;
+        v_analysis_bytes := octet_length(v_analysis::text);
+        if v_analysis_bytes > 524288 then
+            raise exception 'p_analysis: the analysis of asset % would be % bytes as JSON text; at most 524288 '
+                '(512 KiB) are allowed', p_asset_id, v_analysis_bytes
+            using errcode = '22023';
+        end if;
+    end if;
 
     if p_message is not null then
         -- Its position: the query row is locked (above). A value, not a subquery in VALUES (Citus refuses those).
@@ -2297,7 +2315,8 @@ begin
     update public.dreamcut_assets
     set status = v_status,
         progress = v_progress,
-        analysis = analysis || coalesce(p_analysis, '{}'),
+        -- Written only when p_analysis is given: an unchanged (TOASTed) value is neither rewritten nor re-sent.
+        analysis = coalesce(v_analysis, analysis),
         model_used = coalesce(p_model_used, model_used),
         worker_id = coalesce(p_worker_id, worker_id),
         processing_time_ms = coalesce(p_processing_time_ms, processing_time_ms),
@@ -2312,14 +2331,16 @@ comment on function public.update_asset_progress(uuid, integer, text, jsonb, tex
 'Worker update of one asset (dreamcut-production-schema.md, "Asset Analysis (Parallel Workers)"). '
 'p_asset_id: the asset; p_progress: 0..100, never below the current value (100 implied by completed); '
 'p_status: pending -> analyzing -> completed | failed (a finished asset cannot change); p_analysis: JSON object '
-'shallow-merged into the asset''s analysis (a video''s "duration" in seconds feeds conflict detection); '
+'shallow-merged into the asset''s analysis (a video''s "duration" in seconds feeds conflict detection); the '
+'merged analysis may hold at most 524288 bytes (512 KiB) as JSON text; analysis is written only when p_analysis '
+'is given; '
 'p_model_used, p_worker_id: text; p_message, p_message_type, p_emoji: the director message to write first '
 '(type defaults from the status: asset_start, asset_progress, asset_complete, error); p_processing_time_ms: '
 'milliseconds >= 0; p_error_message: text; p_quality_score, p_confidence_score: 0..1; p_query_id: the asset''s '
 'query, optional (workers that know it pass it: the asset is then found by its distribution key, query_id, and '
 'an asset of another query is not found). Returns nothing. The '
 'trigger check_query_completion then updates the query (init -> analyzing, progress, merging once all assets '
-'are finished). Errors: 22023 bad parameter, P0002 unknown asset (or not of p_query_id), 55000 finished asset '
+'are finished). Errors: 22023 bad parameter (and an analysis above 512 KiB), P0002 unknown asset (or not of p_query_id), 55000 finished asset '
 'or query, status or '
 'progress moving back. Writes nothing on error. Executable by service_role only.';
 revoke all on function public.update_asset_progress(uuid, integer, text, jsonb, text, text, text, text, text, integer, text, numeric, numeric, uuid) from public, anon, authenticated, service_role;

@@ -17,14 +17,14 @@ to service_role;
 
 create policy dreamcut_queries_select_own on public.dreamcut_queries
 for select to authenticated
-using (user_id = (select auth.uid()::text));
+using (user_id = (select auth.uid())::text);
 
 create policy dreamcut_assets_select_own on public.dreamcut_assets
 for select to authenticated
 using (
     query_id in (
         select q.id from public.dreamcut_queries as q
-        where q.user_id = (select auth.uid()::text)
+        where q.user_id = (select auth.uid())::text
     )
 );
 
@@ -33,6 +33,6 @@ for select to authenticated
 using (
     query_id in (
         select q.id from public.dreamcut_queries as q
-        where q.user_id = (select auth.uid()::text)
+        where q.user_id = (select auth.uid())::text
     )
 );

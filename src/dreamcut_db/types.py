@@ -2797,14 +2797,16 @@ class UpdateAssetProgressArgs(TypedDict):
     p_asset_id: the asset; p_progress: 0..100, never below the current value (100 implied by completed);
     p_status: pending -> analyzing -> completed | failed (a finished asset cannot change); p_analysis: JSON
     object shallow-merged into the asset's analysis (a video's "duration" in seconds feeds conflict
-    detection); p_model_used, p_worker_id: text; p_message, p_message_type, p_emoji: the director message to
-    write first (type defaults from the status: asset_start, asset_progress, asset_complete, error);
-    p_processing_time_ms: milliseconds >= 0; p_error_message: text; p_quality_score, p_confidence_score: 0..1;
-    p_query_id: the asset's query, optional (workers that know it pass it: the asset is then found by its
-    distribution key, query_id, and an asset of another query is not found). Returns nothing. The trigger
-    check_query_completion then updates the query (init -> analyzing, progress, merging once all assets are
-    finished). Errors: 22023 bad parameter, P0002 unknown asset (or not of p_query_id), 55000 finished asset
-    or query, status or progress moving back. Writes nothing on error. Executable by service_role only.
+    detection); the merged analysis may hold at most 524288 bytes (512 KiB) as JSON text; analysis is written
+    only when p_analysis is given; p_model_used, p_worker_id: text; p_message, p_message_type, p_emoji: the
+    director message to write first (type defaults from the status: asset_start, asset_progress,
+    asset_complete, error); p_processing_time_ms: milliseconds >= 0; p_error_message: text; p_quality_score,
+    p_confidence_score: 0..1; p_query_id: the asset's query, optional (workers that know it pass it: the asset
+    is then found by its distribution key, query_id, and an asset of another query is not found). Returns
+    nothing. The trigger check_query_completion then updates the query (init -> analyzing, progress, merging
+    once all assets are finished). Errors: 22023 bad parameter (and an analysis above 512 KiB), P0002 unknown
+    asset (or not of p_query_id), 55000 finished asset or query, status or progress moving back. Writes
+    nothing on error. Executable by service_role only.
     """
     p_analysis: NotRequired[Json]
     p_asset_id: str

@@ -12,6 +12,7 @@ before and after a failing call made in a rolled-back transaction.
 from __future__ import annotations
 
 import json
+import secrets
 from contextlib import contextmanager
 
 import psycopg
@@ -233,6 +234,43 @@ def test_update_asset_progress_documents_worker_flow(conn):
     assert (q["stage"], q["progress"], q["assets_finished"]) == ("analyzing", 100 * 90 // 300, 1)
     assert messages(conn, qid)[-1] == (
         "asset_complete", "✅", "→ ✅ cyberpunk, cinematic style, dark, futuristic mood")
+
+
+ANALYSIS_MAX_BYTES = 524288  # 512 KiB of JSON text: below Supabase Realtime's 1 MiB per record
+
+
+def test_analysis_is_bounded_below_what_realtime_delivers(conn):
+    """The merged analysis may hold exactly the bound as JSON text; one byte more is 22023 naming p_analysis and
+    the size, and writes nothing (neither the analysis nor the message nor the progress)."""
+    qid = start(conn, [asset("video"), asset("audio")])
+    aid = asset_ids(conn, qid)[0]
+    frame = len(json.dumps({"a": ""}))  # {"a": ""} as jsonb prints it
+    update(conn, aid, p_status="analyzing", p_analysis={"a": "x" * (ANALYSIS_MAX_BYTES - frame)})
+    assert conn.execute("select octet_length(analysis::text) from public.dreamcut_assets where id = %s",
+                        (aid,)).fetchone()[0] == ANALYSIS_MAX_BYTES
+    assert_rejected(conn, "update_asset_progress",
+                    {"p_asset_id": aid, "p_progress": 50, "p_message": "more", "p_analysis": {"a": "x" * (
+                        ANALYSIS_MAX_BYTES - frame + 1)}}, "22023", names="p_analysis")
+    update(conn, aid, p_progress=50)  # without p_analysis the asset still moves on
+    assert asset_row(conn, aid)["progress"] == 50
+
+
+def test_an_update_without_p_analysis_does_not_rewrite_the_analysis(conn):
+    """analysis is assigned only when p_analysis is given: a progress update leaves a large (TOASTed) analysis
+    where it is, so neither its WAL nor a Realtime record of the update carries it; an update with p_analysis
+    rewrites it. Measured as the WAL each committed update writes (a 400 kB analysis of incompressible text)."""
+    qid = start(conn, [asset("video"), asset("audio")])
+    aid = asset_ids(conn, qid)[0]
+    update(conn, aid, p_status="analyzing", p_analysis={"frames": secrets.token_hex(200_000)})
+
+    def wal_of(**kwargs) -> int:
+        before = conn.execute("select pg_current_wal_insert_lsn()").fetchone()[0]
+        update(conn, aid, **kwargs)
+        return int(conn.execute("select pg_current_wal_insert_lsn() - %s::pg_lsn", (before,)).fetchone()[0])
+
+    assert wal_of(p_progress=10, p_message="10%") < 50_000
+    assert wal_of(p_progress=20, p_analysis={"mood": "dark"}) > 200_000
+    assert asset_row(conn, aid)["analysis"].keys() == {"frames", "mood"}
 
 
 def test_analysis_is_merged_shallowly(conn):
