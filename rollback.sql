@@ -22,69 +22,75 @@ select dreamcut_private.drop_from_realtime_publication(array[
 
 -- ----- storyboard/0010_create_storyboard_selection_functions -----
 drop function if exists public.get_project_progress(uuid);
-drop function if exists public.is_scene_storyboard_complete(uuid);
-drop function if exists public.update_storyboard_animation(uuid, text, text, text);
+drop function if exists public.is_scene_storyboard_complete(uuid, uuid);
+drop function if exists public.update_storyboard_animation(uuid, text, text, text, uuid);
 drop function if exists public.create_storyboard_selection(uuid, uuid, uuid, uuid);
 drop function if exists public.select_master_shot(uuid, uuid, uuid, uuid);
 
 -- ----- storyboard/0009_create_storyboard_image_functions -----
-drop function if exists public.delete_shot_image(uuid);
-drop function if exists public.toggle_shot_image_favorite(uuid);
-drop function if exists public.update_shot_image_status(uuid, text, text);
-drop function if exists public.update_shot_image(uuid, text, text, text, text, text, boolean, jsonb);
+drop function if exists public.delete_shot_image(uuid, uuid);
+drop function if exists public.toggle_shot_image_favorite(uuid, uuid);
+drop function if exists public.update_shot_image_status(uuid, text, text, uuid);
+drop function if exists public.update_shot_image(uuid, text, text, text, text, text, boolean, jsonb, uuid);
 
 -- ----- storyboard/0008_create_storyboard_image_iteration_functions -----
-drop function if exists public.get_shot_images_by_iteration(uuid);
-drop function if exists public.get_latest_iteration_number(uuid);
-drop function if exists public.create_shot_image(uuid, integer, integer, text, uuid, text, text, text, text, jsonb);
+drop function if exists public.get_shot_images_by_iteration(uuid, uuid);
+drop function if exists public.get_latest_iteration_number(uuid, uuid);
+drop function if exists public.create_shot_image(uuid, integer, integer, text, uuid, text, text, text, text, jsonb, uuid);
 drop function if exists public.batch_create_shot_images(uuid, jsonb, integer, text, uuid, uuid, uuid);
 
 -- ----- storyboard/0007_create_storyboard_shot_functions -----
 drop function if exists public.create_scene_with_shots(uuid, integer, text, text, jsonb);
-drop function if exists public.delete_scene_shot(uuid);
-drop function if exists public.update_scene_shot(uuid, integer, text, text);
+drop function if exists public.delete_scene_shot(uuid, uuid);
+drop function if exists public.update_scene_shot(uuid, integer, text, text, uuid);
 drop function if exists public.create_scene_shot(uuid, integer, text, text, uuid);
 
 -- ----- storyboard/0006_create_storyboard_project_functions -----
-drop function if exists public.delete_project_scene(uuid);
-drop function if exists public.update_project_scene(uuid, integer, text, text);
+drop function if exists public.delete_project_scene(uuid, uuid);
+drop function if exists public.update_project_scene(uuid, integer, text, text, uuid);
 drop function if exists public.create_project_scene(uuid, integer, text, text);
 drop function if exists public.delete_redesign_project(uuid);
 drop function if exists public.update_redesign_status(uuid, text);
 drop function if exists public.update_redesign_project(uuid, text, text, jsonb);
 drop function if exists public.create_redesign_project(text, text, jsonb, uuid);
-drop function if exists dreamcut_private.delete_storyboard_row(text, uuid);
+drop function if exists dreamcut_private.delete_storyboard_row(text, uuid, uuid);
 
 -- ----- storyboard/0005_create_storyboard_workflow_status -----
 drop trigger if exists trigger_scene_shots_delete_advance_status on public.scene_shots;
-drop trigger if exists trigger_storyboard_selections_update_advance_status on public.storyboard_selections;
-drop trigger if exists trigger_storyboard_selections_insert_advance_status on public.storyboard_selections;
+drop trigger if exists trigger_storyboard_selections_advance_status on public.storyboard_selections;
 drop trigger if exists trigger_shot_images_advance_status on public.shot_images;
 drop trigger if exists trigger_project_scenes_advance_status on public.project_scenes;
-drop function if exists dreamcut_private.advance_redesign_status();
-drop trigger if exists trigger_check_video_project_write on public.video_projects;
-drop function if exists dreamcut_private.check_video_project_write();
+drop function if exists dreamcut_private.advance_redesign_status_to_reached();
+drop function if exists dreamcut_private.advance_redesign_status_to();
+drop trigger if exists trigger_video_projects_validate_update on public.video_projects;
+drop function if exists dreamcut_private.validate_video_project_update();
 drop view if exists public.video_project_progress;
 
 -- ----- storyboard/0004_create_storyboard_selections -----
 drop table if exists public.storyboard_selections;
-drop function if exists dreamcut_private.sync_shot_selected_image();
-drop function if exists dreamcut_private.check_storyboard_selection_write();
+drop function if exists dreamcut_private.clear_master_image_of_shot();
+drop function if exists dreamcut_private.copy_master_image_to_shot();
+drop function if exists dreamcut_private.validate_storyboard_selection_update();
+drop function if exists dreamcut_private.validate_master_image();
 
 -- ----- storyboard/0003_create_storyboard_image_iterations -----
 alter table if exists public.scene_shots drop constraint if exists scene_shots_selected_image_id_fkey;
 drop index if exists public.idx_scene_shots_selected_image_id;
 drop table if exists public.shot_images;
-drop function if exists dreamcut_private.check_shot_image_write();
+drop function if exists dreamcut_private.release_parent_image();
+drop function if exists dreamcut_private.validate_shot_image_update();
+drop function if exists dreamcut_private.validate_shot_image_insert();
+drop function if exists dreamcut_private.inherit_shot_parents();
 
 -- ----- storyboard/0002_create_storyboard_scenes_and_shots -----
 drop table if exists public.scene_shots;
-drop function if exists dreamcut_private.check_scene_shot_write();
+drop function if exists dreamcut_private.validate_scene_shot_update();
+drop function if exists dreamcut_private.inherit_scene_parents();
 drop table if exists public.project_scenes;
-drop function if exists dreamcut_private.check_project_scene_write();
+drop function if exists dreamcut_private.validate_project_scene_update();
+drop function if exists dreamcut_private.validate_project_scene_insert();
 
 -- ----- storyboard/0001_create_storyboard_projects -----
-drop function if exists dreamcut_private.storyboard_project_ids();
 drop table if exists public.video_projects;
 delete from dreamcut_private.installed_modules
 where module = 'storyboard';

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("DREAMCUT_MIGRATIONS_DIR", str(ROOT / "migrations"))
 
-from . import dreamcut, migrations, queue, render  # noqa: E402
+from . import dreamcut, migrations, queue, render, storyboard  # noqa: E402
 from .common import Result  # noqa: E402
 from .report import write_report, table  # noqa: E402
 
@@ -38,6 +38,7 @@ GROUPS = {
     "queue": queue.queue_claim,
     "rate_limit": render.rate_limit,
     "retention": render.retention,
+    "storyboard": storyboard.rls_read,
 }
 
 

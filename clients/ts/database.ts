@@ -1268,6 +1268,7 @@ export type Database = {
           scene_number: number
           title: string
           updated_at: string
+          user_id: string
         }
         Insert: {
           created_at?: string
@@ -1277,6 +1278,7 @@ export type Database = {
           scene_number: number
           title: string
           updated_at?: string
+          user_id: string
         }
         Update: {
           created_at?: string
@@ -1286,21 +1288,15 @@ export type Database = {
           scene_number?: number
           title?: string
           updated_at?: string
+          user_id?: string
         }
         Relationships: [
           {
-            foreignKeyName: "project_scenes_project_id_fkey"
-            columns: ["project_id"]
-            isOneToOne: false
-            referencedRelation: "video_project_progress"
-            referencedColumns: ["project_id"]
-          },
-          {
-            foreignKeyName: "project_scenes_project_id_fkey"
-            columns: ["project_id"]
+            foreignKeyName: "project_scenes_project_id_user_id_fkey"
+            columns: ["project_id", "user_id"]
             isOneToOne: false
             referencedRelation: "video_projects"
-            referencedColumns: ["id"]
+            referencedColumns: ["id", "user_id"]
           },
         ]
       }
@@ -1315,6 +1311,7 @@ export type Database = {
           selected_image_id: string | null
           shot_number: number
           updated_at: string
+          user_id: string
         }
         Insert: {
           created_at?: string
@@ -1326,6 +1323,7 @@ export type Database = {
           selected_image_id?: string | null
           shot_number: number
           updated_at?: string
+          user_id: string
         }
         Update: {
           created_at?: string
@@ -1337,35 +1335,29 @@ export type Database = {
           selected_image_id?: string | null
           shot_number?: number
           updated_at?: string
+          user_id?: string
         }
         Relationships: [
           {
-            foreignKeyName: "scene_shots_project_id_fkey"
-            columns: ["project_id"]
-            isOneToOne: false
-            referencedRelation: "video_project_progress"
-            referencedColumns: ["project_id"]
-          },
-          {
-            foreignKeyName: "scene_shots_project_id_fkey"
-            columns: ["project_id"]
-            isOneToOne: false
-            referencedRelation: "video_projects"
-            referencedColumns: ["id"]
-          },
-          {
-            foreignKeyName: "scene_shots_scene_id_fkey"
-            columns: ["scene_id"]
+            foreignKeyName: "scene_shots_project_id_scene_id_fkey"
+            columns: ["project_id", "scene_id"]
             isOneToOne: false
             referencedRelation: "project_scenes"
-            referencedColumns: ["id"]
+            referencedColumns: ["project_id", "id"]
+          },
+          {
+            foreignKeyName: "scene_shots_project_id_user_id_fkey"
+            columns: ["project_id", "user_id"]
+            isOneToOne: false
+            referencedRelation: "video_projects"
+            referencedColumns: ["id", "user_id"]
           },
           {
             foreignKeyName: "scene_shots_selected_image_id_fkey"
-            columns: ["selected_image_id"]
+            columns: ["project_id", "selected_image_id"]
             isOneToOne: false
             referencedRelation: "shot_images"
-            referencedColumns: ["id"]
+            referencedColumns: ["project_id", "id"]
           },
         ]
       }
@@ -1386,6 +1378,7 @@ export type Database = {
           shot_id: string
           status: string
           updated_at: string
+          user_id: string
           variant_number: number
         }
         Insert: {
@@ -1404,6 +1397,7 @@ export type Database = {
           shot_id: string
           status?: string
           updated_at?: string
+          user_id: string
           variant_number: number
         }
         Update: {
@@ -1422,43 +1416,37 @@ export type Database = {
           shot_id?: string
           status?: string
           updated_at?: string
+          user_id?: string
           variant_number?: number
         }
         Relationships: [
           {
-            foreignKeyName: "shot_images_parent_image_id_fkey"
-            columns: ["parent_image_id"]
+            foreignKeyName: "shot_images_project_id_parent_image_id_fkey"
+            columns: ["project_id", "parent_image_id"]
             isOneToOne: false
             referencedRelation: "shot_images"
-            referencedColumns: ["id"]
+            referencedColumns: ["project_id", "id"]
           },
           {
-            foreignKeyName: "shot_images_project_id_fkey"
-            columns: ["project_id"]
-            isOneToOne: false
-            referencedRelation: "video_project_progress"
-            referencedColumns: ["project_id"]
-          },
-          {
-            foreignKeyName: "shot_images_project_id_fkey"
-            columns: ["project_id"]
-            isOneToOne: false
-            referencedRelation: "video_projects"
-            referencedColumns: ["id"]
-          },
-          {
-            foreignKeyName: "shot_images_scene_id_fkey"
-            columns: ["scene_id"]
+            foreignKeyName: "shot_images_project_id_scene_id_fkey"
+            columns: ["project_id", "scene_id"]
             isOneToOne: false
             referencedRelation: "project_scenes"
-            referencedColumns: ["id"]
+            referencedColumns: ["project_id", "id"]
           },
           {
-            foreignKeyName: "shot_images_shot_id_fkey"
-            columns: ["shot_id"]
+            foreignKeyName: "shot_images_project_id_shot_id_fkey"
+            columns: ["project_id", "shot_id"]
             isOneToOne: false
             referencedRelation: "scene_shots"
-            referencedColumns: ["id"]
+            referencedColumns: ["project_id", "id"]
+          },
+          {
+            foreignKeyName: "shot_images_project_id_user_id_fkey"
+            columns: ["project_id", "user_id"]
+            isOneToOne: false
+            referencedRelation: "video_projects"
+            referencedColumns: ["id", "user_id"]
           },
         ]
       }
@@ -1552,6 +1540,7 @@ export type Database = {
           selected_image_id: string
           shot_id: string
           updated_at: string
+          user_id: string
         }
         Insert: {
           animated_video_url?: string | null
@@ -1564,6 +1553,7 @@ export type Database = {
           selected_image_id: string
           shot_id: string
           updated_at?: string
+          user_id: string
         }
         Update: {
           animated_video_url?: string | null
@@ -1576,42 +1566,36 @@ export type Database = {
           selected_image_id?: string
           shot_id?: string
           updated_at?: string
+          user_id?: string
         }
         Relationships: [
           {
-            foreignKeyName: "storyboard_selections_project_id_fkey"
-            columns: ["project_id"]
-            isOneToOne: false
-            referencedRelation: "video_project_progress"
-            referencedColumns: ["project_id"]
-          },
-          {
-            foreignKeyName: "storyboard_selections_project_id_fkey"
-            columns: ["project_id"]
-            isOneToOne: false
-            referencedRelation: "video_projects"
-            referencedColumns: ["id"]
-          },
-          {
-            foreignKeyName: "storyboard_selections_scene_id_fkey"
-            columns: ["scene_id"]
+            foreignKeyName: "storyboard_selections_project_id_scene_id_fkey"
+            columns: ["project_id", "scene_id"]
             isOneToOne: false
             referencedRelation: "project_scenes"
-            referencedColumns: ["id"]
+            referencedColumns: ["project_id", "id"]
           },
           {
-            foreignKeyName: "storyboard_selections_selected_image_id_fkey"
-            columns: ["selected_image_id"]
+            foreignKeyName: "storyboard_selections_project_id_selected_image_id_fkey"
+            columns: ["project_id", "selected_image_id"]
             isOneToOne: false
             referencedRelation: "shot_images"
-            referencedColumns: ["id"]
+            referencedColumns: ["project_id", "id"]
           },
           {
-            foreignKeyName: "storyboard_selections_shot_id_fkey"
-            columns: ["shot_id"]
+            foreignKeyName: "storyboard_selections_project_id_shot_id_fkey"
+            columns: ["project_id", "shot_id"]
             isOneToOne: false
             referencedRelation: "scene_shots"
-            referencedColumns: ["id"]
+            referencedColumns: ["project_id", "id"]
+          },
+          {
+            foreignKeyName: "storyboard_selections_project_id_user_id_fkey"
+            columns: ["project_id", "user_id"]
+            isOneToOne: false
+            referencedRelation: "video_projects"
+            referencedColumns: ["id", "user_id"]
           },
         ]
       }
@@ -2291,6 +2275,7 @@ export type Database = {
           p_iteration_prompt?: string
           p_metadata?: Json
           p_parent_image_id?: string
+          p_project_id?: string
           p_replicate_image_id?: string
           p_shot_id: string
           p_status?: string
@@ -2307,13 +2292,22 @@ export type Database = {
         }
         Returns: string
       }
-      delete_project_scene: { Args: { p_scene_id: string }; Returns: undefined }
+      delete_project_scene: {
+        Args: { p_project_id?: string; p_scene_id: string }
+        Returns: undefined
+      }
       delete_redesign_project: {
         Args: { p_project_id: string }
         Returns: undefined
       }
-      delete_scene_shot: { Args: { p_shot_id: string }; Returns: undefined }
-      delete_shot_image: { Args: { p_image_id: string }; Returns: undefined }
+      delete_scene_shot: {
+        Args: { p_project_id?: string; p_shot_id: string }
+        Returns: undefined
+      }
+      delete_shot_image: {
+        Args: { p_image_id: string; p_project_id?: string }
+        Returns: undefined
+      }
       enforce_data_retention: {
         Args: {
           p_access_log_days?: number
@@ -2404,7 +2398,7 @@ export type Database = {
         }[]
       }
       get_latest_iteration_number: {
-        Args: { p_shot_id: string }
+        Args: { p_project_id?: string; p_shot_id: string }
         Returns: number
       }
       get_latest_quality_assessment: {
@@ -2496,7 +2490,7 @@ export type Database = {
       }
       get_project_progress: { Args: { p_project_id: string }; Returns: Json }
       get_shot_images_by_iteration: {
-        Args: { p_shot_id: string }
+        Args: { p_project_id?: string; p_shot_id: string }
         Returns: Json
       }
       get_storage_statistics: {
@@ -2531,7 +2525,7 @@ export type Database = {
         Returns: string
       }
       is_scene_storyboard_complete: {
-        Args: { p_scene_id: string }
+        Args: { p_project_id?: string; p_scene_id: string }
         Returns: boolean
       }
       list_session_assets: {
@@ -2780,7 +2774,7 @@ export type Database = {
         Returns: number
       }
       toggle_shot_image_favorite: {
-        Args: { p_image_id: string }
+        Args: { p_image_id: string; p_project_id?: string }
         Returns: boolean
       }
       update_asset_progress: {
@@ -2930,6 +2924,7 @@ export type Database = {
       update_project_scene: {
         Args: {
           p_description?: string
+          p_project_id?: string
           p_scene_id: string
           p_scene_number?: number
           p_title?: string
@@ -2953,6 +2948,7 @@ export type Database = {
         Args: {
           p_description?: string
           p_initial_prompt?: string
+          p_project_id?: string
           p_shot_id: string
           p_shot_number?: number
         }
@@ -3002,19 +2998,26 @@ export type Database = {
           p_is_favorite?: boolean
           p_iteration_prompt?: string
           p_metadata?: Json
+          p_project_id?: string
           p_replicate_image_id?: string
           p_status?: string
         }
         Returns: undefined
       }
       update_shot_image_status: {
-        Args: { p_image_id: string; p_image_url?: string; p_status: string }
+        Args: {
+          p_image_id: string
+          p_image_url?: string
+          p_project_id?: string
+          p_status: string
+        }
         Returns: undefined
       }
       update_storyboard_animation: {
         Args: {
           p_animated_video_url?: string
           p_animation_status: string
+          p_project_id?: string
           p_replicate_video_id?: string
           p_selection_id: string
         }

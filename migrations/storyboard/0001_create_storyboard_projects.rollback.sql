@@ -1,4 +1,3 @@
-drop function if exists dreamcut_private.storyboard_project_ids();
 drop table if exists public.video_projects;
 delete from dreamcut_private.installed_modules
 where module = 'storyboard';

@@ -1,8 +1,10 @@
 -- create_storyboard_projects (video-pipeline-redesign-v2.md, "Extended videoProjects Table"): the v2 storyboard
--- module and its root table, video_projects, with its index, RLS, policies and grants, and the one ownership
--- test every child table's policies use. A signed-in user (authenticated, sub claim) reads and writes their own
--- projects and every row under them; other users see nothing of them; anon has no grant at all; service_role
--- (the generation workers, BYPASSRLS) does everything.
+-- module and its root table, video_projects, with its index, RLS, policy and grants. A signed-in user
+-- (authenticated, sub claim) reads and writes their own projects and every row under them; other users see
+-- nothing of them; anon has no grant at all; service_role (the generation workers, BYPASSRLS) does everything.
+-- The project is the distribution key of the module: every child row carries project_id (the leading column of
+-- its primary key, unique indexes and foreign keys) and the project's owner, user_id, which its one policy
+-- compares, as here.
 -- depends: 0001_supabase_platform
 
 insert into dreamcut_private.installed_modules (module) values ('storyboard');
@@ -22,13 +24,15 @@ create table public.video_projects (
     constraint video_projects_redesign_status_check_version check (
         (workflow_version = 'v2_redesign' and redesign_status is not null)
         or (workflow_version = 'v1_legacy' and redesign_status is null)
-    )
+    ),
+    constraint video_projects_id_user_id_key unique (id, user_id)
 );
 comment on table public.video_projects is
 'A video project (video-pipeline-redesign-v2.md, "Extended videoProjects Table"): its owner, prompt and, for '
 'v2_redesign projects, the prompt planner brain dump and the workflow state.';
 comment on column public.video_projects.user_id is
-'Owner: the Supabase auth user id (auth.uid()). RLS compares it with the request''s sub claim.';
+'Owner: the Supabase auth user id (auth.uid()). RLS compares it with the request''s sub claim. Every row under '
+'the project carries it too (foreign keys (project_id, user_id)), so it changes only while the project has none.';
 comment on column public.video_projects.title is 'Project title; null when the user gave none.';
 comment on column public.video_projects.workflow_version is
 'v1_legacy (the old scenes workflow, redesign_status null) or v2_redesign (this module''s workflow). '
@@ -46,33 +50,10 @@ alter table public.video_projects enable row level security;
 revoke all on table public.video_projects from public, anon, authenticated, service_role;
 grant select, insert, update, delete on table public.video_projects to authenticated, service_role;
 
-create policy video_projects_select_own on public.video_projects
-for select to authenticated
-using (user_id = (select auth.uid()));
-create policy video_projects_insert_own on public.video_projects
-for insert to authenticated
-with check (user_id = (select auth.uid()));
-create policy video_projects_update_own on public.video_projects
-for update to authenticated
+create policy video_projects_owner on public.video_projects
+for all to authenticated
 using (user_id = (select auth.uid()))
 with check (user_id = (select auth.uid()));
-create policy video_projects_delete_own on public.video_projects
-for delete to authenticated
-using (user_id = (select auth.uid()));
-
-create function dreamcut_private.storyboard_project_ids() returns setof uuid
-language sql stable
-set search_path = ''
-as $$
-    select p.id from public.video_projects as p where p.user_id = (select auth.uid())
-$$;
-comment on function dreamcut_private.storyboard_project_ids() is
-'The ids (uuid) of the signed-in user''s projects (video_projects.user_id = auth.uid()): the ownership test of '
-'every storyboard child table''s policies, project_id in (select dreamcut_private.storyboard_project_ids()), '
-'evaluated once per statement. Security invoker (RLS of video_projects applies too); empty without a sub claim. '
-'Raises nothing.';
-revoke all on function dreamcut_private.storyboard_project_ids() from public, anon, authenticated, service_role;
-grant execute on function dreamcut_private.storyboard_project_ids() to authenticated, service_role;
 
 create trigger trigger_video_projects_updated_at
 before update on public.video_projects

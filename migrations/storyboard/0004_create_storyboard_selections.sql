@@ -1,15 +1,16 @@
 -- create_storyboard_selections (video-pipeline-redesign-v2.md, table storyboardSelections, "Storyboard
 -- Selection", "Animation Generation"): one master shot per shot and its animation, with the document's indexes,
--- RLS, policies, grants, and the triggers that keep a master shot a complete image of its own shot, the
--- animation status moving forward only, and scene_shots.selected_image_id equal to the shot's selection.
+-- RLS, policy, grants, and the triggers that keep a master shot a complete image of its own shot, the animation
+-- status moving forward only, and scene_shots.selected_image_id equal to the shot's selection.
 -- depends: 0003_create_storyboard_image_iterations
 
 create table public.storyboard_selections (
-    id uuid primary key default gen_random_uuid(),
-    project_id uuid not null references public.video_projects (id) on delete cascade,
-    scene_id uuid not null references public.project_scenes (id) on delete cascade,
-    shot_id uuid not null references public.scene_shots (id) on delete cascade,
-    selected_image_id uuid not null references public.shot_images (id) on delete cascade,
+    id uuid not null default gen_random_uuid(),
+    project_id uuid not null,
+    user_id uuid not null,
+    scene_id uuid not null,
+    shot_id uuid not null,
+    selected_image_id uuid not null,
     animation_status text not null default 'pending' check (
         animation_status in ('pending', 'processing', 'complete', 'failed')
     ),
@@ -19,11 +20,18 @@ create table public.storyboard_selections (
     updated_at timestamptz not null default now(),
     constraint storyboard_selections_complete_has_url check (
         animation_status <> 'complete' or animated_video_url is not null
-    )
+    ),
+    primary key (project_id, id),
+    foreign key (project_id, user_id) references public.video_projects (id, user_id) on delete cascade,
+    foreign key (project_id, scene_id) references public.project_scenes (project_id, id) on delete cascade,
+    foreign key (project_id, shot_id) references public.scene_shots (project_id, id) on delete cascade,
+    foreign key (project_id, selected_image_id) references public.shot_images (project_id, id) on delete cascade
 );
 comment on table public.storyboard_selections is
 'The final storyboard: one master shot per shot and its animation (video-pipeline-redesign-v2.md, table '
 'storyboardSelections).';
+comment on column public.storyboard_selections.user_id is
+'The project''s owner, copied from the shot (the RLS policy compares it with the sub claim).';
 comment on column public.storyboard_selections.selected_image_id is
 'The master shot: a complete image of the same shot. Changing it starts a new animation (status pending).';
 comment on column public.storyboard_selections.animation_status is
@@ -31,98 +39,85 @@ comment on column public.storyboard_selections.animation_status is
 comment on column public.storyboard_selections.animated_video_url is 'URL of the final animation; required once complete.';
 comment on column public.storyboard_selections.replicate_video_id is 'Replicate prediction id of the video generation.';
 
-create index idx_storyboard_selections_by_project on public.storyboard_selections (project_id);
-create index idx_storyboard_selections_by_scene on public.storyboard_selections (scene_id);
-create unique index idx_storyboard_selections_by_shot on public.storyboard_selections (shot_id);
-create index idx_storyboard_selections_selected_image_id on public.storyboard_selections (selected_image_id);
+create index idx_storyboard_selections_id on public.storyboard_selections (id);
+create index idx_storyboard_selections_by_project on public.storyboard_selections (project_id, user_id);
+create index idx_storyboard_selections_by_scene on public.storyboard_selections (project_id, scene_id);
+create unique index idx_storyboard_selections_by_shot on public.storyboard_selections (project_id, shot_id);
+create index idx_storyboard_selections_selected_image_id on public.storyboard_selections (
+    project_id, selected_image_id
+);
 
 alter table public.storyboard_selections enable row level security;
 revoke all on table public.storyboard_selections from public, anon, authenticated, service_role;
 grant select, insert, update, delete on table public.storyboard_selections to authenticated, service_role;
 
-create policy storyboard_selections_select_own on public.storyboard_selections
-for select to authenticated
-using (project_id in (select dreamcut_private.storyboard_project_ids()));
-create policy storyboard_selections_insert_own on public.storyboard_selections
-for insert to authenticated
-with check (project_id in (select dreamcut_private.storyboard_project_ids()));
-create policy storyboard_selections_update_own on public.storyboard_selections
-for update to authenticated
-using (project_id in (select dreamcut_private.storyboard_project_ids()))
-with check (project_id in (select dreamcut_private.storyboard_project_ids()));
-create policy storyboard_selections_delete_own on public.storyboard_selections
-for delete to authenticated
-using (project_id in (select dreamcut_private.storyboard_project_ids()));
+create policy storyboard_selections_owner on public.storyboard_selections
+for all to authenticated
+using (user_id = (select auth.uid()))
+with check (user_id = (select auth.uid()));
 
 create trigger trigger_storyboard_selections_updated_at
 before update on public.storyboard_selections
 for each row execute function dreamcut_private.update_updated_at_column();
 
-create function dreamcut_private.check_storyboard_selection_write() returns trigger
+create trigger trigger_storyboard_selections_inherit_shot
+before insert on public.storyboard_selections
+for each row execute function dreamcut_private.inherit_shot_parents();
+
+create function dreamcut_private.validate_master_image() returns trigger
 language plpgsql
 set search_path = ''
 as $$
 declare
-    v_shot record;
     v_image record;
 begin
-    if tg_op = 'UPDATE' then
-        if new.project_id <> old.project_id or new.scene_id <> old.scene_id or new.shot_id <> old.shot_id then
-            raise exception 'storyboard selection % cannot move to another shot, scene or project', old.id
-            using errcode = '55000';
-        end if;
-    else
-        select s.scene_id, s.project_id into v_shot from public.scene_shots as s where s.id = new.shot_id;
-        if not found then
-            -- Another user's shot is hidden by RLS, and the foreign key alone would accept it; then
-            -- sync_shot_selected_image (security definer) would write that user's shot.
-            if new.shot_id is not null and not exists (
-                select from pg_catalog.pg_roles as r
-                where r.rolname = current_user and (r.rolsuper or r.rolbypassrls)
-            ) then
-                raise exception 'shot_id (p_shot_id) % is not a shot of one of your projects', new.shot_id
-                using errcode = '42501';
-            end if;
-            return new;
-        end if;
-        if new.scene_id is null then
-            new.scene_id := v_shot.scene_id;
-        elsif new.scene_id <> v_shot.scene_id then
-            raise exception 'scene_id (p_scene_id) % is not the scene of shot % (%)', new.scene_id, new.shot_id,
-                v_shot.scene_id
-            using errcode = '55000';
-        end if;
-        if new.project_id is null then
-            new.project_id := v_shot.project_id;
-        elsif new.project_id <> v_shot.project_id then
-            raise exception 'project_id (p_project_id) % is not the project of shot % (%)', new.project_id,
-                new.shot_id, v_shot.project_id
-            using errcode = '55000';
-        end if;
+    if new.user_id is null then
+        return new;  -- no such shot (inherit_shot_parents): RLS or the not-null constraint refuses the row
     end if;
+    select i.shot_id, i.status into v_image
+    from public.shot_images as i where i.project_id = new.project_id and i.id = new.selected_image_id;
+    if not found then
+        raise exception 'selected_image_id (p_selected_image_id) % not found', new.selected_image_id
+        using errcode = 'P0002';
+    end if;
+    if v_image.shot_id <> new.shot_id then
+        raise exception 'selected_image_id (p_selected_image_id) % belongs to shot %, not to shot %: a master '
+            'shot is one of the shot''s own images', new.selected_image_id, v_image.shot_id, new.shot_id
+        using errcode = '55000';
+    end if;
+    if v_image.status <> 'complete' then
+        raise exception 'selected_image_id (p_selected_image_id) % is %: only a complete image can be the '
+            'master shot', new.selected_image_id, v_image.status
+        using errcode = '55000';
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.validate_master_image() is
+'BEFORE INSERT OR UPDATE OF selected_image_id trigger function on storyboard_selections (video-pipeline-redesign-'
+'v2.md, "Storyboard Selection"), after inherit_shot_parents: the selected image must exist in the project '
+'(P0002), belong to the same shot and be complete (55000). Returns the new row.';
+revoke all on function dreamcut_private.validate_master_image() from public;
 
-    if tg_op = 'INSERT' or new.selected_image_id <> old.selected_image_id then
-        select i.shot_id, i.status into v_image from public.shot_images as i where i.id = new.selected_image_id;
-        if not found then
-            raise exception 'selected_image_id (p_selected_image_id) % not found', new.selected_image_id
-            using errcode = 'P0002';
-        end if;
-        if v_image.shot_id <> new.shot_id then
-            raise exception 'selected_image_id (p_selected_image_id) % belongs to shot %, not to shot %: a master '
-                'shot is one of the shot''s own images', new.selected_image_id, v_image.shot_id, new.shot_id
-            using errcode = '55000';
-        end if;
-        if v_image.status <> 'complete' then
-            raise exception 'selected_image_id (p_selected_image_id) % is %: only a complete image can be the '
-                'master shot', new.selected_image_id, v_image.status
-            using errcode = '55000';
-        end if;
-        if tg_op = 'UPDATE' then
-            -- A new master shot starts a new animation.
-            new.animation_status := 'pending';
-            new.animated_video_url := null;
-            new.replicate_video_id := null;
-        end if;
+create trigger trigger_storyboard_selections_validate_image
+before insert or update of selected_image_id on public.storyboard_selections
+for each row execute function dreamcut_private.validate_master_image();
+
+create function dreamcut_private.validate_storyboard_selection_update() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    if new.project_id <> old.project_id or new.scene_id <> old.scene_id or new.shot_id <> old.shot_id
+        or new.user_id <> old.user_id then
+        raise exception 'storyboard selection % cannot move to another shot, scene or project', old.id
+        using errcode = '55000';
+    end if;
+    if new.selected_image_id <> old.selected_image_id then
+        -- A new master shot starts a new animation.
+        new.animation_status := 'pending';
+        new.animated_video_url := null;
+        new.replicate_video_id := null;
     elsif new.animation_status <> old.animation_status and not (
         (old.animation_status = 'pending' and new.animation_status in ('processing', 'complete', 'failed'))
         or (old.animation_status = 'processing' and new.animation_status in ('complete', 'failed'))
@@ -136,43 +131,56 @@ begin
     return new;
 end
 $$;
-comment on function dreamcut_private.check_storyboard_selection_write() is
-'BEFORE INSERT OR UPDATE trigger function on storyboard_selections (video-pipeline-redesign-v2.md, "Storyboard '
-'Selection", "Animation Generation"). A caller under RLS must see the shot (42501 for another user''s). '
-'Fills project_id and scene_id from the shot (55000 when given and '
-'different); the selected image must exist (P0002), belong to the same shot and be complete (55000); a new '
-'selected image resets the animation (pending, no URL, no prediction id); otherwise animation_status moves '
-'pending -> processing -> complete | failed, failed -> pending (55000 else). Raises 55000 when a selection moves '
-'to another shot. Returns the new row.';
-revoke all on function dreamcut_private.check_storyboard_selection_write() from public;
+comment on function dreamcut_private.validate_storyboard_selection_update() is
+'BEFORE UPDATE trigger function on storyboard_selections (video-pipeline-redesign-v2.md, "Animation '
+'Generation"): a new selected image resets the animation (pending, no URL, no prediction id); otherwise '
+'animation_status moves pending -> processing -> complete | failed, failed -> pending (55000 else). Raises 55000 '
+'when a selection moves to another shot. Returns the new row.';
+revoke all on function dreamcut_private.validate_storyboard_selection_update() from public;
 
-create trigger trigger_check_storyboard_selection_write
-before insert or update on public.storyboard_selections
-for each row execute function dreamcut_private.check_storyboard_selection_write();
+create trigger trigger_storyboard_selections_validate_update
+before update on public.storyboard_selections
+for each row execute function dreamcut_private.validate_storyboard_selection_update();
 
-create function dreamcut_private.sync_shot_selected_image() returns trigger
+create function dreamcut_private.copy_master_image_to_shot() returns trigger
 language plpgsql
 security definer
 set search_path = ''
 as $$
 begin
-    if tg_op = 'DELETE' then
-        update public.scene_shots set selected_image_id = null
-        where id = old.shot_id and selected_image_id is not null;
-    else
-        update public.scene_shots set selected_image_id = new.selected_image_id
-        where id = new.shot_id and selected_image_id is distinct from new.selected_image_id;
-    end if;
+    update public.scene_shots set selected_image_id = new.selected_image_id
+    where project_id = new.project_id and id = new.shot_id and selected_image_id is distinct from new.selected_image_id;
     return null;
 end
 $$;
-comment on function dreamcut_private.sync_shot_selected_image() is
-'AFTER INSERT OR UPDATE OF selected_image_id OR DELETE trigger function on storyboard_selections: copies the '
-'selection''s image into scene_shots.selected_image_id (null when the selection goes), so the two never differ. '
-'Security definer because no API role may write that column itself; it only touches the shot of the selection '
-'row that was just written (and checked by RLS). Raises nothing.';
-revoke all on function dreamcut_private.sync_shot_selected_image() from public, anon, authenticated, service_role;
+comment on function dreamcut_private.copy_master_image_to_shot() is
+'AFTER INSERT OR UPDATE OF selected_image_id trigger function on storyboard_selections: copies the selection''s '
+'image into scene_shots.selected_image_id, so the two never differ. Security definer because no API role may '
+'write that column itself; it only touches the shot the selection row names in its own project (a row RLS and '
+'its foreign keys accepted). Raises nothing.';
+revoke all on function dreamcut_private.copy_master_image_to_shot() from public, anon, authenticated, service_role;
 
-create trigger trigger_sync_shot_selected_image
-after insert or update of selected_image_id or delete on public.storyboard_selections
-for each row execute function dreamcut_private.sync_shot_selected_image();
+create trigger trigger_storyboard_selections_copy_image
+after insert or update of selected_image_id on public.storyboard_selections
+for each row execute function dreamcut_private.copy_master_image_to_shot();
+
+create function dreamcut_private.clear_master_image_of_shot() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+    update public.scene_shots set selected_image_id = null
+    where project_id = old.project_id and id = old.shot_id and selected_image_id is not null;
+    return null;
+end
+$$;
+comment on function dreamcut_private.clear_master_image_of_shot() is
+'AFTER DELETE trigger function on storyboard_selections: the shot of a deleted selection has no '
+'selected_image_id. Security definer for the same reason as copy_master_image_to_shot; it only touches the shot '
+'of the deleted row. Raises nothing.';
+revoke all on function dreamcut_private.clear_master_image_of_shot() from public, anon, authenticated, service_role;
+
+create trigger trigger_storyboard_selections_clear_image
+after delete on public.storyboard_selections
+for each row execute function dreamcut_private.clear_master_image_of_shot();

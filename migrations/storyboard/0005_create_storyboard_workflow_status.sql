@@ -36,7 +36,7 @@ cross join lateral (
         count(sel.id)::integer as shots_with_selections,
         (count(*) filter (where sel.animation_status = 'complete'))::integer as shots_with_animations
     from public.scene_shots as s
-    left join public.storyboard_selections as sel on s.id = sel.shot_id
+    left join public.storyboard_selections as sel on s.project_id = sel.project_id and s.id = sel.shot_id
     where s.project_id = p.id
 ) as sh;
 comment on view public.video_project_progress is
@@ -52,7 +52,7 @@ comment on column public.video_project_progress.reached_status is
 revoke all on table public.video_project_progress from public, anon, authenticated, service_role;
 grant select on table public.video_project_progress to authenticated, service_role;
 
-create function dreamcut_private.check_video_project_write() returns trigger
+create function dreamcut_private.validate_video_project_update() returns trigger
 language plpgsql
 set search_path = ''
 as $$
@@ -90,18 +90,18 @@ begin
     return new;
 end
 $$;
-comment on function dreamcut_private.check_video_project_write() is
+comment on function dreamcut_private.validate_video_project_update() is
 'BEFORE UPDATE trigger function on video_projects (video-pipeline-redesign-v2.md, redesignStatus). Raises 55000 '
 'when workflow_version moves back to v1_legacy, when redesign_status moves backwards, or when it moves to '
 'storyboard_final (or animation_complete) before every shot has a storyboard selection (or a complete '
 'animation), as video_project_progress.reached_status tells. Returns the new row.';
-revoke all on function dreamcut_private.check_video_project_write() from public;
+revoke all on function dreamcut_private.validate_video_project_update() from public;
 
-create trigger trigger_check_video_project_write
+create trigger trigger_video_projects_validate_update
 before update on public.video_projects
-for each row execute function dreamcut_private.check_video_project_write();
+for each row execute function dreamcut_private.validate_video_project_update();
 
-create function dreamcut_private.advance_redesign_status() returns trigger
+create function dreamcut_private.advance_redesign_status_to() returns trigger
 language plpgsql
 set search_path = ''
 as $$
@@ -110,60 +110,66 @@ declare
         'prompt_planning', 'scenes_setup', 'shot_iteration', 'storyboard_final', 'animation_complete'
     ];
 begin
-    if tg_argv[0] in ('scenes_setup', 'shot_iteration') then
-        -- The new rows themselves prove that their projects reached this state.
-        update public.video_projects
-        set redesign_status = tg_argv[0]
-        where id in (select c.project_id from changed_rows as c)
-            and array_position(c_order, redesign_status) < array_position(c_order, tg_argv[0]);
+    -- The new row itself proves that its project reached this state.
+    update public.video_projects
+    set redesign_status = tg_argv[0]
+    where id = new.project_id and array_position(c_order, redesign_status) < array_position(c_order, tg_argv[0]);
+    return null;
+end
+$$;
+comment on function dreamcut_private.advance_redesign_status_to() is
+'AFTER INSERT FOR EACH ROW trigger function (argument: a redesign_status) that moves the row''s v2_redesign '
+'project, when it is behind that state, to it, never backwards (video-pipeline-redesign-v2.md, "Update status: '
+'keep redesignStatus in sync"): scenes_setup when a scene was added, shot_iteration when images were added. Row '
+'by row, keyed by the row''s project_id, so that it runs on the shard of the row on a distributed database. '
+'Raises nothing.';
+revoke all on function dreamcut_private.advance_redesign_status_to() from public;
+
+create function dreamcut_private.advance_redesign_status_to_reached() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+declare
+    c_order constant text[] := array[
+        'prompt_planning', 'scenes_setup', 'shot_iteration', 'storyboard_final', 'animation_complete'
+    ];
+    v_project_id uuid := coalesce(new.project_id, old.project_id);  -- a selection written, or a shot deleted
+begin
+    -- Lock the project first, so that two transactions completing a project's last two shots queue, and the
+    -- second one sees the first one's selection.
+    perform from public.video_projects as p
+    where p.id = v_project_id and p.redesign_status <> 'animation_complete'
+    for no key update;
+    if not found then
         return null;
     end if;
-    -- Selections and shot deletions: lock the projects first, so that two transactions completing a project's
-    -- last two shots queue, and the second one sees the first one's selection.
-    perform
-    from public.video_projects as p
-    where p.id in (select c.project_id from changed_rows as c) and p.redesign_status <> 'animation_complete'
-    order by p.id
-    for no key update;
     update public.video_projects as p
     set redesign_status = v.reached_status
     from public.video_project_progress as v
-    where v.project_id = p.id
-        and p.id in (select c.project_id from changed_rows as c)
+    where p.id = v_project_id and v.project_id = v_project_id
         and array_position(c_order, v.reached_status) > array_position(c_order, p.redesign_status);
     return null;
 end
 $$;
-comment on function dreamcut_private.advance_redesign_status() is
-'AFTER ... FOR EACH STATEMENT trigger function (transition table changed_rows) that advances redesign_status '
-'of the affected v2_redesign projects, never backwards (video-pipeline-redesign-v2.md, "Update status: keep '
-'redesignStatus in sync"). Argument: scenes_setup (a scene was added) or shot_iteration (images were added) '
-'moves projects behind that state to it; reached_status (storyboard selections written, shots deleted) locks '
-'the projects and moves them to video_project_progress.reached_status when it is further: storyboard_final once '
-'every shot has a selection, animation_complete once every animation is complete. Raises nothing.';
-revoke all on function dreamcut_private.advance_redesign_status() from public;
+comment on function dreamcut_private.advance_redesign_status_to_reached() is
+'AFTER ... FOR EACH ROW trigger function (a storyboard selection written, a shot deleted) that locks the row''s '
+'v2_redesign project and moves it to video_project_progress.reached_status when that is further (video-pipeline-'
+'redesign-v2.md, "Update status: keep redesignStatus in sync"): storyboard_final once every shot has a selection, '
+'animation_complete once every animation is complete. Never moves backwards. Raises nothing.';
+revoke all on function dreamcut_private.advance_redesign_status_to_reached() from public;
 
 create trigger trigger_project_scenes_advance_status
 after insert on public.project_scenes
-referencing new table as changed_rows
-for each statement execute function dreamcut_private.advance_redesign_status('scenes_setup');
+for each row execute function dreamcut_private.advance_redesign_status_to('scenes_setup');
 
 create trigger trigger_shot_images_advance_status
 after insert on public.shot_images
-referencing new table as changed_rows
-for each statement execute function dreamcut_private.advance_redesign_status('shot_iteration');
+for each row execute function dreamcut_private.advance_redesign_status_to('shot_iteration');
 
-create trigger trigger_storyboard_selections_insert_advance_status
-after insert on public.storyboard_selections
-referencing new table as changed_rows
-for each statement execute function dreamcut_private.advance_redesign_status('reached_status');
-
-create trigger trigger_storyboard_selections_update_advance_status
-after update on public.storyboard_selections
-referencing new table as changed_rows
-for each statement execute function dreamcut_private.advance_redesign_status('reached_status');
+create trigger trigger_storyboard_selections_advance_status
+after insert or update on public.storyboard_selections
+for each row execute function dreamcut_private.advance_redesign_status_to_reached();
 
 create trigger trigger_scene_shots_delete_advance_status
 after delete on public.scene_shots
-referencing old table as changed_rows
-for each statement execute function dreamcut_private.advance_redesign_status('reached_status');
+for each row execute function dreamcut_private.advance_redesign_status_to_reached();

@@ -7,22 +7,24 @@
 -- Update procedures keep a value when its parameter is null.
 -- depends: 0005_create_storyboard_workflow_status
 
-create function dreamcut_private.delete_storyboard_row(p_table text, p_id uuid) returns void
+create function dreamcut_private.delete_storyboard_row(p_table text, p_id uuid, p_project_id uuid default null)
+returns void
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
     v_noun text;
     v_parameter text;
+    v_key text;
     v_deleted integer;
 begin
-    select x.noun, x.parameter into v_noun, v_parameter
+    select x.noun, x.parameter, x.key into v_noun, v_parameter, v_key
     from (values
-        ('video_projects', 'project', 'p_project_id'),
-        ('project_scenes', 'scene', 'p_scene_id'),
-        ('scene_shots', 'shot', 'p_shot_id'),
-        ('shot_images', 'image', 'p_image_id')
-    ) as x (table_name, noun, parameter)
+        ('video_projects', 'project', 'p_project_id', 'id'),
+        ('project_scenes', 'scene', 'p_scene_id', 'project_id'),
+        ('scene_shots', 'shot', 'p_shot_id', 'project_id'),
+        ('shot_images', 'image', 'p_image_id', 'project_id')
+    ) as x (table_name, noun, parameter, key)
     where x.table_name = p_table;
     if not found then
         raise exception 'p_table must be one of video_projects, project_scenes, scene_shots, shot_images, got %',
@@ -32,21 +34,26 @@ begin
     if p_id is null then
         raise exception '% is required, got null', v_parameter using errcode = '22023';
     end if;
-    execute format('delete from public.%I where id = $1', p_table) using p_id;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        execute format('select %I from public.%I where id = $1', v_key, p_table) into p_project_id using p_id;
+    end if;
+    execute format('delete from public.%I where %I = $1 and id = $2', p_table, v_key) using p_project_id, p_id;
     get diagnostics v_deleted = row_count;
     if v_deleted = 0 then
         raise exception '% % not found (%)', v_noun, p_id, v_parameter using errcode = 'P0002';
     end if;
 end
 $$;
-comment on function dreamcut_private.delete_storyboard_row(text, uuid) is
+comment on function dreamcut_private.delete_storyboard_row(text, uuid, uuid) is
 'The one body of the storyboard delete procedures (delete_redesign_project, delete_project_scene, '
 'delete_scene_shot, delete_shot_image): deletes the row of p_table (video_projects | project_scenes | scene_shots '
-'| shot_images) whose id is p_id (uuid), as the caller (grants and RLS apply); what lies under it goes by the '
-'foreign keys. Returns nothing. Errors: 22023 unknown p_table or null p_id (the message names the procedure''s '
-'parameter, e.g. p_scene_id), P0002 no such row (or another user''s).';
-revoke all on function dreamcut_private.delete_storyboard_row(text, uuid) from public, anon, authenticated, service_role;
-grant execute on function dreamcut_private.delete_storyboard_row(text, uuid) to authenticated, service_role;
+'| shot_images) whose id is p_id (uuid), in project p_project_id (uuid) when given (else in the row''s own '
+'project), as the caller (grants and RLS apply); what lies under it goes by the foreign keys. Returns nothing. '
+'Errors: 22023 unknown p_table or null p_id (the message names the procedure''s parameter, e.g. p_scene_id), '
+'P0002 no such row (in that project, or another user''s).';
+revoke all on function dreamcut_private.delete_storyboard_row(text, uuid, uuid)
+from public, anon, authenticated, service_role;
+grant execute on function dreamcut_private.delete_storyboard_row(text, uuid, uuid) to authenticated, service_role;
 
 create function public.create_redesign_project(
     p_prompt text,
@@ -172,7 +179,7 @@ create function public.delete_redesign_project(p_project_id uuid) returns void
 language sql volatile
 set search_path = ''
 begin atomic
-    select dreamcut_private.delete_storyboard_row('video_projects', p_project_id);
+    select dreamcut_private.delete_storyboard_row('video_projects', p_project_id, p_project_id);
 end;
 comment on function public.delete_redesign_project(uuid) is
 'Deletes a project with its scenes, shots, images and storyboard selections (video-pipeline-redesign-v2.md, '
@@ -235,13 +242,13 @@ create function public.update_project_scene(
     p_scene_id uuid,
     p_scene_number integer default null,
     p_title text default null,
-    p_description text default null
+    p_description text default null,
+    p_project_id uuid default null
 ) returns void
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
-    v_project_id uuid;
     v_other uuid;
 begin
     if p_scene_id is null then
@@ -255,43 +262,48 @@ begin
         raise exception 'p_title must be null (keep) or non-empty text, got %', quote_literal(p_title)
         using errcode = '22023';
     end if;
-    select c.project_id into v_project_id from public.project_scenes as c where c.id = p_scene_id for update;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select c.project_id into p_project_id from public.project_scenes as c where c.id = p_scene_id;
+    end if;
+    perform from public.project_scenes as c where c.project_id = p_project_id and c.id = p_scene_id for update;
     if not found then
         raise exception 'scene % not found (p_scene_id)', p_scene_id using errcode = 'P0002';
     end if;
     select c.id into v_other
     from public.project_scenes as c
-    where c.project_id = v_project_id and c.scene_number = p_scene_number and c.id <> p_scene_id;
+    where c.project_id = p_project_id and c.scene_number = p_scene_number and c.id <> p_scene_id;
     if found then
         raise exception 'p_scene_number % is already used by scene % of project %', p_scene_number, v_other,
-            v_project_id
+            p_project_id
         using errcode = '23505';
     end if;
     update public.project_scenes
     set scene_number = coalesce(p_scene_number, scene_number),
         title = coalesce(p_title, title),
         description = case when p_description is null then description else nullif(p_description, '') end
-    where id = p_scene_id;
+    where project_id = p_project_id and id = p_scene_id;
 end
 $$;
-comment on function public.update_project_scene(uuid, integer, text, text) is
+comment on function public.update_project_scene(uuid, integer, text, text, uuid) is
 'Updates a scene (video-pipeline-redesign-v2.md, useUpdateProjectScene). p_scene_id: the scene (uuid); '
 'p_scene_number: integer >= 1, unique in the project, or null (keep); p_title: non-empty text or null (keep); '
-'p_description: text, '''' clears it, null keeps it. Returns nothing. Errors: 22023 bad parameter, P0002 unknown '
-'scene, 23505 scene number taken. Writes nothing on error.';
-revoke all on function public.update_project_scene(uuid, integer, text, text)
+'p_description: text, '''' clears it, null keeps it; p_project_id: the scene''s project (uuid), optional: the '
+'scene is looked up in it (one shard on a distributed database). Returns nothing. Errors: 22023 bad parameter, '
+'P0002 unknown scene (or not in p_project_id), 23505 scene number taken. Writes nothing on error.';
+revoke all on function public.update_project_scene(uuid, integer, text, text, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.update_project_scene(uuid, integer, text, text) to authenticated, service_role;
+grant execute on function public.update_project_scene(uuid, integer, text, text, uuid) to authenticated, service_role;
 
-create function public.delete_project_scene(p_scene_id uuid) returns void
+create function public.delete_project_scene(p_scene_id uuid, p_project_id uuid default null) returns void
 language sql volatile
 set search_path = ''
 begin atomic
-    select dreamcut_private.delete_storyboard_row('project_scenes', p_scene_id);
+    select dreamcut_private.delete_storyboard_row('project_scenes', p_scene_id, p_project_id);
 end;
-comment on function public.delete_project_scene(uuid) is
+comment on function public.delete_project_scene(uuid, uuid) is
 'Deletes a scene with its shots, images and storyboard selections (video-pipeline-redesign-v2.md, '
-'useDeleteProjectScene, "Delete scenes/shots cascade to all child entities"). p_scene_id: the scene (uuid). '
-'Returns nothing. Errors: 22023 null parameter, P0002 unknown scene.';
-revoke all on function public.delete_project_scene(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.delete_project_scene(uuid) to authenticated, service_role;
+'useDeleteProjectScene, "Delete scenes/shots cascade to all child entities"). p_scene_id: the scene (uuid); '
+'p_project_id: its project (uuid), optional (the scene is looked up in it). Returns nothing. Errors: 22023 null '
+'parameter, P0002 unknown scene.';
+revoke all on function public.delete_project_scene(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.delete_project_scene(uuid, uuid) to authenticated, service_role;

@@ -15,7 +15,6 @@ language plpgsql volatile
 set search_path = ''
 as $$
 declare
-    v_project_id uuid;
     v_shot_id uuid;
 begin
     if p_scene_id is null then
@@ -25,22 +24,22 @@ begin
         raise exception 'p_shot_number must be a whole number >= 1, got %', coalesce(p_shot_number::text, 'null')
         using errcode = '22023';
     end if;
-    select c.project_id into v_project_id from public.project_scenes as c where c.id = p_scene_id;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select c.project_id into p_project_id from public.project_scenes as c where c.id = p_scene_id;
+    end if;
+    perform from public.project_scenes as c where c.project_id = p_project_id and c.id = p_scene_id;
     if not found then
         raise exception 'scene % not found (p_scene_id)', p_scene_id using errcode = 'P0002';
     end if;
-    if p_project_id <> v_project_id then
-        raise exception 'p_project_id % is not the project of scene % (%)', p_project_id, p_scene_id, v_project_id
-        using errcode = '55000';
-    end if;
     select s.id into v_shot_id
-    from public.scene_shots as s where s.scene_id = p_scene_id and s.shot_number = p_shot_number;
+    from public.scene_shots as s
+    where s.project_id = p_project_id and s.scene_id = p_scene_id and s.shot_number = p_shot_number;
     if found then
         raise exception 'p_shot_number % is already used by shot % of scene %', p_shot_number, v_shot_id, p_scene_id
         using errcode = '23505';
     end if;
     insert into public.scene_shots (project_id, scene_id, shot_number, description, initial_prompt)
-    values (v_project_id, p_scene_id, p_shot_number, nullif(p_description, ''), nullif(p_initial_prompt, ''))
+    values (p_project_id, p_scene_id, p_shot_number, nullif(p_description, ''), nullif(p_initial_prompt, ''))
     returning id into v_shot_id;
     return v_shot_id;
 end
@@ -49,8 +48,9 @@ comment on function public.create_scene_shot(uuid, integer, text, text, uuid) is
 'Creates a shot of a scene (video-pipeline-redesign-v2.md, createSceneShot, "Shot Creation"). p_scene_id: the '
 'scene (uuid); p_shot_number: order in the scene, integer >= 1, unique in the scene; p_description: shot direction '
 '(text or null); p_initial_prompt: base prompt of iteration 0 (text or null); p_project_id: the scene''s project '
-'(uuid), optional, checked when given. Returns the shot id (uuid). Errors: 22023 bad parameter, P0002 unknown '
-'scene, 23505 shot number taken, 55000 p_project_id is not the scene''s project. Writes nothing on error.';
+'(uuid), optional: the scene is looked up in it (one shard on a distributed database). Returns the shot id '
+'(uuid). Errors: 22023 bad parameter, P0002 unknown scene (or not in p_project_id), 23505 shot number taken. '
+'Writes nothing on error.';
 revoke all on function public.create_scene_shot(uuid, integer, text, text, uuid)
 from public, anon, authenticated, service_role;
 grant execute on function public.create_scene_shot(uuid, integer, text, text, uuid) to authenticated, service_role;
@@ -59,7 +59,8 @@ create function public.update_scene_shot(
     p_shot_id uuid,
     p_shot_number integer default null,
     p_description text default null,
-    p_initial_prompt text default null
+    p_initial_prompt text default null,
+    p_project_id uuid default null
 ) returns void
 language plpgsql volatile
 set search_path = ''
@@ -75,13 +76,18 @@ begin
         raise exception 'p_shot_number must be a whole number >= 1 or null (keep), got %', p_shot_number
         using errcode = '22023';
     end if;
-    select s.scene_id into v_scene_id from public.scene_shots as s where s.id = p_shot_id for update;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select s.project_id into p_project_id from public.scene_shots as s where s.id = p_shot_id;
+    end if;
+    select s.scene_id into v_scene_id
+    from public.scene_shots as s where s.project_id = p_project_id and s.id = p_shot_id for update;
     if not found then
         raise exception 'shot % not found (p_shot_id)', p_shot_id using errcode = 'P0002';
     end if;
     select s.id into v_other
     from public.scene_shots as s
-    where s.scene_id = v_scene_id and s.shot_number = p_shot_number and s.id <> p_shot_id;
+    where s.project_id = p_project_id and s.scene_id = v_scene_id and s.shot_number = p_shot_number
+        and s.id <> p_shot_id;
     if found then
         raise exception 'p_shot_number % is already used by shot % of scene %', p_shot_number, v_other, v_scene_id
         using errcode = '23505';
@@ -90,30 +96,32 @@ begin
     set shot_number = coalesce(p_shot_number, shot_number),
         description = case when p_description is null then description else nullif(p_description, '') end,
         initial_prompt = case when p_initial_prompt is null then initial_prompt else nullif(p_initial_prompt, '') end
-    where id = p_shot_id;
+    where project_id = p_project_id and id = p_shot_id;
 end
 $$;
-comment on function public.update_scene_shot(uuid, integer, text, text) is
+comment on function public.update_scene_shot(uuid, integer, text, text, uuid) is
 'Updates a shot (video-pipeline-redesign-v2.md, useUpdateSceneShot). p_shot_id: the shot (uuid); p_shot_number: '
-'integer >= 1, unique in the scene, or null (keep); p_description, p_initial_prompt: text, '''' clears, null keeps. '
-'The selected image is changed with select_master_shot. Returns nothing. Errors: 22023 bad parameter, P0002 '
-'unknown shot, 23505 shot number taken. Writes nothing on error.';
-revoke all on function public.update_scene_shot(uuid, integer, text, text)
+'integer >= 1, unique in the scene, or null (keep); p_description, p_initial_prompt: text, '''' clears, null keeps; '
+'p_project_id: the shot''s project (uuid), optional (the shot is looked up in it). The selected image is changed '
+'with select_master_shot. Returns nothing. Errors: 22023 bad parameter, P0002 unknown shot, 23505 shot number '
+'taken. Writes nothing on error.';
+revoke all on function public.update_scene_shot(uuid, integer, text, text, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.update_scene_shot(uuid, integer, text, text) to authenticated, service_role;
+grant execute on function public.update_scene_shot(uuid, integer, text, text, uuid) to authenticated, service_role;
 
-create function public.delete_scene_shot(p_shot_id uuid) returns void
+create function public.delete_scene_shot(p_shot_id uuid, p_project_id uuid default null) returns void
 language sql volatile
 set search_path = ''
 begin atomic
-    select dreamcut_private.delete_storyboard_row('scene_shots', p_shot_id);
+    select dreamcut_private.delete_storyboard_row('scene_shots', p_shot_id, p_project_id);
 end;
-comment on function public.delete_scene_shot(uuid) is
+comment on function public.delete_scene_shot(uuid, uuid) is
 'Deletes a shot with its images and storyboard selection (video-pipeline-redesign-v2.md, useDeleteSceneShot); '
 'if every remaining shot has a selection, the project may advance to storyboard_final. p_shot_id: the shot '
-'(uuid). Returns nothing. Errors: 22023 null parameter, P0002 unknown shot.';
-revoke all on function public.delete_scene_shot(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.delete_scene_shot(uuid) to authenticated, service_role;
+'(uuid); p_project_id: its project (uuid), optional (the shot is looked up in it). Returns nothing. Errors: '
+'22023 null parameter, P0002 unknown shot.';
+revoke all on function public.delete_scene_shot(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.delete_scene_shot(uuid, uuid) to authenticated, service_role;
 
 create function public.create_scene_with_shots(
     p_project_id uuid,

@@ -97,22 +97,22 @@ begin
         using errcode = '22023';
     end if;
 
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select s.project_id into p_project_id from public.scene_shots as s where s.id = p_shot_id;
+    end if;
     -- The shot's row lock makes concurrent batches for one shot queue: each one reads the latest iteration
     -- only after the previous batch has committed, so no iteration is created twice.
-    select s.scene_id, s.project_id, s.initial_prompt into v_shot
-    from public.scene_shots as s where s.id = p_shot_id for update;
+    select s.scene_id, s.initial_prompt into v_shot
+    from public.scene_shots as s where s.project_id = p_project_id and s.id = p_shot_id for update;
     if not found then
         raise exception 'shot % not found (p_shot_id)', p_shot_id using errcode = 'P0002';
-    end if;
-    if p_project_id <> v_shot.project_id then
-        raise exception 'p_project_id % is not the project of shot % (%)', p_project_id, p_shot_id, v_shot.project_id
-        using errcode = '55000';
     end if;
     if p_scene_id <> v_shot.scene_id then
         raise exception 'p_scene_id % is not the scene of shot % (%)', p_scene_id, p_shot_id, v_shot.scene_id
         using errcode = '55000';
     end if;
-    select max(i.iteration_number) into v_latest from public.shot_images as i where i.shot_id = p_shot_id;
+    select max(i.iteration_number) into v_latest
+    from public.shot_images as i where i.project_id = p_project_id and i.shot_id = p_shot_id;
     v_iteration := coalesce(p_iteration_number, v_latest + 1, 0);
     if v_iteration <= v_latest then
         raise exception 'p_iteration_number %: iteration % of shot % already exists (the latest is %); a batch '
@@ -126,7 +126,7 @@ begin
             iteration_prompt, parent_image_id, replicate_image_id, status, metadata
         )
         select
-            v_shot.project_id,
+            p_project_id,
             v_shot.scene_id,
             p_shot_id,
             v_iteration,
@@ -157,12 +157,12 @@ comment on function public.batch_create_shot_images(uuid, jsonb, integer, text, 
 '(object)}; p_iteration_number: the new iteration, which must be the latest + 1 (0 for the first batch), or null '
 'for exactly that; p_iteration_prompt: non-empty text, default the shot''s initial_prompt; p_parent_image_id: '
 'null for iteration 0, else required: a complete image of the same shot from an earlier iteration (img2img); '
-'p_project_id, p_scene_id: optional, checked against the shot. Locks the shot row, so concurrent batches for one '
-'shot queue and never create the same iteration twice. Returns the image ids (uuid[]) in p_images order. The '
-'project moves to shot_iteration if it was behind. Errors: 22023 bad parameter (p_images[i] names the element, '
-'e.g. variantNumber 6), P0002 unknown shot or parent, 55000 iteration already existing or skipping ahead, parent '
-'from another shot, a later iteration or not complete, p_project_id/p_scene_id not the shot''s. Writes nothing on '
-'error.';
+'p_project_id: the shot''s project, optional (the shot is looked up in it: one shard on a distributed database); '
+'p_scene_id: optional, checked against the shot. Locks the shot row, so concurrent batches for one shot queue and '
+'never create the same iteration twice. Returns the image ids (uuid[]) in p_images order. The project moves to '
+'shot_iteration if it was behind. Errors: 22023 bad parameter (p_images[i] names the element, e.g. variantNumber '
+'6), P0002 unknown shot (or not in p_project_id) or parent, 55000 iteration already existing or skipping ahead, '
+'parent from another shot, a later iteration or not complete, p_scene_id not the shot''s. Writes nothing on error.';
 revoke all on function public.batch_create_shot_images(uuid, jsonb, integer, text, uuid, uuid, uuid)
 from public, anon, authenticated, service_role;
 grant execute on function public.batch_create_shot_images(uuid, jsonb, integer, text, uuid, uuid, uuid)
@@ -178,7 +178,8 @@ create function public.create_shot_image(
     p_status text default 'pending',
     p_image_storage_id text default null,
     p_replicate_image_id text default null,
-    p_metadata jsonb default null
+    p_metadata jsonb default null,
+    p_project_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -217,30 +218,35 @@ begin
     if jsonb_typeof(p_metadata) <> 'object' then
         raise exception 'p_metadata must be a JSON object, got %', jsonb_typeof(p_metadata) using errcode = '22023';
     end if;
-    select s.initial_prompt into v_shot from public.scene_shots as s where s.id = p_shot_id for update;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select s.project_id into p_project_id from public.scene_shots as s where s.id = p_shot_id;
+    end if;
+    select s.initial_prompt into v_shot
+    from public.scene_shots as s where s.project_id = p_project_id and s.id = p_shot_id for update;
     if not found then
         raise exception 'shot % not found (p_shot_id)', p_shot_id using errcode = 'P0002';
     end if;
     -- An image added to an existing iteration takes the iteration's parent and prompt unless given.
     select i.parent_image_id, i.iteration_prompt into v_iteration
     from public.shot_images as i
-    where i.shot_id = p_shot_id and i.iteration_number = p_iteration_number
+    where i.project_id = p_project_id and i.shot_id = p_shot_id and i.iteration_number = p_iteration_number
     order by i.variant_number
     limit 1;
     if exists (
         select from public.shot_images as i
-        where i.shot_id = p_shot_id and i.iteration_number = p_iteration_number and i.variant_number = p_variant_number
+        where i.project_id = p_project_id and i.shot_id = p_shot_id and i.iteration_number = p_iteration_number
+            and i.variant_number = p_variant_number
     ) then
         raise exception 'p_variant_number %: variant % of iteration % of shot % already exists', p_variant_number,
             p_variant_number, p_iteration_number, p_shot_id
         using errcode = '23505';
     end if;
     insert into public.shot_images (
-        shot_id, iteration_number, variant_number, image_url, image_storage_id, iteration_prompt, parent_image_id,
-        replicate_image_id, status, metadata
+        project_id, shot_id, iteration_number, variant_number, image_url, image_storage_id, iteration_prompt,
+        parent_image_id, replicate_image_id, status, metadata
     )
     values (
-        p_shot_id, p_iteration_number, p_variant_number, p_image_url, p_image_storage_id,
+        p_project_id, p_shot_id, p_iteration_number, p_variant_number, p_image_url, p_image_storage_id,
         coalesce(p_iteration_prompt, v_iteration.iteration_prompt, v_shot.initial_prompt),
         coalesce(p_parent_image_id, v_iteration.parent_image_id), p_replicate_image_id, p_status,
         coalesce(p_metadata, '{}')
@@ -249,21 +255,23 @@ begin
     return v_image_id;
 end
 $$;
-comment on function public.create_shot_image(uuid, integer, integer, text, uuid, text, text, text, text, jsonb) is
+comment on function public.create_shot_image(uuid, integer, integer, text, uuid, text, text, text, text, jsonb, uuid)
+is
 'Creates one image of a shot (video-pipeline-redesign-v2.md, useCreateShotImage), e.g. a variant added to an '
 'iteration. p_shot_id: the shot (uuid); p_iteration_number: an existing iteration or the next one (latest + 1); '
 'p_variant_number: 0..5, free in that iteration; p_iteration_prompt: text, default the iteration''s (or the shot''s '
 'initial) prompt; p_parent_image_id: as batch_create_shot_images, default the iteration''s parent; p_image_url: '
 'URL (required when complete); p_status: pending | processing | complete | failed (default pending); '
-'p_image_storage_id, p_replicate_image_id: text; p_metadata: JSON object. Returns the image id (uuid). Errors: '
-'22023 bad parameter, P0002 unknown shot or parent, 23505 variant taken, 55000 iteration skipping ahead or parent '
-'not allowed. Writes nothing on error.';
-revoke all on function public.create_shot_image(uuid, integer, integer, text, uuid, text, text, text, text, jsonb)
+'p_image_storage_id, p_replicate_image_id: text; p_metadata: JSON object; p_project_id: the shot''s project, '
+'optional (the shot is looked up in it). Returns the image id (uuid). Errors: 22023 bad parameter, P0002 unknown '
+'shot or parent, 23505 variant taken, 55000 iteration skipping ahead or parent not allowed. Writes nothing on '
+'error.';
+revoke all on function public.create_shot_image(uuid, integer, integer, text, uuid, text, text, text, text, jsonb, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.create_shot_image(uuid, integer, integer, text, uuid, text, text, text, text, jsonb)
+grant execute on function public.create_shot_image(uuid, integer, integer, text, uuid, text, text, text, text, jsonb, uuid)
 to authenticated, service_role;
 
-create function public.get_latest_iteration_number(p_shot_id uuid) returns integer
+create function public.get_latest_iteration_number(p_shot_id uuid, p_project_id uuid default null) returns integer
 language plpgsql stable
 set search_path = ''
 as $$
@@ -271,22 +279,28 @@ begin
     if p_shot_id is null then
         raise exception 'p_shot_id is required, got null' using errcode = '22023';
     end if;
-    perform from public.scene_shots as s where s.id = p_shot_id;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select s.project_id into p_project_id from public.scene_shots as s where s.id = p_shot_id;
+    end if;
+    perform from public.scene_shots as s where s.project_id = p_project_id and s.id = p_shot_id;
     if not found then
         raise exception 'shot % not found (p_shot_id)', p_shot_id using errcode = 'P0002';
     end if;
-    return coalesce((select max(i.iteration_number) from public.shot_images as i where i.shot_id = p_shot_id), -1);
+    return coalesce((
+        select max(i.iteration_number) from public.shot_images as i
+        where i.project_id = p_project_id and i.shot_id = p_shot_id
+    ), -1);
 end
 $$;
-comment on function public.get_latest_iteration_number(uuid) is
+comment on function public.get_latest_iteration_number(uuid, uuid) is
 'The latest iteration of a shot''s images (video-pipeline-redesign-v2.md, getLatestIterationNumber: "use before '
-'creating a new iteration"). p_shot_id: the shot (uuid). Returns the highest iteration_number (integer), -1 when '
-'the shot has no image yet, so that the next iteration is always the result + 1. Errors: 22023 null parameter, '
-'P0002 unknown shot.';
-revoke all on function public.get_latest_iteration_number(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.get_latest_iteration_number(uuid) to authenticated, service_role;
+'creating a new iteration"). p_shot_id: the shot (uuid); p_project_id: its project (uuid), optional (the shot is '
+'looked up in it). Returns the highest iteration_number (integer), -1 when the shot has no image yet, so that the '
+'next iteration is always the result + 1. Errors: 22023 null parameter, P0002 unknown shot.';
+revoke all on function public.get_latest_iteration_number(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.get_latest_iteration_number(uuid, uuid) to authenticated, service_role;
 
-create function public.get_shot_images_by_iteration(p_shot_id uuid) returns jsonb
+create function public.get_shot_images_by_iteration(p_shot_id uuid, p_project_id uuid default null) returns jsonb
 language plpgsql stable
 set search_path = ''
 as $$
@@ -294,7 +308,10 @@ begin
     if p_shot_id is null then
         raise exception 'p_shot_id is required, got null' using errcode = '22023';
     end if;
-    perform from public.scene_shots as s where s.id = p_shot_id;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select s.project_id into p_project_id from public.scene_shots as s where s.id = p_shot_id;
+    end if;
+    perform from public.scene_shots as s where s.project_id = p_project_id and s.id = p_shot_id;
     if not found then
         raise exception 'shot % not found (p_shot_id)', p_shot_id using errcode = 'P0002';
     end if;
@@ -304,7 +321,10 @@ begin
                 'iterationNumber', g.iteration_number,
                 'prompt', g.prompt,
                 'parentImageId', g.parent_image_id,
-                'parentImage', (select to_jsonb(p) from public.shot_images as p where p.id = g.parent_image_id),
+                'parentImage', (
+                    select to_jsonb(p) from public.shot_images as p
+                    where p.project_id = p_project_id and p.id = g.parent_image_id
+                ),
                 'images', g.images
             )
             order by g.iteration_number
@@ -316,17 +336,17 @@ begin
                 (array_agg(i.parent_image_id order by i.variant_number))[1] as parent_image_id,
                 jsonb_agg(to_jsonb(i) order by i.variant_number) as images
             from public.shot_images as i
-            where i.shot_id = p_shot_id
+            where i.project_id = p_project_id and i.shot_id = p_shot_id
             group by i.iteration_number
         ) as g
     ), '[]');
 end
 $$;
-comment on function public.get_shot_images_by_iteration(uuid) is
+comment on function public.get_shot_images_by_iteration(uuid, uuid) is
 'A shot''s images grouped by iteration (video-pipeline-redesign-v2.md, useGroupedShotImages). p_shot_id: the shot '
-'(uuid). Returns a JSON array ordered by iteration: [{"iterationNumber": 0, "prompt": text, "parentImageId": '
+'(uuid); p_project_id: its project (uuid), optional (the shot is looked up in it). Returns a JSON array ordered by iteration: [{"iterationNumber": 0, "prompt": text, "parentImageId": '
 'uuid | null, "parentImage": image | null, "images": [image, ...]}], images ordered by variant, each an object '
 'with the shot_images columns (snake_case, as a table read returns them); [] when the shot has no image. Errors: '
 '22023 null parameter, P0002 unknown shot.';
-revoke all on function public.get_shot_images_by_iteration(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.get_shot_images_by_iteration(uuid) to authenticated, service_role;
+revoke all on function public.get_shot_images_by_iteration(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.get_shot_images_by_iteration(uuid, uuid) to authenticated, service_role;

@@ -12,7 +12,8 @@ create function public.update_shot_image(
     p_replicate_image_id text default null,
     p_iteration_prompt text default null,
     p_is_favorite boolean default null,
-    p_metadata jsonb default null
+    p_metadata jsonb default null,
+    p_project_id uuid default null
 ) returns void
 language plpgsql volatile
 set search_path = ''
@@ -39,7 +40,11 @@ begin
     if jsonb_typeof(p_metadata) <> 'object' then
         raise exception 'p_metadata must be a JSON object, got %', jsonb_typeof(p_metadata) using errcode = '22023';
     end if;
-    select i.image_url into v_image from public.shot_images as i where i.id = p_image_id for update;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select i.project_id into p_project_id from public.shot_images as i where i.id = p_image_id;
+    end if;
+    select i.image_url into v_image
+    from public.shot_images as i where i.project_id = p_project_id and i.id = p_image_id for update;
     if not found then
         raise exception 'image % not found (p_image_id)', p_image_id using errcode = 'P0002';
     end if;
@@ -55,25 +60,27 @@ begin
         iteration_prompt = coalesce(p_iteration_prompt, iteration_prompt),
         is_favorite = coalesce(p_is_favorite, is_favorite),
         metadata = metadata || coalesce(p_metadata, '{}')
-    where id = p_image_id;
+    where project_id = p_project_id and id = p_image_id;
 end
 $$;
-comment on function public.update_shot_image(uuid, text, text, text, text, text, boolean, jsonb) is
+comment on function public.update_shot_image(uuid, text, text, text, text, text, boolean, jsonb, uuid) is
 'Updates an image (video-pipeline-redesign-v2.md, useUpdateShotImage; what a generation worker writes). '
 'p_image_id: the image (uuid); p_image_url: URL; p_status: pending -> processing -> complete | failed, failed -> '
 'pending (retry); p_image_storage_id, p_replicate_image_id, p_iteration_prompt: text; p_is_favorite: boolean; '
-'p_metadata: JSON object shallow-merged into the image''s metadata. Null keeps a value. Returns nothing. Errors: '
-'22023 bad parameter (complete without a URL), P0002 unknown image, 55000 status moving backwards. Writes nothing '
-'on error.';
-revoke all on function public.update_shot_image(uuid, text, text, text, text, text, boolean, jsonb)
+'p_metadata: JSON object shallow-merged into the image''s metadata. Null keeps a value. p_project_id: the image''s '
+'project (uuid), optional (the image is looked up in it: one shard on a distributed database). Returns nothing. '
+'Errors: 22023 bad parameter (complete without a URL), P0002 unknown image, 55000 status moving backwards. Writes '
+'nothing on error.';
+revoke all on function public.update_shot_image(uuid, text, text, text, text, text, boolean, jsonb, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.update_shot_image(uuid, text, text, text, text, text, boolean, jsonb)
+grant execute on function public.update_shot_image(uuid, text, text, text, text, text, boolean, jsonb, uuid)
 to authenticated, service_role;
 
 create function public.update_shot_image_status(
     p_image_id uuid,
     p_status text,
-    p_image_url text default null
+    p_image_url text default null,
+    p_project_id uuid default null
 ) returns void
 language plpgsql volatile
 set search_path = ''
@@ -83,19 +90,22 @@ begin
         raise exception 'p_status is required (pending, processing, complete or failed), got null'
         using errcode = '22023';
     end if;
-    perform public.update_shot_image(p_image_id => p_image_id, p_status => p_status, p_image_url => p_image_url);
+    perform public.update_shot_image(
+        p_image_id => p_image_id, p_status => p_status, p_image_url => p_image_url, p_project_id => p_project_id
+    );
 end
 $$;
-comment on function public.update_shot_image_status(uuid, text, text) is
+comment on function public.update_shot_image_status(uuid, text, text, uuid) is
 'Sets an image''s status and URL, as a generation worker does when a prediction starts, completes or fails '
 '(video-pipeline-redesign-v2.md, "Wire up with Replicate API"). p_image_id: the image (uuid); p_status: pending '
 '-> processing -> complete | failed, failed -> pending (retry); p_image_url: URL, required for complete unless '
-'already set, null keeps. Returns nothing. Errors: 22023 bad parameter, P0002 unknown image, 55000 status moving '
-'backwards. Writes nothing on error.';
-revoke all on function public.update_shot_image_status(uuid, text, text) from public, anon, authenticated, service_role;
-grant execute on function public.update_shot_image_status(uuid, text, text) to authenticated, service_role;
+'already set, null keeps; p_project_id: the image''s project, optional (as update_shot_image). Returns nothing. '
+'Errors: 22023 bad parameter, P0002 unknown image, 55000 status moving backwards. Writes nothing on error.';
+revoke all on function public.update_shot_image_status(uuid, text, text, uuid)
+from public, anon, authenticated, service_role;
+grant execute on function public.update_shot_image_status(uuid, text, text, uuid) to authenticated, service_role;
 
-create function public.toggle_shot_image_favorite(p_image_id uuid) returns boolean
+create function public.toggle_shot_image_favorite(p_image_id uuid, p_project_id uuid default null) returns boolean
 language plpgsql volatile
 set search_path = ''
 as $$
@@ -105,7 +115,10 @@ begin
     if p_image_id is null then
         raise exception 'p_image_id is required, got null' using errcode = '22023';
     end if;
-    update public.shot_images set is_favorite = not is_favorite where id = p_image_id
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select i.project_id into p_project_id from public.shot_images as i where i.id = p_image_id;
+    end if;
+    update public.shot_images set is_favorite = not is_favorite where project_id = p_project_id and id = p_image_id
     returning is_favorite into v_favorite;
     if not found then
         raise exception 'image % not found (p_image_id)', p_image_id using errcode = 'P0002';
@@ -113,22 +126,23 @@ begin
     return v_favorite;
 end
 $$;
-comment on function public.toggle_shot_image_favorite(uuid) is
+comment on function public.toggle_shot_image_favorite(uuid, uuid) is
 'Stars or unstars an image (video-pipeline-redesign-v2.md, "Favorites System: star images for easy filtering"). '
-'p_image_id: the image (uuid). Returns the new is_favorite (boolean). Errors: 22023 null parameter, P0002 unknown '
-'image.';
-revoke all on function public.toggle_shot_image_favorite(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.toggle_shot_image_favorite(uuid) to authenticated, service_role;
+'p_image_id: the image (uuid); p_project_id: its project (uuid), optional (the image is looked up in it). Returns '
+'the new is_favorite (boolean). Errors: 22023 null parameter, P0002 unknown image.';
+revoke all on function public.toggle_shot_image_favorite(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.toggle_shot_image_favorite(uuid, uuid) to authenticated, service_role;
 
-create function public.delete_shot_image(p_image_id uuid) returns void
+create function public.delete_shot_image(p_image_id uuid, p_project_id uuid default null) returns void
 language sql volatile
 set search_path = ''
 begin atomic
-    select dreamcut_private.delete_storyboard_row('shot_images', p_image_id);
+    select dreamcut_private.delete_storyboard_row('shot_images', p_image_id, p_project_id);
 end;
-comment on function public.delete_shot_image(uuid) is
+comment on function public.delete_shot_image(uuid, uuid) is
 'Deletes an image (video-pipeline-redesign-v2.md, useDeleteShotImage). A storyboard selection of it goes too '
 '(and the shot''s selected_image_id becomes null); refinements of it keep their rows with parent_image_id null. '
-'p_image_id: the image (uuid). Returns nothing. Errors: 22023 null parameter, P0002 unknown image.';
-revoke all on function public.delete_shot_image(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.delete_shot_image(uuid) to authenticated, service_role;
+'p_image_id: the image (uuid); p_project_id: its project (uuid), optional (the image is looked up in it). Returns '
+'nothing. Errors: 22023 null parameter, P0002 unknown image.';
+revoke all on function public.delete_shot_image(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.delete_shot_image(uuid, uuid) to authenticated, service_role;

@@ -23,21 +23,20 @@ begin
     if p_selected_image_id is null then
         raise exception 'p_selected_image_id is required, got null' using errcode = '22023';
     end if;
-    select s.scene_id, s.project_id into v_shot from public.scene_shots as s where s.id = p_shot_id;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select s.project_id into p_project_id from public.scene_shots as s where s.id = p_shot_id;
+    end if;
+    select s.scene_id into v_shot from public.scene_shots as s where s.project_id = p_project_id and s.id = p_shot_id;
     if not found then
         raise exception 'shot % not found (p_shot_id)', p_shot_id using errcode = 'P0002';
-    end if;
-    if p_project_id <> v_shot.project_id then
-        raise exception 'p_project_id % is not the project of shot % (%)', p_project_id, p_shot_id, v_shot.project_id
-        using errcode = '55000';
     end if;
     if p_scene_id <> v_shot.scene_id then
         raise exception 'p_scene_id % is not the scene of shot % (%)', p_scene_id, p_shot_id, v_shot.scene_id
         using errcode = '55000';
     end if;
     insert into public.storyboard_selections as sel (project_id, scene_id, shot_id, selected_image_id)
-    values (v_shot.project_id, v_shot.scene_id, p_shot_id, p_selected_image_id)
-    on conflict (shot_id) do update
+    values (p_project_id, v_shot.scene_id, p_shot_id, p_selected_image_id)
+    on conflict (project_id, shot_id) do update
     set selected_image_id = excluded.selected_image_id,
         -- Selecting the same image again retries a failed animation; a new image restarts it (trigger).
         animation_status = case when sel.animation_status = 'failed' then 'pending' else sel.animation_status end,
@@ -51,9 +50,10 @@ comment on function public.select_master_shot(uuid, uuid, uuid, uuid) is
 'Selection"): creates or updates the shot''s storyboard selection and sets scene_shots.selected_image_id. A '
 'different image restarts the animation (pending); the same image again retries a failed animation. When every '
 'shot of the project has a selection, the project moves to storyboard_final. p_shot_id: the shot (uuid); '
-'p_selected_image_id: a complete image of that shot (uuid); p_project_id, p_scene_id: optional, checked against '
-'the shot. Returns the selection id (uuid). Errors: 22023 null parameter, P0002 unknown shot or image, 55000 image '
-'of another shot or not complete, p_project_id/p_scene_id not the shot''s. Writes nothing on error.';
+'p_selected_image_id: a complete image of that shot (uuid); p_project_id: the shot''s project, optional (the shot '
+'is looked up in it: one shard on a distributed database); p_scene_id: optional, checked against the shot. Returns '
+'the selection id (uuid). Errors: 22023 null parameter, P0002 unknown shot (or not in p_project_id) or image, '
+'55000 image of another shot or not complete, p_scene_id not the shot''s. Writes nothing on error.';
 revoke all on function public.select_master_shot(uuid, uuid, uuid, uuid) from public, anon, authenticated, service_role;
 grant execute on function public.select_master_shot(uuid, uuid, uuid, uuid) to authenticated, service_role;
 
@@ -79,7 +79,8 @@ create function public.update_storyboard_animation(
     p_selection_id uuid,
     p_animation_status text,
     p_animated_video_url text default null,
-    p_replicate_video_id text default null
+    p_replicate_video_id text default null,
+    p_project_id uuid default null
 ) returns void
 language plpgsql volatile
 set search_path = ''
@@ -99,8 +100,12 @@ begin
         raise exception 'p_animated_video_url must be null or a non-empty URL, got %', quote_literal(p_animated_video_url)
         using errcode = '22023';
     end if;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select sel.project_id into p_project_id from public.storyboard_selections as sel where sel.id = p_selection_id;
+    end if;
     select sel.animated_video_url into v_url
-    from public.storyboard_selections as sel where sel.id = p_selection_id for update;
+    from public.storyboard_selections as sel
+    where sel.project_id = p_project_id and sel.id = p_selection_id for update;
     if not found then
         raise exception 'storyboard selection % not found (p_selection_id)', p_selection_id using errcode = 'P0002';
     end if;
@@ -111,21 +116,22 @@ begin
     set animation_status = p_animation_status,
         animated_video_url = coalesce(p_animated_video_url, animated_video_url),
         replicate_video_id = coalesce(p_replicate_video_id, replicate_video_id)
-    where id = p_selection_id;
+    where project_id = p_project_id and id = p_selection_id;
 end
 $$;
-comment on function public.update_storyboard_animation(uuid, text, text, text) is
+comment on function public.update_storyboard_animation(uuid, text, text, text, uuid) is
 'Records an animation''s progress (video-pipeline-redesign-v2.md, updateStoryboardAnimation, "Animation '
 'Generation"). p_selection_id: the storyboard selection (uuid); p_animation_status: pending -> processing -> '
 'complete | failed, failed -> pending (retry); p_animated_video_url: URL of the video, required for complete '
-'unless already set, null keeps; p_replicate_video_id: prediction id, null keeps. When every shot''s animation is '
-'complete the project moves to animation_complete. Returns nothing. Errors: 22023 bad parameter, P0002 unknown '
-'selection, 55000 status moving backwards. Writes nothing on error.';
-revoke all on function public.update_storyboard_animation(uuid, text, text, text)
+'unless already set, null keeps; p_replicate_video_id: prediction id, null keeps; p_project_id: the selection''s '
+'project (uuid), optional (the selection is looked up in it). When every shot''s animation is complete the project '
+'moves to animation_complete. Returns nothing. Errors: 22023 bad parameter, P0002 unknown selection, 55000 status '
+'moving backwards. Writes nothing on error.';
+revoke all on function public.update_storyboard_animation(uuid, text, text, text, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.update_storyboard_animation(uuid, text, text, text) to authenticated, service_role;
+grant execute on function public.update_storyboard_animation(uuid, text, text, text, uuid) to authenticated, service_role;
 
-create function public.is_scene_storyboard_complete(p_scene_id uuid) returns boolean
+create function public.is_scene_storyboard_complete(p_scene_id uuid, p_project_id uuid default null) returns boolean
 language plpgsql stable
 set search_path = ''
 as $$
@@ -133,24 +139,28 @@ begin
     if p_scene_id is null then
         raise exception 'p_scene_id is required, got null' using errcode = '22023';
     end if;
-    perform from public.project_scenes as c where c.id = p_scene_id;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select c.project_id into p_project_id from public.project_scenes as c where c.id = p_scene_id;
+    end if;
+    perform from public.project_scenes as c where c.project_id = p_project_id and c.id = p_scene_id;
     if not found then
         raise exception 'scene % not found (p_scene_id)', p_scene_id using errcode = 'P0002';
     end if;
     return coalesce((
         select count(*) > 0 and count(*) = count(sel.id)
         from public.scene_shots as s
-        left join public.storyboard_selections as sel on s.id = sel.shot_id
-        where s.scene_id = p_scene_id
+        left join public.storyboard_selections as sel on s.project_id = sel.project_id and s.id = sel.shot_id
+        where s.project_id = p_project_id and s.scene_id = p_scene_id
     ), false);
 end
 $$;
-comment on function public.is_scene_storyboard_complete(uuid) is
+comment on function public.is_scene_storyboard_complete(uuid, uuid) is
 'Whether a scene''s storyboard is complete (video-pipeline-redesign-v2.md, useSceneStoryboardComplete): the scene '
-'has at least one shot and every shot has a storyboard selection (master shot). p_scene_id: the scene (uuid). '
-'Returns boolean. Errors: 22023 null parameter, P0002 unknown scene.';
-revoke all on function public.is_scene_storyboard_complete(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.is_scene_storyboard_complete(uuid) to authenticated, service_role;
+'has at least one shot and every shot has a storyboard selection (master shot). p_scene_id: the scene (uuid); '
+'p_project_id: its project (uuid), optional (the scene is looked up in it). Returns boolean. Errors: 22023 null '
+'parameter, P0002 unknown scene.';
+revoke all on function public.is_scene_storyboard_complete(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.is_scene_storyboard_complete(uuid, uuid) to authenticated, service_role;
 
 create function public.get_project_progress(p_project_id uuid) returns jsonb
 language plpgsql stable

@@ -24,13 +24,15 @@ create table public.video_projects (
     constraint video_projects_redesign_status_check_version check (
         (workflow_version = 'v2_redesign' and redesign_status is not null)
         or (workflow_version = 'v1_legacy' and redesign_status is null)
-    )
+    ),
+    constraint video_projects_id_user_id_key unique (id, user_id)
 );
 comment on table public.video_projects is
 'A video project (video-pipeline-redesign-v2.md, "Extended videoProjects Table"): its owner, prompt and, for '
 'v2_redesign projects, the prompt planner brain dump and the workflow state.';
 comment on column public.video_projects.user_id is
-'Owner: the Supabase auth user id (auth.uid()). RLS compares it with the request''s sub claim.';
+'Owner: the Supabase auth user id (auth.uid()). RLS compares it with the request''s sub claim. Every row under '
+'the project carries it too (foreign keys (project_id, user_id)), so it changes only while the project has none.';
 comment on column public.video_projects.title is 'Project title; null when the user gave none.';
 comment on column public.video_projects.workflow_version is
 'v1_legacy (the old scenes workflow, redesign_status null) or v2_redesign (this module''s workflow). '
@@ -48,33 +50,10 @@ alter table public.video_projects enable row level security;
 revoke all on table public.video_projects from public, anon, authenticated, service_role;
 grant select, insert, update, delete on table public.video_projects to authenticated, service_role;
 
-create policy video_projects_select_own on public.video_projects
-for select to authenticated
-using (user_id = (select auth.uid()));
-create policy video_projects_insert_own on public.video_projects
-for insert to authenticated
-with check (user_id = (select auth.uid()));
-create policy video_projects_update_own on public.video_projects
-for update to authenticated
+create policy video_projects_owner on public.video_projects
+for all to authenticated
 using (user_id = (select auth.uid()))
 with check (user_id = (select auth.uid()));
-create policy video_projects_delete_own on public.video_projects
-for delete to authenticated
-using (user_id = (select auth.uid()));
-
-create function dreamcut_private.storyboard_project_ids() returns setof uuid
-language sql stable
-set search_path = ''
-as $$
-    select p.id from public.video_projects as p where p.user_id = (select auth.uid())
-$$;
-comment on function dreamcut_private.storyboard_project_ids() is
-'The ids (uuid) of the signed-in user''s projects (video_projects.user_id = auth.uid()): the ownership test of '
-'every storyboard child table''s policies, project_id in (select dreamcut_private.storyboard_project_ids()), '
-'evaluated once per statement. Security invoker (RLS of video_projects applies too); empty without a sub claim. '
-'Raises nothing.';
-revoke all on function dreamcut_private.storyboard_project_ids() from public, anon, authenticated, service_role;
-grant execute on function dreamcut_private.storyboard_project_ids() to authenticated, service_role;
 
 create trigger trigger_video_projects_updated_at
 before update on public.video_projects
@@ -82,33 +61,44 @@ for each row execute function dreamcut_private.update_updated_at_column();
 
 -- ===== storyboard/0002_create_storyboard_scenes_and_shots =====
 create table public.project_scenes (
-    id uuid primary key default gen_random_uuid(),
-    project_id uuid not null references public.video_projects (id) on delete cascade,
+    id uuid not null default gen_random_uuid(),
+    project_id uuid not null,
+    user_id uuid not null,
     scene_number integer not null check (scene_number >= 1),
     title text not null check (btrim(title) <> ''),
     description text,
     created_at timestamptz not null default now(),
-    updated_at timestamptz not null default now()
+    updated_at timestamptz not null default now(),
+    primary key (project_id, id),
+    foreign key (project_id, user_id) references public.video_projects (id, user_id) on delete cascade
 );
 comment on table public.project_scenes is
 'Top-level scenes of a v2_redesign project (video-pipeline-redesign-v2.md, table projectScenes).';
+comment on column public.project_scenes.user_id is
+'The project''s owner, copied from the project (the RLS policy compares it with the sub claim).';
 comment on column public.project_scenes.scene_number is 'Display order, 1-based and unique within the project.';
 comment on column public.project_scenes.description is 'Scene narrative or context.';
 
 create table public.scene_shots (
-    id uuid primary key default gen_random_uuid(),
-    project_id uuid not null references public.video_projects (id) on delete cascade,
-    scene_id uuid not null references public.project_scenes (id) on delete cascade,
+    id uuid not null default gen_random_uuid(),
+    project_id uuid not null,
+    user_id uuid not null,
+    scene_id uuid not null,
     shot_number integer not null check (shot_number >= 1),
     description text,
     initial_prompt text,
     selected_image_id uuid,
     created_at timestamptz not null default now(),
-    updated_at timestamptz not null default now()
+    updated_at timestamptz not null default now(),
+    primary key (project_id, id),
+    foreign key (project_id, user_id) references public.video_projects (id, user_id) on delete cascade,
+    foreign key (project_id, scene_id) references public.project_scenes (project_id, id) on delete cascade
 );
 comment on table public.scene_shots is
 'Shots (camera angles, moments) of a scene (video-pipeline-redesign-v2.md, table sceneShots).';
 comment on column public.scene_shots.project_id is 'The scene''s project, copied from the scene for project-wide queries.';
+comment on column public.scene_shots.user_id is
+'The project''s owner, copied from the scene (the RLS policy compares it with the sub claim).';
 comment on column public.scene_shots.shot_number is 'Order within the scene, 1-based and unique within the scene.';
 comment on column public.scene_shots.description is 'Shot description or direction.';
 comment on column public.scene_shots.initial_prompt is 'Base prompt of the first generation (iteration 0).';
@@ -116,9 +106,12 @@ comment on column public.scene_shots.selected_image_id is
 'The shot''s final chosen image: a copy of its storyboard selection''s image, kept by trigger (select_master_shot '
 'writes it; no role may write it directly).';
 
+create index idx_project_scenes_id on public.project_scenes (id);
 create unique index idx_project_scenes_by_project on public.project_scenes (project_id, scene_number);
-create unique index idx_scene_shots_by_scene on public.scene_shots (scene_id, shot_number);
-create index idx_scene_shots_by_project on public.scene_shots (project_id);
+create index idx_project_scenes_owner on public.project_scenes (project_id, user_id);
+create index idx_scene_shots_id on public.scene_shots (id);
+create unique index idx_scene_shots_by_scene on public.scene_shots (project_id, scene_id, shot_number);
+create index idx_scene_shots_by_project on public.scene_shots (project_id, user_id);
 
 alter table public.project_scenes enable row level security;
 alter table public.scene_shots enable row level security;
@@ -126,39 +119,20 @@ revoke all on table public.project_scenes, public.scene_shots from public, anon,
 grant select, insert, update, delete on table public.project_scenes to authenticated, service_role;
 grant select, delete on table public.scene_shots to authenticated, service_role;
 grant insert (
-    id, project_id, scene_id, shot_number, description, initial_prompt, created_at, updated_at
+    id, project_id, user_id, scene_id, shot_number, description, initial_prompt, created_at, updated_at
 ) on table public.scene_shots to authenticated, service_role;
 grant update (
     project_id, scene_id, shot_number, description, initial_prompt, created_at, updated_at
 ) on table public.scene_shots to authenticated, service_role;
 
-create policy project_scenes_select_own on public.project_scenes
-for select to authenticated
-using (project_id in (select dreamcut_private.storyboard_project_ids()));
-create policy project_scenes_insert_own on public.project_scenes
-for insert to authenticated
-with check (project_id in (select dreamcut_private.storyboard_project_ids()));
-create policy project_scenes_update_own on public.project_scenes
-for update to authenticated
-using (project_id in (select dreamcut_private.storyboard_project_ids()))
-with check (project_id in (select dreamcut_private.storyboard_project_ids()));
-create policy project_scenes_delete_own on public.project_scenes
-for delete to authenticated
-using (project_id in (select dreamcut_private.storyboard_project_ids()));
-
-create policy scene_shots_select_own on public.scene_shots
-for select to authenticated
-using (project_id in (select dreamcut_private.storyboard_project_ids()));
-create policy scene_shots_insert_own on public.scene_shots
-for insert to authenticated
-with check (project_id in (select dreamcut_private.storyboard_project_ids()));
-create policy scene_shots_update_own on public.scene_shots
-for update to authenticated
-using (project_id in (select dreamcut_private.storyboard_project_ids()))
-with check (project_id in (select dreamcut_private.storyboard_project_ids()));
-create policy scene_shots_delete_own on public.scene_shots
-for delete to authenticated
-using (project_id in (select dreamcut_private.storyboard_project_ids()));
+create policy project_scenes_owner on public.project_scenes
+for all to authenticated
+using (user_id = (select auth.uid()))
+with check (user_id = (select auth.uid()));
+create policy scene_shots_owner on public.scene_shots
+for all to authenticated
+using (user_id = (select auth.uid()))
+with check (user_id = (select auth.uid()));
 
 create trigger trigger_project_scenes_updated_at
 before update on public.project_scenes
@@ -168,110 +142,138 @@ create trigger trigger_scene_shots_updated_at
 before update on public.scene_shots
 for each row execute function dreamcut_private.update_updated_at_column();
 
-create function dreamcut_private.check_project_scene_write() returns trigger
+create function dreamcut_private.validate_project_scene_insert() returns trigger
 language plpgsql
 set search_path = ''
 as $$
 declare
-    v_version text;
+    v_project record;
 begin
-    if tg_op = 'UPDATE' then
-        if new.project_id <> old.project_id then
-            raise exception 'scene % cannot move to another project (project_id)', old.id using errcode = '55000';
-        end if;
+    select p.user_id, p.workflow_version into v_project from public.video_projects as p where p.id = new.project_id;
+    if not found then
+        -- A project the caller cannot see (another user's) leaves user_id null, which RLS refuses (42501), as does
+        -- the not-null constraint for a caller that bypasses RLS.
+        new.user_id := null;
         return new;
     end if;
-    -- A project the caller cannot see is left to the foreign key and RLS, which refuse it.
-    select p.workflow_version into v_version from public.video_projects as p where p.id = new.project_id;
-    if v_version = 'v1_legacy' then
+    if v_project.workflow_version = 'v1_legacy' then
         raise exception 'project % (p_project_id) is a v1_legacy project: scenes belong to v2_redesign projects',
             new.project_id
         using errcode = '55000';
     end if;
+    new.user_id := v_project.user_id;
     return new;
 end
 $$;
-comment on function dreamcut_private.check_project_scene_write() is
-'BEFORE INSERT OR UPDATE trigger function on project_scenes. Raises 55000 when a scene is added to a v1_legacy '
-'project or moved to another project. Returns the new row.';
-revoke all on function dreamcut_private.check_project_scene_write() from public;
+comment on function dreamcut_private.validate_project_scene_insert() is
+'BEFORE INSERT trigger function on project_scenes: takes user_id from the project (null when the project is not '
+'visible, so the row is refused). Raises 55000 when the project is a v1_legacy project. Returns the new row.';
+revoke all on function dreamcut_private.validate_project_scene_insert() from public;
 
-create trigger trigger_check_project_scene_write
-before insert or update on public.project_scenes
-for each row execute function dreamcut_private.check_project_scene_write();
+create trigger trigger_project_scenes_validate_insert
+before insert on public.project_scenes
+for each row execute function dreamcut_private.validate_project_scene_insert();
 
-create function dreamcut_private.check_scene_shot_write() returns trigger
+create function dreamcut_private.validate_project_scene_update() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    if new.project_id <> old.project_id or new.user_id <> old.user_id then
+        raise exception 'scene % cannot move to another project (project_id)', old.id using errcode = '55000';
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.validate_project_scene_update() is
+'BEFORE UPDATE trigger function on project_scenes. Raises 55000 when a scene would move to another project (or '
+'owner). Returns the new row.';
+revoke all on function dreamcut_private.validate_project_scene_update() from public;
+
+create trigger trigger_project_scenes_validate_update
+before update on public.project_scenes
+for each row execute function dreamcut_private.validate_project_scene_update();
+
+create function dreamcut_private.inherit_scene_parents() returns trigger
 language plpgsql
 set search_path = ''
 as $$
 declare
-    v_project_id uuid;
+    v_owner uuid;
 begin
-    if tg_op = 'UPDATE' then
-        if new.project_id <> old.project_id or new.scene_id <> old.scene_id then
-            raise exception 'shot % cannot move to another scene or project (scene_id, project_id)', old.id
-            using errcode = '55000';
-        end if;
-        return new;
+    if new.project_id is null then  -- plain PostgreSQL only: a distributed insert must name its key
+        select c.project_id into new.project_id from public.project_scenes as c where c.id = new.scene_id;
     end if;
-    select c.project_id into v_project_id from public.project_scenes as c where c.id = new.scene_id;
-    if not found then
-        -- Another user's scene is hidden by RLS, which checks only this row's project_id, and the foreign key
-        -- alone would accept it. A caller under RLS is refused; for one that bypasses it, the scene is unknown
-        -- (or null) and the foreign key (or not-null constraint) refuses the row.
-        if new.scene_id is not null and not exists (
-            select from pg_catalog.pg_roles as r
-            where r.rolname = current_user and (r.rolsuper or r.rolbypassrls)
-        ) then
-            raise exception 'scene_id (p_scene_id) % is not a scene of one of your projects', new.scene_id
-            using errcode = '42501';
-        end if;
-        return new;
-    end if;
-    if new.project_id is null then
-        new.project_id := v_project_id;
-    elsif new.project_id <> v_project_id then
-        raise exception 'project_id (p_project_id) % is not the project of scene % (%)',
-            new.project_id, new.scene_id, v_project_id
+    -- A scene the caller cannot see (another user's), or one of another project, leaves user_id null, which
+    -- RLS refuses (42501), as does the not-null constraint for a caller that bypasses RLS.
+    select c.user_id into v_owner from public.project_scenes as c where c.project_id = new.project_id and c.id = new.scene_id;
+    new.user_id := v_owner;
+    return new;
+end
+$$;
+comment on function dreamcut_private.inherit_scene_parents() is
+'BEFORE INSERT trigger function on scene_shots: takes project_id (when null) and user_id from the scene; a scene '
+'that is not in the row''s project (or not visible) leaves user_id null, so the row is refused. Returns the new '
+'row.';
+revoke all on function dreamcut_private.inherit_scene_parents() from public;
+
+create trigger trigger_scene_shots_inherit_scene
+before insert on public.scene_shots
+for each row execute function dreamcut_private.inherit_scene_parents();
+
+create function dreamcut_private.validate_scene_shot_update() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    if new.project_id <> old.project_id or new.scene_id <> old.scene_id or new.user_id <> old.user_id then
+        raise exception 'shot % cannot move to another scene or project (scene_id, project_id)', old.id
         using errcode = '55000';
     end if;
     return new;
 end
 $$;
-comment on function dreamcut_private.check_scene_shot_write() is
-'BEFORE INSERT OR UPDATE trigger function on scene_shots: fills project_id from the scene when it is null. '
-'Raises 42501 when a caller under RLS names a scene it cannot see (another user''s), 55000 when project_id '
-'is not the scene''s project or a shot is moved to another scene or project. '
+comment on function dreamcut_private.validate_scene_shot_update() is
+'BEFORE UPDATE trigger function on scene_shots. Raises 55000 when a shot would move to another scene or project. '
 'Returns the new row.';
-revoke all on function dreamcut_private.check_scene_shot_write() from public;
+revoke all on function dreamcut_private.validate_scene_shot_update() from public;
 
-create trigger trigger_check_scene_shot_write
-before insert or update on public.scene_shots
-for each row execute function dreamcut_private.check_scene_shot_write();
+create trigger trigger_scene_shots_validate_update
+before update on public.scene_shots
+for each row execute function dreamcut_private.validate_scene_shot_update();
 
 -- ===== storyboard/0003_create_storyboard_image_iterations =====
 create table public.shot_images (
-    id uuid primary key default gen_random_uuid(),
-    project_id uuid not null references public.video_projects (id) on delete cascade,
-    scene_id uuid not null references public.project_scenes (id) on delete cascade,
-    shot_id uuid not null references public.scene_shots (id) on delete cascade,
+    id uuid not null default gen_random_uuid(),
+    project_id uuid not null,
+    user_id uuid not null,
+    scene_id uuid not null,
+    shot_id uuid not null,
     iteration_number integer not null check (iteration_number >= 0),
     variant_number integer not null check (variant_number between 0 and 5),
     image_url text check (btrim(image_url) <> ''),
     image_storage_id text,
     iteration_prompt text,
-    parent_image_id uuid references public.shot_images (id) on delete set null,
+    parent_image_id uuid,
     replicate_image_id text,
     status text not null default 'pending' check (status in ('pending', 'processing', 'complete', 'failed')),
     is_favorite boolean not null default false,
     metadata jsonb not null default '{}' check (jsonb_typeof(metadata) = 'object'),
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
-    constraint shot_images_complete_has_url check (status <> 'complete' or image_url is not null)
+    constraint shot_images_complete_has_url check (status <> 'complete' or image_url is not null),
+    primary key (project_id, id),
+    foreign key (project_id, user_id) references public.video_projects (id, user_id) on delete cascade,
+    foreign key (project_id, scene_id) references public.project_scenes (project_id, id) on delete cascade,
+    foreign key (project_id, shot_id) references public.scene_shots (project_id, id) on delete cascade,
+    foreign key (project_id, parent_image_id) references public.shot_images (project_id, id)
+    deferrable initially deferred
 );
 comment on table public.shot_images is
 'Generated images of a shot, by iteration and variant (video-pipeline-redesign-v2.md, table shotImages): '
 'iteration 0 is the initial batch, iteration N+1 refines (img2img) a complete image of an earlier iteration.';
+comment on column public.shot_images.user_id is
+'The project''s owner, copied from the shot (the RLS policy compares it with the sub claim).';
 comment on column public.shot_images.iteration_number is
 '0 = initial batch, 1+ = refinements; a new iteration is at most the latest + 1.';
 comment on column public.shot_images.variant_number is 'Variant within the iteration, 0..5 (six per iteration).';
@@ -290,82 +292,49 @@ comment on column public.shot_images.metadata is 'Generation parameters (model, 
 
 alter table public.scene_shots
 add constraint scene_shots_selected_image_id_fkey
-foreign key (selected_image_id) references public.shot_images (id) on delete set null;
+foreign key (project_id, selected_image_id) references public.shot_images (project_id, id)
+deferrable initially deferred;
 
-create index idx_scene_shots_selected_image_id on public.scene_shots (selected_image_id);
-create unique index idx_shot_images_by_shot on public.shot_images (shot_id, iteration_number, variant_number);
-create index idx_shot_images_by_scene on public.shot_images (scene_id);
-create index idx_shot_images_by_project on public.shot_images (project_id);
-create index idx_shot_images_parent_image_id on public.shot_images (parent_image_id);
+create index idx_scene_shots_selected_image_id on public.scene_shots (project_id, selected_image_id);
+create index idx_shot_images_id on public.shot_images (id);
+create unique index idx_shot_images_by_shot on public.shot_images (
+    project_id, shot_id, iteration_number, variant_number
+);
+create index idx_shot_images_by_scene on public.shot_images (project_id, scene_id);
+create index idx_shot_images_by_project on public.shot_images (project_id, user_id);
+create index idx_shot_images_parent_image_id on public.shot_images (project_id, parent_image_id);
 
 alter table public.shot_images enable row level security;
 revoke all on table public.shot_images from public, anon, authenticated, service_role;
 grant select, insert, update, delete on table public.shot_images to authenticated, service_role;
 
-create policy shot_images_select_own on public.shot_images
-for select to authenticated
-using (project_id in (select dreamcut_private.storyboard_project_ids()));
-create policy shot_images_insert_own on public.shot_images
-for insert to authenticated
-with check (project_id in (select dreamcut_private.storyboard_project_ids()));
-create policy shot_images_update_own on public.shot_images
-for update to authenticated
-using (project_id in (select dreamcut_private.storyboard_project_ids()))
-with check (project_id in (select dreamcut_private.storyboard_project_ids()));
-create policy shot_images_delete_own on public.shot_images
-for delete to authenticated
-using (project_id in (select dreamcut_private.storyboard_project_ids()));
+create policy shot_images_owner on public.shot_images
+for all to authenticated
+using (user_id = (select auth.uid()))
+with check (user_id = (select auth.uid()));
 
 create trigger trigger_shot_images_updated_at
 before update on public.shot_images
 for each row execute function dreamcut_private.update_updated_at_column();
 
-create function dreamcut_private.check_shot_image_write() returns trigger
+create function dreamcut_private.inherit_shot_parents() returns trigger
 language plpgsql
 set search_path = ''
 as $$
 declare
     v_shot record;
-    v_latest integer;
-    v_parent record;
-    v_sibling record;
 begin
-    if tg_op = 'UPDATE' then
-        if new.project_id <> old.project_id or new.scene_id <> old.scene_id or new.shot_id <> old.shot_id
-            or new.iteration_number <> old.iteration_number or new.variant_number <> old.variant_number then
-            raise exception 'image % cannot change its project, scene, shot, iteration_number or variant_number',
-                old.id
-            using errcode = '55000';
-        end if;
-        if new.parent_image_id is distinct from old.parent_image_id and new.parent_image_id is not null then
-            raise exception 'parent_image_id of image % cannot change (it can only become null when the parent '
-                'image is deleted)', old.id
-            using errcode = '55000';
-        end if;
-        if new.status <> old.status and not (
-            (old.status = 'pending' and new.status in ('processing', 'complete', 'failed'))
-            or (old.status = 'processing' and new.status in ('complete', 'failed'))
-            or (old.status = 'failed' and new.status = 'pending')
-        ) then
-            raise exception 'status (p_status) of image % cannot move from % to %: pending -> processing -> '
-                'complete | failed, and failed -> pending to retry', old.id, old.status, new.status
-            using errcode = '55000';
-        end if;
-        return new;
+    if new.project_id is null then  -- plain PostgreSQL only: a distributed insert must name its key
+        select s.project_id into new.project_id from public.scene_shots as s where s.id = new.shot_id;
     end if;
-
-    -- One row lock on the shot serializes the writers of its images: the latest iteration read below stays
-    -- the latest until this transaction ends.
-    select s.scene_id, s.project_id into v_shot from public.scene_shots as s where s.id = new.shot_id for update;
+    -- One row lock on the shot serializes the writers of its images and its selection: the latest iteration the
+    -- validation trigger reads next stays the latest until this transaction ends.
+    select s.scene_id, s.user_id into v_shot
+    from public.scene_shots as s where s.project_id = new.project_id and s.id = new.shot_id for update;
     if not found then
-        -- Another user's shot is hidden by RLS, and the foreign key alone would accept it (as for scenes).
-        if new.shot_id is not null and not exists (
-            select from pg_catalog.pg_roles as r
-            where r.rolname = current_user and (r.rolsuper or r.rolbypassrls)
-        ) then
-            raise exception 'shot_id (p_shot_id) % is not a shot of one of your projects', new.shot_id
-            using errcode = '42501';
-        end if;
+        -- A shot the caller cannot see (another user's), or one of another project, leaves user_id null, which
+        -- RLS refuses (42501), as does the not-null constraint for a caller that bypasses RLS.
+        new.user_id := null;
         return new;
     end if;
     if new.scene_id is null then
@@ -375,15 +344,36 @@ begin
             v_shot.scene_id
         using errcode = '55000';
     end if;
-    if new.project_id is null then
-        new.project_id := v_shot.project_id;
-    elsif new.project_id <> v_shot.project_id then
-        raise exception 'project_id (p_project_id) % is not the project of shot % (%)', new.project_id, new.shot_id,
-            v_shot.project_id
-        using errcode = '55000';
-    end if;
+    new.user_id := v_shot.user_id;
+    return new;
+end
+$$;
+comment on function dreamcut_private.inherit_shot_parents() is
+'BEFORE INSERT trigger function on shot_images and storyboard_selections (fired first: trigger names sort '
+'inherit before validate): locks the shot row (FOR UPDATE, so concurrent writers of one shot queue) and takes '
+'project_id (when null), scene_id (when null) and user_id from the shot. Raises 55000 when scene_id is not the '
+'shot''s. A shot that is not in the row''s project (or not visible to the caller) leaves user_id null, so the row '
+'is refused. Returns the new row.';
+revoke all on function dreamcut_private.inherit_shot_parents() from public;
 
-    select max(i.iteration_number) into v_latest from public.shot_images as i where i.shot_id = new.shot_id;
+create trigger trigger_shot_images_inherit_shot
+before insert on public.shot_images
+for each row execute function dreamcut_private.inherit_shot_parents();
+
+create function dreamcut_private.validate_shot_image_insert() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+declare
+    v_latest integer;
+    v_parent record;
+    v_sibling record;
+begin
+    if new.user_id is null then
+        return new;  -- no such shot (inherit_shot_parents): RLS or the not-null constraint refuses the row
+    end if;
+    select max(i.iteration_number) into v_latest
+    from public.shot_images as i where i.project_id = new.project_id and i.shot_id = new.shot_id;
     if new.iteration_number > coalesce(v_latest + 1, 0) then
         raise exception 'iteration_number (p_iteration_number) % skips ahead: the latest iteration of shot % is %, '
             'so the next one is %', new.iteration_number, new.shot_id, coalesce(v_latest::text, 'none'),
@@ -403,7 +393,7 @@ begin
             using errcode = '22023';
         end if;
         select i.shot_id, i.iteration_number, i.status into v_parent
-        from public.shot_images as i where i.id = new.parent_image_id;
+        from public.shot_images as i where i.project_id = new.project_id and i.id = new.parent_image_id;
         if not found then
             raise exception 'parent_image_id (p_parent_image_id) % not found', new.parent_image_id
             using errcode = 'P0002';
@@ -428,7 +418,7 @@ begin
 
     select i.parent_image_id into v_sibling
     from public.shot_images as i
-    where i.shot_id = new.shot_id and i.iteration_number = new.iteration_number
+    where i.project_id = new.project_id and i.shot_id = new.shot_id and i.iteration_number = new.iteration_number
     limit 1;
     if found and v_sibling.parent_image_id is distinct from new.parent_image_id then
         raise exception 'iteration % of shot % refines image %: parent_image_id (p_parent_image_id) % differs',
@@ -439,28 +429,85 @@ begin
     return new;
 end
 $$;
-comment on function dreamcut_private.check_shot_image_write() is
-'BEFORE INSERT OR UPDATE trigger function on shot_images (video-pipeline-redesign-v2.md, "Image Iteration"). '
-'Insert: a caller under RLS must see the shot (42501 for another user''s); '
-'locks the shot row (FOR UPDATE, so concurrent writers of one shot queue), fills project_id and scene_id '
-'from the shot, and checks that the iteration is at most the latest + 1 (55000), that iteration 0 has no parent '
-'and a later iteration has one (22023), that the parent exists (P0002), belongs to the same shot, comes from an '
-'earlier iteration and is complete (55000), and that all images of an iteration share the parent (55000). '
-'Update: raises 55000 when the shot, iteration or variant changes, when the parent changes (other than to null) '
-'or when status moves other than pending -> processing -> complete | failed, failed -> pending. Returns the new row.';
-revoke all on function dreamcut_private.check_shot_image_write() from public;
+comment on function dreamcut_private.validate_shot_image_insert() is
+'BEFORE INSERT trigger function on shot_images (video-pipeline-redesign-v2.md, "Image Iteration"), after '
+'inherit_shot_parents (under the shot''s lock): checks that the iteration is at most the latest + 1 (55000), that '
+'iteration 0 has no parent and a later iteration has one (22023), that the parent exists in the project (P0002), '
+'belongs to the same shot, comes from an earlier iteration and is complete (55000), and that all images of an '
+'iteration share the parent (55000). Returns the new row.';
+revoke all on function dreamcut_private.validate_shot_image_insert() from public;
 
-create trigger trigger_check_shot_image_write
-before insert or update on public.shot_images
-for each row execute function dreamcut_private.check_shot_image_write();
+create trigger trigger_shot_images_validate_insert
+before insert on public.shot_images
+for each row execute function dreamcut_private.validate_shot_image_insert();
+
+create function dreamcut_private.validate_shot_image_update() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    if new.project_id <> old.project_id or new.scene_id <> old.scene_id or new.shot_id <> old.shot_id
+        or new.user_id <> old.user_id
+        or new.iteration_number <> old.iteration_number or new.variant_number <> old.variant_number then
+        raise exception 'image % cannot change its project, scene, shot, iteration_number or variant_number',
+            old.id
+        using errcode = '55000';
+    end if;
+    if new.parent_image_id is distinct from old.parent_image_id and new.parent_image_id is not null then
+        raise exception 'parent_image_id of image % cannot change (it can only become null when the parent '
+            'image is deleted)', old.id
+        using errcode = '55000';
+    end if;
+    if new.status <> old.status and not (
+        (old.status = 'pending' and new.status in ('processing', 'complete', 'failed'))
+        or (old.status = 'processing' and new.status in ('complete', 'failed'))
+        or (old.status = 'failed' and new.status = 'pending')
+    ) then
+        raise exception 'status (p_status) of image % cannot move from % to %: pending -> processing -> '
+            'complete | failed, and failed -> pending to retry', old.id, old.status, new.status
+        using errcode = '55000';
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.validate_shot_image_update() is
+'BEFORE UPDATE trigger function on shot_images. Raises 55000 when the project, scene, shot, iteration or variant '
+'changes, when the parent changes (other than to null) or when status moves other than pending -> processing -> '
+'complete | failed, failed -> pending. Returns the new row.';
+revoke all on function dreamcut_private.validate_shot_image_update() from public;
+
+create trigger trigger_shot_images_validate_update
+before update on public.shot_images
+for each row execute function dreamcut_private.validate_shot_image_update();
+
+create function dreamcut_private.release_parent_image() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    update public.shot_images set parent_image_id = null
+    where project_id = old.project_id and parent_image_id = old.id;
+    return null;
+end
+$$;
+comment on function dreamcut_private.release_parent_image() is
+'AFTER DELETE trigger function on shot_images: the refinements of a deleted image keep their rows with '
+'parent_image_id null, what ON DELETE SET NULL did before the foreign key included project_id (which cannot be '
+'set null). Raises nothing.';
+revoke all on function dreamcut_private.release_parent_image() from public;
+
+create trigger trigger_shot_images_release_parent
+after delete on public.shot_images
+for each row execute function dreamcut_private.release_parent_image();
 
 -- ===== storyboard/0004_create_storyboard_selections =====
 create table public.storyboard_selections (
-    id uuid primary key default gen_random_uuid(),
-    project_id uuid not null references public.video_projects (id) on delete cascade,
-    scene_id uuid not null references public.project_scenes (id) on delete cascade,
-    shot_id uuid not null references public.scene_shots (id) on delete cascade,
-    selected_image_id uuid not null references public.shot_images (id) on delete cascade,
+    id uuid not null default gen_random_uuid(),
+    project_id uuid not null,
+    user_id uuid not null,
+    scene_id uuid not null,
+    shot_id uuid not null,
+    selected_image_id uuid not null,
     animation_status text not null default 'pending' check (
         animation_status in ('pending', 'processing', 'complete', 'failed')
     ),
@@ -470,11 +517,18 @@ create table public.storyboard_selections (
     updated_at timestamptz not null default now(),
     constraint storyboard_selections_complete_has_url check (
         animation_status <> 'complete' or animated_video_url is not null
-    )
+    ),
+    primary key (project_id, id),
+    foreign key (project_id, user_id) references public.video_projects (id, user_id) on delete cascade,
+    foreign key (project_id, scene_id) references public.project_scenes (project_id, id) on delete cascade,
+    foreign key (project_id, shot_id) references public.scene_shots (project_id, id) on delete cascade,
+    foreign key (project_id, selected_image_id) references public.shot_images (project_id, id) on delete cascade
 );
 comment on table public.storyboard_selections is
 'The final storyboard: one master shot per shot and its animation (video-pipeline-redesign-v2.md, table '
 'storyboardSelections).';
+comment on column public.storyboard_selections.user_id is
+'The project''s owner, copied from the shot (the RLS policy compares it with the sub claim).';
 comment on column public.storyboard_selections.selected_image_id is
 'The master shot: a complete image of the same shot. Changing it starts a new animation (status pending).';
 comment on column public.storyboard_selections.animation_status is
@@ -482,98 +536,85 @@ comment on column public.storyboard_selections.animation_status is
 comment on column public.storyboard_selections.animated_video_url is 'URL of the final animation; required once complete.';
 comment on column public.storyboard_selections.replicate_video_id is 'Replicate prediction id of the video generation.';
 
-create index idx_storyboard_selections_by_project on public.storyboard_selections (project_id);
-create index idx_storyboard_selections_by_scene on public.storyboard_selections (scene_id);
-create unique index idx_storyboard_selections_by_shot on public.storyboard_selections (shot_id);
-create index idx_storyboard_selections_selected_image_id on public.storyboard_selections (selected_image_id);
+create index idx_storyboard_selections_id on public.storyboard_selections (id);
+create index idx_storyboard_selections_by_project on public.storyboard_selections (project_id, user_id);
+create index idx_storyboard_selections_by_scene on public.storyboard_selections (project_id, scene_id);
+create unique index idx_storyboard_selections_by_shot on public.storyboard_selections (project_id, shot_id);
+create index idx_storyboard_selections_selected_image_id on public.storyboard_selections (
+    project_id, selected_image_id
+);
 
 alter table public.storyboard_selections enable row level security;
 revoke all on table public.storyboard_selections from public, anon, authenticated, service_role;
 grant select, insert, update, delete on table public.storyboard_selections to authenticated, service_role;
 
-create policy storyboard_selections_select_own on public.storyboard_selections
-for select to authenticated
-using (project_id in (select dreamcut_private.storyboard_project_ids()));
-create policy storyboard_selections_insert_own on public.storyboard_selections
-for insert to authenticated
-with check (project_id in (select dreamcut_private.storyboard_project_ids()));
-create policy storyboard_selections_update_own on public.storyboard_selections
-for update to authenticated
-using (project_id in (select dreamcut_private.storyboard_project_ids()))
-with check (project_id in (select dreamcut_private.storyboard_project_ids()));
-create policy storyboard_selections_delete_own on public.storyboard_selections
-for delete to authenticated
-using (project_id in (select dreamcut_private.storyboard_project_ids()));
+create policy storyboard_selections_owner on public.storyboard_selections
+for all to authenticated
+using (user_id = (select auth.uid()))
+with check (user_id = (select auth.uid()));
 
 create trigger trigger_storyboard_selections_updated_at
 before update on public.storyboard_selections
 for each row execute function dreamcut_private.update_updated_at_column();
 
-create function dreamcut_private.check_storyboard_selection_write() returns trigger
+create trigger trigger_storyboard_selections_inherit_shot
+before insert on public.storyboard_selections
+for each row execute function dreamcut_private.inherit_shot_parents();
+
+create function dreamcut_private.validate_master_image() returns trigger
 language plpgsql
 set search_path = ''
 as $$
 declare
-    v_shot record;
     v_image record;
 begin
-    if tg_op = 'UPDATE' then
-        if new.project_id <> old.project_id or new.scene_id <> old.scene_id or new.shot_id <> old.shot_id then
-            raise exception 'storyboard selection % cannot move to another shot, scene or project', old.id
-            using errcode = '55000';
-        end if;
-    else
-        select s.scene_id, s.project_id into v_shot from public.scene_shots as s where s.id = new.shot_id;
-        if not found then
-            -- Another user's shot is hidden by RLS, and the foreign key alone would accept it; then
-            -- sync_shot_selected_image (security definer) would write that user's shot.
-            if new.shot_id is not null and not exists (
-                select from pg_catalog.pg_roles as r
-                where r.rolname = current_user and (r.rolsuper or r.rolbypassrls)
-            ) then
-                raise exception 'shot_id (p_shot_id) % is not a shot of one of your projects', new.shot_id
-                using errcode = '42501';
-            end if;
-            return new;
-        end if;
-        if new.scene_id is null then
-            new.scene_id := v_shot.scene_id;
-        elsif new.scene_id <> v_shot.scene_id then
-            raise exception 'scene_id (p_scene_id) % is not the scene of shot % (%)', new.scene_id, new.shot_id,
-                v_shot.scene_id
-            using errcode = '55000';
-        end if;
-        if new.project_id is null then
-            new.project_id := v_shot.project_id;
-        elsif new.project_id <> v_shot.project_id then
-            raise exception 'project_id (p_project_id) % is not the project of shot % (%)', new.project_id,
-                new.shot_id, v_shot.project_id
-            using errcode = '55000';
-        end if;
+    if new.user_id is null then
+        return new;  -- no such shot (inherit_shot_parents): RLS or the not-null constraint refuses the row
     end if;
+    select i.shot_id, i.status into v_image
+    from public.shot_images as i where i.project_id = new.project_id and i.id = new.selected_image_id;
+    if not found then
+        raise exception 'selected_image_id (p_selected_image_id) % not found', new.selected_image_id
+        using errcode = 'P0002';
+    end if;
+    if v_image.shot_id <> new.shot_id then
+        raise exception 'selected_image_id (p_selected_image_id) % belongs to shot %, not to shot %: a master '
+            'shot is one of the shot''s own images', new.selected_image_id, v_image.shot_id, new.shot_id
+        using errcode = '55000';
+    end if;
+    if v_image.status <> 'complete' then
+        raise exception 'selected_image_id (p_selected_image_id) % is %: only a complete image can be the '
+            'master shot', new.selected_image_id, v_image.status
+        using errcode = '55000';
+    end if;
+    return new;
+end
+$$;
+comment on function dreamcut_private.validate_master_image() is
+'BEFORE INSERT OR UPDATE OF selected_image_id trigger function on storyboard_selections (video-pipeline-redesign-'
+'v2.md, "Storyboard Selection"), after inherit_shot_parents: the selected image must exist in the project '
+'(P0002), belong to the same shot and be complete (55000). Returns the new row.';
+revoke all on function dreamcut_private.validate_master_image() from public;
 
-    if tg_op = 'INSERT' or new.selected_image_id <> old.selected_image_id then
-        select i.shot_id, i.status into v_image from public.shot_images as i where i.id = new.selected_image_id;
-        if not found then
-            raise exception 'selected_image_id (p_selected_image_id) % not found', new.selected_image_id
-            using errcode = 'P0002';
-        end if;
-        if v_image.shot_id <> new.shot_id then
-            raise exception 'selected_image_id (p_selected_image_id) % belongs to shot %, not to shot %: a master '
-                'shot is one of the shot''s own images', new.selected_image_id, v_image.shot_id, new.shot_id
-            using errcode = '55000';
-        end if;
-        if v_image.status <> 'complete' then
-            raise exception 'selected_image_id (p_selected_image_id) % is %: only a complete image can be the '
-                'master shot', new.selected_image_id, v_image.status
-            using errcode = '55000';
-        end if;
-        if tg_op = 'UPDATE' then
-            -- A new master shot starts a new animation.
-            new.animation_status := 'pending';
-            new.animated_video_url := null;
-            new.replicate_video_id := null;
-        end if;
+create trigger trigger_storyboard_selections_validate_image
+before insert or update of selected_image_id on public.storyboard_selections
+for each row execute function dreamcut_private.validate_master_image();
+
+create function dreamcut_private.validate_storyboard_selection_update() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    if new.project_id <> old.project_id or new.scene_id <> old.scene_id or new.shot_id <> old.shot_id
+        or new.user_id <> old.user_id then
+        raise exception 'storyboard selection % cannot move to another shot, scene or project', old.id
+        using errcode = '55000';
+    end if;
+    if new.selected_image_id <> old.selected_image_id then
+        -- A new master shot starts a new animation.
+        new.animation_status := 'pending';
+        new.animated_video_url := null;
+        new.replicate_video_id := null;
     elsif new.animation_status <> old.animation_status and not (
         (old.animation_status = 'pending' and new.animation_status in ('processing', 'complete', 'failed'))
         or (old.animation_status = 'processing' and new.animation_status in ('complete', 'failed'))
@@ -587,46 +628,59 @@ begin
     return new;
 end
 $$;
-comment on function dreamcut_private.check_storyboard_selection_write() is
-'BEFORE INSERT OR UPDATE trigger function on storyboard_selections (video-pipeline-redesign-v2.md, "Storyboard '
-'Selection", "Animation Generation"). A caller under RLS must see the shot (42501 for another user''s). '
-'Fills project_id and scene_id from the shot (55000 when given and '
-'different); the selected image must exist (P0002), belong to the same shot and be complete (55000); a new '
-'selected image resets the animation (pending, no URL, no prediction id); otherwise animation_status moves '
-'pending -> processing -> complete | failed, failed -> pending (55000 else). Raises 55000 when a selection moves '
-'to another shot. Returns the new row.';
-revoke all on function dreamcut_private.check_storyboard_selection_write() from public;
+comment on function dreamcut_private.validate_storyboard_selection_update() is
+'BEFORE UPDATE trigger function on storyboard_selections (video-pipeline-redesign-v2.md, "Animation '
+'Generation"): a new selected image resets the animation (pending, no URL, no prediction id); otherwise '
+'animation_status moves pending -> processing -> complete | failed, failed -> pending (55000 else). Raises 55000 '
+'when a selection moves to another shot. Returns the new row.';
+revoke all on function dreamcut_private.validate_storyboard_selection_update() from public;
 
-create trigger trigger_check_storyboard_selection_write
-before insert or update on public.storyboard_selections
-for each row execute function dreamcut_private.check_storyboard_selection_write();
+create trigger trigger_storyboard_selections_validate_update
+before update on public.storyboard_selections
+for each row execute function dreamcut_private.validate_storyboard_selection_update();
 
-create function dreamcut_private.sync_shot_selected_image() returns trigger
+create function dreamcut_private.copy_master_image_to_shot() returns trigger
 language plpgsql
 security definer
 set search_path = ''
 as $$
 begin
-    if tg_op = 'DELETE' then
-        update public.scene_shots set selected_image_id = null
-        where id = old.shot_id and selected_image_id is not null;
-    else
-        update public.scene_shots set selected_image_id = new.selected_image_id
-        where id = new.shot_id and selected_image_id is distinct from new.selected_image_id;
-    end if;
+    update public.scene_shots set selected_image_id = new.selected_image_id
+    where project_id = new.project_id and id = new.shot_id and selected_image_id is distinct from new.selected_image_id;
     return null;
 end
 $$;
-comment on function dreamcut_private.sync_shot_selected_image() is
-'AFTER INSERT OR UPDATE OF selected_image_id OR DELETE trigger function on storyboard_selections: copies the '
-'selection''s image into scene_shots.selected_image_id (null when the selection goes), so the two never differ. '
-'Security definer because no API role may write that column itself; it only touches the shot of the selection '
-'row that was just written (and checked by RLS). Raises nothing.';
-revoke all on function dreamcut_private.sync_shot_selected_image() from public, anon, authenticated, service_role;
+comment on function dreamcut_private.copy_master_image_to_shot() is
+'AFTER INSERT OR UPDATE OF selected_image_id trigger function on storyboard_selections: copies the selection''s '
+'image into scene_shots.selected_image_id, so the two never differ. Security definer because no API role may '
+'write that column itself; it only touches the shot the selection row names in its own project (a row RLS and '
+'its foreign keys accepted). Raises nothing.';
+revoke all on function dreamcut_private.copy_master_image_to_shot() from public, anon, authenticated, service_role;
 
-create trigger trigger_sync_shot_selected_image
-after insert or update of selected_image_id or delete on public.storyboard_selections
-for each row execute function dreamcut_private.sync_shot_selected_image();
+create trigger trigger_storyboard_selections_copy_image
+after insert or update of selected_image_id on public.storyboard_selections
+for each row execute function dreamcut_private.copy_master_image_to_shot();
+
+create function dreamcut_private.clear_master_image_of_shot() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+    update public.scene_shots set selected_image_id = null
+    where project_id = old.project_id and id = old.shot_id and selected_image_id is not null;
+    return null;
+end
+$$;
+comment on function dreamcut_private.clear_master_image_of_shot() is
+'AFTER DELETE trigger function on storyboard_selections: the shot of a deleted selection has no '
+'selected_image_id. Security definer for the same reason as copy_master_image_to_shot; it only touches the shot '
+'of the deleted row. Raises nothing.';
+revoke all on function dreamcut_private.clear_master_image_of_shot() from public, anon, authenticated, service_role;
+
+create trigger trigger_storyboard_selections_clear_image
+after delete on public.storyboard_selections
+for each row execute function dreamcut_private.clear_master_image_of_shot();
 
 -- ===== storyboard/0005_create_storyboard_workflow_status =====
 create view public.video_project_progress
@@ -661,7 +715,7 @@ cross join lateral (
         count(sel.id)::integer as shots_with_selections,
         (count(*) filter (where sel.animation_status = 'complete'))::integer as shots_with_animations
     from public.scene_shots as s
-    left join public.storyboard_selections as sel on s.id = sel.shot_id
+    left join public.storyboard_selections as sel on s.project_id = sel.project_id and s.id = sel.shot_id
     where s.project_id = p.id
 ) as sh;
 comment on view public.video_project_progress is
@@ -677,7 +731,7 @@ comment on column public.video_project_progress.reached_status is
 revoke all on table public.video_project_progress from public, anon, authenticated, service_role;
 grant select on table public.video_project_progress to authenticated, service_role;
 
-create function dreamcut_private.check_video_project_write() returns trigger
+create function dreamcut_private.validate_video_project_update() returns trigger
 language plpgsql
 set search_path = ''
 as $$
@@ -715,18 +769,18 @@ begin
     return new;
 end
 $$;
-comment on function dreamcut_private.check_video_project_write() is
+comment on function dreamcut_private.validate_video_project_update() is
 'BEFORE UPDATE trigger function on video_projects (video-pipeline-redesign-v2.md, redesignStatus). Raises 55000 '
 'when workflow_version moves back to v1_legacy, when redesign_status moves backwards, or when it moves to '
 'storyboard_final (or animation_complete) before every shot has a storyboard selection (or a complete '
 'animation), as video_project_progress.reached_status tells. Returns the new row.';
-revoke all on function dreamcut_private.check_video_project_write() from public;
+revoke all on function dreamcut_private.validate_video_project_update() from public;
 
-create trigger trigger_check_video_project_write
+create trigger trigger_video_projects_validate_update
 before update on public.video_projects
-for each row execute function dreamcut_private.check_video_project_write();
+for each row execute function dreamcut_private.validate_video_project_update();
 
-create function dreamcut_private.advance_redesign_status() returns trigger
+create function dreamcut_private.advance_redesign_status_to() returns trigger
 language plpgsql
 set search_path = ''
 as $$
@@ -735,81 +789,89 @@ declare
         'prompt_planning', 'scenes_setup', 'shot_iteration', 'storyboard_final', 'animation_complete'
     ];
 begin
-    if tg_argv[0] in ('scenes_setup', 'shot_iteration') then
-        -- The new rows themselves prove that their projects reached this state.
-        update public.video_projects
-        set redesign_status = tg_argv[0]
-        where id in (select c.project_id from changed_rows as c)
-            and array_position(c_order, redesign_status) < array_position(c_order, tg_argv[0]);
+    -- The new row itself proves that its project reached this state.
+    update public.video_projects
+    set redesign_status = tg_argv[0]
+    where id = new.project_id and array_position(c_order, redesign_status) < array_position(c_order, tg_argv[0]);
+    return null;
+end
+$$;
+comment on function dreamcut_private.advance_redesign_status_to() is
+'AFTER INSERT FOR EACH ROW trigger function (argument: a redesign_status) that moves the row''s v2_redesign '
+'project, when it is behind that state, to it, never backwards (video-pipeline-redesign-v2.md, "Update status: '
+'keep redesignStatus in sync"): scenes_setup when a scene was added, shot_iteration when images were added. Row '
+'by row, keyed by the row''s project_id, so that it runs on the shard of the row on a distributed database. '
+'Raises nothing.';
+revoke all on function dreamcut_private.advance_redesign_status_to() from public;
+
+create function dreamcut_private.advance_redesign_status_to_reached() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+declare
+    c_order constant text[] := array[
+        'prompt_planning', 'scenes_setup', 'shot_iteration', 'storyboard_final', 'animation_complete'
+    ];
+    v_project_id uuid := coalesce(new.project_id, old.project_id);  -- a selection written, or a shot deleted
+begin
+    -- Lock the project first, so that two transactions completing a project's last two shots queue, and the
+    -- second one sees the first one's selection.
+    perform from public.video_projects as p
+    where p.id = v_project_id and p.redesign_status <> 'animation_complete'
+    for no key update;
+    if not found then
         return null;
     end if;
-    -- Selections and shot deletions: lock the projects first, so that two transactions completing a project's
-    -- last two shots queue, and the second one sees the first one's selection.
-    perform
-    from public.video_projects as p
-    where p.id in (select c.project_id from changed_rows as c) and p.redesign_status <> 'animation_complete'
-    order by p.id
-    for no key update;
     update public.video_projects as p
     set redesign_status = v.reached_status
     from public.video_project_progress as v
-    where v.project_id = p.id
-        and p.id in (select c.project_id from changed_rows as c)
+    where p.id = v_project_id and v.project_id = v_project_id
         and array_position(c_order, v.reached_status) > array_position(c_order, p.redesign_status);
     return null;
 end
 $$;
-comment on function dreamcut_private.advance_redesign_status() is
-'AFTER ... FOR EACH STATEMENT trigger function (transition table changed_rows) that advances redesign_status '
-'of the affected v2_redesign projects, never backwards (video-pipeline-redesign-v2.md, "Update status: keep '
-'redesignStatus in sync"). Argument: scenes_setup (a scene was added) or shot_iteration (images were added) '
-'moves projects behind that state to it; reached_status (storyboard selections written, shots deleted) locks '
-'the projects and moves them to video_project_progress.reached_status when it is further: storyboard_final once '
-'every shot has a selection, animation_complete once every animation is complete. Raises nothing.';
-revoke all on function dreamcut_private.advance_redesign_status() from public;
+comment on function dreamcut_private.advance_redesign_status_to_reached() is
+'AFTER ... FOR EACH ROW trigger function (a storyboard selection written, a shot deleted) that locks the row''s '
+'v2_redesign project and moves it to video_project_progress.reached_status when that is further (video-pipeline-'
+'redesign-v2.md, "Update status: keep redesignStatus in sync"): storyboard_final once every shot has a selection, '
+'animation_complete once every animation is complete. Never moves backwards. Raises nothing.';
+revoke all on function dreamcut_private.advance_redesign_status_to_reached() from public;
 
 create trigger trigger_project_scenes_advance_status
 after insert on public.project_scenes
-referencing new table as changed_rows
-for each statement execute function dreamcut_private.advance_redesign_status('scenes_setup');
+for each row execute function dreamcut_private.advance_redesign_status_to('scenes_setup');
 
 create trigger trigger_shot_images_advance_status
 after insert on public.shot_images
-referencing new table as changed_rows
-for each statement execute function dreamcut_private.advance_redesign_status('shot_iteration');
+for each row execute function dreamcut_private.advance_redesign_status_to('shot_iteration');
 
-create trigger trigger_storyboard_selections_insert_advance_status
-after insert on public.storyboard_selections
-referencing new table as changed_rows
-for each statement execute function dreamcut_private.advance_redesign_status('reached_status');
-
-create trigger trigger_storyboard_selections_update_advance_status
-after update on public.storyboard_selections
-referencing new table as changed_rows
-for each statement execute function dreamcut_private.advance_redesign_status('reached_status');
+create trigger trigger_storyboard_selections_advance_status
+after insert or update on public.storyboard_selections
+for each row execute function dreamcut_private.advance_redesign_status_to_reached();
 
 create trigger trigger_scene_shots_delete_advance_status
 after delete on public.scene_shots
-referencing old table as changed_rows
-for each statement execute function dreamcut_private.advance_redesign_status('reached_status');
+for each row execute function dreamcut_private.advance_redesign_status_to_reached();
 
 -- ===== storyboard/0006_create_storyboard_project_functions =====
-create function dreamcut_private.delete_storyboard_row(p_table text, p_id uuid) returns void
+create function dreamcut_private.delete_storyboard_row(p_table text, p_id uuid, p_project_id uuid default null)
+returns void
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
     v_noun text;
     v_parameter text;
+    v_key text;
     v_deleted integer;
 begin
-    select x.noun, x.parameter into v_noun, v_parameter
+    select x.noun, x.parameter, x.key into v_noun, v_parameter, v_key
     from (values
-        ('video_projects', 'project', 'p_project_id'),
-        ('project_scenes', 'scene', 'p_scene_id'),
-        ('scene_shots', 'shot', 'p_shot_id'),
-        ('shot_images', 'image', 'p_image_id')
-    ) as x (table_name, noun, parameter)
+        ('video_projects', 'project', 'p_project_id', 'id'),
+        ('project_scenes', 'scene', 'p_scene_id', 'project_id'),
+        ('scene_shots', 'shot', 'p_shot_id', 'project_id'),
+        ('shot_images', 'image', 'p_image_id', 'project_id')
+    ) as x (table_name, noun, parameter, key)
     where x.table_name = p_table;
     if not found then
         raise exception 'p_table must be one of video_projects, project_scenes, scene_shots, shot_images, got %',
@@ -819,21 +881,26 @@ begin
     if p_id is null then
         raise exception '% is required, got null', v_parameter using errcode = '22023';
     end if;
-    execute format('delete from public.%I where id = $1', p_table) using p_id;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        execute format('select %I from public.%I where id = $1', v_key, p_table) into p_project_id using p_id;
+    end if;
+    execute format('delete from public.%I where %I = $1 and id = $2', p_table, v_key) using p_project_id, p_id;
     get diagnostics v_deleted = row_count;
     if v_deleted = 0 then
         raise exception '% % not found (%)', v_noun, p_id, v_parameter using errcode = 'P0002';
     end if;
 end
 $$;
-comment on function dreamcut_private.delete_storyboard_row(text, uuid) is
+comment on function dreamcut_private.delete_storyboard_row(text, uuid, uuid) is
 'The one body of the storyboard delete procedures (delete_redesign_project, delete_project_scene, '
 'delete_scene_shot, delete_shot_image): deletes the row of p_table (video_projects | project_scenes | scene_shots '
-'| shot_images) whose id is p_id (uuid), as the caller (grants and RLS apply); what lies under it goes by the '
-'foreign keys. Returns nothing. Errors: 22023 unknown p_table or null p_id (the message names the procedure''s '
-'parameter, e.g. p_scene_id), P0002 no such row (or another user''s).';
-revoke all on function dreamcut_private.delete_storyboard_row(text, uuid) from public, anon, authenticated, service_role;
-grant execute on function dreamcut_private.delete_storyboard_row(text, uuid) to authenticated, service_role;
+'| shot_images) whose id is p_id (uuid), in project p_project_id (uuid) when given (else in the row''s own '
+'project), as the caller (grants and RLS apply); what lies under it goes by the foreign keys. Returns nothing. '
+'Errors: 22023 unknown p_table or null p_id (the message names the procedure''s parameter, e.g. p_scene_id), '
+'P0002 no such row (in that project, or another user''s).';
+revoke all on function dreamcut_private.delete_storyboard_row(text, uuid, uuid)
+from public, anon, authenticated, service_role;
+grant execute on function dreamcut_private.delete_storyboard_row(text, uuid, uuid) to authenticated, service_role;
 
 create function public.create_redesign_project(
     p_prompt text,
@@ -959,7 +1026,7 @@ create function public.delete_redesign_project(p_project_id uuid) returns void
 language sql volatile
 set search_path = ''
 begin atomic
-    select dreamcut_private.delete_storyboard_row('video_projects', p_project_id);
+    select dreamcut_private.delete_storyboard_row('video_projects', p_project_id, p_project_id);
 end;
 comment on function public.delete_redesign_project(uuid) is
 'Deletes a project with its scenes, shots, images and storyboard selections (video-pipeline-redesign-v2.md, '
@@ -1022,13 +1089,13 @@ create function public.update_project_scene(
     p_scene_id uuid,
     p_scene_number integer default null,
     p_title text default null,
-    p_description text default null
+    p_description text default null,
+    p_project_id uuid default null
 ) returns void
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
-    v_project_id uuid;
     v_other uuid;
 begin
     if p_scene_id is null then
@@ -1042,46 +1109,51 @@ begin
         raise exception 'p_title must be null (keep) or non-empty text, got %', quote_literal(p_title)
         using errcode = '22023';
     end if;
-    select c.project_id into v_project_id from public.project_scenes as c where c.id = p_scene_id for update;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select c.project_id into p_project_id from public.project_scenes as c where c.id = p_scene_id;
+    end if;
+    perform from public.project_scenes as c where c.project_id = p_project_id and c.id = p_scene_id for update;
     if not found then
         raise exception 'scene % not found (p_scene_id)', p_scene_id using errcode = 'P0002';
     end if;
     select c.id into v_other
     from public.project_scenes as c
-    where c.project_id = v_project_id and c.scene_number = p_scene_number and c.id <> p_scene_id;
+    where c.project_id = p_project_id and c.scene_number = p_scene_number and c.id <> p_scene_id;
     if found then
         raise exception 'p_scene_number % is already used by scene % of project %', p_scene_number, v_other,
-            v_project_id
+            p_project_id
         using errcode = '23505';
     end if;
     update public.project_scenes
     set scene_number = coalesce(p_scene_number, scene_number),
         title = coalesce(p_title, title),
         description = case when p_description is null then description else nullif(p_description, '') end
-    where id = p_scene_id;
+    where project_id = p_project_id and id = p_scene_id;
 end
 $$;
-comment on function public.update_project_scene(uuid, integer, text, text) is
+comment on function public.update_project_scene(uuid, integer, text, text, uuid) is
 'Updates a scene (video-pipeline-redesign-v2.md, useUpdateProjectScene). p_scene_id: the scene (uuid); '
 'p_scene_number: integer >= 1, unique in the project, or null (keep); p_title: non-empty text or null (keep); '
-'p_description: text, '''' clears it, null keeps it. Returns nothing. Errors: 22023 bad parameter, P0002 unknown '
-'scene, 23505 scene number taken. Writes nothing on error.';
-revoke all on function public.update_project_scene(uuid, integer, text, text)
+'p_description: text, '''' clears it, null keeps it; p_project_id: the scene''s project (uuid), optional: the '
+'scene is looked up in it (one shard on a distributed database). Returns nothing. Errors: 22023 bad parameter, '
+'P0002 unknown scene (or not in p_project_id), 23505 scene number taken. Writes nothing on error.';
+revoke all on function public.update_project_scene(uuid, integer, text, text, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.update_project_scene(uuid, integer, text, text) to authenticated, service_role;
+grant execute on function public.update_project_scene(uuid, integer, text, text, uuid) to authenticated, service_role;
 
-create function public.delete_project_scene(p_scene_id uuid) returns void
+create function public.delete_project_scene(p_scene_id uuid, p_project_id uuid default null) returns void
 language sql volatile
 set search_path = ''
 begin atomic
-    select dreamcut_private.delete_storyboard_row('project_scenes', p_scene_id);
+    select dreamcut_private.delete_storyboard_row('project_scenes', p_scene_id, p_project_id);
 end;
-comment on function public.delete_project_scene(uuid) is
+comment on function public.delete_project_scene(uuid, uuid) is
 'Deletes a scene with its shots, images and storyboard selections (video-pipeline-redesign-v2.md, '
-'useDeleteProjectScene, "Delete scenes/shots cascade to all child entities"). p_scene_id: the scene (uuid). '
-'Returns nothing. Errors: 22023 null parameter, P0002 unknown scene.';
-revoke all on function public.delete_project_scene(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.delete_project_scene(uuid) to authenticated, service_role;
+'useDeleteProjectScene, "Delete scenes/shots cascade to all child entities"). p_scene_id: the scene (uuid); '
+'p_project_id: its project (uuid), optional (the scene is looked up in it). Returns nothing. Errors: 22023 null '
+'parameter, P0002 unknown scene.';
+revoke all on function public.delete_project_scene(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.delete_project_scene(uuid, uuid) to authenticated, service_role;
 
 -- ===== storyboard/0007_create_storyboard_shot_functions =====
 create function public.create_scene_shot(
@@ -1095,7 +1167,6 @@ language plpgsql volatile
 set search_path = ''
 as $$
 declare
-    v_project_id uuid;
     v_shot_id uuid;
 begin
     if p_scene_id is null then
@@ -1105,22 +1176,22 @@ begin
         raise exception 'p_shot_number must be a whole number >= 1, got %', coalesce(p_shot_number::text, 'null')
         using errcode = '22023';
     end if;
-    select c.project_id into v_project_id from public.project_scenes as c where c.id = p_scene_id;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select c.project_id into p_project_id from public.project_scenes as c where c.id = p_scene_id;
+    end if;
+    perform from public.project_scenes as c where c.project_id = p_project_id and c.id = p_scene_id;
     if not found then
         raise exception 'scene % not found (p_scene_id)', p_scene_id using errcode = 'P0002';
     end if;
-    if p_project_id <> v_project_id then
-        raise exception 'p_project_id % is not the project of scene % (%)', p_project_id, p_scene_id, v_project_id
-        using errcode = '55000';
-    end if;
     select s.id into v_shot_id
-    from public.scene_shots as s where s.scene_id = p_scene_id and s.shot_number = p_shot_number;
+    from public.scene_shots as s
+    where s.project_id = p_project_id and s.scene_id = p_scene_id and s.shot_number = p_shot_number;
     if found then
         raise exception 'p_shot_number % is already used by shot % of scene %', p_shot_number, v_shot_id, p_scene_id
         using errcode = '23505';
     end if;
     insert into public.scene_shots (project_id, scene_id, shot_number, description, initial_prompt)
-    values (v_project_id, p_scene_id, p_shot_number, nullif(p_description, ''), nullif(p_initial_prompt, ''))
+    values (p_project_id, p_scene_id, p_shot_number, nullif(p_description, ''), nullif(p_initial_prompt, ''))
     returning id into v_shot_id;
     return v_shot_id;
 end
@@ -1129,8 +1200,9 @@ comment on function public.create_scene_shot(uuid, integer, text, text, uuid) is
 'Creates a shot of a scene (video-pipeline-redesign-v2.md, createSceneShot, "Shot Creation"). p_scene_id: the '
 'scene (uuid); p_shot_number: order in the scene, integer >= 1, unique in the scene; p_description: shot direction '
 '(text or null); p_initial_prompt: base prompt of iteration 0 (text or null); p_project_id: the scene''s project '
-'(uuid), optional, checked when given. Returns the shot id (uuid). Errors: 22023 bad parameter, P0002 unknown '
-'scene, 23505 shot number taken, 55000 p_project_id is not the scene''s project. Writes nothing on error.';
+'(uuid), optional: the scene is looked up in it (one shard on a distributed database). Returns the shot id '
+'(uuid). Errors: 22023 bad parameter, P0002 unknown scene (or not in p_project_id), 23505 shot number taken. '
+'Writes nothing on error.';
 revoke all on function public.create_scene_shot(uuid, integer, text, text, uuid)
 from public, anon, authenticated, service_role;
 grant execute on function public.create_scene_shot(uuid, integer, text, text, uuid) to authenticated, service_role;
@@ -1139,7 +1211,8 @@ create function public.update_scene_shot(
     p_shot_id uuid,
     p_shot_number integer default null,
     p_description text default null,
-    p_initial_prompt text default null
+    p_initial_prompt text default null,
+    p_project_id uuid default null
 ) returns void
 language plpgsql volatile
 set search_path = ''
@@ -1155,13 +1228,18 @@ begin
         raise exception 'p_shot_number must be a whole number >= 1 or null (keep), got %', p_shot_number
         using errcode = '22023';
     end if;
-    select s.scene_id into v_scene_id from public.scene_shots as s where s.id = p_shot_id for update;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select s.project_id into p_project_id from public.scene_shots as s where s.id = p_shot_id;
+    end if;
+    select s.scene_id into v_scene_id
+    from public.scene_shots as s where s.project_id = p_project_id and s.id = p_shot_id for update;
     if not found then
         raise exception 'shot % not found (p_shot_id)', p_shot_id using errcode = 'P0002';
     end if;
     select s.id into v_other
     from public.scene_shots as s
-    where s.scene_id = v_scene_id and s.shot_number = p_shot_number and s.id <> p_shot_id;
+    where s.project_id = p_project_id and s.scene_id = v_scene_id and s.shot_number = p_shot_number
+        and s.id <> p_shot_id;
     if found then
         raise exception 'p_shot_number % is already used by shot % of scene %', p_shot_number, v_other, v_scene_id
         using errcode = '23505';
@@ -1170,30 +1248,32 @@ begin
     set shot_number = coalesce(p_shot_number, shot_number),
         description = case when p_description is null then description else nullif(p_description, '') end,
         initial_prompt = case when p_initial_prompt is null then initial_prompt else nullif(p_initial_prompt, '') end
-    where id = p_shot_id;
+    where project_id = p_project_id and id = p_shot_id;
 end
 $$;
-comment on function public.update_scene_shot(uuid, integer, text, text) is
+comment on function public.update_scene_shot(uuid, integer, text, text, uuid) is
 'Updates a shot (video-pipeline-redesign-v2.md, useUpdateSceneShot). p_shot_id: the shot (uuid); p_shot_number: '
-'integer >= 1, unique in the scene, or null (keep); p_description, p_initial_prompt: text, '''' clears, null keeps. '
-'The selected image is changed with select_master_shot. Returns nothing. Errors: 22023 bad parameter, P0002 '
-'unknown shot, 23505 shot number taken. Writes nothing on error.';
-revoke all on function public.update_scene_shot(uuid, integer, text, text)
+'integer >= 1, unique in the scene, or null (keep); p_description, p_initial_prompt: text, '''' clears, null keeps; '
+'p_project_id: the shot''s project (uuid), optional (the shot is looked up in it). The selected image is changed '
+'with select_master_shot. Returns nothing. Errors: 22023 bad parameter, P0002 unknown shot, 23505 shot number '
+'taken. Writes nothing on error.';
+revoke all on function public.update_scene_shot(uuid, integer, text, text, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.update_scene_shot(uuid, integer, text, text) to authenticated, service_role;
+grant execute on function public.update_scene_shot(uuid, integer, text, text, uuid) to authenticated, service_role;
 
-create function public.delete_scene_shot(p_shot_id uuid) returns void
+create function public.delete_scene_shot(p_shot_id uuid, p_project_id uuid default null) returns void
 language sql volatile
 set search_path = ''
 begin atomic
-    select dreamcut_private.delete_storyboard_row('scene_shots', p_shot_id);
+    select dreamcut_private.delete_storyboard_row('scene_shots', p_shot_id, p_project_id);
 end;
-comment on function public.delete_scene_shot(uuid) is
+comment on function public.delete_scene_shot(uuid, uuid) is
 'Deletes a shot with its images and storyboard selection (video-pipeline-redesign-v2.md, useDeleteSceneShot); '
 'if every remaining shot has a selection, the project may advance to storyboard_final. p_shot_id: the shot '
-'(uuid). Returns nothing. Errors: 22023 null parameter, P0002 unknown shot.';
-revoke all on function public.delete_scene_shot(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.delete_scene_shot(uuid) to authenticated, service_role;
+'(uuid); p_project_id: its project (uuid), optional (the shot is looked up in it). Returns nothing. Errors: '
+'22023 null parameter, P0002 unknown shot.';
+revoke all on function public.delete_scene_shot(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.delete_scene_shot(uuid, uuid) to authenticated, service_role;
 
 create function public.create_scene_with_shots(
     p_project_id uuid,
@@ -1386,22 +1466,22 @@ begin
         using errcode = '22023';
     end if;
 
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select s.project_id into p_project_id from public.scene_shots as s where s.id = p_shot_id;
+    end if;
     -- The shot's row lock makes concurrent batches for one shot queue: each one reads the latest iteration
     -- only after the previous batch has committed, so no iteration is created twice.
-    select s.scene_id, s.project_id, s.initial_prompt into v_shot
-    from public.scene_shots as s where s.id = p_shot_id for update;
+    select s.scene_id, s.initial_prompt into v_shot
+    from public.scene_shots as s where s.project_id = p_project_id and s.id = p_shot_id for update;
     if not found then
         raise exception 'shot % not found (p_shot_id)', p_shot_id using errcode = 'P0002';
-    end if;
-    if p_project_id <> v_shot.project_id then
-        raise exception 'p_project_id % is not the project of shot % (%)', p_project_id, p_shot_id, v_shot.project_id
-        using errcode = '55000';
     end if;
     if p_scene_id <> v_shot.scene_id then
         raise exception 'p_scene_id % is not the scene of shot % (%)', p_scene_id, p_shot_id, v_shot.scene_id
         using errcode = '55000';
     end if;
-    select max(i.iteration_number) into v_latest from public.shot_images as i where i.shot_id = p_shot_id;
+    select max(i.iteration_number) into v_latest
+    from public.shot_images as i where i.project_id = p_project_id and i.shot_id = p_shot_id;
     v_iteration := coalesce(p_iteration_number, v_latest + 1, 0);
     if v_iteration <= v_latest then
         raise exception 'p_iteration_number %: iteration % of shot % already exists (the latest is %); a batch '
@@ -1415,7 +1495,7 @@ begin
             iteration_prompt, parent_image_id, replicate_image_id, status, metadata
         )
         select
-            v_shot.project_id,
+            p_project_id,
             v_shot.scene_id,
             p_shot_id,
             v_iteration,
@@ -1446,12 +1526,12 @@ comment on function public.batch_create_shot_images(uuid, jsonb, integer, text, 
 '(object)}; p_iteration_number: the new iteration, which must be the latest + 1 (0 for the first batch), or null '
 'for exactly that; p_iteration_prompt: non-empty text, default the shot''s initial_prompt; p_parent_image_id: '
 'null for iteration 0, else required: a complete image of the same shot from an earlier iteration (img2img); '
-'p_project_id, p_scene_id: optional, checked against the shot. Locks the shot row, so concurrent batches for one '
-'shot queue and never create the same iteration twice. Returns the image ids (uuid[]) in p_images order. The '
-'project moves to shot_iteration if it was behind. Errors: 22023 bad parameter (p_images[i] names the element, '
-'e.g. variantNumber 6), P0002 unknown shot or parent, 55000 iteration already existing or skipping ahead, parent '
-'from another shot, a later iteration or not complete, p_project_id/p_scene_id not the shot''s. Writes nothing on '
-'error.';
+'p_project_id: the shot''s project, optional (the shot is looked up in it: one shard on a distributed database); '
+'p_scene_id: optional, checked against the shot. Locks the shot row, so concurrent batches for one shot queue and '
+'never create the same iteration twice. Returns the image ids (uuid[]) in p_images order. The project moves to '
+'shot_iteration if it was behind. Errors: 22023 bad parameter (p_images[i] names the element, e.g. variantNumber '
+'6), P0002 unknown shot (or not in p_project_id) or parent, 55000 iteration already existing or skipping ahead, '
+'parent from another shot, a later iteration or not complete, p_scene_id not the shot''s. Writes nothing on error.';
 revoke all on function public.batch_create_shot_images(uuid, jsonb, integer, text, uuid, uuid, uuid)
 from public, anon, authenticated, service_role;
 grant execute on function public.batch_create_shot_images(uuid, jsonb, integer, text, uuid, uuid, uuid)
@@ -1467,7 +1547,8 @@ create function public.create_shot_image(
     p_status text default 'pending',
     p_image_storage_id text default null,
     p_replicate_image_id text default null,
-    p_metadata jsonb default null
+    p_metadata jsonb default null,
+    p_project_id uuid default null
 ) returns uuid
 language plpgsql volatile
 set search_path = ''
@@ -1506,30 +1587,35 @@ begin
     if jsonb_typeof(p_metadata) <> 'object' then
         raise exception 'p_metadata must be a JSON object, got %', jsonb_typeof(p_metadata) using errcode = '22023';
     end if;
-    select s.initial_prompt into v_shot from public.scene_shots as s where s.id = p_shot_id for update;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select s.project_id into p_project_id from public.scene_shots as s where s.id = p_shot_id;
+    end if;
+    select s.initial_prompt into v_shot
+    from public.scene_shots as s where s.project_id = p_project_id and s.id = p_shot_id for update;
     if not found then
         raise exception 'shot % not found (p_shot_id)', p_shot_id using errcode = 'P0002';
     end if;
     -- An image added to an existing iteration takes the iteration's parent and prompt unless given.
     select i.parent_image_id, i.iteration_prompt into v_iteration
     from public.shot_images as i
-    where i.shot_id = p_shot_id and i.iteration_number = p_iteration_number
+    where i.project_id = p_project_id and i.shot_id = p_shot_id and i.iteration_number = p_iteration_number
     order by i.variant_number
     limit 1;
     if exists (
         select from public.shot_images as i
-        where i.shot_id = p_shot_id and i.iteration_number = p_iteration_number and i.variant_number = p_variant_number
+        where i.project_id = p_project_id and i.shot_id = p_shot_id and i.iteration_number = p_iteration_number
+            and i.variant_number = p_variant_number
     ) then
         raise exception 'p_variant_number %: variant % of iteration % of shot % already exists', p_variant_number,
             p_variant_number, p_iteration_number, p_shot_id
         using errcode = '23505';
     end if;
     insert into public.shot_images (
-        shot_id, iteration_number, variant_number, image_url, image_storage_id, iteration_prompt, parent_image_id,
-        replicate_image_id, status, metadata
+        project_id, shot_id, iteration_number, variant_number, image_url, image_storage_id, iteration_prompt,
+        parent_image_id, replicate_image_id, status, metadata
     )
     values (
-        p_shot_id, p_iteration_number, p_variant_number, p_image_url, p_image_storage_id,
+        p_project_id, p_shot_id, p_iteration_number, p_variant_number, p_image_url, p_image_storage_id,
         coalesce(p_iteration_prompt, v_iteration.iteration_prompt, v_shot.initial_prompt),
         coalesce(p_parent_image_id, v_iteration.parent_image_id), p_replicate_image_id, p_status,
         coalesce(p_metadata, '{}')
@@ -1538,21 +1624,23 @@ begin
     return v_image_id;
 end
 $$;
-comment on function public.create_shot_image(uuid, integer, integer, text, uuid, text, text, text, text, jsonb) is
+comment on function public.create_shot_image(uuid, integer, integer, text, uuid, text, text, text, text, jsonb, uuid)
+is
 'Creates one image of a shot (video-pipeline-redesign-v2.md, useCreateShotImage), e.g. a variant added to an '
 'iteration. p_shot_id: the shot (uuid); p_iteration_number: an existing iteration or the next one (latest + 1); '
 'p_variant_number: 0..5, free in that iteration; p_iteration_prompt: text, default the iteration''s (or the shot''s '
 'initial) prompt; p_parent_image_id: as batch_create_shot_images, default the iteration''s parent; p_image_url: '
 'URL (required when complete); p_status: pending | processing | complete | failed (default pending); '
-'p_image_storage_id, p_replicate_image_id: text; p_metadata: JSON object. Returns the image id (uuid). Errors: '
-'22023 bad parameter, P0002 unknown shot or parent, 23505 variant taken, 55000 iteration skipping ahead or parent '
-'not allowed. Writes nothing on error.';
-revoke all on function public.create_shot_image(uuid, integer, integer, text, uuid, text, text, text, text, jsonb)
+'p_image_storage_id, p_replicate_image_id: text; p_metadata: JSON object; p_project_id: the shot''s project, '
+'optional (the shot is looked up in it). Returns the image id (uuid). Errors: 22023 bad parameter, P0002 unknown '
+'shot or parent, 23505 variant taken, 55000 iteration skipping ahead or parent not allowed. Writes nothing on '
+'error.';
+revoke all on function public.create_shot_image(uuid, integer, integer, text, uuid, text, text, text, text, jsonb, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.create_shot_image(uuid, integer, integer, text, uuid, text, text, text, text, jsonb)
+grant execute on function public.create_shot_image(uuid, integer, integer, text, uuid, text, text, text, text, jsonb, uuid)
 to authenticated, service_role;
 
-create function public.get_latest_iteration_number(p_shot_id uuid) returns integer
+create function public.get_latest_iteration_number(p_shot_id uuid, p_project_id uuid default null) returns integer
 language plpgsql stable
 set search_path = ''
 as $$
@@ -1560,22 +1648,28 @@ begin
     if p_shot_id is null then
         raise exception 'p_shot_id is required, got null' using errcode = '22023';
     end if;
-    perform from public.scene_shots as s where s.id = p_shot_id;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select s.project_id into p_project_id from public.scene_shots as s where s.id = p_shot_id;
+    end if;
+    perform from public.scene_shots as s where s.project_id = p_project_id and s.id = p_shot_id;
     if not found then
         raise exception 'shot % not found (p_shot_id)', p_shot_id using errcode = 'P0002';
     end if;
-    return coalesce((select max(i.iteration_number) from public.shot_images as i where i.shot_id = p_shot_id), -1);
+    return coalesce((
+        select max(i.iteration_number) from public.shot_images as i
+        where i.project_id = p_project_id and i.shot_id = p_shot_id
+    ), -1);
 end
 $$;
-comment on function public.get_latest_iteration_number(uuid) is
+comment on function public.get_latest_iteration_number(uuid, uuid) is
 'The latest iteration of a shot''s images (video-pipeline-redesign-v2.md, getLatestIterationNumber: "use before '
-'creating a new iteration"). p_shot_id: the shot (uuid). Returns the highest iteration_number (integer), -1 when '
-'the shot has no image yet, so that the next iteration is always the result + 1. Errors: 22023 null parameter, '
-'P0002 unknown shot.';
-revoke all on function public.get_latest_iteration_number(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.get_latest_iteration_number(uuid) to authenticated, service_role;
+'creating a new iteration"). p_shot_id: the shot (uuid); p_project_id: its project (uuid), optional (the shot is '
+'looked up in it). Returns the highest iteration_number (integer), -1 when the shot has no image yet, so that the '
+'next iteration is always the result + 1. Errors: 22023 null parameter, P0002 unknown shot.';
+revoke all on function public.get_latest_iteration_number(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.get_latest_iteration_number(uuid, uuid) to authenticated, service_role;
 
-create function public.get_shot_images_by_iteration(p_shot_id uuid) returns jsonb
+create function public.get_shot_images_by_iteration(p_shot_id uuid, p_project_id uuid default null) returns jsonb
 language plpgsql stable
 set search_path = ''
 as $$
@@ -1583,7 +1677,10 @@ begin
     if p_shot_id is null then
         raise exception 'p_shot_id is required, got null' using errcode = '22023';
     end if;
-    perform from public.scene_shots as s where s.id = p_shot_id;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select s.project_id into p_project_id from public.scene_shots as s where s.id = p_shot_id;
+    end if;
+    perform from public.scene_shots as s where s.project_id = p_project_id and s.id = p_shot_id;
     if not found then
         raise exception 'shot % not found (p_shot_id)', p_shot_id using errcode = 'P0002';
     end if;
@@ -1593,7 +1690,10 @@ begin
                 'iterationNumber', g.iteration_number,
                 'prompt', g.prompt,
                 'parentImageId', g.parent_image_id,
-                'parentImage', (select to_jsonb(p) from public.shot_images as p where p.id = g.parent_image_id),
+                'parentImage', (
+                    select to_jsonb(p) from public.shot_images as p
+                    where p.project_id = p_project_id and p.id = g.parent_image_id
+                ),
                 'images', g.images
             )
             order by g.iteration_number
@@ -1605,20 +1705,20 @@ begin
                 (array_agg(i.parent_image_id order by i.variant_number))[1] as parent_image_id,
                 jsonb_agg(to_jsonb(i) order by i.variant_number) as images
             from public.shot_images as i
-            where i.shot_id = p_shot_id
+            where i.project_id = p_project_id and i.shot_id = p_shot_id
             group by i.iteration_number
         ) as g
     ), '[]');
 end
 $$;
-comment on function public.get_shot_images_by_iteration(uuid) is
+comment on function public.get_shot_images_by_iteration(uuid, uuid) is
 'A shot''s images grouped by iteration (video-pipeline-redesign-v2.md, useGroupedShotImages). p_shot_id: the shot '
-'(uuid). Returns a JSON array ordered by iteration: [{"iterationNumber": 0, "prompt": text, "parentImageId": '
+'(uuid); p_project_id: its project (uuid), optional (the shot is looked up in it). Returns a JSON array ordered by iteration: [{"iterationNumber": 0, "prompt": text, "parentImageId": '
 'uuid | null, "parentImage": image | null, "images": [image, ...]}], images ordered by variant, each an object '
 'with the shot_images columns (snake_case, as a table read returns them); [] when the shot has no image. Errors: '
 '22023 null parameter, P0002 unknown shot.';
-revoke all on function public.get_shot_images_by_iteration(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.get_shot_images_by_iteration(uuid) to authenticated, service_role;
+revoke all on function public.get_shot_images_by_iteration(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.get_shot_images_by_iteration(uuid, uuid) to authenticated, service_role;
 
 -- ===== storyboard/0009_create_storyboard_image_functions =====
 create function public.update_shot_image(
@@ -1629,7 +1729,8 @@ create function public.update_shot_image(
     p_replicate_image_id text default null,
     p_iteration_prompt text default null,
     p_is_favorite boolean default null,
-    p_metadata jsonb default null
+    p_metadata jsonb default null,
+    p_project_id uuid default null
 ) returns void
 language plpgsql volatile
 set search_path = ''
@@ -1656,7 +1757,11 @@ begin
     if jsonb_typeof(p_metadata) <> 'object' then
         raise exception 'p_metadata must be a JSON object, got %', jsonb_typeof(p_metadata) using errcode = '22023';
     end if;
-    select i.image_url into v_image from public.shot_images as i where i.id = p_image_id for update;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select i.project_id into p_project_id from public.shot_images as i where i.id = p_image_id;
+    end if;
+    select i.image_url into v_image
+    from public.shot_images as i where i.project_id = p_project_id and i.id = p_image_id for update;
     if not found then
         raise exception 'image % not found (p_image_id)', p_image_id using errcode = 'P0002';
     end if;
@@ -1672,25 +1777,27 @@ begin
         iteration_prompt = coalesce(p_iteration_prompt, iteration_prompt),
         is_favorite = coalesce(p_is_favorite, is_favorite),
         metadata = metadata || coalesce(p_metadata, '{}')
-    where id = p_image_id;
+    where project_id = p_project_id and id = p_image_id;
 end
 $$;
-comment on function public.update_shot_image(uuid, text, text, text, text, text, boolean, jsonb) is
+comment on function public.update_shot_image(uuid, text, text, text, text, text, boolean, jsonb, uuid) is
 'Updates an image (video-pipeline-redesign-v2.md, useUpdateShotImage; what a generation worker writes). '
 'p_image_id: the image (uuid); p_image_url: URL; p_status: pending -> processing -> complete | failed, failed -> '
 'pending (retry); p_image_storage_id, p_replicate_image_id, p_iteration_prompt: text; p_is_favorite: boolean; '
-'p_metadata: JSON object shallow-merged into the image''s metadata. Null keeps a value. Returns nothing. Errors: '
-'22023 bad parameter (complete without a URL), P0002 unknown image, 55000 status moving backwards. Writes nothing '
-'on error.';
-revoke all on function public.update_shot_image(uuid, text, text, text, text, text, boolean, jsonb)
+'p_metadata: JSON object shallow-merged into the image''s metadata. Null keeps a value. p_project_id: the image''s '
+'project (uuid), optional (the image is looked up in it: one shard on a distributed database). Returns nothing. '
+'Errors: 22023 bad parameter (complete without a URL), P0002 unknown image, 55000 status moving backwards. Writes '
+'nothing on error.';
+revoke all on function public.update_shot_image(uuid, text, text, text, text, text, boolean, jsonb, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.update_shot_image(uuid, text, text, text, text, text, boolean, jsonb)
+grant execute on function public.update_shot_image(uuid, text, text, text, text, text, boolean, jsonb, uuid)
 to authenticated, service_role;
 
 create function public.update_shot_image_status(
     p_image_id uuid,
     p_status text,
-    p_image_url text default null
+    p_image_url text default null,
+    p_project_id uuid default null
 ) returns void
 language plpgsql volatile
 set search_path = ''
@@ -1700,19 +1807,22 @@ begin
         raise exception 'p_status is required (pending, processing, complete or failed), got null'
         using errcode = '22023';
     end if;
-    perform public.update_shot_image(p_image_id => p_image_id, p_status => p_status, p_image_url => p_image_url);
+    perform public.update_shot_image(
+        p_image_id => p_image_id, p_status => p_status, p_image_url => p_image_url, p_project_id => p_project_id
+    );
 end
 $$;
-comment on function public.update_shot_image_status(uuid, text, text) is
+comment on function public.update_shot_image_status(uuid, text, text, uuid) is
 'Sets an image''s status and URL, as a generation worker does when a prediction starts, completes or fails '
 '(video-pipeline-redesign-v2.md, "Wire up with Replicate API"). p_image_id: the image (uuid); p_status: pending '
 '-> processing -> complete | failed, failed -> pending (retry); p_image_url: URL, required for complete unless '
-'already set, null keeps. Returns nothing. Errors: 22023 bad parameter, P0002 unknown image, 55000 status moving '
-'backwards. Writes nothing on error.';
-revoke all on function public.update_shot_image_status(uuid, text, text) from public, anon, authenticated, service_role;
-grant execute on function public.update_shot_image_status(uuid, text, text) to authenticated, service_role;
+'already set, null keeps; p_project_id: the image''s project, optional (as update_shot_image). Returns nothing. '
+'Errors: 22023 bad parameter, P0002 unknown image, 55000 status moving backwards. Writes nothing on error.';
+revoke all on function public.update_shot_image_status(uuid, text, text, uuid)
+from public, anon, authenticated, service_role;
+grant execute on function public.update_shot_image_status(uuid, text, text, uuid) to authenticated, service_role;
 
-create function public.toggle_shot_image_favorite(p_image_id uuid) returns boolean
+create function public.toggle_shot_image_favorite(p_image_id uuid, p_project_id uuid default null) returns boolean
 language plpgsql volatile
 set search_path = ''
 as $$
@@ -1722,7 +1832,10 @@ begin
     if p_image_id is null then
         raise exception 'p_image_id is required, got null' using errcode = '22023';
     end if;
-    update public.shot_images set is_favorite = not is_favorite where id = p_image_id
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select i.project_id into p_project_id from public.shot_images as i where i.id = p_image_id;
+    end if;
+    update public.shot_images set is_favorite = not is_favorite where project_id = p_project_id and id = p_image_id
     returning is_favorite into v_favorite;
     if not found then
         raise exception 'image % not found (p_image_id)', p_image_id using errcode = 'P0002';
@@ -1730,25 +1843,26 @@ begin
     return v_favorite;
 end
 $$;
-comment on function public.toggle_shot_image_favorite(uuid) is
+comment on function public.toggle_shot_image_favorite(uuid, uuid) is
 'Stars or unstars an image (video-pipeline-redesign-v2.md, "Favorites System: star images for easy filtering"). '
-'p_image_id: the image (uuid). Returns the new is_favorite (boolean). Errors: 22023 null parameter, P0002 unknown '
-'image.';
-revoke all on function public.toggle_shot_image_favorite(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.toggle_shot_image_favorite(uuid) to authenticated, service_role;
+'p_image_id: the image (uuid); p_project_id: its project (uuid), optional (the image is looked up in it). Returns '
+'the new is_favorite (boolean). Errors: 22023 null parameter, P0002 unknown image.';
+revoke all on function public.toggle_shot_image_favorite(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.toggle_shot_image_favorite(uuid, uuid) to authenticated, service_role;
 
-create function public.delete_shot_image(p_image_id uuid) returns void
+create function public.delete_shot_image(p_image_id uuid, p_project_id uuid default null) returns void
 language sql volatile
 set search_path = ''
 begin atomic
-    select dreamcut_private.delete_storyboard_row('shot_images', p_image_id);
+    select dreamcut_private.delete_storyboard_row('shot_images', p_image_id, p_project_id);
 end;
-comment on function public.delete_shot_image(uuid) is
+comment on function public.delete_shot_image(uuid, uuid) is
 'Deletes an image (video-pipeline-redesign-v2.md, useDeleteShotImage). A storyboard selection of it goes too '
 '(and the shot''s selected_image_id becomes null); refinements of it keep their rows with parent_image_id null. '
-'p_image_id: the image (uuid). Returns nothing. Errors: 22023 null parameter, P0002 unknown image.';
-revoke all on function public.delete_shot_image(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.delete_shot_image(uuid) to authenticated, service_role;
+'p_image_id: the image (uuid); p_project_id: its project (uuid), optional (the image is looked up in it). Returns '
+'nothing. Errors: 22023 null parameter, P0002 unknown image.';
+revoke all on function public.delete_shot_image(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.delete_shot_image(uuid, uuid) to authenticated, service_role;
 
 -- ===== storyboard/0010_create_storyboard_selection_functions =====
 create function public.select_master_shot(
@@ -1770,21 +1884,20 @@ begin
     if p_selected_image_id is null then
         raise exception 'p_selected_image_id is required, got null' using errcode = '22023';
     end if;
-    select s.scene_id, s.project_id into v_shot from public.scene_shots as s where s.id = p_shot_id;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select s.project_id into p_project_id from public.scene_shots as s where s.id = p_shot_id;
+    end if;
+    select s.scene_id into v_shot from public.scene_shots as s where s.project_id = p_project_id and s.id = p_shot_id;
     if not found then
         raise exception 'shot % not found (p_shot_id)', p_shot_id using errcode = 'P0002';
-    end if;
-    if p_project_id <> v_shot.project_id then
-        raise exception 'p_project_id % is not the project of shot % (%)', p_project_id, p_shot_id, v_shot.project_id
-        using errcode = '55000';
     end if;
     if p_scene_id <> v_shot.scene_id then
         raise exception 'p_scene_id % is not the scene of shot % (%)', p_scene_id, p_shot_id, v_shot.scene_id
         using errcode = '55000';
     end if;
     insert into public.storyboard_selections as sel (project_id, scene_id, shot_id, selected_image_id)
-    values (v_shot.project_id, v_shot.scene_id, p_shot_id, p_selected_image_id)
-    on conflict (shot_id) do update
+    values (p_project_id, v_shot.scene_id, p_shot_id, p_selected_image_id)
+    on conflict (project_id, shot_id) do update
     set selected_image_id = excluded.selected_image_id,
         -- Selecting the same image again retries a failed animation; a new image restarts it (trigger).
         animation_status = case when sel.animation_status = 'failed' then 'pending' else sel.animation_status end,
@@ -1798,9 +1911,10 @@ comment on function public.select_master_shot(uuid, uuid, uuid, uuid) is
 'Selection"): creates or updates the shot''s storyboard selection and sets scene_shots.selected_image_id. A '
 'different image restarts the animation (pending); the same image again retries a failed animation. When every '
 'shot of the project has a selection, the project moves to storyboard_final. p_shot_id: the shot (uuid); '
-'p_selected_image_id: a complete image of that shot (uuid); p_project_id, p_scene_id: optional, checked against '
-'the shot. Returns the selection id (uuid). Errors: 22023 null parameter, P0002 unknown shot or image, 55000 image '
-'of another shot or not complete, p_project_id/p_scene_id not the shot''s. Writes nothing on error.';
+'p_selected_image_id: a complete image of that shot (uuid); p_project_id: the shot''s project, optional (the shot '
+'is looked up in it: one shard on a distributed database); p_scene_id: optional, checked against the shot. Returns '
+'the selection id (uuid). Errors: 22023 null parameter, P0002 unknown shot (or not in p_project_id) or image, '
+'55000 image of another shot or not complete, p_scene_id not the shot''s. Writes nothing on error.';
 revoke all on function public.select_master_shot(uuid, uuid, uuid, uuid) from public, anon, authenticated, service_role;
 grant execute on function public.select_master_shot(uuid, uuid, uuid, uuid) to authenticated, service_role;
 
@@ -1826,7 +1940,8 @@ create function public.update_storyboard_animation(
     p_selection_id uuid,
     p_animation_status text,
     p_animated_video_url text default null,
-    p_replicate_video_id text default null
+    p_replicate_video_id text default null,
+    p_project_id uuid default null
 ) returns void
 language plpgsql volatile
 set search_path = ''
@@ -1846,8 +1961,12 @@ begin
         raise exception 'p_animated_video_url must be null or a non-empty URL, got %', quote_literal(p_animated_video_url)
         using errcode = '22023';
     end if;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select sel.project_id into p_project_id from public.storyboard_selections as sel where sel.id = p_selection_id;
+    end if;
     select sel.animated_video_url into v_url
-    from public.storyboard_selections as sel where sel.id = p_selection_id for update;
+    from public.storyboard_selections as sel
+    where sel.project_id = p_project_id and sel.id = p_selection_id for update;
     if not found then
         raise exception 'storyboard selection % not found (p_selection_id)', p_selection_id using errcode = 'P0002';
     end if;
@@ -1858,21 +1977,22 @@ begin
     set animation_status = p_animation_status,
         animated_video_url = coalesce(p_animated_video_url, animated_video_url),
         replicate_video_id = coalesce(p_replicate_video_id, replicate_video_id)
-    where id = p_selection_id;
+    where project_id = p_project_id and id = p_selection_id;
 end
 $$;
-comment on function public.update_storyboard_animation(uuid, text, text, text) is
+comment on function public.update_storyboard_animation(uuid, text, text, text, uuid) is
 'Records an animation''s progress (video-pipeline-redesign-v2.md, updateStoryboardAnimation, "Animation '
 'Generation"). p_selection_id: the storyboard selection (uuid); p_animation_status: pending -> processing -> '
 'complete | failed, failed -> pending (retry); p_animated_video_url: URL of the video, required for complete '
-'unless already set, null keeps; p_replicate_video_id: prediction id, null keeps. When every shot''s animation is '
-'complete the project moves to animation_complete. Returns nothing. Errors: 22023 bad parameter, P0002 unknown '
-'selection, 55000 status moving backwards. Writes nothing on error.';
-revoke all on function public.update_storyboard_animation(uuid, text, text, text)
+'unless already set, null keeps; p_replicate_video_id: prediction id, null keeps; p_project_id: the selection''s '
+'project (uuid), optional (the selection is looked up in it). When every shot''s animation is complete the project '
+'moves to animation_complete. Returns nothing. Errors: 22023 bad parameter, P0002 unknown selection, 55000 status '
+'moving backwards. Writes nothing on error.';
+revoke all on function public.update_storyboard_animation(uuid, text, text, text, uuid)
 from public, anon, authenticated, service_role;
-grant execute on function public.update_storyboard_animation(uuid, text, text, text) to authenticated, service_role;
+grant execute on function public.update_storyboard_animation(uuid, text, text, text, uuid) to authenticated, service_role;
 
-create function public.is_scene_storyboard_complete(p_scene_id uuid) returns boolean
+create function public.is_scene_storyboard_complete(p_scene_id uuid, p_project_id uuid default null) returns boolean
 language plpgsql stable
 set search_path = ''
 as $$
@@ -1880,24 +2000,28 @@ begin
     if p_scene_id is null then
         raise exception 'p_scene_id is required, got null' using errcode = '22023';
     end if;
-    perform from public.project_scenes as c where c.id = p_scene_id;
+    if p_project_id is null then  -- the distribution key, when the caller did not pass it
+        select c.project_id into p_project_id from public.project_scenes as c where c.id = p_scene_id;
+    end if;
+    perform from public.project_scenes as c where c.project_id = p_project_id and c.id = p_scene_id;
     if not found then
         raise exception 'scene % not found (p_scene_id)', p_scene_id using errcode = 'P0002';
     end if;
     return coalesce((
         select count(*) > 0 and count(*) = count(sel.id)
         from public.scene_shots as s
-        left join public.storyboard_selections as sel on s.id = sel.shot_id
-        where s.scene_id = p_scene_id
+        left join public.storyboard_selections as sel on s.project_id = sel.project_id and s.id = sel.shot_id
+        where s.project_id = p_project_id and s.scene_id = p_scene_id
     ), false);
 end
 $$;
-comment on function public.is_scene_storyboard_complete(uuid) is
+comment on function public.is_scene_storyboard_complete(uuid, uuid) is
 'Whether a scene''s storyboard is complete (video-pipeline-redesign-v2.md, useSceneStoryboardComplete): the scene '
-'has at least one shot and every shot has a storyboard selection (master shot). p_scene_id: the scene (uuid). '
-'Returns boolean. Errors: 22023 null parameter, P0002 unknown scene.';
-revoke all on function public.is_scene_storyboard_complete(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.is_scene_storyboard_complete(uuid) to authenticated, service_role;
+'has at least one shot and every shot has a storyboard selection (master shot). p_scene_id: the scene (uuid); '
+'p_project_id: its project (uuid), optional (the scene is looked up in it). Returns boolean. Errors: 22023 null '
+'parameter, P0002 unknown scene.';
+revoke all on function public.is_scene_storyboard_complete(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.is_scene_storyboard_complete(uuid, uuid) to authenticated, service_role;
 
 create function public.get_project_progress(p_project_id uuid) returns jsonb
 language plpgsql stable

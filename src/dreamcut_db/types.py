@@ -1119,6 +1119,7 @@ class ProjectScenes(TypedDict):
     scene_number: int
     title: str
     updated_at: str
+    user_id: str
 
 
 class ProjectScenesInsert(TypedDict):
@@ -1130,6 +1131,7 @@ class ProjectScenesInsert(TypedDict):
     scene_number: int
     title: str
     updated_at: NotRequired[str]
+    user_id: str
 
 
 class ProjectScenesUpdate(TypedDict):
@@ -1141,6 +1143,7 @@ class ProjectScenesUpdate(TypedDict):
     scene_number: NotRequired[int]
     title: NotRequired[str]
     updated_at: NotRequired[str]
+    user_id: NotRequired[str]
 
 
 class SceneShots(TypedDict):
@@ -1154,6 +1157,7 @@ class SceneShots(TypedDict):
     selected_image_id: str | None
     shot_number: int
     updated_at: str
+    user_id: str
 
 
 class SceneShotsInsert(TypedDict):
@@ -1167,6 +1171,7 @@ class SceneShotsInsert(TypedDict):
     selected_image_id: NotRequired[str | None]
     shot_number: int
     updated_at: NotRequired[str]
+    user_id: str
 
 
 class SceneShotsUpdate(TypedDict):
@@ -1180,6 +1185,7 @@ class SceneShotsUpdate(TypedDict):
     selected_image_id: NotRequired[str | None]
     shot_number: NotRequired[int]
     updated_at: NotRequired[str]
+    user_id: NotRequired[str]
 
 
 class ShotImages(TypedDict):
@@ -1203,6 +1209,7 @@ class ShotImages(TypedDict):
     shot_id: str
     status: str
     updated_at: str
+    user_id: str
     variant_number: int
 
 
@@ -1223,6 +1230,7 @@ class ShotImagesInsert(TypedDict):
     shot_id: str
     status: NotRequired[str]
     updated_at: NotRequired[str]
+    user_id: str
     variant_number: int
 
 
@@ -1243,6 +1251,7 @@ class ShotImagesUpdate(TypedDict):
     shot_id: NotRequired[str]
     status: NotRequired[str]
     updated_at: NotRequired[str]
+    user_id: NotRequired[str]
     variant_number: NotRequired[int]
 
 
@@ -1309,6 +1318,7 @@ class StoryboardSelections(TypedDict):
     selected_image_id: str
     shot_id: str
     updated_at: str
+    user_id: str
 
 
 class StoryboardSelectionsInsert(TypedDict):
@@ -1323,6 +1333,7 @@ class StoryboardSelectionsInsert(TypedDict):
     selected_image_id: str
     shot_id: str
     updated_at: NotRequired[str]
+    user_id: str
 
 
 class StoryboardSelectionsUpdate(TypedDict):
@@ -1337,6 +1348,7 @@ class StoryboardSelectionsUpdate(TypedDict):
     selected_image_id: NotRequired[str]
     shot_id: NotRequired[str]
     updated_at: NotRequired[str]
+    user_id: NotRequired[str]
 
 
 class SystemMetrics(TypedDict):
@@ -1782,12 +1794,13 @@ class BatchCreateShotImagesArgs(TypedDict):
     default pending), metadata (object)}; p_iteration_number: the new iteration, which must be the latest + 1
     (0 for the first batch), or null for exactly that; p_iteration_prompt: non-empty text, default the shot's
     initial_prompt; p_parent_image_id: null for iteration 0, else required: a complete image of the same shot
-    from an earlier iteration (img2img); p_project_id, p_scene_id: optional, checked against the shot. Locks
-    the shot row, so concurrent batches for one shot queue and never create the same iteration twice. Returns
-    the image ids (uuid[]) in p_images order. The project moves to shot_iteration if it was behind. Errors:
-    22023 bad parameter (p_images[i] names the element, e.g. variantNumber 6), P0002 unknown shot or parent,
-    55000 iteration already existing or skipping ahead, parent from another shot, a later iteration or not
-    complete, p_project_id/p_scene_id not the shot's. Writes nothing on error.
+    from an earlier iteration (img2img); p_project_id: the shot's project, optional (the shot is looked up in
+    it: one shard on a distributed database); p_scene_id: optional, checked against the shot. Locks the shot
+    row, so concurrent batches for one shot queue and never create the same iteration twice. Returns the image
+    ids (uuid[]) in p_images order. The project moves to shot_iteration if it was behind. Errors: 22023 bad
+    parameter (p_images[i] names the element, e.g. variantNumber 6), P0002 unknown shot (or not in
+    p_project_id) or parent, 55000 iteration already existing or skipping ahead, parent from another shot, a
+    later iteration or not complete, p_scene_id not the shot's. Writes nothing on error.
     """
     p_images: Json
     p_iteration_number: NotRequired[int]
@@ -2101,9 +2114,9 @@ class CreateSceneShotArgs(TypedDict):
     Creates a shot of a scene (video-pipeline-redesign-v2.md, createSceneShot, "Shot Creation"). p_scene_id:
     the scene (uuid); p_shot_number: order in the scene, integer >= 1, unique in the scene; p_description:
     shot direction (text or null); p_initial_prompt: base prompt of iteration 0 (text or null); p_project_id:
-    the scene's project (uuid), optional, checked when given. Returns the shot id (uuid). Errors: 22023 bad
-    parameter, P0002 unknown scene, 23505 shot number taken, 55000 p_project_id is not the scene's project.
-    Writes nothing on error.
+    the scene's project (uuid), optional: the scene is looked up in it (one shard on a distributed database).
+    Returns the shot id (uuid). Errors: 22023 bad parameter, P0002 unknown scene (or not in p_project_id),
+    23505 shot number taken. Writes nothing on error.
     """
     p_description: NotRequired[str]
     p_initial_prompt: NotRequired[str]
@@ -2135,9 +2148,10 @@ class CreateShotImageArgs(TypedDict):
     (latest + 1); p_variant_number: 0..5, free in that iteration; p_iteration_prompt: text, default the
     iteration's (or the shot's initial) prompt; p_parent_image_id: as batch_create_shot_images, default the
     iteration's parent; p_image_url: URL (required when complete); p_status: pending | processing | complete |
-    failed (default pending); p_image_storage_id, p_replicate_image_id: text; p_metadata: JSON object. Returns
-    the image id (uuid). Errors: 22023 bad parameter, P0002 unknown shot or parent, 23505 variant taken, 55000
-    iteration skipping ahead or parent not allowed. Writes nothing on error.
+    failed (default pending); p_image_storage_id, p_replicate_image_id: text; p_metadata: JSON object;
+    p_project_id: the shot's project, optional (the shot is looked up in it). Returns the image id (uuid).
+    Errors: 22023 bad parameter, P0002 unknown shot or parent, 23505 variant taken, 55000 iteration skipping
+    ahead or parent not allowed. Writes nothing on error.
     """
     p_image_storage_id: NotRequired[str]
     p_image_url: NotRequired[str]
@@ -2145,6 +2159,7 @@ class CreateShotImageArgs(TypedDict):
     p_iteration_prompt: NotRequired[str]
     p_metadata: NotRequired[Json]
     p_parent_image_id: NotRequired[str]
+    p_project_id: NotRequired[str]
     p_replicate_image_id: NotRequired[str]
     p_shot_id: str
     p_status: NotRequired[str]
@@ -2165,9 +2180,11 @@ class CreateStoryboardSelectionArgs(TypedDict):
 class DeleteProjectSceneArgs(TypedDict):
     """
     Deletes a scene with its shots, images and storyboard selections (video-pipeline-redesign-v2.md,
-    useDeleteProjectScene, "Delete scenes/shots cascade to all child entities"). p_scene_id: the scene (uuid).
-    Returns nothing. Errors: 22023 null parameter, P0002 unknown scene.
+    useDeleteProjectScene, "Delete scenes/shots cascade to all child entities"). p_scene_id: the scene (uuid);
+    p_project_id: its project (uuid), optional (the scene is looked up in it). Returns nothing. Errors: 22023
+    null parameter, P0002 unknown scene.
     """
+    p_project_id: NotRequired[str]
     p_scene_id: str
 
 
@@ -2184,8 +2201,10 @@ class DeleteSceneShotArgs(TypedDict):
     """
     Deletes a shot with its images and storyboard selection (video-pipeline-redesign-v2.md,
     useDeleteSceneShot); if every remaining shot has a selection, the project may advance to storyboard_final.
-    p_shot_id: the shot (uuid). Returns nothing. Errors: 22023 null parameter, P0002 unknown shot.
+    p_shot_id: the shot (uuid); p_project_id: its project (uuid), optional (the shot is looked up in it).
+    Returns nothing. Errors: 22023 null parameter, P0002 unknown shot.
     """
+    p_project_id: NotRequired[str]
     p_shot_id: str
 
 
@@ -2193,10 +2212,11 @@ class DeleteShotImageArgs(TypedDict):
     """
     Deletes an image (video-pipeline-redesign-v2.md, useDeleteShotImage). A storyboard selection of it goes
     too (and the shot's selected_image_id becomes null); refinements of it keep their rows with
-    parent_image_id null. p_image_id: the image (uuid). Returns nothing. Errors: 22023 null parameter, P0002
-    unknown image.
+    parent_image_id null. p_image_id: the image (uuid); p_project_id: its project (uuid), optional (the image
+    is looked up in it). Returns nothing. Errors: 22023 null parameter, P0002 unknown image.
     """
     p_image_id: str
+    p_project_id: NotRequired[str]
 
 
 class EnforceDataRetentionArgs(TypedDict):
@@ -2298,10 +2318,12 @@ class GetJobStatisticsArgs(TypedDict):
 class GetLatestIterationNumberArgs(TypedDict):
     """
     The latest iteration of a shot's images (video-pipeline-redesign-v2.md, getLatestIterationNumber: "use
-    before creating a new iteration"). p_shot_id: the shot (uuid). Returns the highest iteration_number
-    (integer), -1 when the shot has no image yet, so that the next iteration is always the result + 1. Errors:
-    22023 null parameter, P0002 unknown shot.
+    before creating a new iteration"). p_shot_id: the shot (uuid); p_project_id: its project (uuid), optional
+    (the shot is looked up in it). Returns the highest iteration_number (integer), -1 when the shot has no
+    image yet, so that the next iteration is always the result + 1. Errors: 22023 null parameter, P0002
+    unknown shot.
     """
+    p_project_id: NotRequired[str]
     p_shot_id: str
 
 
@@ -2356,11 +2378,13 @@ class GetProjectProgressArgs(TypedDict):
 class GetShotImagesByIterationArgs(TypedDict):
     """
     A shot's images grouped by iteration (video-pipeline-redesign-v2.md, useGroupedShotImages). p_shot_id: the
-    shot (uuid). Returns a JSON array ordered by iteration: [{"iterationNumber": 0, "prompt": text,
-    "parentImageId": uuid | null, "parentImage": image | null, "images": [image, ...]}], images ordered by
-    variant, each an object with the shot_images columns (snake_case, as a table read returns them); [] when
-    the shot has no image. Errors: 22023 null parameter, P0002 unknown shot.
+    shot (uuid); p_project_id: its project (uuid), optional (the shot is looked up in it). Returns a JSON
+    array ordered by iteration: [{"iterationNumber": 0, "prompt": text, "parentImageId": uuid | null,
+    "parentImage": image | null, "images": [image, ...]}], images ordered by variant, each an object with the
+    shot_images columns (snake_case, as a table read returns them); [] when the shot has no image. Errors:
+    22023 null parameter, P0002 unknown shot.
     """
+    p_project_id: NotRequired[str]
     p_shot_id: str
 
 
@@ -2414,8 +2438,10 @@ class IsSceneStoryboardCompleteArgs(TypedDict):
     """
     Whether a scene's storyboard is complete (video-pipeline-redesign-v2.md, useSceneStoryboardComplete): the
     scene has at least one shot and every shot has a storyboard selection (master shot). p_scene_id: the scene
-    (uuid). Returns boolean. Errors: 22023 null parameter, P0002 unknown scene.
+    (uuid); p_project_id: its project (uuid), optional (the scene is looked up in it). Returns boolean.
+    Errors: 22023 null parameter, P0002 unknown scene.
     """
+    p_project_id: NotRequired[str]
     p_scene_id: str
 
 
@@ -2648,9 +2674,10 @@ class SelectMasterShotArgs(TypedDict):
     scene_shots.selected_image_id. A different image restarts the animation (pending); the same image again
     retries a failed animation. When every shot of the project has a selection, the project moves to
     storyboard_final. p_shot_id: the shot (uuid); p_selected_image_id: a complete image of that shot (uuid);
-    p_project_id, p_scene_id: optional, checked against the shot. Returns the selection id (uuid). Errors:
-    22023 null parameter, P0002 unknown shot or image, 55000 image of another shot or not complete,
-    p_project_id/p_scene_id not the shot's. Writes nothing on error.
+    p_project_id: the shot's project, optional (the shot is looked up in it: one shard on a distributed
+    database); p_scene_id: optional, checked against the shot. Returns the selection id (uuid). Errors: 22023
+    null parameter, P0002 unknown shot (or not in p_project_id) or image, 55000 image of another shot or not
+    complete, p_scene_id not the shot's. Writes nothing on error.
     """
     p_project_id: NotRequired[str]
     p_scene_id: NotRequired[str]
@@ -2785,10 +2812,11 @@ class TimeoutStaleJobsArgs(TypedDict):
 class ToggleShotImageFavoriteArgs(TypedDict):
     """
     Stars or unstars an image (video-pipeline-redesign-v2.md, "Favorites System: star images for easy
-    filtering"). p_image_id: the image (uuid). Returns the new is_favorite (boolean). Errors: 22023 null
-    parameter, P0002 unknown image.
+    filtering"). p_image_id: the image (uuid); p_project_id: its project (uuid), optional (the image is looked
+    up in it). Returns the new is_favorite (boolean). Errors: 22023 null parameter, P0002 unknown image.
     """
     p_image_id: str
+    p_project_id: NotRequired[str]
 
 
 class UpdateAssetProgressArgs(TypedDict):
@@ -2921,10 +2949,13 @@ class UpdateProjectSceneArgs(TypedDict):
     """
     Updates a scene (video-pipeline-redesign-v2.md, useUpdateProjectScene). p_scene_id: the scene (uuid);
     p_scene_number: integer >= 1, unique in the project, or null (keep); p_title: non-empty text or null
-    (keep); p_description: text, '' clears it, null keeps it. Returns nothing. Errors: 22023 bad parameter,
-    P0002 unknown scene, 23505 scene number taken. Writes nothing on error.
+    (keep); p_description: text, '' clears it, null keeps it; p_project_id: the scene's project (uuid),
+    optional: the scene is looked up in it (one shard on a distributed database). Returns nothing. Errors:
+    22023 bad parameter, P0002 unknown scene (or not in p_project_id), 23505 scene number taken. Writes
+    nothing on error.
     """
     p_description: NotRequired[str]
+    p_project_id: NotRequired[str]
     p_scene_id: str
     p_scene_number: NotRequired[int]
     p_title: NotRequired[str]
@@ -2960,11 +2991,13 @@ class UpdateSceneShotArgs(TypedDict):
     """
     Updates a shot (video-pipeline-redesign-v2.md, useUpdateSceneShot). p_shot_id: the shot (uuid);
     p_shot_number: integer >= 1, unique in the scene, or null (keep); p_description, p_initial_prompt: text,
-    '' clears, null keeps. The selected image is changed with select_master_shot. Returns nothing. Errors:
-    22023 bad parameter, P0002 unknown shot, 23505 shot number taken. Writes nothing on error.
+    '' clears, null keeps; p_project_id: the shot's project (uuid), optional (the shot is looked up in it).
+    The selected image is changed with select_master_shot. Returns nothing. Errors: 22023 bad parameter, P0002
+    unknown shot, 23505 shot number taken. Writes nothing on error.
     """
     p_description: NotRequired[str]
     p_initial_prompt: NotRequired[str]
+    p_project_id: NotRequired[str]
     p_shot_id: str
     p_shot_number: NotRequired[int]
 
@@ -2996,8 +3029,9 @@ class UpdateShotImageArgs(TypedDict):
     p_image_id: the image (uuid); p_image_url: URL; p_status: pending -> processing -> complete | failed,
     failed -> pending (retry); p_image_storage_id, p_replicate_image_id, p_iteration_prompt: text;
     p_is_favorite: boolean; p_metadata: JSON object shallow-merged into the image's metadata. Null keeps a
-    value. Returns nothing. Errors: 22023 bad parameter (complete without a URL), P0002 unknown image, 55000
-    status moving backwards. Writes nothing on error.
+    value. p_project_id: the image's project (uuid), optional (the image is looked up in it: one shard on a
+    distributed database). Returns nothing. Errors: 22023 bad parameter (complete without a URL), P0002
+    unknown image, 55000 status moving backwards. Writes nothing on error.
     """
     p_image_id: str
     p_image_storage_id: NotRequired[str]
@@ -3005,6 +3039,7 @@ class UpdateShotImageArgs(TypedDict):
     p_is_favorite: NotRequired[bool]
     p_iteration_prompt: NotRequired[str]
     p_metadata: NotRequired[Json]
+    p_project_id: NotRequired[str]
     p_replicate_image_id: NotRequired[str]
     p_status: NotRequired[str]
 
@@ -3014,11 +3049,13 @@ class UpdateShotImageStatusArgs(TypedDict):
     Sets an image's status and URL, as a generation worker does when a prediction starts, completes or fails
     (video-pipeline-redesign-v2.md, "Wire up with Replicate API"). p_image_id: the image (uuid); p_status:
     pending -> processing -> complete | failed, failed -> pending (retry); p_image_url: URL, required for
-    complete unless already set, null keeps. Returns nothing. Errors: 22023 bad parameter, P0002 unknown
-    image, 55000 status moving backwards. Writes nothing on error.
+    complete unless already set, null keeps; p_project_id: the image's project, optional (as
+    update_shot_image). Returns nothing. Errors: 22023 bad parameter, P0002 unknown image, 55000 status moving
+    backwards. Writes nothing on error.
     """
     p_image_id: str
     p_image_url: NotRequired[str]
+    p_project_id: NotRequired[str]
     p_status: str
 
 
@@ -3027,11 +3064,13 @@ class UpdateStoryboardAnimationArgs(TypedDict):
     Records an animation's progress (video-pipeline-redesign-v2.md, updateStoryboardAnimation, "Animation
     Generation"). p_selection_id: the storyboard selection (uuid); p_animation_status: pending -> processing
     -> complete | failed, failed -> pending (retry); p_animated_video_url: URL of the video, required for
-    complete unless already set, null keeps; p_replicate_video_id: prediction id, null keeps. When every
-    shot's animation is complete the project moves to animation_complete. Returns nothing. Errors: 22023 bad
-    parameter, P0002 unknown selection, 55000 status moving backwards. Writes nothing on error.
+    complete unless already set, null keeps; p_replicate_video_id: prediction id, null keeps; p_project_id:
+    the selection's project (uuid), optional (the selection is looked up in it). When every shot's animation
+    is complete the project moves to animation_complete. Returns nothing. Errors: 22023 bad parameter, P0002
+    unknown selection, 55000 status moving backwards. Writes nothing on error.
     """
     p_animated_video_url: NotRequired[str]
     p_animation_status: str
+    p_project_id: NotRequired[str]
     p_replicate_video_id: NotRequired[str]
     p_selection_id: str

@@ -169,7 +169,7 @@ def test_create_scene_shot(owner):
     shot2 = call(conn, "create_scene_shot", scene_id=sid, shot_number=2)
     assert row(conn, "scene_shots", shot2)["project_id"] == pid
     expect_error(conn, "23505", "create_scene_shot", scene_id=sid, shot_number=2)
-    expect_error(conn, "55000", "create_scene_shot", scene_id=sid, shot_number=3, project_id=project(conn))
+    expect_error(conn, "P0002", "create_scene_shot", scene_id=sid, shot_number=3, project_id=project(conn))
     expect_error(conn, "22023", "create_scene_shot", scene_id=sid, shot_number=0)
     expect_error(conn, "22023", "create_scene_shot", scene_id=None, shot_number=1)
     expect_error(conn, "P0002", "create_scene_shot", scene_id=new_user(), shot_number=1)
@@ -320,7 +320,7 @@ def test_batch_create_shot_images_bad_input_writes_nothing(owner):
     # Hierarchy and existence.
     expect_error(conn, "55000", "batch_create_shot_images", shot_id=shot, scene_id=new_user(),
                  parent_image_id=parent, images=variants(6))
-    expect_error(conn, "55000", "batch_create_shot_images", shot_id=shot, project_id=new_user(),
+    expect_error(conn, "P0002", "batch_create_shot_images", shot_id=shot, project_id=new_user(),
                  parent_image_id=parent, images=variants(6))
     expect_error(conn, "P0002", "batch_create_shot_images", shot_id=new_user(), images=variants(6))
     expect_error(conn, "22023", "batch_create_shot_images", shot_id=None, images=variants(6))
@@ -630,3 +630,43 @@ def test_deleting_the_last_unselected_shot_completes_the_storyboard(owner):
     expect_error(conn, "55000", "update_redesign_status", project_id=u["project"], status="storyboard_final")
     call(conn, "select_master_shot", shot_id=u["shots"][0], selected_image_id=u["images"][u["shots"][0]][0])
     assert status(conn, u["project"]) == "storyboard_final"
+
+
+def test_p_project_id_names_the_project_the_row_is_looked_up_in(owner):
+    """The distribution key as an optional parameter: with the row's own project the call works as without it;
+    with another project of the same user the row is not found there (P0002) and nothing is written."""
+    conn, _ = owner
+    t = tree(conn, None, shots=2)
+    a, b = t["shots"]
+    image = t["images"][a][0]
+    selection = call(conn, "select_master_shot", shot_id=a, selected_image_id=image)
+    elsewhere = project(conn)
+    calls = {
+        "update_project_scene": {"scene_id": t["scene"], "title": "Renamed"},
+        "create_scene_shot": {"scene_id": t["scene"], "shot_number": 7},
+        "update_scene_shot": {"shot_id": a, "description": "Keyed"},
+        "batch_create_shot_images": {"shot_id": b, "parent_image_id": t["images"][b][0], "images": variants(2)},
+        "create_shot_image": {"shot_id": a, "iteration_number": 0, "variant_number": 0, "image_url": None,
+                              "status": "pending"},
+        "get_latest_iteration_number": {"shot_id": a},
+        "get_shot_images_by_iteration": {"shot_id": a},
+        "update_shot_image": {"image_id": image, "is_favorite": True},
+        "update_shot_image_status": {"image_id": image, "status": "complete"},
+        "toggle_shot_image_favorite": {"image_id": image},
+        "select_master_shot": {"shot_id": a, "selected_image_id": image},
+        "create_storyboard_selection": {"shot_id": a, "selected_image_id": image},
+        "update_storyboard_animation": {"selection_id": selection, "animation_status": "processing"},
+        "is_scene_storyboard_complete": {"scene_id": t["scene"]},
+        "delete_shot_image": {"image_id": t["images"][b][5]},
+        "delete_scene_shot": {"shot_id": b},
+        "delete_project_scene": {"scene_id": t["scene"]},
+    }
+    for name, params in calls.items():
+        err = expect_error(conn, "P0002", name, project_id=elsewhere, **params)
+        assert "not found" in str(err), name
+    # create_shot_image's variant 0 of iteration 0 exists: with the right project it meets the same rule as without.
+    expect_error(conn, "23505", "create_shot_image", project_id=t["project"], **calls.pop("create_shot_image"))
+    for name, params in calls.items():
+        with conn.transaction():
+            call(conn, name, project_id=t["project"], **params)
+    assert row(conn, "project_scenes", t["scene"]) is None

@@ -13,9 +13,13 @@ from storyboard_helpers import TABLES
 from helpers import psql
 
 PRIVATE_FUNCTIONS = {
-    "check_video_project_write", "check_project_scene_write", "check_scene_shot_write", "check_shot_image_write",
-    "check_storyboard_selection_write", "sync_shot_selected_image", "advance_redesign_status",
+    "validate_video_project_update", "validate_project_scene_insert", "validate_project_scene_update",
+    "inherit_scene_parents", "validate_scene_shot_update", "inherit_shot_parents", "validate_shot_image_insert",
+    "validate_shot_image_update", "release_parent_image", "validate_master_image",
+    "validate_storyboard_selection_update", "copy_master_image_to_shot", "clear_master_image_of_shot",
+    "advance_redesign_status_to", "advance_redesign_status_to_reached", "delete_storyboard_row",
 }
+CHILD_TABLES = TABLES[1:]
 
 
 def check_every_foreign_key_has_an_index_leading_with_its_columns(db):
@@ -40,18 +44,21 @@ def check_the_documents_indexes(db):
         "idx_project_scenes_by_project": "UNIQUE INDEX idx_project_scenes_by_project ON public.project_scenes "
                                          "USING btree (project_id, scene_number)",
         "idx_scene_shots_by_scene": "UNIQUE INDEX idx_scene_shots_by_scene ON public.scene_shots "
-                                    "USING btree (scene_id, shot_number)",
-        "idx_scene_shots_by_project": "INDEX idx_scene_shots_by_project ON public.scene_shots USING btree (project_id)",
+                                    "USING btree (project_id, scene_id, shot_number)",
+        "idx_scene_shots_by_project": "INDEX idx_scene_shots_by_project ON public.scene_shots "
+                                      "USING btree (project_id, user_id)",
         "idx_shot_images_by_shot": "UNIQUE INDEX idx_shot_images_by_shot ON public.shot_images "
-                                   "USING btree (shot_id, iteration_number, variant_number)",
-        "idx_shot_images_by_scene": "INDEX idx_shot_images_by_scene ON public.shot_images USING btree (scene_id)",
-        "idx_shot_images_by_project": "INDEX idx_shot_images_by_project ON public.shot_images USING btree (project_id)",
+                                   "USING btree (project_id, shot_id, iteration_number, variant_number)",
+        "idx_shot_images_by_scene": "INDEX idx_shot_images_by_scene ON public.shot_images "
+                                    "USING btree (project_id, scene_id)",
+        "idx_shot_images_by_project": "INDEX idx_shot_images_by_project ON public.shot_images "
+                                      "USING btree (project_id, user_id)",
         "idx_storyboard_selections_by_project": "INDEX idx_storyboard_selections_by_project ON "
-                                                "public.storyboard_selections USING btree (project_id)",
+                                                "public.storyboard_selections USING btree (project_id, user_id)",
         "idx_storyboard_selections_by_scene": "INDEX idx_storyboard_selections_by_scene ON "
-                                              "public.storyboard_selections USING btree (scene_id)",
+                                              "public.storyboard_selections USING btree (project_id, scene_id)",
         "idx_storyboard_selections_by_shot": "UNIQUE INDEX idx_storyboard_selections_by_shot ON "
-                                             "public.storyboard_selections USING btree (shot_id)",
+                                             "public.storyboard_selections USING btree (project_id, shot_id)",
     }
     for name, definition in expected.items():
         assert indexes.get(name) == "CREATE " + definition
@@ -81,6 +88,55 @@ def check_tables_views_and_functions_are_commented_and_secured(db):
     assert bad_params == []
 
 
+def check_every_key_leads_with_the_distribution_key(db):
+    """project_id (video_projects: id) leads every primary key, unique index and foreign key (both sides), no
+    foreign key sets null or a default, every child row's owner is bound to its project's, and child rows can be
+    found by id alone (a plain index)."""
+    bad = db.execute(
+        """select i.indexrelid::regclass::text from pg_index i
+           join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
+           where (i.indisunique or i.indisprimary) and i.indrelid = any(%s::regclass[])
+             and a.attname <> case when i.indrelid = 'public.video_projects'::regclass then 'id' else 'project_id' end
+           union all
+           select c.conname from pg_constraint c
+           join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+           join pg_attribute r on r.attrelid = c.confrelid and r.attnum = c.confkey[1]
+           where c.contype = 'f' and c.conrelid = any(%s::regclass[])
+             and (a.attname <> 'project_id' or r.attname <> case when c.confrelid = 'public.video_projects'::regclass
+                                                                  then 'id' else 'project_id' end
+                  or c.confdeltype in ('n', 'd') or c.confupdtype in ('n', 'd', 'c'))""",
+        ([f"public.{t}" for t in TABLES], [f"public.{t}" for t in CHILD_TABLES])).fetchall()
+    assert bad == []
+    owner_keys = {r[0] for r in db.execute(
+        """select c.conrelid::regclass::text from pg_constraint c
+           where c.connamespace = 'public'::regnamespace and c.contype = 'f' and c.confrelid = 'public.video_projects'::regclass
+             and (select array_agg(attname order by k.n) from unnest(c.conkey) with ordinality as k (attnum, n)
+                  join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum) = '{project_id,user_id}'""")}
+    assert owner_keys == set(CHILD_TABLES)
+    by_id = {r[0] for r in db.execute(
+        """select i.indrelid::regclass::text from pg_index i
+           where i.indrelid = any(%s::regclass[]) and i.indnatts = 1
+             and i.indkey[0] = (select attnum from pg_attribute where attrelid = i.indrelid and attname = 'id')""",
+        ([f"public.{t}" for t in CHILD_TABLES],))}
+    assert by_id == set(CHILD_TABLES)
+
+
+def check_trigger_functions_do_not_branch_on_the_table_or_the_event(db):
+    """One small function per table and event (a shard's tg_table_name is the shard's; plpgsql_check checks each
+    trigger in its own context); the module's one statement-level trigger kind is gone: every trigger is row-level,
+    keyed by the row's project."""
+    branching = db.execute(
+        """select p.proname from pg_proc p
+           where p.pronamespace = 'dreamcut_private'::regnamespace and p.proname = any(%s)
+             and p.prosrc ~* '\\mtg_(table_name|op|relid)\\M'""", (list(PRIVATE_FUNCTIONS),)).fetchall()
+    assert branching == []
+    statement_level = db.execute(
+        """select t.tgname from pg_trigger t
+           where t.tgrelid = any(%s::regclass[]) and not t.tgisinternal and t.tgtype & 1 = 0""",
+        ([f"public.{t}" for t in TABLES],)).fetchall()
+    assert statement_level == []
+
+
 def check_tables_are_in_the_realtime_publication(db):
     published = {r[0] for r in db.execute(
         "select tablename from pg_publication_tables where pubname = 'supabase_realtime' and schemaname = 'public'")}
@@ -92,6 +148,8 @@ def test_catalog(db):
     check_every_foreign_key_has_an_index_leading_with_its_columns(db)
     check_the_documents_indexes(db)
     check_tables_views_and_functions_are_commented_and_secured(db)
+    check_every_key_leads_with_the_distribution_key(db)
+    check_trigger_functions_do_not_branch_on_the_table_or_the_event(db)
     check_tables_are_in_the_realtime_publication(db)
 
 

@@ -498,9 +498,8 @@ CALLABLE = {  # procedure -> (module, who calls it in the tests; repeats weigh)
     **{f"public.{name}": ("multimedia", (W, W, SELF)) for name in (
         "claim_rendering_job", "heartbeat_rendering_job", "complete_rendering_job", "fail_rendering_job")},
     "dreamcut_private.running_job_of_worker": ("multimedia", (W, W, SELF)),
-    # the ownership test of the storyboard policies and the storyboard delete procedures' body
-    **{f"dreamcut_private.{name}": ("storyboard", (W, W, SELF)) for name in (
-        "storyboard_project_ids", "delete_storyboard_row")},
+    # the storyboard delete procedures' one body
+    "dreamcut_private.delete_storyboard_row": ("storyboard", (W, W, SELF)),
     # executable by the API roles, reachable by service_role only (USAGE on dreamcut_private)
     **{f"dreamcut_private.{name}": ("content", (W, W, SELF)) for name in (
         "cm_word_count", "cm_section_word_counts", "jwt_company_id")},
@@ -926,7 +925,6 @@ BASELINES.update({
     "public.get_shot_images_by_iteration": sb_call(p_shot_id="@shot"),
     "public.is_scene_storyboard_complete": sb_call(p_scene_id="@scene"),
     "public.get_project_progress": sb_call(p_project_id="@project"),
-    "dreamcut_private.storyboard_project_ids": sb_call("service_role"),
     "dreamcut_private.delete_storyboard_row": sb_call("service_role", p_table="shot_images", p_id="@complete image"),
 })
 
