@@ -143,6 +143,22 @@ def check_tables_are_in_the_realtime_publication(db):
     assert set(TABLES) <= published
 
 
+def check_a_delete_publishes_only_the_primary_key(db):
+    """Realtime sends a DELETE to every subscriber of the table, without RLS (the row is gone), with the old
+    record's replica identity: REPLICA IDENTITY DEFAULT is the primary key, so another user's subscriber gets
+    (project_id, id) (video_projects: id), random uuids, and nothing of the row (docs/storyboard.md, Realtime)."""
+    identity = dict(db.execute(
+        """select c.relname,
+               c.relreplident::text || ':' || (select string_agg(a.attname, ',' order by k.n)
+                                         from pg_index as i
+                                         cross join unnest(i.indkey::int2[]) with ordinality as k(attnum, n)
+                                         join pg_attribute as a on a.attrelid = i.indrelid and a.attnum = k.attnum
+                                         where i.indrelid = c.oid and i.indisprimary)
+           from pg_class as c where c.oid = any(%s::regclass[])""",
+        ([f"public.{t}" for t in TABLES],)).fetchall())
+    assert identity == {t: "d:id" if t == "video_projects" else "d:project_id,id" for t in TABLES}
+
+
 def test_catalog(db):
     """One migrated clone for the read-only catalog checks above."""
     check_every_foreign_key_has_an_index_leading_with_its_columns(db)
@@ -151,6 +167,7 @@ def test_catalog(db):
     check_every_key_leads_with_the_distribution_key(db)
     check_trigger_functions_do_not_branch_on_the_table_or_the_event(db)
     check_tables_are_in_the_realtime_publication(db)
+    check_a_delete_publishes_only_the_primary_key(db)
 
 
 def test_the_module_installs_and_rolls_back_alone_leaving_nothing(empty_url, migration_set):
