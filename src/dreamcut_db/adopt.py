@@ -253,8 +253,26 @@ class Reference:
     created_keys: set[str]  # snapshot keys package_owned_objects lists in ``after`` (verify's not_ours)
 
 
+#: The references built in this process, by server (its address, start time and the connecting role) and
+#: migrations (ids and checksums): the same migrations on the same server make the same catalog, and building
+#: one costs a scratch database (seconds). Shared: nothing changes a Reference once built.
+_REFERENCES: dict[tuple, "Reference"] = {}
+
+
 def reference(url: str, mset: MigrationSet, before_ids: list[str], module_ids: list[str]) -> Reference:
-    """Build the reference on ``url``'s server (a scratch database, dropped afterwards). Needs CREATEDB."""
+    """The module's reference on ``url``'s server: built in a scratch database (dropped afterwards; needs
+    CREATEDB), or the one this process built already for the same server and migrations."""
+    with connect(url) as conn:
+        server = conn.info.host, conn.info.port, *conn.execute(
+            "select current_setting('server_version_num'), pg_postmaster_start_time(), current_user").fetchone()
+    key = (*server,
+           *(tuple((i, mset.by_id(i).checksum) for i in ids) for ids in (before_ids, module_ids)))
+    if key not in _REFERENCES:
+        _REFERENCES[key] = _build_reference(url, mset, before_ids, module_ids)
+    return _REFERENCES[key]
+
+
+def _build_reference(url: str, mset: MigrationSet, before_ids: list[str], module_ids: list[str]) -> Reference:
     with scratch_database(url, mset, before_ids) as scratch:
         with connect(scratch) as conn:
             before = catalog.snapshot(conn)
@@ -339,6 +357,7 @@ class Check:
     what: str
     columns: list[str]
     predicate: str
+    sqlstate: str  # what PostgreSQL raises for such a row: 23502 not null, 23514 check, 23503 foreign key, 23505 unique
     rows: int = 0
     sample: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
@@ -364,7 +383,7 @@ class Plan:
     tables: list[str] = field(default_factory=list)  # the module's tables that exist live (locked, counted)
     changes: list[Change] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
-    blockers: list[str] = field(default_factory=list)
+    blockers: list[str] = field(default_factory=list)  # each names its object and ends with its SQLSTATE
     notes: list[str] = field(default_factory=list)
     backfills: list[Backfill] = field(default_factory=list)  # what runs: declared, then column-default fills
     repairs: list[Repair] = field(default_factory=list)  # the chosen rules, per table
@@ -372,6 +391,12 @@ class Plan:
     batch_size: int = BATCH_SIZE
     batched: bool = False
     reason: str = ""
+
+    def block(self, text: str, sqlstate: str) -> None:
+        """Note why the adoption cannot go ahead: ``text`` names the object, ``sqlstate`` the class of the refusal
+        (23xxx a row the package's constraints refuse, 55000 an object adopt has no rule to change, 2BP01 an
+        object something else depends on)."""
+        self.blockers.append(f"{text} [SQLSTATE {sqlstate}]")
 
     @property
     def violations(self) -> list[Check]:
@@ -549,8 +574,8 @@ class _Planner:
                    "rls_enabled", "rls_forced", "comment"}
         for attr in sorted((set(ref) | set(live)) - handled):
             if ref.get(attr) != live.get(attr):
-                self.p.blockers.append(f"{subject}: {attr} is {live.get(attr)!r}, the package's {ref.get(attr)!r}: "
-                                       "adopt has no rule to change it")
+                self.p.block(f"{subject}: {attr} is {live.get(attr)!r}, the package's {ref.get(attr)!r}: "
+                             "adopt has no rule to change it", "55000")
         self.columns(table, subject, ref["columns"], live["columns"])
         self.constraints(table, subject, ref, live)
         self.indexes(table, subject, ref, live)
@@ -587,16 +612,16 @@ class _Planner:
         final, identities = [], []
         for name in live:
             if name not in ref:
-                self.p.blockers.append(f"{subject}: column {name} is not the package's; adopt never drops data: "
-                                       "move or drop it first, then adopt")
+                self.p.block(f"{subject}: column {name} is not the package's; adopt never drops data: "
+                             "move or drop it first, then adopt", "55000")
         for name, r in ref.items():
             col, lv, what = _q(name), live.get(name), []
             if lv is None:
                 lv, how = self.new_column(table, subject, name, r, rows, name in declared)
                 what.append(f"added {r['type']}{how}")
             if lv["generated"] != r["generated"]:
-                self.p.blockers.append(f"{subject}: column {name} is generated {lv['generated']!r}, the package's "
-                                       f"{r['generated']!r}: adopt has no rule to change it")
+                self.p.block(f"{subject}: column {name} is generated {lv['generated']!r}, the package's "
+                             f"{r['generated']!r}: adopt has no rule to change it", "55000")
                 continue
             if lv["type"] != r["type"]:
                 final.append(f"alter column {col} type {r['type']} using {col}::{r['type']}")
@@ -620,7 +645,7 @@ class _Planner:
                 final.append(f"alter column {col} set not null")
                 what.append("not null")
                 if name in live:
-                    self.check(table, f"NOT NULL {name}", [name], f"r.{col} is null")
+                    self.check(table, f"NOT NULL {name}", [name], f"r.{col} is null", "23502")
                 else:
                     what[-1] = "then not null"
             elif lv["not_null"] and not r["not_null"]:
@@ -658,8 +683,8 @@ class _Planner:
                 f"update {_qual(table)} as r set {_q(name)} = {r['default']} where r.{_q(name)} is null and "
                 f"{_in_batch(key)}", False))
         elif rows and (r["not_null"] or r["identity"]):
-            self.p.blockers.append(f"{subject}: new column {name} is NOT NULL and nothing says how to fill it for the "
-                                   f"{rows} existing rows (adoption/{self.p.module}.toml declares no backfill for it)")
+            self.p.block(f"{subject}: new column {name} is NOT NULL and nothing says how to fill it for the "
+                         f"{rows} existing rows (adoption/{self.p.module}.toml declares no backfill for it)", "23502")
         self.add("prepare", subject, "", f"alter table {_qual(table)} add column {_q(name)} {r['type']}", table)
         return {"type": r["type"], "not_null": False, "default": None, "identity": None, "generated": None,
                 "comment": None}, how
@@ -699,21 +724,22 @@ class _Planner:
             return  # on a column the adoption adds: filled by a backfill, checked by the validation
         cols, what = [_q(col) for col in c.columns], f"{c.name} {definition}"
         if c.type == "c":
-            self.check(table, what, c.columns, f"({c.expression}) is false")
+            self.check(table, what, c.columns, f"({c.expression}) is false", "23514")
         elif c.type == "f":
             parent = self.live.snap.get(f"table {c.ref_table}", {}).get("columns", {})
             if all(col in parent for col in c.ref_columns):
                 match = " and ".join(f"p.{_q(pc)} = r.{col}" for pc, col in zip(c.ref_columns, cols))
                 present = " and ".join(f"r.{col} is not null" for col in cols)
                 self.check(table, what, c.columns,
-                           f"{present} and not exists (select from {_qual(c.ref_table)} as p where {match})")
+                           f"{present} and not exists (select from {_qual(c.ref_table)} as p where {match})", "23503")
         elif c.type in "pu":
             same = " and ".join(f"o.{col} = r.{col}" for col in cols)
-            self.check(table, what, c.columns, f"exists (select from {_qual(table)} as o where {same} and o.ctid <> r.ctid)")
+            self.check(table, what, c.columns, f"exists (select from {_qual(table)} as o where {same} and o.ctid <> r.ctid)",
+                       "23505")
 
-    def check(self, table: str, what: str, columns: list[str], predicate: str) -> None:
+    def check(self, table: str, what: str, columns: list[str], predicate: str, sqlstate: str) -> None:
         rules = [r.name for r in self.p.knowledge.repairs if r.table == table and set(r.set) & set(columns)]
-        self.p.checks.append(Check(table, what, columns, predicate, rules=rules))
+        self.p.checks.append(Check(table, what, columns, predicate, sqlstate, rules=rules))
 
     def indexes(self, table: str, subject: str, ref: dict, live: dict) -> None:
         ref_backing = {c.index for c in self.ref.constraints.values() if c.table == table and c.index}
@@ -804,7 +830,8 @@ class _Planner:
             if keep_if_used:
                 self.p.notes.append(f"{f.word} {f.signature} is kept ({why}): {', '.join(others)} uses it")
             else:
-                self.p.blockers.append(f"{f.word} {f.signature} must be dropped ({why}) but {', '.join(others)} uses it")
+                self.p.block(f"{f.word} {f.signature} must be dropped ({why}) but {', '.join(others)} uses it",
+                             "2BP01")
             return
         self.dropped_functions.add(f.signature)
         self.add("function", "functions", f"{f.word} {f.signature}: dropped ({why})", f"drop {f.word} {f.signature}")
@@ -857,7 +884,7 @@ class _Planner:
                      f"create type {_qual(name)} as enum ({', '.join(_lit(x) for x in labels)})")
         elif live["labels"] != labels:
             if [x for x in labels if x in live["labels"]] != live["labels"]:
-                self.p.blockers.append(f"{subject}: its labels {live['labels']} cannot become {labels}")
+                self.p.block(f"{subject}: its labels {live['labels']} cannot become {labels}", "55000")
             else:
                 new = [x for x in labels if x not in live["labels"]]
                 self.add("prepare", subject, f"labels added: {', '.join(new)}", [
@@ -951,7 +978,7 @@ def plan(url: str, mset: MigrationSet, module: str, repairs: list[str] | None = 
         if v.blocking:
             left = v.rows if v.remaining is None else v.remaining
             hint = f" (choose --repair {' or '.join(v.rules)})" if v.rules and v.remaining is None else ""
-            p.blockers.append(f"{v.table}: {left} row(s) violate {v.what}{hint}")
+            p.block(f"{v.table}: {left} row(s) violate {v.what}{hint}", v.sqlstate)
     return p
 
 
@@ -1020,8 +1047,8 @@ def adopt(url: str, mset: MigrationSet, module: str, repairs: list[str] | None =
     if dry_run:
         return p
     if p.blockers:
-        raise DreamcutError(f"adopt {module} stopped before changing anything: {len(p.blockers)} blocker(s), "
-                            "listed above (blocked: ...)")
+        more = f"; {len(p.blockers) - 1} more blocker(s) listed above" if len(p.blockers) > 1 else ""
+        raise DreamcutError(f"adopt {module} stopped before changing anything: {p.blockers[0]}{more}")
     _Applier(url, mset, p, out).run()
     return p
 
@@ -1057,12 +1084,12 @@ class _Applier:
                 if attempt == LOCK_ATTEMPTS:
                     raise DreamcutError(
                         f"{what}: a lock was not granted within lock_timeout {engine.LOCK_TIMEOUT}, {LOCK_ATTEMPTS} "
-                        f"times ({_first_line(exc)}); rolled back{self.outcome()}. A long transaction holds one of the "
+                        f"times ({engine._describe(exc)}); rolled back{self.outcome()}. A long transaction holds one of the "
                         "tables (see pg_stat_activity): re-run adopt when it has ended")
                 self.out(f"{what}: a lock was not granted within {engine.LOCK_TIMEOUT}: rolled back, trying again")
                 time.sleep(attempt)
             except psycopg.Error as exc:
-                raise DreamcutError(f"{what} failed and was rolled back{self.outcome()}: {_first_line(exc)}")
+                raise DreamcutError(f"{what} failed and was rolled back{self.outcome()}: {engine._describe(exc)}")
 
     def outcome(self) -> str:
         return ("" if self.p.batched else "; nothing was changed")
@@ -1156,7 +1183,7 @@ class _Applier:
             self.conn.execute(c.concurrent)
         except psycopg.Error as exc:
             self.conn.execute(f"drop index concurrently if exists {_q(schema)}.{name}")
-            raise DreamcutError(f"building index {name} concurrently failed: {_first_line(exc)}. The tables are "
+            raise DreamcutError(f"building index {name} concurrently failed: {engine._describe(exc)}. The tables are "
                                 "prepared (new columns, noting triggers); re-run adopt to resume")
         finally:
             self.conn.execute("reset lock_timeout")
@@ -1178,15 +1205,16 @@ class _Applier:
                 where = "" if last is None else f" where {_q(family.key)} > %(last)s"
                 self.keys(family, f"select {_q(family.key)} from {_qual(family.root)}{where} order by 1 "
                           f"limit {per_batch}", {"last": last})
-                last_key = self.conn.execute("select key from pg_temp.adopt_keys order by key desc limit 1").fetchone()
-                state["last"] = last_key and last_key[0]
+                state["last"], state["n"] = self.conn.execute(
+                    "select (select key from pg_temp.adopt_keys order by key desc limit 1), count(*) "
+                    "from pg_temp.adopt_keys").fetchone()  # no max(uuid) before PostgreSQL 18
                 if state["last"] is not None:
                     self.data(family)
             self.transaction(f"batch {done + 1}", batch)
             if state["last"] is None:
                 return
             last, done = state["last"], done + 1
-            self.out(f"batch {done}/{max(total, done)}: {per_batch} row(s) of {family.root} and their rows done")
+            self.out(f"batch {done}/{max(total, done)}: {state['n']} row(s) of {family.root} and their rows done")
 
     def swap(self) -> None:
         p = self.p
@@ -1222,7 +1250,7 @@ class _Applier:
             if c.table in family.members:
                 n = self.conn.execute(f"select count(*) from {_qual(c.table)} as r where ({c.predicate}) and "
                                       f"{_in_batch(family.members[c.table])}").fetchone()[0]
-                found += [f"{c.table}: {n} row(s) violate {c.what}"] * bool(n)
+                found += [f"{c.table}: {n} row(s) violate {c.what} [SQLSTATE {c.sqlstate}]"] * bool(n)
         return found
 
     # -- rows -----------------------------------------------------------------------------------------------
@@ -1282,9 +1310,3 @@ class _Applier:
         diffs = catalog.diff({k: v for k, v in ref.after.items() if k not in not_ours},
                              {k: v for k, v in actual.items() if k not in not_ours})
         return diffs + [{"line": f"constraint {u} is not validated"} for u, in unvalidated]
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    code = getattr(exc, "sqlstate", None)
-    return (text[0] if text else type(exc).__name__) + (f" [SQLSTATE {code}]" if code else "")

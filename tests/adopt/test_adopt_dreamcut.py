@@ -91,12 +91,13 @@ def test_a_row_no_rule_repairs_stops_the_adoption_with_the_database_unchanged(fr
 
     rc, out, err = cli(capsys, url, "adopt", "--module", "dreamcut", *REPAIRS)
     assert rc == 1
-    assert "adopt dreamcut stopped before changing anything: 2 blocker(s)" in err
+    assert err == ("dreamcut-db adopt: error: adopt dreamcut stopped before changing anything: public.dreamcut_assets: "
+                   "1 row(s) violate NOT NULL type [SQLSTATE 23502]; 1 more blocker(s) listed above\n")
     assert ("public.dreamcut_assets: 2 row(s) violate NOT NULL type (e.g. id " in out
             and ": --repair asset-type-from-extension fixes 1, 1 still refused" in out), out
     assert "blocked: public.dreamcut_assets: 1 row(s) violate NOT NULL type" in out
-    assert ("blocked: public.dreamcut_assets: 1 row(s) violate dreamcut_assets_url_check CHECK ((url <> ''::text))"
-            in out)
+    assert ("blocked: public.dreamcut_assets: 1 row(s) violate dreamcut_assets_url_check CHECK ((url <> ''::text)) "
+            "[SQLSTATE 23514]" in out)
     assert "no rule repairs them: change or remove them by hand, then adopt" in out
     assert everything(url, columns) == before
     assert not engine.read_applied(url)
