@@ -748,9 +748,14 @@ class _Planner:
         live_i = {n: d for n, d in live["indexes"].items() if n not in live_backing}
         invalid = {n for t, n in self.live.invalid_indexes if t == table}
         schema = table.split(".", 1)[0]
+        leftovers = {_adopt_name(n) for n in ref["indexes"]}  # built concurrently by a batched run that stopped
         for name in sorted(set(live_i) - set(ref_i)):
-            self.add("drop", subject, f"index {name}: dropped (not the package's)",
-                     f"drop index {_q(schema)}.{_q(name)}", table)
+            if name in leftovers:  # first thing: a batched run builds it again
+                self.add("prepare", subject, f"index {name}: dropped (left by an adoption that stopped)",
+                         f"drop index {_q(schema)}.{_q(name)}", table)
+            else:
+                self.add("drop", subject, f"index {name}: dropped (not the package's)",
+                         f"drop index {_q(schema)}.{_q(name)}", table)
         for name, definition in sorted(ref_i.items()):
             if live_i.get(name) == definition and name not in invalid:
                 continue
@@ -1120,6 +1125,7 @@ class _Applier:
 
     def one_transaction(self) -> None:
         self.lock()
+        self.untrack()
         self.dependencies()
         self.execute(self.p.of_phase("prepare", "drop"))
         self.functions()
@@ -1233,15 +1239,19 @@ class _Applier:
                     "--repair rule for them) and re-run adopt")
             n = self.conn.execute("select count(*) from pg_temp.adopt_keys").fetchone()[0]
             self.out(f"swap: {n} row(s) of {family.root} written meanwhile done again")
-            for table in family.members:
-                if table in p.tables:
-                    self.conn.execute(f"drop trigger {TRACK_TRIGGER} on {_qual(table)}")
+        self.untrack()
         self.execute(p.of_phase("drop"))
         self.functions()
         self.execute(p.of_phase("final", "unconstrain", "constraint", "reference", "index", "object", "registry"),
                      batched=True)
-        self.conn.execute(f"drop function {_TRACK_FUNCTION}()")
-        self.conn.execute(f"drop table {_PENDING}")
+
+    def untrack(self) -> None:
+        """Remove what prepare added to note the application's writes (in one transaction: what a batched run
+        that stopped left, its rows being done again with all the others)."""
+        for table in self.p.tables:
+            self.conn.execute(f"drop trigger if exists {TRACK_TRIGGER} on {_qual(table)}")
+        self.conn.execute(f"drop function if exists {_TRACK_FUNCTION}()")
+        self.conn.execute(f"drop table if exists {_PENDING}")
 
     def refused(self, family: Family) -> list[str]:
         """The checks the batch's rows (the keys in pg_temp.adopt_keys) still fail."""
@@ -1266,7 +1276,8 @@ class _Applier:
         key_type = self.p.live.snap[f"table {family.root}"]["columns"][family.key]["type"]
         self.conn.execute("drop table if exists pg_temp.adopt_keys")
         self.conn.execute(f"create temporary table adopt_keys (key {key_type} primary key) on commit drop")
-        self.conn.execute(f"insert into pg_temp.adopt_keys (key) {query}", params)
+        # on conflict: a family's key need not be unique in its root (render's elements by job_id)
+        self.conn.execute(f"insert into pg_temp.adopt_keys (key) {query} on conflict do nothing", params)
         self.conn.execute("analyze pg_temp.adopt_keys")
 
     def data(self, family: Family) -> None:

@@ -12,10 +12,14 @@ from pytest_postgresql.janitor import DatabaseJanitor
 
 import adopt_helpers as production
 from dreamcut_db import adopt, engine, verify
+from dreamcut_db.errors import DreamcutError
 from dreamcut_db.modules import MigrationSet
 from helpers import acting_as, make_url
 
 BULK, BATCH = 400, 150
+#: Whether the production's completion trigger function and the package's exist.
+FUNCTIONS = ("select to_regprocedure('public.check_query_completion()') is not null or null, "
+             "to_regprocedure('dreamcut_private.check_query_completion()') is not null or null")
 
 
 def app_writes(url: str, ids) -> dict:
@@ -122,3 +126,39 @@ def test_the_in_flight_query_completes_through_the_package_functions(adopted):
                             (ids.analyzing,)).fetchone() == ("completed", "done")
         assert conn.execute("select count(*) from public.dreamcut_messages where query_id = %s and type = 'merge'",
                             (ids.analyzing,)).fetchone() == (1,)
+
+
+def test_a_refused_row_written_meanwhile_stops_the_swap_and_a_rerun_resumes(new_database):
+    """Batched over the small fixture (--batch-size 5): the application writes an asset the package refuses
+    (an empty url, which no rule repairs) between two batches; the swap stops, naming it, with the tables
+    prepared but the production functions still in place and nothing recorded. Once the row is fixed, the same
+    command resumes and finishes."""
+    url = new_database()
+    ids = production.build(url)
+    mset = MigrationSet.load()
+
+    def out(line: str) -> None:
+        if line.startswith("batch 1/"):
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute("insert into public.dreamcut_assets (query_id, url, type) values (%s, '', 'image')",
+                             (ids.init,))
+
+    with pytest.raises(DreamcutError) as info:
+        adopt.adopt(url, mset, "dreamcut", production.RULES, batch_size=5, out=out)
+    assert str(info.value).startswith(
+        "rows written during the adoption violate the package's constraints (public.dreamcut_assets: 1 row(s) "
+        "violate dreamcut_assets_url_check CHECK ((url <> ''::text)) [SQLSTATE 23514]); the tables are prepared")
+    assert [a.id for a in engine.read_applied(url)] == ["0001_supabase_platform"]  # prepare applied what it needs
+    with psycopg.connect(url, autocommit=True) as conn:
+        assert conn.execute(FUNCTIONS).fetchone() == (True, None)  # the production's, not yet the package's
+        assert conn.execute("select attnotnull from pg_attribute where attrelid = 'public.dreamcut_assets'::regclass "
+                            "and attname = 'seq'").fetchone() == (False,)  # prepared: added, not yet NOT NULL
+        conn.execute("update public.dreamcut_assets set url = 'https://cdn.example.com/fixed.jpg' where url = ''")
+
+    lines = []
+    assert adopt.adopt(url, mset, "dreamcut", production.RULES, batch_size=5, out=lines.append).batched
+    assert "recorded: dreamcut's 6 migration(s) applied (yoyo mark, checksums)" in lines  # compared as verify does
+    with psycopg.connect(url) as conn:
+        assert conn.execute(FUNCTIONS).fetchone() == (None, True)
+        assert conn.execute("select seq from public.dreamcut_assets where query_id = %s order by seq",
+                            (ids.init,)).fetchall() == [(1,), (2,), (3,)]
