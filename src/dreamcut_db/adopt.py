@@ -644,7 +644,7 @@ class _Planner:
             if r["not_null"] and not lv["not_null"]:
                 final.append(f"alter column {col} set not null")
                 what.append("not null")
-                if name in live:
+                if name in live and name not in declared:  # a declared backfill fills it (a re-run after a stop)
                     self.check(table, f"NOT NULL {name}", [name], f"r.{col} is null", "23502")
                 else:
                     what[-1] = "then not null"
