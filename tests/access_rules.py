@@ -178,8 +178,8 @@ TABLES = {
         "how": {"row": "id = %(employee)s", "set": "email = email",
                 "insert": "insert into {t} (company_id, full_name) values (%(company)s, 'probe')"},
     },
-    # multimedia (docs/multimedia.md, "Company isolation"): as content; rendering jobs are read-only for users
-    # (they enqueue through enqueue_rendering_job), written by the workers (service_role).
+    # multimedia (docs/multimedia.md, "Company isolation"): as content; users read rendering jobs and enqueue
+    # new ones (insert at priority 0), the rest is written by the workers (service_role).
     **{table: {"rules": rules(
         anon=ALL_DENIED,
         owner=EVERYTHING,
@@ -209,7 +209,7 @@ TABLES = {
                "takeover": ("company_id = %(B_company)s", DENIED)},
        }.items()},
     "public.mm_rendering_queue": {
-        "rules": rules(anon=ALL_DENIED, owner=READ_ONLY, other=ALL_NO_WRITE, service_role=EVERYTHING),
+        "rules": rules(anon=ALL_DENIED, owner=(R, R, DENIED, DENIED), other=ALL_NO_WRITE, service_role=EVERYTHING),
         "how": {"row": "job_id = %(mm_job)s", "set": "priority = priority",
                 "insert": "insert into {t} (session_id, company_id, job_type) values (%(mm_session)s, %(company)s, 'probe')"},
     },
@@ -583,7 +583,6 @@ SECURITY_DEFINER = {
     "dreamcut_private.copy_master_image_to_shot()",
     "dreamcut_private.clear_master_image_of_shot()",
     "dreamcut_private.cm_course_plan_employee_company()",
-    "public.enqueue_rendering_job(uuid,text,jsonb,integer,integer,timestamp with time zone,uuid)",
     "public.check_rate_limit(text,integer,interval)",
     "public.log_security_event(text,jsonb)",
     "public.cleanup_old_jobs(integer,integer)",

@@ -1221,8 +1221,9 @@ create table public.mm_rendering_queue (
 comment on table public.mm_rendering_queue is
 'Asynchronous rendering jobs of multimedia sessions (video-pipeline-content-multimedia.md, planned table '
 'mm_rendering_queue): queued -> running (claimed by one worker under a lease) -> completed | failed, or back to '
-'queued for a retry. Users of a company read their company''s jobs and enqueue through enqueue_rendering_job; '
-'only service_role writes directly.';
+'queued for a retry. Users of a company read their company''s jobs and enqueue jobs of their company''s sessions '
+'at priority 0 (enqueue_rendering_job, or an insert of session_id, company_id, job_type, payload, max_attempts, '
+'run_after); everything else is written by service_role (the workers).';
 comment on column public.mm_rendering_queue.company_id is 'The session''s company (the foreign key keeps them equal).';
 comment on column public.mm_rendering_queue.job_type is 'What to render, a lowercase name (e.g. module_video, section_video).';
 comment on column public.mm_rendering_queue.payload is 'Job parameters for the worker (JSON object).';
@@ -1254,10 +1255,17 @@ alter table public.mm_rendering_queue set (
 alter table public.mm_rendering_queue enable row level security;
 revoke all on table public.mm_rendering_queue from public, anon, authenticated, service_role;
 grant select on table public.mm_rendering_queue to authenticated;
+-- Users enqueue: the columns of a new job, not its state (status, attempts, lease, result: their defaults).
+grant insert (session_id, company_id, job_type, payload, priority, max_attempts, run_after)
+on table public.mm_rendering_queue to authenticated;
 grant select, insert, update, delete on table public.mm_rendering_queue to service_role;
 create policy mm_rendering_queue_select_company on public.mm_rendering_queue
 for select to authenticated
 using (company_id = (select dreamcut_private.jwt_company_id()));
+-- A job of the user's company (the foreign key ties it to a session of that company) at priority 0.
+create policy mm_rendering_queue_insert_company on public.mm_rendering_queue
+for insert to authenticated
+with check (company_id = (select dreamcut_private.jwt_company_id()) and priority = 0);
 
 create trigger trigger_mm_rendering_queue_updated_at
 before update on public.mm_rendering_queue
@@ -1300,11 +1308,11 @@ create function public.enqueue_rendering_job(
     p_company_id uuid default null
 ) returns uuid
 language plpgsql volatile
-security definer
 set search_path = ''
 as $$
 declare
-    v_end_user boolean := dreamcut_private.api_caller_is_end_user();
+    -- security invoker: current_user is the API role PostgREST set (or service_role, or a direct session)
+    v_end_user boolean := current_user in ('anon', 'authenticated');
     v_company_id uuid;
     v_run_after timestamptz := coalesce(p_run_after, clock_timestamp());
     v_job_id uuid;
@@ -1333,12 +1341,11 @@ begin
         raise exception 'p_priority % is for the backend (service_role) only: users enqueue at priority 0', p_priority
         using errcode = '42501';
     end if;
-    -- Security definer (users have no INSERT grant on the queue): the session is looked up in the caller's
-    -- company, as RLS would.
+    -- Security invoker: RLS shows a signed-in user its company's sessions only, and lets it insert jobs of
+    -- its company at priority 0 (policy mm_rendering_queue_insert_company).
     select s.company_id into v_company_id
     from public.mm_multimedia_sessions as s
-    where s.session_id = p_session_id and (p_company_id is null or s.company_id = p_company_id)
-        and (not v_end_user or s.company_id = dreamcut_private.jwt_company_id());
+    where s.session_id = p_session_id and (p_company_id is null or s.company_id = p_company_id);
     if not found then
         raise exception 'multimedia session % not found (p_session_id)', p_session_id using errcode = 'P0002';
     end if;
@@ -1359,7 +1366,7 @@ comment on function public.enqueue_rendering_job(uuid, text, jsonb, integer, int
 'optional, the session''s company (the distribution key; without it the session is found by its id alone). Returns '
 'the new job_id (uuid), status queued, and notifies channel mm_rendering_queue. Errors: 22023 bad parameter, 42501 '
 'a signed-in user setting a priority, P0002 unknown session (or another company''s). Writes nothing on error. '
-'Security definer (users have no INSERT grant on the queue); executable by authenticated and service_role.';
+'Security invoker (RLS and the column grants on the queue apply); executable by authenticated and service_role.';
 revoke all on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz, uuid)
 from public, anon, authenticated, service_role;
 grant execute on function public.enqueue_rendering_job(uuid, text, jsonb, integer, integer, timestamptz, uuid)

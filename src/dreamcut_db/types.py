@@ -939,8 +939,9 @@ class MmRenderingQueue(TypedDict):
     """
     Asynchronous rendering jobs of multimedia sessions (video-pipeline-content-multimedia.md, planned table
     mm_rendering_queue): queued -> running (claimed by one worker under a lease) -> completed | failed, or
-    back to queued for a retry. Users of a company read their company's jobs and enqueue through
-    enqueue_rendering_job; only service_role writes directly.
+    back to queued for a retry. Users of a company read their company's jobs and enqueue jobs of their
+    company's sessions at priority 0 (enqueue_rendering_job, or an insert of session_id, company_id, job_type,
+    payload, max_attempts, run_after); everything else is written by service_role (the workers).
     """
     attempts: int
     company_id: str
@@ -2245,8 +2246,8 @@ class EnqueueRenderingJobArgs(TypedDict):
     call); p_company_id: optional, the session's company (the distribution key; without it the session is
     found by its id alone). Returns the new job_id (uuid), status queued, and notifies channel
     mm_rendering_queue. Errors: 22023 bad parameter, 42501 a signed-in user setting a priority, P0002 unknown
-    session (or another company's). Writes nothing on error. Security definer (users have no INSERT grant on
-    the queue); executable by authenticated and service_role.
+    session (or another company's). Writes nothing on error. Security invoker (RLS and the column grants on
+    the queue apply); executable by authenticated and service_role.
     """
     p_company_id: NotRequired[str]
     p_job_type: str

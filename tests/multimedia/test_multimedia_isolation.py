@@ -2,7 +2,7 @@
 
 As for the content module: users of company A and B (company from the JWT claim app_metadata.company_id), anon
 and service_role, against a row of A and a row of B, for each command. ok: read or written; none: hidden by
-RLS (0 rows); deny: 42501. Rendering jobs are read-only for users: they enqueue through enqueue_rendering_job.
+RLS (0 rows); deny: 42501. Users only read and enqueue rendering jobs (insert, at priority 0).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ mm_slide_presentations    user_a         ok/none    ok/deny    ok/none    ok/non
 mm_slide_presentations    user_b         none/ok    deny/ok    none/ok    none/ok
 mm_slide_presentations    anon           deny/deny  deny/deny  deny/deny  deny/deny
 mm_slide_presentations    service_role   ok/ok      ok/ok      ok/ok      ok/ok
-mm_rendering_queue        user_a         ok/none    deny/deny  deny/deny  deny/deny
-mm_rendering_queue        user_b         none/ok    deny/deny  deny/deny  deny/deny
+mm_rendering_queue        user_a         ok/none    ok/deny    deny/deny  deny/deny
+mm_rendering_queue        user_b         none/ok    deny/ok    deny/deny  deny/deny
 mm_rendering_queue        anon           deny/deny  deny/deny  deny/deny  deny/deny
 mm_rendering_queue        service_role   ok/ok      ok/ok      ok/ok      ok/ok
 """

@@ -257,3 +257,22 @@ def test_a_worker_may_claim_and_finish_by_company(cm, acme, globex, session):
         assert rpc(cm, "complete_rendering_job", p_job_id=ours, p_worker_id="w1",
                    p_company_id=acme)[0]["status"] == "completed"
         assert state(cm, theirs)["status"] == "queued"
+
+
+def test_a_member_enqueues_directly_only_a_new_job_of_its_company_at_priority_0(cm, acme, globex, session):
+    """enqueue_rendering_job is security invoker: the queue's column grants and insert policy say what a
+    signed-in user may enqueue, for the function and for a direct insert alike."""
+    theirs = create_session(cm, create_content(cm, globex))
+    insert = "insert into public.mm_rendering_queue (session_id, company_id, job_type{}) values (%s, %s, 'x'{})"
+    with as_member(cm, acme):
+        cm.execute(insert.format("", ""), (session, acme))
+        for sql, params in [(insert.format(", priority", ", 5"), (session, acme)),
+                            (insert.format(", status", ", 'running'"), (session, acme)),
+                            (insert.format(", attempts", ", 2"), (session, acme)),
+                            (insert.format("", ""), (theirs, globex))]:
+            with raises_sqlstate("42501"), cm.transaction():
+                cm.execute(sql, params)
+        with raises_sqlstate("23503"), cm.transaction():  # the session must be of the job's company
+            cm.execute(insert.format("", ""), (theirs, acme))
+        assert cm.execute("select count(*) from public.mm_rendering_queue").fetchone()[0] == 1
+    assert cm.execute("select prosecdef from pg_proc where proname = 'enqueue_rendering_job'").fetchone() == (False,)
