@@ -189,3 +189,14 @@ def nodes_of(conn: psycopg.Connection, table: str, keys: list[str]) -> int:
         "select count(distinct s.nodeport) from unnest(%s::text[]) k "
         "join citus_shards s on s.shardid = get_shard_id_for_distribution_column(%s, k)",
         (keys, table)).fetchone()[0]
+
+
+def on_both_workers(conn: psycopg.Connection, table: str, make, count: int) -> list:
+    """At least ``count`` new rows of ``table`` (a family root) made by ``make()`` (returns the new key), more
+    until their shards are on both workers (random keys: ``count`` alone would all land on one worker now and
+    then); the keys in order."""
+    keys = [make() for _ in range(count)]
+    while nodes_of(conn, table, [str(k) for k in keys]) < 2:
+        assert len(keys) < count + 32, f"{len(keys)} keys of {table} all on one worker"
+        keys.append(make())
+    return keys

@@ -28,7 +28,7 @@ def test_dry_run_plans_every_family_table_and_changes_nothing(migrated_url, caps
     with distribute.connect(migrated_url) as conn:
         distributed = {name for name, in conn.execute("select logicalrelid::regclass::text from pg_dist_partition")}
     for table in (t for module in DISTRIBUTED_MODULES for t in FAMILY_TABLES[module]):
-        assert f"distributed table public.{table}:" in out or f"public.{table}" in distributed, table
+        assert f"distributed table public.{table}:" in out or table in distributed, table
     assert "stays on the coordinator dreamcut_private.installed_modules" in out
 
 

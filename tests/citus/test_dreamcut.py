@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 
-from citus_helpers import as_role, nodes_of
+from citus_helpers import as_role, on_both_workers
 from dreamcut_helpers import STORYBOARD
 
 ASSETS = [
@@ -51,8 +51,7 @@ def storyboard(conn) -> str:
 
 
 def test_the_storyboard_on_both_workers_in_the_order_of_one_node(service):
-    queries = [storyboard(service) for _ in range(4)]
-    assert nodes_of(service, "public.dreamcut_queries", [str(q) for q in queries]) == 2
+    queries = on_both_workers(service, "public.dreamcut_queries", lambda: storyboard(service), 4)
     for qid in queries:
         chat = [f"{e} {c}" if e else c for e, c in service.execute(
             "select emoji, content from public.dreamcut_messages where query_id = %s order by seq", (qid,))]
