@@ -77,6 +77,9 @@ BROKEN = [
     ("policy-initplan", "create policy bare_uid on public.dreamcut_queries as restrictive for select "
      "to authenticated using (user_id = auth.uid()::text)",
      "public.dreamcut_queries (bare_uid): auth.uid() outside (select ...)"),
+    ("policy-initplan", "create policy cast_inside on public.dreamcut_queries as restrictive for select "
+     "to authenticated using (user_id = (select auth.uid()::text))",
+     "public.dreamcut_queries (cast_inside): auth.uid() outside (select ...)"),
     ("policy-initplan", "create policy bare_setting on public.dreamcut_queries as restrictive for select "
      "to authenticated using (current_setting('request.jwt.claims', true) is not null)",
      "public.dreamcut_queries (bare_setting): current_setting( outside (select ...)"),

@@ -31,7 +31,7 @@ SUPABASE_SCHEMAS = (
 DEFAULT_EXPOSED_SCHEMAS = "public, graphql_public"
 #: The calls splinter's auth_rls_initplan looks for, and current_setting(), which has the same cost per row.
 _AUTH_CALL = r"auth\.(uid|jwt|role|email)\(\)"
-_UNWRAPPED_CALL = r"(?<!SELECT )(?<!SELECT \()(" + _AUTH_CALL + r"|current_setting\()"
+_UNWRAPPED_CALL = r"(?<!SELECT )(" + _AUTH_CALL + r"|current_setting\()"
 _API_ROLES_CAN_SELECT = (
     "(has_table_privilege('anon', c.oid, 'select') or has_table_privilege('authenticated', c.oid, 'select'))"
 )
@@ -210,8 +210,9 @@ RULES: tuple[Rule, ...] = (
                'regcollation'::regtype)"""),
     # Performance (the Performance Advisor).
     Rule("policy-initplan", ("auth_rls_initplan",),
-         "policies call auth.uid(), auth.jwt(), auth.role(), auth.email() and current_setting() only inside "
-         "`(select ...)`, judged by the stored text (`( SELECT auth.uid() AS uid)`)",
+         "policies call auth.uid(), auth.jwt(), auth.role(), auth.email() and current_setting() only as "
+         "`(select auth.uid())`, judged by the stored text (`( SELECT auth.uid() AS uid)`): a cast or an "
+         "operator inside the subquery, as in `(select auth.uid()::text)`, hides the call from the advisor",
          "select format('%%s (%%s): %%s outside (select ...)', p.polrelid::regclass, p.polname, "
          "substring(concat_ws(' ', e.qual, e.with_check) from '" + _UNWRAPPED_CALL + "'))" + _POLICY_FROM
          + " and concat_ws(' ', e.qual, e.with_check) ~ '" + _UNWRAPPED_CALL + "'"),
