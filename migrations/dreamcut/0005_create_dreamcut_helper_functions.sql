@@ -81,6 +81,10 @@ begin
         raise exception 'p_user_prompt is required, got %', coalesce(quote_literal(p_user_prompt), 'null')
         using errcode = '22023';
     end if;
+    if length(p_user_prompt) > 10000 then
+        raise exception 'p_user_prompt must be at most 10000 characters, got %', length(p_user_prompt)
+        using errcode = '22023';
+    end if;
     if p_intent is not null and p_intent not in ('image', 'video', 'audio', 'mixed') then
         raise exception 'p_intent must be one of image, video, audio, mixed (or null), got %', quote_literal(p_intent)
         using errcode = '22023';
@@ -89,12 +93,20 @@ begin
         raise exception 'p_options must be a JSON object, got %', jsonb_typeof(p_options)
         using errcode = '22023';
     end if;
+    if octet_length(p_options::text) > 16384 then
+        raise exception 'p_options must be at most 16384 bytes as JSON text, got %', octet_length(p_options::text)
+        using errcode = '22023';
+    end if;
     if p_assets is not null and jsonb_typeof(p_assets) <> 'array' then
         raise exception 'p_assets must be a JSON array, got %', jsonb_typeof(p_assets)
         using errcode = '22023';
     end if;
     if jsonb_array_length(coalesce(p_assets, '[]')) > 1000 then
         raise exception 'p_assets holds % assets; at most 1000 are allowed', jsonb_array_length(p_assets)
+        using errcode = '22023';
+    end if;
+    if octet_length(p_assets::text) > 1048576 then
+        raise exception 'p_assets must be at most 1048576 bytes (1 MiB) as JSON text, got %', octet_length(p_assets::text)
         using errcode = '22023';
     end if;
     v_error := dreamcut_private.assets_input_error(coalesce(p_assets, '[]'));
@@ -134,9 +146,10 @@ $$;
 comment on function public.initialize_dreamcut_query(text, text, text, jsonb, jsonb) is
 'Starts a director analysis (dreamcut-production-schema.md, "On Query Submit"). '
 'p_user_id: owner (text of at most 255 characters; a signed-in caller may only pass its own auth.uid()); '
-'p_user_prompt: non-empty text; '
-'p_intent: image | video | audio | mixed | null; p_options: JSON object, e.g. {"duration": 30} (seconds), '
-'{"aspect_ratio": "16:9"}; p_assets: JSON array of at most 1000 objects {url (required), type '
+'p_user_prompt: non-empty text of at most 10000 characters; '
+'p_intent: image | video | audio | mixed | null; p_options: JSON object of at most 16384 bytes as JSON '
+'text, e.g. {"duration": 30} (seconds), {"aspect_ratio": "16:9"}; p_assets: JSON array of at most 1000 objects '
+'and 1048576 bytes (1 MiB) as JSON text, each {url (required), type '
 '(image|video|audio, required), filename, description, size (bytes), metadata (object)}. '
 'Returns the new query id (uuid). Writes the query, one asset per element in order, and the message '
 '"Got your request. Let''s break it down..." (emoji 🎬); with no assets the query goes straight to merging. '
@@ -189,6 +202,11 @@ begin
     end if;
     if p_message is not null and p_message !~ '\S' then
         raise exception 'p_message must not be empty' using errcode = '22023';
+    end if;
+    if length(p_message) > 4000 or length(p_error_message) > 4000 then
+        raise exception 'p_message and p_error_message must be at most 4000 characters, got % and %',
+            length(p_message), length(p_error_message)
+        using errcode = '22023';
     end if;
     if p_message_type is not null and p_message_type not in (
         'status', 'asset_start', 'asset_progress', 'asset_complete', 'merge', 'final', 'conflict', 'suggestion', 'error'
@@ -305,9 +323,9 @@ comment on function public.update_asset_progress(uuid, integer, text, jsonb, tex
 'shallow-merged into the asset''s analysis (a video''s "duration" in seconds feeds conflict detection); the '
 'merged analysis may hold at most 524288 bytes (512 KiB) as JSON text; analysis is written only when p_analysis '
 'is given; '
-'p_model_used, p_worker_id: text; p_message, p_message_type, p_emoji: the director message to write first '
+'p_model_used, p_worker_id: text; p_message (at most 4000 characters), p_message_type, p_emoji: the director message to write first '
 '(type defaults from the status: asset_start, asset_progress, asset_complete, error); p_processing_time_ms: '
-'milliseconds >= 0; p_error_message: text; p_quality_score, p_confidence_score: 0..1; p_query_id: the asset''s '
+'milliseconds >= 0; p_error_message: text of at most 4000 characters; p_quality_score, p_confidence_score: 0..1; p_query_id: the asset''s '
 'query, optional (workers that know it pass it: the asset is then found by its distribution key, query_id, and '
 'an asset of another query is not found). Returns nothing. The '
 'trigger check_query_completion then updates the query (init -> analyzing, progress, merging once all assets '
@@ -339,6 +357,11 @@ begin
     end if;
     if p_payload is null or jsonb_typeof(p_payload) <> 'object' then
         raise exception 'p_payload must be a JSON object, got %', coalesce(jsonb_typeof(p_payload), 'null')
+        using errcode = '22023';
+    end if;
+    if octet_length(p_payload::text) > 524288 then
+        raise exception 'p_payload must be at most 524288 bytes (512 KiB) as JSON text, got %',
+            octet_length(p_payload::text)
         using errcode = '22023';
     end if;
     if coalesce(jsonb_typeof(p_payload -> 'intent'), 'null') not in ('string', 'null')
@@ -417,7 +440,7 @@ end
 $$;
 comment on function public.complete_dreamcut_query(uuid, jsonb, integer, text[], numeric) is
 'Completes a query with its creative brief (dreamcut-production-schema.md, "Final Synthesis"). '
-'p_query_id: a query in stage merging; p_payload: the final analyzer JSON object, whose optional "intent" '
+'p_query_id: a query in stage merging; p_payload: the final analyzer JSON object (at most 524288 bytes, 512 KiB, as JSON text), whose optional "intent" '
 '(string), "assets_summary" (string; default: counts by type) and "suggested_directions" (array of strings) '
 'feed the messages; p_processing_time_ms: milliseconds >= 0; p_models_used: text[]; p_cost_estimate: US '
 'dollars >= 0 (not NaN). Returns nothing. Sets status completed, stage done, progress 100, completed_at, and writes '
@@ -443,6 +466,10 @@ begin
         raise exception 'p_error_message is required, got %', coalesce(quote_literal(p_error_message), 'null')
         using errcode = '22023';
     end if;
+    if length(p_error_message) > 4000 then
+        raise exception 'p_error_message must be at most 4000 characters, got %', length(p_error_message)
+        using errcode = '22023';
+    end if;
     select status into v_status from public.dreamcut_queries where id = p_query_id for update;
     if not found then
         raise exception 'query % not found (p_query_id)', p_query_id using errcode = 'P0002';
@@ -459,7 +486,7 @@ end
 $$;
 comment on function public.fail_dreamcut_query(uuid, text) is
 'Fails a query that is still processing (dreamcut-production-schema.md, "Error handling: failed analyses '
-'tracked and reported"). p_query_id: the query; p_error_message: non-empty text shown to the user. Returns '
+'tracked and reported"). p_query_id: the query; p_error_message: non-empty text of at most 4000 characters shown to the user. Returns '
 'nothing. Sets status failed, error_message and completed_at (stage is kept, showing where it failed) and '
 'writes an error message (emoji ❌). Errors: 22023 bad parameter, P0002 unknown query, 55000 already finished. '
 'Writes nothing on error. Executable by service_role only.';

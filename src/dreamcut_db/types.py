@@ -1931,13 +1931,14 @@ class CmContentSectionsArgs(TypedDict):
 class CompleteDreamcutQueryArgs(TypedDict):
     """
     Completes a query with its creative brief (dreamcut-production-schema.md, "Final Synthesis"). p_query_id:
-    a query in stage merging; p_payload: the final analyzer JSON object, whose optional "intent" (string),
-    "assets_summary" (string; default: counts by type) and "suggested_directions" (array of strings) feed the
-    messages; p_processing_time_ms: milliseconds >= 0; p_models_used: text[]; p_cost_estimate: US dollars >= 0
-    (not NaN). Returns nothing. Sets status completed, stage done, progress 100, completed_at, and writes
-    "Creative brief ready 🎬", "- Intent: ...", "- Assets: ...", "- Suggested directions: ...", "Ready for
-    production!". Errors: 22023 bad parameter, P0002 unknown query, 55000 query not in stage merging or
-    already finished. Writes nothing on error. Executable by service_role only.
+    a query in stage merging; p_payload: the final analyzer JSON object (at most 524288 bytes, 512 KiB, as
+    JSON text), whose optional "intent" (string), "assets_summary" (string; default: counts by type) and
+    "suggested_directions" (array of strings) feed the messages; p_processing_time_ms: milliseconds >= 0;
+    p_models_used: text[]; p_cost_estimate: US dollars >= 0 (not NaN). Returns nothing. Sets status completed,
+    stage done, progress 100, completed_at, and writes "Creative brief ready 🎬", "- Intent: ...", "- Assets:
+    ...", "- Suggested directions: ...", "Ready for production!". Errors: 22023 bad parameter, P0002 unknown
+    query, 55000 query not in stage merging or already finished. Writes nothing on error. Executable by
+    service_role only.
     """
     p_cost_estimate: NotRequired[float]
     p_models_used: NotRequired[list[str]]
@@ -2261,10 +2262,10 @@ class EnqueueRenderingJobArgs(TypedDict):
 class FailDreamcutQueryArgs(TypedDict):
     """
     Fails a query that is still processing (dreamcut-production-schema.md, "Error handling: failed analyses
-    tracked and reported"). p_query_id: the query; p_error_message: non-empty text shown to the user. Returns
-    nothing. Sets status failed, error_message and completed_at (stage is kept, showing where it failed) and
-    writes an error message (emoji ❌). Errors: 22023 bad parameter, P0002 unknown query, 55000 already
-    finished. Writes nothing on error. Executable by service_role only.
+    tracked and reported"). p_query_id: the query; p_error_message: non-empty text of at most 4000 characters
+    shown to the user. Returns nothing. Sets status failed, error_message and completed_at (stage is kept,
+    showing where it failed) and writes an error message (emoji ❌). Errors: 22023 bad parameter, P0002 unknown
+    query, 55000 already finished. Writes nothing on error. Executable by service_role only.
     """
     p_error_message: str
     p_query_id: str
@@ -2420,8 +2421,9 @@ class InitializeDreamcutQueryArgs(TypedDict):
     """
     Starts a director analysis (dreamcut-production-schema.md, "On Query Submit"). p_user_id: owner (text of
     at most 255 characters; a signed-in caller may only pass its own auth.uid()); p_user_prompt: non-empty
-    text; p_intent: image | video | audio | mixed | null; p_options: JSON object, e.g. {"duration": 30}
-    (seconds), {"aspect_ratio": "16:9"}; p_assets: JSON array of at most 1000 objects {url (required), type
+    text of at most 10000 characters; p_intent: image | video | audio | mixed | null; p_options: JSON object
+    of at most 16384 bytes as JSON text, e.g. {"duration": 30} (seconds), {"aspect_ratio": "16:9"}; p_assets:
+    JSON array of at most 1000 objects and 1048576 bytes (1 MiB) as JSON text, each {url (required), type
     (image|video|audio, required), filename, description, size (bytes), metadata (object)}. Returns the new
     query id (uuid). Writes the query, one asset per element in order, and the message "Got your request.
     Let's break it down..." (emoji 🎬); with no assets the query goes straight to merging. Errors: 22023 bad
@@ -2827,15 +2829,15 @@ class UpdateAssetProgressArgs(TypedDict):
     p_status: pending -> analyzing -> completed | failed (a finished asset cannot change); p_analysis: JSON
     object shallow-merged into the asset's analysis (a video's "duration" in seconds feeds conflict
     detection); the merged analysis may hold at most 524288 bytes (512 KiB) as JSON text; analysis is written
-    only when p_analysis is given; p_model_used, p_worker_id: text; p_message, p_message_type, p_emoji: the
-    director message to write first (type defaults from the status: asset_start, asset_progress,
-    asset_complete, error); p_processing_time_ms: milliseconds >= 0; p_error_message: text; p_quality_score,
-    p_confidence_score: 0..1; p_query_id: the asset's query, optional (workers that know it pass it: the asset
-    is then found by its distribution key, query_id, and an asset of another query is not found). Returns
-    nothing. The trigger check_query_completion then updates the query (init -> analyzing, progress, merging
-    once all assets are finished). Errors: 22023 bad parameter (and an analysis above 512 KiB), P0002 unknown
-    asset (or not of p_query_id), 55000 finished asset or query, status or progress moving back. Writes
-    nothing on error. Executable by service_role only.
+    only when p_analysis is given; p_model_used, p_worker_id: text; p_message (at most 4000 characters),
+    p_message_type, p_emoji: the director message to write first (type defaults from the status: asset_start,
+    asset_progress, asset_complete, error); p_processing_time_ms: milliseconds >= 0; p_error_message: text of
+    at most 4000 characters; p_quality_score, p_confidence_score: 0..1; p_query_id: the asset's query,
+    optional (workers that know it pass it: the asset is then found by its distribution key, query_id, and an
+    asset of another query is not found). Returns nothing. The trigger check_query_completion then updates the
+    query (init -> analyzing, progress, merging once all assets are finished). Errors: 22023 bad parameter
+    (and an analysis above 512 KiB), P0002 unknown asset (or not of p_query_id), 55000 finished asset or
+    query, status or progress moving back. Writes nothing on error. Executable by service_role only.
     """
     p_analysis: NotRequired[Json]
     p_asset_id: str
