@@ -61,7 +61,8 @@ drop trigger if exists trigger_storyboard_selections_advance_status on public.st
 drop trigger if exists trigger_shot_images_advance_status on public.shot_images;
 drop trigger if exists trigger_project_scenes_advance_status on public.project_scenes;
 drop function if exists dreamcut_private.advance_redesign_status_to_reached();
-drop function if exists dreamcut_private.advance_redesign_status_to();
+drop function if exists dreamcut_private.advance_project_to_shot_iteration();
+drop function if exists dreamcut_private.advance_project_to_scenes_setup();
 drop trigger if exists trigger_video_projects_validate_update on public.video_projects;
 drop function if exists dreamcut_private.validate_video_project_update();
 drop view if exists public.video_project_progress;

@@ -101,29 +101,42 @@ create trigger trigger_video_projects_validate_update
 before update on public.video_projects
 for each row execute function dreamcut_private.validate_video_project_update();
 
-create function dreamcut_private.advance_redesign_status_to() returns trigger
+create function dreamcut_private.advance_project_to_scenes_setup() returns trigger
 language plpgsql
 set search_path = ''
 as $$
-declare
-    c_order constant text[] := array[
-        'prompt_planning', 'scenes_setup', 'shot_iteration', 'storyboard_final', 'animation_complete'
-    ];
 begin
-    -- The new row itself proves that its project reached this state.
-    update public.video_projects
-    set redesign_status = tg_argv[0]
-    where id = new.project_id and array_position(c_order, redesign_status) < array_position(c_order, tg_argv[0]);
+    -- The new scene itself proves that its project reached scenes_setup.
+    update public.video_projects set redesign_status = 'scenes_setup'
+    where id = new.project_id and redesign_status = 'prompt_planning';
     return null;
 end
 $$;
-comment on function dreamcut_private.advance_redesign_status_to() is
-'AFTER INSERT FOR EACH ROW trigger function (argument: a redesign_status) that moves the row''s v2_redesign '
-'project, when it is behind that state, to it, never backwards (video-pipeline-redesign-v2.md, "Update status: '
-'keep redesignStatus in sync"): scenes_setup when a scene was added, shot_iteration when images were added. Row '
-'by row, keyed by the row''s project_id, so that it runs on the shard of the row on a distributed database. '
+comment on function dreamcut_private.advance_project_to_scenes_setup() is
+'AFTER INSERT FOR EACH ROW trigger function on project_scenes: moves the scene''s v2_redesign project from '
+'prompt_planning to scenes_setup, never backwards (video-pipeline-redesign-v2.md, "Update status: keep '
+'redesignStatus in sync"). Keyed by the row''s project_id, so that it runs on the shard of the row on a '
+'distributed database; no trigger argument (a Citus 13.2 shard trigger reading tg_argv crashes the worker). '
 'Raises nothing.';
-revoke all on function dreamcut_private.advance_redesign_status_to() from public;
+revoke all on function dreamcut_private.advance_project_to_scenes_setup() from public;
+
+create function dreamcut_private.advance_project_to_shot_iteration() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    -- The new image itself proves that its project reached shot_iteration.
+    update public.video_projects set redesign_status = 'shot_iteration'
+    where id = new.project_id and redesign_status in ('prompt_planning', 'scenes_setup');
+    return null;
+end
+$$;
+comment on function dreamcut_private.advance_project_to_shot_iteration() is
+'AFTER INSERT FOR EACH ROW trigger function on shot_images: moves the image''s v2_redesign project to '
+'shot_iteration when it is behind it (prompt_planning, scenes_setup), never backwards (video-pipeline-redesign-'
+'v2.md, "Update status: keep redesignStatus in sync"). Keyed by the row''s project_id, as '
+'advance_project_to_scenes_setup. Raises nothing.';
+revoke all on function dreamcut_private.advance_project_to_shot_iteration() from public;
 
 create function dreamcut_private.advance_redesign_status_to_reached() returns trigger
 language plpgsql
@@ -160,11 +173,11 @@ revoke all on function dreamcut_private.advance_redesign_status_to_reached() fro
 
 create trigger trigger_project_scenes_advance_status
 after insert on public.project_scenes
-for each row execute function dreamcut_private.advance_redesign_status_to('scenes_setup');
+for each row execute function dreamcut_private.advance_project_to_scenes_setup();
 
 create trigger trigger_shot_images_advance_status
 after insert on public.shot_images
-for each row execute function dreamcut_private.advance_redesign_status_to('shot_iteration');
+for each row execute function dreamcut_private.advance_project_to_shot_iteration();
 
 create trigger trigger_storyboard_selections_advance_status
 after insert or update on public.storyboard_selections

@@ -17,7 +17,7 @@ PRIVATE_FUNCTIONS = {
     "inherit_scene_parents", "validate_scene_shot_update", "inherit_shot_parents", "validate_shot_image_insert",
     "validate_shot_image_update", "release_parent_image", "validate_master_image",
     "validate_storyboard_selection_update", "copy_master_image_to_shot", "clear_master_image_of_shot",
-    "advance_redesign_status_to", "advance_redesign_status_to_reached", "delete_storyboard_row",
+    "advance_project_to_scenes_setup", "advance_project_to_shot_iteration", "advance_redesign_status_to_reached", "delete_storyboard_row",
 }
 CHILD_TABLES = TABLES[1:]
 
