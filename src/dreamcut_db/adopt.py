@@ -760,7 +760,7 @@ class _Planner:
             if live_i.get(name) == definition and name not in invalid:
                 continue
             old = f"drop index {_q(schema)}.{_q(name)}"
-            columns = definition[definition.index(" USING "):].strip()
+            columns = "UNIQUE " * definition.startswith("CREATE UNIQUE ") + definition[definition.index(" USING "):].strip()
             if name not in live_i:
                 self.add("index", subject, f"index {name}: created {columns}", definition, table,
                          concurrent=_renamed(definition, name, name))

@@ -16,7 +16,7 @@ from dreamcut_db.errors import DreamcutError
 from dreamcut_db.modules import MigrationSet
 from helpers import acting_as, make_url
 
-BULK, BATCH = 400, 150
+BULK, BATCH = 150, 120  # about 8 batches: enough for the application to write between two
 #: Whether the production's completion trigger function and the package's exist.
 FUNCTIONS = ("select to_regprocedure('public.check_query_completion()') is not null or null, "
              "to_regprocedure('dreamcut_private.check_query_completion()') is not null or null")
