@@ -810,6 +810,22 @@ begin
     if p_query is null or btrim(p_query) = '' then
         raise exception 'p_query is required, got %', coalesce(quote_literal(p_query), 'null') using errcode = '22023';
     end if;
+    -- Bounded before the parser sees it: a search is a few words, and websearch_to_tsquery on tens of kilobytes of
+    -- operators runs out of its own stack (XX000) or the server's (54001).
+    if length(p_query) > 1000 then
+        raise exception 'p_query must be at most 1000 characters, got %', length(p_query) using errcode = '22023';
+    end if;
+    if cardinality(regexp_split_to_array(btrim(p_query), '\s+')) > 64 then
+        raise exception 'p_query must be at most 64 words, got %',
+            cardinality(regexp_split_to_array(btrim(p_query), '\s+'))
+        using errcode = '22023';
+    end if;
+    -- each "-" may nest one NOT, and the tsquery parser's stack holds 32
+    if length(p_query) - length(replace(p_query, '-', '')) > 32 then
+        raise exception 'p_query must hold at most 32 "-" (websearch''s NOT), got %',
+            length(p_query) - length(replace(p_query, '-', ''))
+        using errcode = '22023';
+    end if;
     if p_limit is null or p_limit not between 1 and 100 then
         raise exception 'p_limit must be between 1 and 100, got %', coalesce(p_limit::text, 'null')
         using errcode = '22023';
@@ -839,7 +855,8 @@ $$;
 comment on function public.search_module_content(text, integer, text, uuid) is
 'Full-text search over module content (video-pipeline-content-multimedia.md, "Content Storage: enables full-text '
 'search capabilities"), through the GIN-indexed generated column search_vector (English). p_query: web-search '
-'syntax ("quoted phrase", or, -word); p_limit: 1..100 rows; p_status: only content in that status, or null; '
+'syntax ("quoted phrase", or, -word), 1..1000 characters, at most 64 words (separated by white space) and at '
+'most 32 "-", checked before the parser sees it; p_limit: 1..100 rows; p_status: only content in that status, or null; '
 'p_company_id: only that company''s content, or null (a signed-in user sees its own company''s only anyway). Returns '
 'rows (content_id, module_name, employee_name, status, rank: ts_rank, higher is better, headline: matching '
 'fragments of the sections) best first. Runs as the caller, so RLS applies: a signed-in user finds only its '

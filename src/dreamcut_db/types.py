@@ -2658,11 +2658,12 @@ class SearchModuleContentArgs(TypedDict):
     """
     Full-text search over module content (video-pipeline-content-multimedia.md, "Content Storage: enables
     full-text search capabilities"), through the GIN-indexed generated column search_vector (English).
-    p_query: web-search syntax ("quoted phrase", or, -word); p_limit: 1..100 rows; p_status: only content in
-    that status, or null; p_company_id: only that company's content, or null (a signed-in user sees its own
-    company's only anyway). Returns rows (content_id, module_name, employee_name, status, rank: ts_rank,
-    higher is better, headline: matching fragments of the sections) best first. Runs as the caller, so RLS
-    applies: a signed-in user finds only its company's content. Errors: 22023 bad parameter.
+    p_query: web-search syntax ("quoted phrase", or, -word), 1..1000 characters, at most 64 words (separated
+    by white space) and at most 32 "-", checked before the parser sees it; p_limit: 1..100 rows; p_status:
+    only content in that status, or null; p_company_id: only that company's content, or null (a signed-in user
+    sees its own company's only anyway). Returns rows (content_id, module_name, employee_name, status, rank:
+    ts_rank, higher is better, headline: matching fragments of the sections) best first. Runs as the caller,
+    so RLS applies: a signed-in user finds only its company's content. Errors: 22023 bad parameter.
     """
     p_company_id: NotRequired[str]
     p_limit: NotRequired[int]

@@ -487,6 +487,22 @@ def test_search_module_content_ranks_and_respects_rls(cm, acme, globex):
             fails(cm, "22023", "search_module_content", **params)
 
 
+@pytest.mark.parametrize("query, fragment", [
+    ("-" * 60000 + "a", "at most 1000 characters, got 60001"),  # was XX000 tsquery stack too small
+    ('{"k": [' + ",".join(["1"] * 50000) + "]}", "at most 1000 characters"),  # was 54001 stack depth
+    (" ".join(["w"] * 65), "at most 64 words, got 65"),
+    ("-" * 33 + "a", 'at most 32 "-"'),  # 33 nested NOTs overflow the tsquery parser's stack (XX000)
+    ("a " + "- " * 33 + "b", 'at most 32 "-"'),
+])
+def test_search_module_content_bounds_the_query_before_parsing_it(cm, acme, query, fragment):
+    with as_member(cm, acme):
+        assert fragment in fails(cm, "22023", "search_module_content", p_query=query)
+        assert "p_query" in fails(cm, "22023", "search_module_content", p_query=query)
+        # at the bounds, operators and all, the parser answers
+        assert rpc(cm, "search_module_content", p_query="-" * 32 + "a") == []
+        assert rpc(cm, "search_module_content", p_query=" ".join(["(w"] * 64)) == []
+
+
 def test_search_uses_the_gin_index(cm):
     cm.execute("set local enable_seqscan = off")
     plan = "\n".join(r[0] for r in cm.execute(
