@@ -826,6 +826,8 @@ class _Planner:
         if live is not None and words:  # one line: the first change of this function's that has none
             next(c for c in self.p.changes[first:] if not c.line).line = f"{f.word} {f.signature}: {'; '.join(words)}"
 
+    procedure = function
+
     def drop_function(self, f: Function, why: str, keep_if_used: bool = False) -> None:
         """Drop the live function ``f`` (after the triggers of the module's tables that use it). Anything else
         using it blocks the adoption, or with ``keep_if_used`` keeps the function, noting why."""
