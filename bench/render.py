@@ -128,7 +128,7 @@ from generate_series(1, {rows}) as n"""
 def _retention_side(srv, db: str, statement: str, count_old: str, probe_sql: str, budget: float,
                     committed: bool) -> dict:
     """Run one side's ``statement`` with a concurrent writer, within ``budget`` seconds (statement_timeout): in a
-    transaction rolled back afterwards, or (``committed``: the procedure, which commits per batch) for good.
+    transaction rolled back afterwards, or (``committed``: the bounded calls, which commit per batch) for good.
     Returns wall and backend CPU seconds, the rows it deleted (None when the budget ran out), the old rows left,
     and the writer's line."""
     with srv.session(db) as conn:
@@ -138,12 +138,14 @@ def _retention_side(srv, db: str, statement: str, count_old: str, probe_sql: str
             if not committed:
                 conn.execute("begin")
             conn.execute(f"set statement_timeout = '{int(budget * 1000)}ms'")
+            before = conn.execute(count_old).fetchone()[0]
             c0, t0 = _cpu_seconds(pid), time.perf_counter()
             try:
                 cur = conn.execute(statement)
                 wall, cpu = time.perf_counter() - t0, _cpu_seconds(pid) - c0
-                deleted = cur.fetchone()[0] if cur.description else cur.rowcount
                 left = conn.execute(count_old).fetchone()[0]
+                # a function returns its count, a DELETE its rowcount; a do block nothing: what it left says
+                deleted = cur.fetchone()[0] if cur.description else (cur.rowcount if cur.rowcount >= 0 else before - left)
             except Exception as exc:  # statement_timeout: the side ran out of its budget
                 if getattr(exc, "sqlstate", None) != "57014":
                     raise
@@ -154,14 +156,13 @@ def _retention_side(srv, db: str, statement: str, count_old: str, probe_sql: str
     return {"wall": wall, "cpu": cpu, "deleted": deleted, "left": left, "waits": waits}
 
 
-def _retention_one(srv, template, cfg, *, key, function, call, procedure, load, table, plain, probe_sql,
+def _retention_one(srv, template, cfg, *, key, function, call, bounded, load, table, plain, probe_sql,
                    rows) -> Result:
     target = f"{function} on {rows:,} old rows in bounded batches ≤ 2× a plain DELETE of the same rows"
     db = srv.clone(template)
     try:
-        for name in (function, procedure):
-            if not function_exists(srv, db, name):
-                return skipped(key, target, f"module render not on main (no {name})")
+        if not function_exists(srv, db, function):
+            return skipped(key, target, f"module render not on main (no {function})")
         r = Result(key, target)
 
         t = time.perf_counter()
@@ -172,15 +173,16 @@ def _retention_one(srv, template, cfg, *, key, function, call, procedure, load, 
                       load.format(kind=21, rows=10_000, base="now()"))  # recent: to keep
             conn.execute("checkpoint")
         r.line(f"loaded {rows:,} old rows and 10,000 recent ones in {time.perf_counter() - t:.0f} s (set-based "
-               "INSERT as superuser); the plain DELETE and the function each delete the old rows in a transaction "
-               f"that is rolled back, then {procedure} (a commit per batch) deletes the same rows for good")
+               "INSERT as superuser); the plain DELETE and one call of the function each delete the old rows in a "
+               "transaction that is rolled back, then bounded calls (p_max_batches = 1, a commit after each, until "
+               "one returns 0) delete the same rows for good")
         count_old = plain.replace("delete from", "select count(*) from", 1)
-        sides = {"plain": plain, "function": call, "procedure": f"call {procedure}()"}
+        sides = {"plain": plain, "function": call, "bounded calls": bounded}
         runs = {}
         for side, statement in sides.items():
             budget = 60.0 if side == "plain" else max(10.0, 3 * runs["plain"]["wall"])
             run = runs[side] = _retention_side(srv, db, statement, count_old, probe_sql, budget,
-                                               committed=side == "procedure")
+                                               committed=side == "bounded calls")
             if run["deleted"] is None:
                 r.line(f"{side}: STOPPED by statement_timeout after {run['wall']:.1f} s (budget: 3x the plain "
                        f"DELETE), backend CPU {run['cpu']:.1f} s; {run['waits']}")
@@ -190,14 +192,14 @@ def _retention_one(srv, template, cfg, *, key, function, call, procedure, load, 
         timed_out = any(run["deleted"] is None for run in runs.values())
         prefix = "> " if timed_out else ""
         ratios = {side: (runs[side]["wall"] / runs["plain"]["wall"], runs[side]["cpu"] / runs["plain"]["cpu"])
-                  for side in ("function", "procedure")}
+                  for side in ("function", "bounded calls")}
         for side, (wall, cpu) in ratios.items():
             r.line(f"ratio {side} / plain DELETE: wall {prefix}{wall:.2f}, backend CPU {prefix}{cpu:.2f}")
         r.judge(max(cpu for _wall, cpu in ratios.values()), 2.0, "<=")
         r.met = r.met and not timed_out and not any(run["left"] for run in runs.values())
-        r.measured = (f"backend CPU: function {prefix}{ratios['function'][1]:.2f}, procedure "
-                      f"{prefix}{ratios['procedure'][1]:.2f}; wall {prefix}{ratios['function'][0]:.2f}, "
-                      f"{prefix}{ratios['procedure'][0]:.2f}")
+        r.measured = (f"backend CPU: function {prefix}{ratios['function'][1]:.2f}, bounded calls "
+                      f"{prefix}{ratios['bounded calls'][1]:.2f}; wall {prefix}{ratios['function'][0]:.2f}, "
+                      f"{prefix}{ratios['bounded calls'][0]:.2f}")
         return r
     finally:
         srv.drop(db)
@@ -207,7 +209,8 @@ def retention(srv, template: str, cfg) -> list[Result]:
     rows = RETENTION_ROWS if cfg.reps > 1 else 100_000
     metrics = _retention_one(
         srv, template, cfg, key="retention_metrics", function="cleanup_old_metrics",
-        call="select public.cleanup_old_metrics(7)", procedure="cleanup_old_metrics_in_batches",
+        call="select public.cleanup_old_metrics(7)",
+        bounded="do $$ begin while public.cleanup_old_metrics(7, 10000, 1) > 0 loop commit; end loop; end $$",
         load=METRICS_LOAD, table="public.system_metrics",
         plain="delete from public.system_metrics where recorded_at < now() - interval '7 days'",
         probe_sql="insert into public.system_metrics (metric_name, metric_value) values ('bench.probe', 1)",
@@ -215,7 +218,8 @@ def retention(srv, template: str, cfg) -> list[Result]:
     )
     jobs = _retention_one(
         srv, template, cfg, key="retention_jobs", function="cleanup_old_jobs",
-        call="select public.cleanup_old_jobs(30)", procedure="cleanup_old_jobs_in_batches",
+        call="select public.cleanup_old_jobs(30)",
+        bounded="do $$ begin while public.cleanup_old_jobs(30, 1000, 1) > 0 loop commit; end loop; end $$",
         load=JOBS_LOAD, table="public.jobs",
         plain="""delete from public.jobs where status in ('completed', 'failed', 'cancelled', 'timeout')
                  and completed_at < now() - interval '30 days'""",

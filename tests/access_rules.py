@@ -269,13 +269,14 @@ TABLES = {
         "how": {"row": "id = %(metric)s", "set": "unit = unit",
                 "insert": "insert into {t} (metric_name, metric_value) values ('probe.value', 1)"},
     },
+    # service_role reads them and deletes what retention removes (enforce_data_retention, security invoker).
     "dreamcut_private.rate_limit_counters": {
-        "rules": rules(anon=ALL_DENIED, owner=ALL_DENIED, other=ALL_DENIED, service_role=READ_ONLY),
+        "rules": rules(anon=ALL_DENIED, owner=ALL_DENIED, other=ALL_DENIED, service_role=(R, DENIED, DENIED, R)),
         "how": {"row": "identifier = 'access-rules-probe'", "set": "request_count = request_count",
                 "insert": "insert into {t} (identifier, window_seconds, window_start) values ('x', 60, now())"},
     },
     "dreamcut_private.security_events": {
-        "rules": rules(anon=ALL_DENIED, owner=ALL_DENIED, other=ALL_DENIED, service_role=READ_ONLY),
+        "rules": rules(anon=ALL_DENIED, owner=ALL_DENIED, other=ALL_DENIED, service_role=(R, DENIED, DENIED, R)),
         "how": {"row": "event_type = 'access_rules_probe'", "set": "details = details",
                 "insert": "insert into {t} (event_type, api_role) values ('x', 'service_role')"},
     },
@@ -550,17 +551,12 @@ FUNCTIONS = {
     "public.record_system_metric(text,numeric,text,jsonb,numeric,numeric)": WORKER,
     "public.check_rate_limit(text,integer,interval)": WORKER,
     "public.log_security_event(text,jsonb)": WORKER,
-    "public.cleanup_old_jobs(integer,integer)": API,  # authenticated: admins only (checked inside)
-    "public.cleanup_old_metrics(integer,integer)": API,
-    "public.enforce_data_retention(integer,integer,integer,integer)": API,
-    # procedures that commit after each batch: database sessions only (PostgREST cannot call procedures)
-    "public.cleanup_old_jobs_in_batches(integer,integer,integer)": WORKER,
-    "public.cleanup_old_metrics_in_batches(integer,integer,integer)": WORKER,
-    "dreamcut_private.delete_old_jobs_batch(integer,integer,timestamp with time zone,uuid,integer)": WORKER,
-    "dreamcut_private.delete_old_metrics_batch(integer,integer,timestamp with time zone,uuid,integer)": WORKER,
-    "dreamcut_private.retention_cutoff(text,integer,integer)": NOBODY,
-    "dreamcut_private.delete_old_rows_batch(regclass,name,timestamp with time zone,integer,timestamp with time zone,"
-    "uuid,integer)": NOBODY,
+    # retention: service accounts and the owner (DBAs, pg_cron), never the end users' API roles
+    "public.cleanup_old_jobs(integer,integer,integer)": WORKER,
+    "public.cleanup_old_metrics(integer,integer,integer)": WORKER,
+    "public.enforce_data_retention(integer,integer,integer,integer)": WORKER,
+    "dreamcut_private.delete_old_rows(text,timestamp with time zone,integer,integer)": WORKER,
+    "dreamcut_private.retention_cutoff(text,integer)": WORKER,
     # used by policies and defaults, which run as the caller; not reachable by name (no USAGE)
     "dreamcut_private.user_role()": ANYONE,
     "dreamcut_private.is_admin()": ANYONE,
@@ -574,7 +570,6 @@ FUNCTIONS = {
     "dreamcut_private.notify_job_change()": NOBODY,
     "dreamcut_private.notify_timeline_change()": NOBODY,
     "dreamcut_private.request_header(text)": NOBODY,
-    "dreamcut_private.require_admin_or_service(text)": NOBODY,
 }
 
 #: Functions that run with their owner's rights; every other package function is security invoker.
@@ -585,11 +580,6 @@ SECURITY_DEFINER = {
     "dreamcut_private.cm_course_plan_employee_company()",
     "public.check_rate_limit(text,integer,interval)",
     "public.log_security_event(text,jsonb)",
-    "public.cleanup_old_jobs(integer,integer)",
-    "public.cleanup_old_metrics(integer,integer)",
-    "public.enforce_data_retention(integer,integer,integer,integer)",
-    "dreamcut_private.delete_old_jobs_batch(integer,integer,timestamp with time zone,uuid,integer)",
-    "dreamcut_private.delete_old_metrics_batch(integer,integer,timestamp with time zone,uuid,integer)",
     "dreamcut_private.user_role()",
     "dreamcut_private.is_admin()",
     "dreamcut_private.client_ip()",

@@ -1,4 +1,3 @@
-drop function if exists dreamcut_private.require_admin_or_service(text);
 drop function if exists dreamcut_private.client_ip();
 drop function if exists dreamcut_private.request_header(text);
 drop function if exists dreamcut_private.is_admin();

@@ -87,19 +87,3 @@ comment on function dreamcut_private.client_ip() is
 'Returns inet, or null outside an HTTP request or when the header is missing or not an address. Raises nothing.';
 revoke all on function dreamcut_private.client_ip() from public, anon, authenticated, service_role;
 grant execute on function dreamcut_private.client_ip() to anon, authenticated, service_role;
-
-create function dreamcut_private.require_admin_or_service(p_function text) returns void
-language plpgsql stable
-set search_path = ''
-as $$
-begin
-    if dreamcut_private.user_role() not in ('admin', 'service_account') then
-        raise exception '% is for admins and service accounts only (caller: %)', p_function, dreamcut_private.user_role()
-        using errcode = '42501';
-    end if;
-end
-$$;
-comment on function dreamcut_private.require_admin_or_service(text) is
-'Guard of the maintenance functions (video-platform-database.md, "Clean up old data (admin only)"). p_function: '
-'the caller''s name for the message. Returns nothing; raises 42501 unless user_role() is admin or service_account.';
-revoke all on function dreamcut_private.require_admin_or_service(text) from public, anon, authenticated, service_role;

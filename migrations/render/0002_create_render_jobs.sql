@@ -96,8 +96,8 @@ create index idx_jobs_user_id on public.jobs (user_id, created_at desc);
 create index idx_jobs_anonymous_client_ip on public.jobs (client_ip, created_at desc) where user_id is null;
 create index idx_jobs_status on public.jobs (status, created_at);
 create index idx_jobs_created_at on public.jobs (created_at);
--- (completed_at, id) and (recorded_at, id): the retention batches' keyset (cleanup_old_jobs, cleanup_old_metrics):
--- each batch starts exactly where the previous one ended, even among equal timestamps.
+-- (completed_at, id): the keyset of the jobs' retention batches (cleanup_old_jobs): each batch starts exactly
+-- where the previous one ended, even among equal timestamps.
 create index idx_jobs_completed_at on public.jobs (completed_at, id) where completed_at is not null;
 
 alter table public.jobs enable row level security;

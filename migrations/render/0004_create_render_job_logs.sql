@@ -88,7 +88,8 @@ create index idx_processing_timeline_id on public.processing_timeline (id);
 create unique index idx_processing_timeline_running_step on public.processing_timeline (job_id, step)
 where finished_at is null;
 create index idx_url_access_logs_job_id on public.url_access_logs (job_id, accessed_at);
-create index idx_url_access_logs_accessed_at on public.url_access_logs (accessed_at);
+-- (accessed_at, id): the keyset of the access logs' retention (enforce_data_retention).
+create index idx_url_access_logs_accessed_at on public.url_access_logs (accessed_at, id);
 
 alter table public.storage_operations enable row level security;
 alter table public.processing_timeline enable row level security;

@@ -1,7 +1,7 @@
 -- create_render_monitoring (video-platform-database.md, table system_metrics, "Rate limiting", "Audit
 -- logging"): the performance samples (read by admins, written by service_role) and the two private tables of
 -- check_rate_limit and log_security_event (rate-limit counters, security events: no API access but
--- service_role's SELECT), with their indexes, RLS and grants.
+-- service_role's SELECT and retention's DELETE), with their indexes, RLS, grants and policies.
 -- depends: 0004_create_render_job_logs
 
 create table public.system_metrics (
@@ -49,9 +49,11 @@ comment on table dreamcut_private.security_events is
 'user, client address) and when.';
 
 create index idx_system_metrics_name on public.system_metrics (metric_name, recorded_at desc);
+-- (recorded_at, id), (created_at, id): the keysets of the retention batches (cleanup_old_metrics,
+-- enforce_data_retention).
 create index idx_system_metrics_recorded_at on public.system_metrics (recorded_at, id);
 create index idx_rate_limit_counters_window_start on dreamcut_private.rate_limit_counters (window_start);
-create index idx_security_events_created_at on dreamcut_private.security_events (created_at);
+create index idx_security_events_created_at on dreamcut_private.security_events (created_at, id);
 create index idx_security_events_type on dreamcut_private.security_events (event_type, created_at);
 
 alter table public.system_metrics enable row level security;
@@ -61,9 +63,26 @@ revoke all on table public.system_metrics, dreamcut_private.rate_limit_counters,
 from public, anon, authenticated, service_role;
 grant select on table public.system_metrics to authenticated;
 grant select, insert, update, delete on table public.system_metrics to service_role;
-grant select on table dreamcut_private.rate_limit_counters, dreamcut_private.security_events to service_role;
+-- service_role reads them, and deletes what retention (enforce_data_retention) removes.
+grant select, delete on table dreamcut_private.rate_limit_counters, dreamcut_private.security_events
+to service_role;
 
 create policy system_metrics_select_admin on public.system_metrics
 for select to authenticated
 using ((select dreamcut_private.is_admin()));
 comment on policy system_metrics_select_admin on public.system_metrics is 'Only admins read metrics through the API.';
+
+-- The private tables say who may do what through RLS too: nobody but their writers (check_rate_limit and
+-- log_security_event, as the owner) and service_role (BYPASSRLS).
+create policy rate_limit_counters_none on dreamcut_private.rate_limit_counters
+as restrictive for all to public
+using (false) with check (false);
+comment on policy rate_limit_counters_none on dreamcut_private.rate_limit_counters is
+'No row for any role subject to RLS: check_rate_limit (security definer) keeps the counters; service_role '
+'(BYPASSRLS) reads them and retention deletes them.';
+create policy security_events_none on dreamcut_private.security_events
+as restrictive for all to public
+using (false) with check (false);
+comment on policy security_events_none on dreamcut_private.security_events is
+'No row for any role subject to RLS: log_security_event (security definer) writes the events; service_role '
+'(BYPASSRLS) reads them and retention deletes them.';

@@ -99,7 +99,7 @@ declare
     v_idx integer;
     v_error text;
     v_id uuid;
-    v_ids uuid [] := '{}';
+    v_ids uuid [] := '{}'::uuid [];
     v_constraint text;
     v_detail text;
 begin
@@ -120,7 +120,7 @@ begin
     end if;
 
     -- The shape of every element first: keys and JSON types.
-    for v_elem, v_idx in select e.elem, e.ord - 1 from jsonb_array_elements(p_elements) with ordinality as e (elem, ord) loop
+    for v_elem, v_idx in select e.elem, (e.ord - 1)::integer from jsonb_array_elements(p_elements) with ordinality as e (elem, ord) loop
         v_error := case
             when jsonb_typeof(v_elem) <> 'object' then
                 'must be a JSON object, got ' || jsonb_typeof(v_elem)
@@ -178,7 +178,7 @@ begin
     end if;
 
     -- Then each element, in order; the validation trigger checks canvas and timeline.
-    for v_elem, v_idx in select e.elem, e.ord - 1 from jsonb_array_elements(p_elements) with ordinality as e (elem, ord) loop
+    for v_elem, v_idx in select e.elem, (e.ord - 1)::integer from jsonb_array_elements(p_elements) with ordinality as e (elem, ord) loop
         begin
             insert into public.elements (
                 job_id, type, source_url, text_content, position_x, position_y, width, height, fit_mode,

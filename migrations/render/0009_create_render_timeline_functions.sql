@@ -30,7 +30,7 @@ begin
         when 'encoding' then 25
         when 'upload' then 8
         when 'cleanup' then 2
-    end), 0) into v_progress
+    end), 0)::integer into v_progress
     from (select distinct t.step from public.processing_timeline as t where t.job_id = p_job_id and t.success) as s;
     return least(v_progress, 100);
 end

@@ -36,13 +36,12 @@ PUBLIC_FUNCTIONS = [
 ]
 PRIVATE_FUNCTIONS = [
     "user_role", "is_admin", "request_header", "client_ip", "can_subscribe_to_job", "element_input_error",
-    "require_admin_or_service", "validate_job_update", "validate_element", "notify_job_change",
-    "notify_timeline_change",
+    "validate_job_update", "validate_element", "refuse_element_move", "notify_job_change",
+    "notify_timeline_change", "retention_cutoff", "delete_old_rows",
 ]
 #: EXECUTE per role of the public functions (the rest of the API roles: none).
 END_USER = {"create_job", "add_job_element", "add_job_elements", "cancel_job", "calculate_job_progress",
             "calculate_job_duration", "get_job_statistics", "get_storage_statistics"}
-ADMIN_MAINTENANCE = {"cleanup_old_jobs", "cleanup_old_metrics", "enforce_data_retention"}
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -138,7 +137,7 @@ def test_every_function_is_commented_pinned_and_granted_exactly(rdb):
             assert "22023" in comment, signature
         expected = {
             "anon": name in END_USER,
-            "authenticated": name in END_USER or name in ADMIN_MAINTENANCE,
+            "authenticated": name in END_USER,
             "service_role": True,
         }
         for role, allowed in expected.items():
