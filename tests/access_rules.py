@@ -425,6 +425,9 @@ FUNCTIONS = {
     "auth.jwt()": EVERY_ROLE,
     "auth.role()": EVERY_ROLE,
     "auth.uid()": EVERY_ROLE,
+    # stand-in of Supabase Realtime's realtime.send (only where realtime is missing): the owner's, called by the
+    # security definer broadcast trigger of render
+    "realtime.send(jsonb,text,text,boolean)": NOBODY,
     "dreamcut_private.api_caller_is_end_user()": NOBODY,
     "dreamcut_private.drop_from_realtime_publication(text[])": NOBODY,
     "dreamcut_private.update_updated_at_column()": NOBODY,
@@ -568,6 +571,7 @@ FUNCTIONS = {
     "dreamcut_private.refuse_element_move()": NOBODY,
     "dreamcut_private.validate_job_update()": NOBODY,
     "dreamcut_private.notify_job_change()": NOBODY,
+    "dreamcut_private.broadcast_job_change()": NOBODY,
     "dreamcut_private.notify_timeline_change()": NOBODY,
     "dreamcut_private.request_header(text)": NOBODY,
 }
@@ -585,6 +589,7 @@ SECURITY_DEFINER = {
     "dreamcut_private.client_ip()",
     "dreamcut_private.can_subscribe_to_job(uuid)",
     "dreamcut_private.validate_element()",
+    "dreamcut_private.broadcast_job_change()",
     "dreamcut_private.request_header(text)",
 }
 

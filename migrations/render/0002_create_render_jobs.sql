@@ -287,4 +287,50 @@ when (
 )
 execute function dreamcut_private.notify_job_change();
 
+create function dreamcut_private.broadcast_job_change() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+    -- A Realtime older than realtime.send (self-hosted) has nothing to send with: the job's update goes on.
+    if to_regprocedure('realtime.send(jsonb, text, text, boolean)') is not null then
+        perform realtime.send(
+            jsonb_build_object(
+                'id', new.id,
+                'status', new.status,
+                'progress_percentage', new.progress_percentage,
+                'current_step', new.current_step
+            ),
+            'job_status',
+            'render_job:' || new.id,
+            false
+        );
+    end if;
+    return null;
+end
+$$;
+comment on function dreamcut_private.broadcast_job_change() is
+'AFTER UPDATE (of status, progress or current step) trigger function on jobs, for anonymous jobs: Realtime '
+'Broadcast from the database (video-platform-database.md, "Job Status Updates", subscribeToJobStatus), for '
+'anonymous followers, whom postgres_changes cannot serve (Realtime sets no request headers, so the anonymous '
+'rule, the caller''s address, never matches there). realtime.send on the public topic render_job:<job id>, '
+'event job_status, payload {"id", "status", "progress_percentage", "current_step"}: whoever knows the job id '
+'(create_job returned it to its creator) can follow the job; nothing else is sent. Security definer: '
+'realtime.send is the owner''s to call. Raises nothing (realtime.send turns failures into warnings).';
+revoke all on function dreamcut_private.broadcast_job_change() from public, anon, authenticated, service_role;
+
+create trigger trigger_broadcast_anonymous_job_update
+after update on public.jobs
+for each row
+when (
+    new.user_id is null
+    and (
+        old.status is distinct from new.status
+        or old.progress_percentage is distinct from new.progress_percentage
+        or old.current_step is distinct from new.current_step
+    )
+)
+execute function dreamcut_private.broadcast_job_change();
+
 alter publication supabase_realtime add table public.jobs;

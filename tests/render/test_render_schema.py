@@ -36,7 +36,7 @@ PUBLIC_FUNCTIONS = [
 ]
 PRIVATE_FUNCTIONS = [
     "user_role", "is_admin", "request_header", "client_ip", "can_subscribe_to_job", "element_input_error",
-    "validate_job_update", "validate_element", "refuse_element_move", "notify_job_change",
+    "validate_job_update", "validate_element", "refuse_element_move", "notify_job_change", "broadcast_job_change",
     "notify_timeline_change", "retention_cutoff", "delete_old_rows",
 ]
 #: EXECUTE per role of the public functions (the rest of the API roles: none).
