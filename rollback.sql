@@ -112,16 +112,10 @@ drop function if exists public.log_security_event(text, jsonb);
 
 -- ----- render/0013_create_render_retention -----
 drop function if exists public.enforce_data_retention(integer, integer, integer, integer);
-drop procedure if exists public.cleanup_old_metrics_in_batches(integer, integer, integer);
-drop procedure if exists public.cleanup_old_jobs_in_batches(integer, integer, integer);
-drop function if exists public.cleanup_old_metrics(integer, integer);
-drop function if exists public.cleanup_old_jobs(integer, integer);
-drop function if exists dreamcut_private.delete_old_metrics_batch(integer, integer, timestamptz, uuid, integer);
-drop function if exists dreamcut_private.delete_old_jobs_batch(integer, integer, timestamptz, uuid, integer);
-drop function if exists dreamcut_private.delete_old_rows_batch(
-    regclass, name, timestamptz, integer, timestamptz, uuid, integer
-);
-drop function if exists dreamcut_private.retention_cutoff(text, integer, integer);
+drop function if exists public.cleanup_old_metrics(integer, integer, integer);
+drop function if exists public.cleanup_old_jobs(integer, integer, integer);
+drop function if exists dreamcut_private.delete_old_rows(text, timestamptz, integer, integer);
+drop function if exists dreamcut_private.retention_cutoff(text, integer);
 
 -- ----- render/0012_create_render_views -----
 drop view if exists public.element_type_stats;
@@ -199,6 +193,7 @@ drop type if exists public.element_type;
 
 -- ----- render/0002_create_render_jobs -----
 drop table if exists public.jobs;
+drop function if exists dreamcut_private.broadcast_job_change();
 drop function if exists dreamcut_private.notify_job_change();
 drop function if exists dreamcut_private.validate_job_update();
 drop function if exists dreamcut_private.can_subscribe_to_job(uuid);
@@ -207,7 +202,6 @@ drop type if exists public.processing_step;
 drop type if exists public.job_status;
 
 -- ----- render/0001_create_render_security_helpers -----
-drop function if exists dreamcut_private.require_admin_or_service(text);
 drop function if exists dreamcut_private.client_ip();
 drop function if exists dreamcut_private.request_header(text);
 drop function if exists dreamcut_private.is_admin();

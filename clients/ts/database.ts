@@ -2082,11 +2082,11 @@ export type Database = {
         }
       }
       cleanup_old_jobs: {
-        Args: { p_batch_size?: number; p_days?: number }
+        Args: { p_batch_size?: number; p_days?: number; p_max_batches?: number }
         Returns: number
       }
       cleanup_old_metrics: {
-        Args: { p_batch_size?: number; p_days?: number }
+        Args: { p_batch_size?: number; p_days?: number; p_max_batches?: number }
         Returns: number
       }
       cm_caller_company_id: { Args: { p_company_id?: string }; Returns: string }

@@ -110,6 +110,39 @@ begin
         execute 'create publication supabase_realtime';
         insert into dreamcut_private.package_owned_objects (kind, name) values ('publication', 'supabase_realtime');
     end if;
+
+    -- Supabase Realtime's realtime.send (Broadcast from the database), only where Realtime is missing (never in
+    -- Supabase's own realtime schema): it delivers to plain-PostgreSQL listeners with pg_notify on the topic,
+    -- and, like Supabase's, turns every failure into a warning so that the sender's transaction goes on.
+    if not exists (select from pg_catalog.pg_namespace where nspname = 'realtime') then
+        execute 'create schema realtime';
+        insert into dreamcut_private.package_owned_objects (kind, name) values ('schema', 'realtime');
+        execute $fn$
+            create function realtime.send(payload jsonb, event text, topic text, private boolean default true)
+            returns void
+            language plpgsql volatile
+            set search_path = ''
+            as $body$
+            begin
+                if current_setting('dreamcut.notify', true) is distinct from 'off' then
+                    perform pg_notify(
+                        topic, jsonb_build_object('event', event, 'payload', payload, 'private', private)::text
+                    );
+                end if;
+            exception when others then
+                raise warning 'ErrorSendingBroadcastMessage: %', sqlerrm;
+            end
+            $body$
+        $fn$;
+        execute $c$comment on function realtime.send(jsonb, text, text, boolean) is
+            'Stand-in for Supabase Realtime''s realtime.send (Broadcast from the database): pg_notify on channel '
+            'topic with {"event", "payload", "private"} (a topic of at most 63 bytes, a payload under 8000 '
+            'bytes), unless the setting dreamcut.notify is ''off''. Returns nothing; a failure is a warning '
+            '(ErrorSendingBroadcastMessage), never an error.'$c$;
+        execute 'revoke all on function realtime.send(jsonb, text, text, boolean) from public';
+        insert into dreamcut_private.package_owned_objects (kind, name)
+        values ('function', 'realtime.send(jsonb,text,text,boolean)');
+    end if;
 end
 $platform$;
 

@@ -88,22 +88,6 @@ comment on function dreamcut_private.client_ip() is
 revoke all on function dreamcut_private.client_ip() from public, anon, authenticated, service_role;
 grant execute on function dreamcut_private.client_ip() to anon, authenticated, service_role;
 
-create function dreamcut_private.require_admin_or_service(p_function text) returns void
-language plpgsql stable
-set search_path = ''
-as $$
-begin
-    if dreamcut_private.user_role() not in ('admin', 'service_account') then
-        raise exception '% is for admins and service accounts only (caller: %)', p_function, dreamcut_private.user_role()
-        using errcode = '42501';
-    end if;
-end
-$$;
-comment on function dreamcut_private.require_admin_or_service(text) is
-'Guard of the maintenance functions (video-platform-database.md, "Clean up old data (admin only)"). p_function: '
-'the caller''s name for the message. Returns nothing; raises 42501 unless user_role() is admin or service_account.';
-revoke all on function dreamcut_private.require_admin_or_service(text) from public, anon, authenticated, service_role;
-
 -- ===== render/0002_create_render_jobs =====
 create type public.job_status as enum ('pending', 'processing', 'completed', 'failed', 'cancelled', 'timeout');
 comment on type public.job_status is
@@ -195,8 +179,8 @@ create index idx_jobs_user_id on public.jobs (user_id, created_at desc);
 create index idx_jobs_anonymous_client_ip on public.jobs (client_ip, created_at desc) where user_id is null;
 create index idx_jobs_status on public.jobs (status, created_at);
 create index idx_jobs_created_at on public.jobs (created_at);
--- (completed_at, id) and (recorded_at, id): the retention batches' keyset (cleanup_old_jobs, cleanup_old_metrics):
--- each batch starts exactly where the previous one ended, even among equal timestamps.
+-- (completed_at, id): the keyset of the jobs' retention batches (cleanup_old_jobs): each batch starts exactly
+-- where the previous one ended, even among equal timestamps.
 create index idx_jobs_completed_at on public.jobs (completed_at, id) where completed_at is not null;
 
 alter table public.jobs enable row level security;
@@ -385,6 +369,52 @@ when (
     and current_setting('dreamcut.notify', true) is distinct from 'off'
 )
 execute function dreamcut_private.notify_job_change();
+
+create function dreamcut_private.broadcast_job_change() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+    -- A Realtime older than realtime.send (self-hosted) has nothing to send with: the job's update goes on.
+    if to_regprocedure('realtime.send(jsonb, text, text, boolean)') is not null then
+        perform realtime.send(
+            jsonb_build_object(
+                'id', new.id,
+                'status', new.status,
+                'progress_percentage', new.progress_percentage,
+                'current_step', new.current_step
+            ),
+            'job_status',
+            'render_job:' || new.id,
+            false
+        );
+    end if;
+    return null;
+end
+$$;
+comment on function dreamcut_private.broadcast_job_change() is
+'AFTER UPDATE (of status, progress or current step) trigger function on jobs, for anonymous jobs: Realtime '
+'Broadcast from the database (video-platform-database.md, "Job Status Updates", subscribeToJobStatus), for '
+'anonymous followers, whom postgres_changes cannot serve (Realtime sets no request headers, so the anonymous '
+'rule, the caller''s address, never matches there). realtime.send on the public topic render_job:<job id>, '
+'event job_status, payload {"id", "status", "progress_percentage", "current_step"}: whoever knows the job id '
+'(create_job returned it to its creator) can follow the job; nothing else is sent. Security definer: '
+'realtime.send is the owner''s to call. Raises nothing (realtime.send turns failures into warnings).';
+revoke all on function dreamcut_private.broadcast_job_change() from public, anon, authenticated, service_role;
+
+create trigger trigger_broadcast_anonymous_job_update
+after update on public.jobs
+for each row
+when (
+    new.user_id is null
+    and (
+        old.status is distinct from new.status
+        or old.progress_percentage is distinct from new.progress_percentage
+        or old.current_step is distinct from new.current_step
+    )
+)
+execute function dreamcut_private.broadcast_job_change();
 
 alter publication supabase_realtime add table public.jobs;
 
@@ -767,7 +797,8 @@ create index idx_processing_timeline_id on public.processing_timeline (id);
 create unique index idx_processing_timeline_running_step on public.processing_timeline (job_id, step)
 where finished_at is null;
 create index idx_url_access_logs_job_id on public.url_access_logs (job_id, accessed_at);
-create index idx_url_access_logs_accessed_at on public.url_access_logs (accessed_at);
+-- (accessed_at, id): the keyset of the access logs' retention (enforce_data_retention).
+create index idx_url_access_logs_accessed_at on public.url_access_logs (accessed_at, id);
 
 alter table public.storage_operations enable row level security;
 alter table public.processing_timeline enable row level security;
@@ -883,9 +914,11 @@ comment on table dreamcut_private.security_events is
 'user, client address) and when.';
 
 create index idx_system_metrics_name on public.system_metrics (metric_name, recorded_at desc);
+-- (recorded_at, id), (created_at, id): the keysets of the retention batches (cleanup_old_metrics,
+-- enforce_data_retention).
 create index idx_system_metrics_recorded_at on public.system_metrics (recorded_at, id);
 create index idx_rate_limit_counters_window_start on dreamcut_private.rate_limit_counters (window_start);
-create index idx_security_events_created_at on dreamcut_private.security_events (created_at);
+create index idx_security_events_created_at on dreamcut_private.security_events (created_at, id);
 create index idx_security_events_type on dreamcut_private.security_events (event_type, created_at);
 
 alter table public.system_metrics enable row level security;
@@ -895,12 +928,29 @@ revoke all on table public.system_metrics, dreamcut_private.rate_limit_counters,
 from public, anon, authenticated, service_role;
 grant select on table public.system_metrics to authenticated;
 grant select, insert, update, delete on table public.system_metrics to service_role;
-grant select on table dreamcut_private.rate_limit_counters, dreamcut_private.security_events to service_role;
+-- service_role reads them, and deletes what retention (enforce_data_retention) removes.
+grant select, delete on table dreamcut_private.rate_limit_counters, dreamcut_private.security_events
+to service_role;
 
 create policy system_metrics_select_admin on public.system_metrics
 for select to authenticated
 using ((select dreamcut_private.is_admin()));
 comment on policy system_metrics_select_admin on public.system_metrics is 'Only admins read metrics through the API.';
+
+-- The private tables say who may do what through RLS too: nobody but their writers (check_rate_limit and
+-- log_security_event, as the owner) and service_role (BYPASSRLS).
+create policy rate_limit_counters_none on dreamcut_private.rate_limit_counters
+as restrictive for all to public
+using (false) with check (false);
+comment on policy rate_limit_counters_none on dreamcut_private.rate_limit_counters is
+'No row for any role subject to RLS: check_rate_limit (security definer) keeps the counters; service_role '
+'(BYPASSRLS) reads them and retention deletes them.';
+create policy security_events_none on dreamcut_private.security_events
+as restrictive for all to public
+using (false) with check (false);
+comment on policy security_events_none on dreamcut_private.security_events is
+'No row for any role subject to RLS: log_security_event (security definer) writes the events; service_role '
+'(BYPASSRLS) reads them and retention deletes them.';
 
 -- ===== render/0006_create_render_job_api =====
 create function public.create_job(
@@ -1165,7 +1215,7 @@ declare
     v_idx integer;
     v_error text;
     v_id uuid;
-    v_ids uuid [] := '{}';
+    v_ids uuid [] := '{}'::uuid [];
     v_constraint text;
     v_detail text;
 begin
@@ -1186,7 +1236,7 @@ begin
     end if;
 
     -- The shape of every element first: keys and JSON types.
-    for v_elem, v_idx in select e.elem, e.ord - 1 from jsonb_array_elements(p_elements) with ordinality as e (elem, ord) loop
+    for v_elem, v_idx in select e.elem, (e.ord - 1)::integer from jsonb_array_elements(p_elements) with ordinality as e (elem, ord) loop
         v_error := case
             when jsonb_typeof(v_elem) <> 'object' then
                 'must be a JSON object, got ' || jsonb_typeof(v_elem)
@@ -1244,7 +1294,7 @@ begin
     end if;
 
     -- Then each element, in order; the validation trigger checks canvas and timeline.
-    for v_elem, v_idx in select e.elem, e.ord - 1 from jsonb_array_elements(p_elements) with ordinality as e (elem, ord) loop
+    for v_elem, v_idx in select e.elem, (e.ord - 1)::integer from jsonb_array_elements(p_elements) with ordinality as e (elem, ord) loop
         begin
             insert into public.elements (
                 job_id, type, source_url, text_content, position_x, position_y, width, height, fit_mode,
@@ -1593,7 +1643,7 @@ begin
         when 'encoding' then 25
         when 'upload' then 8
         when 'cleanup' then 2
-    end), 0) into v_progress
+    end), 0)::integer into v_progress
     from (select distinct t.step from public.processing_timeline as t where t.job_id = p_job_id and t.success) as s;
     return least(v_progress, 100);
 end
@@ -2444,295 +2494,186 @@ to anon, authenticated, service_role;
 grant select on table public.system_health to authenticated, service_role;
 
 -- ===== render/0013_create_render_retention =====
-create function dreamcut_private.retention_cutoff(p_function text, p_days integer, p_batch_size integer)
-returns timestamptz
+create function dreamcut_private.retention_cutoff(p_parameter text, p_days integer) returns timestamptz
 language plpgsql stable
 set search_path = ''
 as $$
 begin
-    perform dreamcut_private.require_admin_or_service(p_function);
-    if p_days is null or p_days < 1 then
-        raise exception 'p_days must be at least 1 day, got %', coalesce(p_days::text, 'null') using errcode = '22023';
-    end if;
-    if p_batch_size is null or p_batch_size not between 1 and 100000 then
-        raise exception 'p_batch_size must be between 1 and 100000 rows, got %', coalesce(p_batch_size::text, 'null')
+    if p_days is null or p_days not between 1 and 36500 then
+        raise exception '% must be between 1 and 36500 days, got %', p_parameter, coalesce(p_days::text, 'null')
         using errcode = '22023';
     end if;
     return now() - make_interval(days => p_days);
 end
 $$;
-comment on function dreamcut_private.retention_cutoff(text, integer, integer) is
-'Guard of the retention batches (cleanup_old_jobs, cleanup_old_metrics and their _in_batches procedures). '
-'p_function: the name the messages give; p_days: >= 1; p_batch_size: 1..100000 rows. Returns the cutoff '
-'now() - p_days days (timestamptz): rows older than it are old. Errors: 42501 caller not an admin or service '
-'account, 22023 bad parameter.';
-revoke all on function dreamcut_private.retention_cutoff(text, integer, integer) from public, anon, authenticated, service_role;
+comment on function dreamcut_private.retention_cutoff(text, integer) is
+'Cutoff of a retention period. p_parameter: the caller''s parameter name, for the message (e.g. p_days); p_days: '
+'the period in whole days, 1..36500 (100 years). Returns now() - p_days days (timestamptz): rows older than it '
+'are old. Errors: 22023 p_days null or outside 1..36500 (the message names p_parameter).';
+revoke all on function dreamcut_private.retention_cutoff(text, integer) from public, anon, authenticated, service_role;
+grant execute on function dreamcut_private.retention_cutoff(text, integer) to service_role;
 
-create function dreamcut_private.delete_old_rows_batch(
-    p_table regclass,
-    p_time_column name,
+create function dreamcut_private.delete_old_rows(
+    p_table text,
     p_cutoff timestamptz,
     p_batch_size integer,
-    inout p_from_time timestamptz,
-    inout p_from_id uuid,
-    inout p_deleted integer,
-    out p_done boolean
-)
+    p_max_batches integer default null
+) returns bigint
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
+    v_from_time timestamptz := timestamptz '-infinity';
+    v_from_id uuid := uuid '00000000-0000-0000-0000-000000000000';
     v_to_time timestamptz;
     v_to_id uuid;
-    v_found integer;
-    v_batch integer;
+    v_found bigint;
+    v_batch bigint;
+    v_batches integer := 0;
+    v_deleted bigint := 0::bigint;
 begin
-    -- The batch: the next p_batch_size old rows from the keyset on, found by an index-only walk of the
-    -- (p_time_column, id) index; it ends at the last of them.
-    execute format(
-        'select b.t, b.id, b.n from ('
-        ' select x.%1$I as t, x.id, row_number() over (order by x.%1$I, x.id) as n from %2$s as x'
-        ' where x.%1$I < $1 and (x.%1$I, x.id) >= ($2, $3) order by x.%1$I, x.id limit $4'
-        ') as b order by b.n desc limit 1',
-        p_time_column, p_table
-    )
-    into v_to_time, v_to_id, v_found
-    using p_cutoff, p_from_time, p_from_id, p_batch_size;
-    -- The row bounds cut exactly, also between rows of the same instant; the scalar bounds give the planner a
-    -- row estimate (it has none for row comparisons), so that it walks the same index.
-    execute format(
-        'delete from %2$s as x where x.%1$I < $1 and x.%1$I between $2 and $4'
-        ' and (x.%1$I, x.id) between ($2, $3) and ($4, $5)',
-        p_time_column, p_table
-    )
-    using p_cutoff, p_from_time, p_from_id, v_to_time, v_to_id;
-    get diagnostics v_batch = row_count;
-    p_deleted := coalesce(p_deleted, 0) + v_batch;
-    p_done := coalesce(v_found, 0) < p_batch_size;
-    p_from_time := v_to_time;
-    p_from_id := v_to_id;
-end
-$$;
-comment on function dreamcut_private.delete_old_rows_batch(regclass, name, timestamptz, integer, timestamptz, uuid, integer) is
-'One retention batch of a table with a uuid id and a (p_time_column, id) index: deletes the next p_batch_size '
-'rows whose p_time_column is before p_cutoff, in (p_time_column, id) order from the keyset (p_from_time, '
-'p_from_id) on (inclusive; the first batch starts at ''-infinity'' and the zero uuid). A row that a concurrent '
-'transaction adds behind the keyset waits for the next run; a row another transaction holds is waited for. '
-'Returns the keyset where the next batch starts (the batch''s last row; null when none was left), p_deleted '
-'increased by the rows deleted, and p_done: true when fewer than p_batch_size old rows were left. Checks nothing '
-'(its callers do) and is executable by no API role.';
-revoke all on function dreamcut_private.delete_old_rows_batch(regclass, name, timestamptz, integer, timestamptz, uuid, integer)
-from public, anon, authenticated, service_role;
-
--- completed_at is set exactly when a job is finished (constraint jobs_status_timestamps): a batch of old
--- completed_at values holds finished jobs only.
-create function dreamcut_private.delete_old_jobs_batch(
-    p_days integer,
-    p_batch_size integer,
-    inout p_from_completed_at timestamptz,
-    inout p_from_id uuid,
-    inout p_deleted integer,
-    out p_done boolean
-)
-language sql volatile
-security definer
-set search_path = ''
-as $$
-    select b.p_from_time, b.p_from_id, b.p_deleted, b.p_done
-    from dreamcut_private.delete_old_rows_batch(
-        'public.jobs', 'completed_at', dreamcut_private.retention_cutoff('cleanup_old_jobs', p_days, p_batch_size),
-        p_batch_size, p_from_completed_at, p_from_id, p_deleted
-    ) as b
-$$;
-comment on function dreamcut_private.delete_old_jobs_batch(integer, integer, timestamptz, uuid, integer) is
-'One batch of cleanup_old_jobs and cleanup_old_jobs_in_batches: deletes the next p_batch_size (1..100000) '
-'finished jobs (completed, failed, cancelled, timeout) that finished more than p_days days ago (>= 1), in '
-'(completed_at, id) order from the keyset (p_from_completed_at, p_from_id) on (inclusive; the first batch starts '
-'at ''-infinity'' and the zero uuid), with their child rows (on delete cascade). A job that a concurrent '
-'transaction adds behind the keyset waits for the next run; a row another transaction holds is waited for. '
-'Returns the keyset where the next batch starts (the batch''s last job; null when none was left), p_deleted '
-'increased by the jobs deleted, and p_done: true when fewer than p_batch_size old jobs were left. Security '
-'definer. Errors: 22023 bad p_days or p_batch_size, 42501 caller not an admin or service account. Executable by '
-'service_role (the procedure''s callers).';
-revoke all on function dreamcut_private.delete_old_jobs_batch(integer, integer, timestamptz, uuid, integer)
-from public, anon, authenticated, service_role;
-grant execute on function dreamcut_private.delete_old_jobs_batch(integer, integer, timestamptz, uuid, integer)
-to service_role;
-
-create function dreamcut_private.delete_old_metrics_batch(
-    p_days integer,
-    p_batch_size integer,
-    inout p_from_recorded_at timestamptz,
-    inout p_from_id uuid,
-    inout p_deleted integer,
-    out p_done boolean
-)
-language sql volatile
-security definer
-set search_path = ''
-as $$
-    select b.p_from_time, b.p_from_id, b.p_deleted, b.p_done
-    from dreamcut_private.delete_old_rows_batch(
-        'public.system_metrics', 'recorded_at',
-        dreamcut_private.retention_cutoff('cleanup_old_metrics', p_days, p_batch_size),
-        p_batch_size, p_from_recorded_at, p_from_id, p_deleted
-    ) as b
-$$;
-comment on function dreamcut_private.delete_old_metrics_batch(integer, integer, timestamptz, uuid, integer) is
-'One batch of cleanup_old_metrics and cleanup_old_metrics_in_batches: deletes the next p_batch_size (1..100000) '
-'system_metrics samples recorded more than p_days days ago (>= 1), in (recorded_at, id) order from the keyset '
-'(p_from_recorded_at, p_from_id) on (inclusive; the first batch starts at ''-infinity'' and the zero uuid). A '
-'sample that a concurrent transaction adds behind the keyset waits for the next run; a row another transaction '
-'holds is waited for. Returns the keyset where the next batch starts (the batch''s last sample; null when none '
-'was left), p_deleted increased by the samples deleted, and p_done: true when fewer than p_batch_size old samples '
-'were left. Security definer. Errors: 22023 bad p_days or p_batch_size, 42501 caller not an admin or service '
-'account. Executable by service_role (the procedure''s callers).';
-revoke all on function dreamcut_private.delete_old_metrics_batch(integer, integer, timestamptz, uuid, integer)
-from public, anon, authenticated, service_role;
-grant execute on function dreamcut_private.delete_old_metrics_batch(integer, integer, timestamptz, uuid, integer)
-to service_role;
-
-create function public.cleanup_old_jobs(p_days integer default 30, p_batch_size integer default 1000) returns integer
-language plpgsql volatile
-security definer
-set search_path = ''
-as $$
-declare
-    v_from_completed_at timestamptz := '-infinity';
-    v_from_id uuid := '00000000-0000-0000-0000-000000000000';
-    v_deleted integer := 0;
-    v_done boolean;
-begin
+    if p_table is null or p_table not in (
+        'public.jobs', 'public.system_metrics', 'public.url_access_logs', 'dreamcut_private.security_events'
+    ) then
+        raise exception 'p_table must be one of public.jobs, public.system_metrics, public.url_access_logs, '
+            'dreamcut_private.security_events, got %', coalesce(quote_literal(left(p_table, 100)), 'null')
+        using errcode = '22023';
+    end if;
+    if p_batch_size is null or p_batch_size not between 1 and 100000 then
+        raise exception 'p_batch_size must be between 1 and 100000 rows, got %', coalesce(p_batch_size::text, 'null')
+        using errcode = '22023';
+    end if;
+    if p_max_batches < 1 then
+        raise exception 'p_max_batches must be at least 1 (or null: until no old row is left), got %', p_max_batches
+        using errcode = '22023';
+    end if;
+    -- Each table has its own two statements, the same but for the table and its time column: static SQL, so
+    -- that every statement is planned once per session and checked (plpgsql_check) like the rest of the package.
+    -- The first finds the batch: the next p_batch_size old rows from the keyset on, by an index-only walk of the
+    -- table's (time, id) index; it ends at the last of them. The second deletes it: the row bounds cut exactly,
+    -- also between rows of the same instant; the scalar bounds give the planner a row estimate (it has none for
+    -- row comparisons), so that it walks the same index.
     loop
-        select b.p_from_completed_at, b.p_from_id, b.p_deleted, b.p_done
-        into v_from_completed_at, v_from_id, v_deleted, v_done
-        from dreamcut_private.delete_old_jobs_batch(p_days, p_batch_size, v_from_completed_at, v_from_id, v_deleted) as b;
-        exit when v_done;
+        case p_table
+            when 'public.jobs' then
+                select b.t, b.id, b.n into v_to_time, v_to_id, v_found from (
+                    select x.completed_at as t, x.id, row_number() over (order by x.completed_at, x.id) as n
+                    from public.jobs as x
+                    where x.completed_at < p_cutoff and (x.completed_at, x.id) >= (v_from_time, v_from_id)
+                    order by x.completed_at, x.id limit p_batch_size
+                ) as b order by b.n desc limit 1;
+                delete from public.jobs as x
+                where x.completed_at < p_cutoff and x.completed_at between v_from_time and v_to_time
+                    and (x.completed_at, x.id) between (v_from_time, v_from_id) and (v_to_time, v_to_id);
+            when 'public.system_metrics' then
+                select b.t, b.id, b.n into v_to_time, v_to_id, v_found from (
+                    select x.recorded_at as t, x.id, row_number() over (order by x.recorded_at, x.id) as n
+                    from public.system_metrics as x
+                    where x.recorded_at < p_cutoff and (x.recorded_at, x.id) >= (v_from_time, v_from_id)
+                    order by x.recorded_at, x.id limit p_batch_size
+                ) as b order by b.n desc limit 1;
+                delete from public.system_metrics as x
+                where x.recorded_at < p_cutoff and x.recorded_at between v_from_time and v_to_time
+                    and (x.recorded_at, x.id) between (v_from_time, v_from_id) and (v_to_time, v_to_id);
+            when 'public.url_access_logs' then
+                select b.t, b.id, b.n into v_to_time, v_to_id, v_found from (
+                    select x.accessed_at as t, x.id, row_number() over (order by x.accessed_at, x.id) as n
+                    from public.url_access_logs as x
+                    where x.accessed_at < p_cutoff and (x.accessed_at, x.id) >= (v_from_time, v_from_id)
+                    order by x.accessed_at, x.id limit p_batch_size
+                ) as b order by b.n desc limit 1;
+                delete from public.url_access_logs as x
+                where x.accessed_at < p_cutoff and x.accessed_at between v_from_time and v_to_time
+                    and (x.accessed_at, x.id) between (v_from_time, v_from_id) and (v_to_time, v_to_id);
+            when 'dreamcut_private.security_events' then
+                select b.t, b.id, b.n into v_to_time, v_to_id, v_found from (
+                    select x.created_at as t, x.id, row_number() over (order by x.created_at, x.id) as n
+                    from dreamcut_private.security_events as x
+                    where x.created_at < p_cutoff and (x.created_at, x.id) >= (v_from_time, v_from_id)
+                    order by x.created_at, x.id limit p_batch_size
+                ) as b order by b.n desc limit 1;
+                delete from dreamcut_private.security_events as x
+                where x.created_at < p_cutoff and x.created_at between v_from_time and v_to_time
+                    and (x.created_at, x.id) between (v_from_time, v_from_id) and (v_to_time, v_to_id);
+        end case;
+        get diagnostics v_batch = row_count;
+        v_deleted := v_deleted + v_batch;
+        v_batches := v_batches + 1;
+        -- (v_batches = p_max_batches is null, so no exit, when p_max_batches is null)
+        exit when coalesce(v_found, 0) < p_batch_size or v_batches = p_max_batches;
+        v_from_time := v_to_time;
+        v_from_id := v_to_id;
     end loop;
     return v_deleted;
 end
 $$;
-comment on function public.cleanup_old_jobs(integer, integer) is
-'Deletes finished jobs (completed, failed, cancelled, timeout) that finished more than p_days days ago, with '
-'their elements, storage operations, timeline and access logs (video-platform-database.md, "SELECT '
-'cleanup_old_jobs(30)"). Never deletes a pending or processing job. p_days: >= 1 (default 30); p_batch_size: '
-'jobs per DELETE statement, 1..100000 (default 1000). Batches follow (completed_at, id), each starting where the '
-'previous one ended: the cost is linear in the jobs deleted. A row another transaction holds is waited for. '
-'Every batch runs in the caller''s transaction, so the deleted jobs stay locked until it ends; for locks that '
-'last one batch, CALL cleanup_old_jobs_in_batches. Returns the number of jobs deleted. Errors: 22023 bad '
-'parameter, 42501 caller not an admin or service account. Executable by authenticated (admins only) and '
-'service_role.';
-revoke all on function public.cleanup_old_jobs(integer, integer) from public, anon, authenticated, service_role;
-grant execute on function public.cleanup_old_jobs(integer, integer) to authenticated, service_role;
+comment on function dreamcut_private.delete_old_rows(text, timestamptz, integer, integer) is
+'Retention of one table in keyset batches (video-platform-database.md, "Database Maintenance"). p_table (text): '
+'public.jobs (by completed_at: finished jobs only, with their child rows by on delete cascade), '
+'public.system_metrics (recorded_at), public.url_access_logs (accessed_at) or dreamcut_private.security_events '
+'(created_at); p_cutoff: rows whose time is before it are old; p_batch_size: rows per DELETE, 1..100000; '
+'p_max_batches: at most this many batches (>= 1), or null: until no old row is left. Each batch is the next '
+'p_batch_size old rows in (time, id) order, from where the previous batch ended (the first at ''-infinity''). A '
+'row another transaction holds is waited for; a row a concurrent transaction adds behind the keyset waits for '
+'the next call. Security invoker: the caller needs DELETE on p_table. Returns the number of rows deleted '
+'(bigint; child rows not counted). Errors: 22023 another table, p_batch_size or p_max_batches out of range. '
+'Executable by service_role.';
+revoke all on function dreamcut_private.delete_old_rows(text, timestamptz, integer, integer)
+from public, anon, authenticated, service_role;
+grant execute on function dreamcut_private.delete_old_rows(text, timestamptz, integer, integer) to service_role;
 
-create function public.cleanup_old_metrics(p_days integer default 7, p_batch_size integer default 10000) returns integer
-language plpgsql volatile
-security definer
-set search_path = ''
-as $$
-declare
-    v_from_recorded_at timestamptz := '-infinity';
-    v_from_id uuid := '00000000-0000-0000-0000-000000000000';
-    v_deleted integer := 0;
-    v_done boolean;
-begin
-    loop
-        select b.p_from_recorded_at, b.p_from_id, b.p_deleted, b.p_done
-        into v_from_recorded_at, v_from_id, v_deleted, v_done
-        from dreamcut_private.delete_old_metrics_batch(p_days, p_batch_size, v_from_recorded_at, v_from_id, v_deleted) as b;
-        exit when v_done;
-    end loop;
-    return v_deleted;
-end
-$$;
-comment on function public.cleanup_old_metrics(integer, integer) is
-'Deletes system_metrics samples recorded more than p_days days ago (video-platform-database.md, "SELECT '
-'cleanup_old_metrics(7)"). p_days: >= 1 (default 7); p_batch_size: samples per DELETE statement, 1..100000 '
-'(default 10000). Batches follow (recorded_at, id), each starting where the previous one ended: the cost is '
-'linear in the samples deleted. A row another transaction holds is waited for. Every batch runs in the '
-'caller''s transaction, so the deleted samples stay locked until it ends; for locks that last one batch, CALL '
-'cleanup_old_metrics_in_batches. Returns the number of samples deleted. Errors: 22023 bad parameter, 42501 '
-'caller not an admin or service account. Executable by authenticated (admins only) and service_role.';
-revoke all on function public.cleanup_old_metrics(integer, integer) from public, anon, authenticated, service_role;
-grant execute on function public.cleanup_old_metrics(integer, integer) to authenticated, service_role;
-
--- The procedures commit after each batch, which PostgreSQL allows only in a security invoker procedure
--- without a SET clause: their search_path cannot be pinned, so their bodies name nothing but the batch
--- functions (schema-qualified, search_path pinned) and use no operator.
-
-create procedure public.cleanup_old_jobs_in_batches(
+create function public.cleanup_old_jobs(
     p_days integer default 30,
     p_batch_size integer default 1000,
-    inout p_deleted integer default null
-)
-language plpgsql
+    p_max_batches integer default null
+) returns integer
+language sql volatile
+set search_path = ''
 as $$
-declare
-    v_from_completed_at timestamptz := '-infinity';
-    v_from_id uuid := '00000000-0000-0000-0000-000000000000';
-    v_done boolean;
-begin
-    p_deleted := 0;
-    loop
-        select b.p_from_completed_at, b.p_from_id, b.p_deleted, b.p_done
-        into v_from_completed_at, v_from_id, p_deleted, v_done
-        from dreamcut_private.delete_old_jobs_batch(p_days, p_batch_size, v_from_completed_at, v_from_id, p_deleted) as b;
-        commit;
-        exit when v_done;
-    end loop;
-end
+    -- completed_at is set exactly when a job finishes (constraint jobs_status_timestamps): the old ones are
+    -- finished jobs.
+    select dreamcut_private.delete_old_rows(
+        'public.jobs', dreamcut_private.retention_cutoff('p_days', p_days), p_batch_size, p_max_batches
+    )::integer
 $$;
--- (noqa: the linter reads the argument list after "comment on procedure" as a function call)
-comment on procedure public.cleanup_old_jobs_in_batches(integer, integer, integer) is  -- noqa: LT01
-'cleanup_old_jobs with a commit after each batch, for psql and pg_cron: CALL '
-'public.cleanup_old_jobs_in_batches(30). Deletes the same jobs (finished more than p_days days ago, with their '
-'child rows; never a pending or processing job), p_batch_size at a time (1..100000, default 1000), each batch '
-'in its own transaction: no lock outlives its batch, and each batch deletes what is older than p_days days at '
-'its own start. p_days: >= 1 (default 30). p_deleted: output only, the number of jobs deleted (what is passed '
-'is ignored). Must be called outside a transaction block (autocommit, or alone in a pg_cron job''s command); '
-'PostgREST cannot call procedures (use cleanup_old_jobs there). Security invoker without a pinned search_path '
-'(PostgreSQL refuses COMMIT otherwise): the body calls only dreamcut_private.delete_old_jobs_batch. Errors: '
-'22023 bad parameter, 42501 caller not an admin or service account, 2D000 called inside a transaction block; '
-'a failed batch is rolled back, the batches before it stay committed. Executable by service_role.';
-revoke all on procedure public.cleanup_old_jobs_in_batches(integer, integer, integer) from public, anon, authenticated, service_role;
-grant execute on procedure public.cleanup_old_jobs_in_batches(integer, integer, integer) to service_role;
+comment on function public.cleanup_old_jobs(integer, integer, integer) is
+'Deletes finished jobs (completed, failed, cancelled, timeout) that finished more than p_days days ago, with '
+'their elements, storage operations, timeline and access logs (video-platform-database.md, "SELECT '
+'cleanup_old_jobs(30)"). Never deletes a pending or processing job. p_days: 1..36500 (default 30); '
+'p_batch_size: jobs per DELETE statement, 1..100000 (default 1000); p_max_batches: at most this many batches '
+'(>= 1), or null (default): until no old job is left. Batches follow (completed_at, id), each starting where the '
+'previous one ended: the cost is linear in the jobs deleted. A call runs in the caller''s transaction and keeps '
+'the jobs it deleted locked until that ends; for short locks, call it with p_max_batches = 1 in transactions '
+'of their own until it returns 0 (a pg_cron job, a psql loop). Security invoker. Returns the number of jobs '
+'deleted. Errors: 22023 bad parameter, 42501 caller without EXECUTE or DELETE. Executable by service_role (and '
+'the owner, e.g. a DBA or pg_cron); not by the end users'' API roles.';
+revoke all on function public.cleanup_old_jobs(integer, integer, integer) from public, anon, authenticated, service_role;
+grant execute on function public.cleanup_old_jobs(integer, integer, integer) to service_role;
 
-create procedure public.cleanup_old_metrics_in_batches(
+create function public.cleanup_old_metrics(
     p_days integer default 7,
     p_batch_size integer default 10000,
-    inout p_deleted integer default null
-)
-language plpgsql
+    p_max_batches integer default null
+) returns integer
+language sql volatile
+set search_path = ''
 as $$
-declare
-    v_from_recorded_at timestamptz := '-infinity';
-    v_from_id uuid := '00000000-0000-0000-0000-000000000000';
-    v_done boolean;
-begin
-    p_deleted := 0;
-    loop
-        select b.p_from_recorded_at, b.p_from_id, b.p_deleted, b.p_done
-        into v_from_recorded_at, v_from_id, p_deleted, v_done
-        from dreamcut_private.delete_old_metrics_batch(p_days, p_batch_size, v_from_recorded_at, v_from_id, p_deleted) as b;
-        commit;
-        exit when v_done;
-    end loop;
-end
+    select dreamcut_private.delete_old_rows(
+        'public.system_metrics', dreamcut_private.retention_cutoff('p_days', p_days), p_batch_size, p_max_batches
+    )::integer
 $$;
--- (noqa: the linter reads the argument list after "comment on procedure" as a function call)
-comment on procedure public.cleanup_old_metrics_in_batches(integer, integer, integer) is  -- noqa: LT01
-'cleanup_old_metrics with a commit after each batch, for psql and pg_cron: CALL '
-'public.cleanup_old_metrics_in_batches(7). Deletes the same samples (recorded more than p_days days ago), '
-'p_batch_size at a time (1..100000, default 10000), each batch in its own transaction: no lock outlives its '
-'batch, and each batch deletes what is older than p_days days at its own start. p_days: >= 1 (default 7). '
-'p_deleted: output only, the number of samples deleted (what is passed is ignored). Must be called outside a '
-'transaction block (autocommit, or alone in a pg_cron job''s command); PostgREST cannot call procedures (use '
-'cleanup_old_metrics there). Security invoker without a pinned search_path (PostgreSQL refuses COMMIT '
-'otherwise): the body calls only dreamcut_private.delete_old_metrics_batch. Errors: 22023 bad parameter, 42501 '
-'caller not an admin or service account, 2D000 called inside a transaction block; a failed batch is rolled '
-'back, the batches before it stay committed. Executable by service_role.';
-revoke all on procedure public.cleanup_old_metrics_in_batches(integer, integer, integer) from public, anon, authenticated, service_role;
-grant execute on procedure public.cleanup_old_metrics_in_batches(integer, integer, integer) to service_role;
+comment on function public.cleanup_old_metrics(integer, integer, integer) is
+'Deletes system_metrics samples recorded more than p_days days ago (video-platform-database.md, "SELECT '
+'cleanup_old_metrics(7)"). p_days: 1..36500 (default 7); p_batch_size: samples per DELETE statement, '
+'1..100000 (default 10000); p_max_batches: at most this many batches (>= 1), or null (default): until no old '
+'sample is left. Batches follow (recorded_at, id), each starting where the previous one ended: the cost is '
+'linear in the samples deleted. For short locks, call it with p_max_batches = 1 in transactions of their own '
+'until it returns 0. Security invoker. Returns the number of samples deleted. Errors: 22023 bad parameter, '
+'42501 caller without EXECUTE or DELETE. Executable by service_role (and the owner); not by the end users'' API '
+'roles.';
+revoke all on function public.cleanup_old_metrics(integer, integer, integer)
+from public, anon, authenticated, service_role;
+grant execute on function public.cleanup_old_metrics(integer, integer, integer) to service_role;
 
 create function public.enforce_data_retention(
     p_job_days integer default 90,
@@ -2741,57 +2682,35 @@ create function public.enforce_data_retention(
     p_security_event_days integer default 365
 ) returns jsonb
 language plpgsql volatile
-security definer
 set search_path = ''
 as $$
 declare
-    v_jobs integer;
-    v_logs integer := 0;
-    v_metrics integer;
-    v_events integer := 0;
-    v_counters integer := 0;
-    v_batch integer;
+    -- Every period is checked before anything is deleted.
+    v_jobs_before timestamptz := dreamcut_private.retention_cutoff('p_job_days', p_job_days);
+    v_logs_before timestamptz := dreamcut_private.retention_cutoff('p_access_log_days', p_access_log_days);
+    v_metrics_before timestamptz := dreamcut_private.retention_cutoff('p_metric_days', p_metric_days);
+    v_events_before timestamptz := dreamcut_private.retention_cutoff('p_security_event_days', p_security_event_days);
+    v_now timestamptz := now();
+    v_jobs bigint;
+    v_logs bigint;
+    v_metrics bigint;
+    v_events bigint;
+    v_counters bigint := 0::bigint;
+    v_batch bigint;
 begin
-    perform dreamcut_private.require_admin_or_service('enforce_data_retention');
-    if p_job_days is null or p_job_days < 1 or p_access_log_days is null or p_access_log_days < 1
-        or p_metric_days is null or p_metric_days < 1 or p_security_event_days is null or p_security_event_days < 1 then
-        raise exception 'p_job_days, p_access_log_days, p_metric_days and p_security_event_days must be at least 1 day, got %, %, %, %',
-            p_job_days, p_access_log_days, p_metric_days, p_security_event_days
-        using errcode = '22023';
-    end if;
-    v_jobs := public.cleanup_old_jobs(p_job_days);
+    v_jobs := dreamcut_private.delete_old_rows('public.jobs', v_jobs_before, 1000);
+    v_logs := dreamcut_private.delete_old_rows('public.url_access_logs', v_logs_before, 10000);
+    v_metrics := dreamcut_private.delete_old_rows('public.system_metrics', v_metrics_before, 10000);
+    v_events := dreamcut_private.delete_old_rows('dreamcut_private.security_events', v_events_before, 10000);
+    -- Rate-limit windows that have ended, by their key, 10000 at a time (a window is at least 1 second long).
     loop
-        delete from public.url_access_logs
-        where id in (
-            select l.id from public.url_access_logs as l
-            where l.accessed_at < now() - make_interval(days => p_access_log_days)
+        delete from dreamcut_private.rate_limit_counters as c
+        where (c.identifier, c.window_seconds, c.window_start) in (
+            select x.identifier, x.window_seconds, x.window_start
+            from dreamcut_private.rate_limit_counters as x
+            where x.window_start < v_now - interval '1 second'
+                and x.window_start + make_interval(secs => x.window_seconds) < v_now
             limit 10000
-            for update skip locked
-        );
-        get diagnostics v_batch = row_count;
-        v_logs := v_logs + v_batch;
-        exit when v_batch < 10000;
-    end loop;
-    v_metrics := public.cleanup_old_metrics(p_metric_days);
-    loop
-        delete from dreamcut_private.security_events
-        where id in (
-            select e.id from dreamcut_private.security_events as e
-            where e.created_at < now() - make_interval(days => p_security_event_days)
-            limit 10000
-            for update skip locked
-        );
-        get diagnostics v_batch = row_count;
-        v_events := v_events + v_batch;
-        exit when v_batch < 10000;
-    end loop;
-    loop
-        delete from dreamcut_private.rate_limit_counters
-        where ctid in (
-            select c.ctid from dreamcut_private.rate_limit_counters as c
-            where c.window_start + make_interval(secs => c.window_seconds) < now()
-            limit 10000
-            for update skip locked
         );
         get diagnostics v_batch = row_count;
         v_counters := v_counters + v_batch;
@@ -2805,14 +2724,16 @@ end
 $$;
 comment on function public.enforce_data_retention(integer, integer, integer, integer) is
 'Applies the retention policy (video-platform-database.md, "SELECT enforce_data_retention()"), in bounded '
-'batches: finished jobs older than p_job_days days (default 90, via cleanup_old_jobs; pending and processing '
-'jobs are never deleted), url_access_logs older than p_access_log_days (default 90), system_metrics older than '
+'batches: finished jobs older than p_job_days days (default 90, as cleanup_old_jobs; pending and processing jobs '
+'are never deleted), url_access_logs older than p_access_log_days (default 90), system_metrics older than '
 'p_metric_days (default 30), security events older than p_security_event_days (default 365) and rate-limit '
-'counters whose window has ended. Returns the counts deleted as a JSON object {"jobs": n, "url_access_logs": n, '
-'"system_metrics": n, "security_events": n, "rate_limit_counters": n}. Errors: 22023 a period below 1 day, 42501 '
-'caller not an admin or service account. Executable by authenticated (admins only) and service_role.';
-revoke all on function public.enforce_data_retention(integer, integer, integer, integer) from public, anon, authenticated, service_role;
-grant execute on function public.enforce_data_retention(integer, integer, integer, integer) to authenticated, service_role;
+'counters whose window has ended. Each period: 1..36500 days. Security invoker. Returns the counts deleted as a '
+'JSON object {"jobs": n, "url_access_logs": n, "system_metrics": n, "security_events": n, '
+'"rate_limit_counters": n}. Errors: 22023 a period outside 1..36500 days (named), 42501 caller without EXECUTE '
+'or DELETE. Executable by service_role (and the owner); not by the end users'' API roles.';
+revoke all on function public.enforce_data_retention(integer, integer, integer, integer)
+from public, anon, authenticated, service_role;
+grant execute on function public.enforce_data_retention(integer, integer, integer, integer) to service_role;
 
 -- ===== render/0014_create_render_rate_limiting =====
 create function public.log_security_event(p_event_type text, p_details jsonb default '{}') returns uuid

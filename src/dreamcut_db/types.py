@@ -1884,30 +1884,35 @@ class CleanupOldJobsArgs(TypedDict):
     """
     Deletes finished jobs (completed, failed, cancelled, timeout) that finished more than p_days days ago,
     with their elements, storage operations, timeline and access logs (video-platform-database.md, "SELECT
-    cleanup_old_jobs(30)"). Never deletes a pending or processing job. p_days: >= 1 (default 30);
-    p_batch_size: jobs per DELETE statement, 1..100000 (default 1000). Batches follow (completed_at, id), each
-    starting where the previous one ended: the cost is linear in the jobs deleted. A row another transaction
-    holds is waited for. Every batch runs in the caller's transaction, so the deleted jobs stay locked until
-    it ends; for locks that last one batch, CALL cleanup_old_jobs_in_batches. Returns the number of jobs
-    deleted. Errors: 22023 bad parameter, 42501 caller not an admin or service account. Executable by
-    authenticated (admins only) and service_role.
+    cleanup_old_jobs(30)"). Never deletes a pending or processing job. p_days: 1..36500 (default 30);
+    p_batch_size: jobs per DELETE statement, 1..100000 (default 1000); p_max_batches: at most this many
+    batches (>= 1), or null (default): until no old job is left. Batches follow (completed_at, id), each
+    starting where the previous one ended: the cost is linear in the jobs deleted. A call runs in the caller's
+    transaction and keeps the jobs it deleted locked until that ends; for short locks, call it with
+    p_max_batches = 1 in transactions of their own until it returns 0 (a pg_cron job, a psql loop). Security
+    invoker. Returns the number of jobs deleted. Errors: 22023 bad parameter, 42501 caller without EXECUTE or
+    DELETE. Executable by service_role (and the owner, e.g. a DBA or pg_cron); not by the end users' API
+    roles.
     """
     p_batch_size: NotRequired[int]
     p_days: NotRequired[int]
+    p_max_batches: NotRequired[int]
 
 
 class CleanupOldMetricsArgs(TypedDict):
     """
     Deletes system_metrics samples recorded more than p_days days ago (video-platform-database.md, "SELECT
-    cleanup_old_metrics(7)"). p_days: >= 1 (default 7); p_batch_size: samples per DELETE statement, 1..100000
-    (default 10000). Batches follow (recorded_at, id), each starting where the previous one ended: the cost is
-    linear in the samples deleted. A row another transaction holds is waited for. Every batch runs in the
-    caller's transaction, so the deleted samples stay locked until it ends; for locks that last one batch,
-    CALL cleanup_old_metrics_in_batches. Returns the number of samples deleted. Errors: 22023 bad parameter,
-    42501 caller not an admin or service account. Executable by authenticated (admins only) and service_role.
+    cleanup_old_metrics(7)"). p_days: 1..36500 (default 7); p_batch_size: samples per DELETE statement,
+    1..100000 (default 10000); p_max_batches: at most this many batches (>= 1), or null (default): until no
+    old sample is left. Batches follow (recorded_at, id), each starting where the previous one ended: the cost
+    is linear in the samples deleted. For short locks, call it with p_max_batches = 1 in transactions of their
+    own until it returns 0. Security invoker. Returns the number of samples deleted. Errors: 22023 bad
+    parameter, 42501 caller without EXECUTE or DELETE. Executable by service_role (and the owner); not by the
+    end users' API roles.
     """
     p_batch_size: NotRequired[int]
     p_days: NotRequired[int]
+    p_max_batches: NotRequired[int]
 
 
 class CmCallerCompanyIdArgs(TypedDict):
@@ -2224,13 +2229,13 @@ class DeleteShotImageArgs(TypedDict):
 class EnforceDataRetentionArgs(TypedDict):
     """
     Applies the retention policy (video-platform-database.md, "SELECT enforce_data_retention()"), in bounded
-    batches: finished jobs older than p_job_days days (default 90, via cleanup_old_jobs; pending and
-    processing jobs are never deleted), url_access_logs older than p_access_log_days (default 90),
-    system_metrics older than p_metric_days (default 30), security events older than p_security_event_days
-    (default 365) and rate-limit counters whose window has ended. Returns the counts deleted as a JSON object
-    {"jobs": n, "url_access_logs": n, "system_metrics": n, "security_events": n, "rate_limit_counters": n}.
-    Errors: 22023 a period below 1 day, 42501 caller not an admin or service account. Executable by
-    authenticated (admins only) and service_role.
+    batches: finished jobs older than p_job_days days (default 90, as cleanup_old_jobs; pending and processing
+    jobs are never deleted), url_access_logs older than p_access_log_days (default 90), system_metrics older
+    than p_metric_days (default 30), security events older than p_security_event_days (default 365) and
+    rate-limit counters whose window has ended. Each period: 1..36500 days. Security invoker. Returns the
+    counts deleted as a JSON object {"jobs": n, "url_access_logs": n, "system_metrics": n, "security_events":
+    n, "rate_limit_counters": n}. Errors: 22023 a period outside 1..36500 days (named), 42501 caller without
+    EXECUTE or DELETE. Executable by service_role (and the owner); not by the end users' API roles.
     """
     p_access_log_days: NotRequired[int]
     p_job_days: NotRequired[int]
