@@ -29,7 +29,7 @@ BINDIR = Path("/usr/lib/postgresql/15/bin")
 CITUS_LIBRARY = Path("/usr/lib/postgresql/15/lib/citus.so")
 #: The modules whose families are keyed for distribution (issue 14 part 1), migrated and distributed by the
 #: Citus tests; the others join as their keys land.
-DISTRIBUTED_MODULES = ["dreamcut", "render"]
+DISTRIBUTED_MODULES = ["dreamcut", "render", "content", "multimedia"]
 #: Tables of each module's family (root first) that distribute distributes.
 FAMILY_TABLES = {
     "dreamcut": ["dreamcut_queries", "dreamcut_assets", "dreamcut_messages"],
