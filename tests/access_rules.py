@@ -481,7 +481,7 @@ FUNCTIONS = {
         "inherit_scene_parents", "validate_scene_shot_update", "inherit_shot_parents", "validate_shot_image_insert",
         "validate_shot_image_update", "release_parent_image", "validate_master_image",
         "validate_storyboard_selection_update", "copy_master_image_to_shot", "clear_master_image_of_shot",
-        "advance_redesign_status_to", "advance_redesign_status_to_reached")},
+        "advance_project_to_scenes_setup", "advance_project_to_shot_iteration", "advance_redesign_status_to_reached")},
     # content
     "public.create_module_content(text,text,text,jsonb,uuid,jsonb,text)": API,
     "public.update_module_section(uuid,text,text,uuid)": API,
