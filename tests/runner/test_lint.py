@@ -42,12 +42,16 @@ BROKEN = [
      "create policy p on dreamcut_private.t_policy to service_role using (true)", "dreamcut_private.t_policy"),
     ("rls-policy", "create table public.t_closed (id int primary key); "
      "alter table public.t_closed enable row level security", "public.t_closed"),
+    ("rls-policy", "create table dreamcut_private.t_closed (id int primary key); "
+     "alter table dreamcut_private.t_closed enable row level security", "dreamcut_private.t_closed"),
     ("definer-not-exposed", "create function public.definer_open() returns int language sql security definer "
      "set search_path = '' as 'select 1'", "public.definer_open()"),
     ("function-search-path", "create function public.no_path() returns int language sql as 'select 1'",
      "public.no_path()"),
     ("function-search-path", "create procedure dreamcut_private.some_path() language sql set search_path = public "
      "as 'select 1'", "dreamcut_private.some_path()"),
+    ("function-search-path", "create procedure public.committing() language plpgsql as "
+     "'begin commit; end'", "public.committing()"),
     ("policy-always-true", "create policy open_insert on public.dreamcut_messages for insert to authenticated "
      "with check (true)", "public.dreamcut_messages (open_insert)"),
     ("policy-always-true", "create policy open_update on public.dreamcut_messages as permissive for update "
@@ -177,7 +181,7 @@ def test_plpgsql_check_judges_each_trigger_in_its_table(db):
 def test_lint_command_passes_on_main(db_url, capsys):
     assert cli.main(["--database-url", db_url, "lint"]) == 0
     out = capsys.readouterr().out
-    assert "lint: 0 finding(s)" in out and "== squawk" in out and "== catalog rules" in out
+    assert "lint: 0 finding(s)" in out and "== squawk" in out and "== plpgsql_check" in out
 
 
 MIGRATION = "-- depends: 0001_supabase_platform\n"

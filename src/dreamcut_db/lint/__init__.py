@@ -4,8 +4,8 @@
 2. squawk over the migrations not yet released (``.squawk.toml``), and ``released-immutable``: a file that
    ``migrations/RELEASED`` lists never changes (``lint.migrations``).
 3. On a scratch database with every migration applied: the catalog rules, which find at least what Supabase's
-   Database Advisors (splinter's lints) would find on the package's objects (``lint.rules``).
-   ``lint.plpgsql_check`` (plpgsql_check over every PL/pgSQL function and trigger) joins once the modules pass it.
+   Database Advisors (splinter's lints) would find on the package's objects (``lint.rules``), and plpgsql_check
+   over every PL/pgSQL function and trigger, where the server can create that extension (``lint.plpgsql_check``).
 
 Zero findings pass. ``docs/supabase.md`` maps each splinter lint to its rule.
 """
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..modules import MigrationSet, migrations_dir
-from . import migrations, rules
+from . import migrations, plpgsql_check, rules
 
 
 def run(repo: Path | None, migration_set: MigrationSet, url: str | None, out: Callable[[str], None] = print) -> int:
@@ -52,6 +52,11 @@ def run(repo: Path | None, migration_set: MigrationSet, url: str | None, out: Ca
         with scratch_database(url, migration_set) as scratch, connect(scratch) as conn:
             out("== catalog rules (Supabase's Database Advisors and the package's conventions)")
             report([f"{rule}: {obj}" for rule, obj in rules.run(conn)])
+            out("== plpgsql_check over every PL/pgSQL function, each trigger function once per trigger")
+            checked, skipped = plpgsql_check.check(conn)
+            report([f"plpgsql-check: {line}" for line in sorted(set(checked))])
+            if skipped:
+                out(skipped)
     out(f"lint: {len(found)} finding(s)" + ("; sqlfluff failed" if failed else "")
         + ("" if url is not None else " (database checks skipped)"))
     return len(found) + failed

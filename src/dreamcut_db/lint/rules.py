@@ -132,7 +132,6 @@ RULES: tuple[Rule, ...] = (
          "a table with row level security enabled has at least one policy (saying who may do what, even if "
          "nobody: an explicit restrictive `using (false)`)",
          _TABLES.format(what="c.oid::regclass::text") + """
-          and n.nspname = any(%(exposed)s)
           and c.relrowsecurity and not exists (select from pg_policy p where p.polrelid = c.oid)"""),
     Rule("definer-not-exposed", ("anon_security_definer_function_executable",),
          "no security definer function in an exposed schema is executable by anon (directly or through PUBLIC): "
@@ -142,12 +141,11 @@ RULES: tuple[Rule, ...] = (
          where n.nspname = any(%(exposed)s) and p.prosecdef and has_function_privilege('anon', p.oid, 'execute')
            and """ + _NOT_EXTENSION.format(oid="p.oid")),
     Rule("function-search-path", ("function_search_path_mutable",),
-         "every function and procedure pins `search_path = ''`, but a security invoker procedure that commits "
-         "(PostgreSQL refuses COMMIT under a SET clause)",
+         "every function and procedure pins `search_path = ''` (no exception: a procedure that commits cannot "
+         "carry a SET clause, so the package has none)",
          """
          select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
          where n.nspname = any(%(schemas)s) and not coalesce(p.proconfig, '{}') @> array['search_path=""']
-           and not (p.prokind = 'p' and not p.prosecdef and p.prosrc ~* '\\m(commit|rollback)\\M')
            and """ + _NOT_EXTENSION.format(oid="p.oid")),
     Rule("policy-always-true", ("rls_policy_always_true",),
          "no permissive policy for PUBLIC, anon or authenticated lets every row through a write: no `true` or "
