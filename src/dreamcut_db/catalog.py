@@ -3,10 +3,12 @@
 ``snapshot(conn)`` returns ``{key: value}`` for every table, view, function, enum and owned schema in the
 package's schemas (``public`` and ``dreamcut_private``), where a key is e.g. ``table public.dreamcut_queries``
 or ``function public.fail_dreamcut_query(uuid, text)`` and a value is a JSON-able dict of what defines it:
-columns (type, nullability, default, comment), constraints, indexes, triggers, policies (command, roles,
-expressions), RLS enabled/forced, grants to the API roles, publication membership, comments, function
-signature/volatility/security/search_path/body. Ownership and version noise (oids, owners, grants to other
-roles) are left out, so two databases migrated the same way give equal snapshots.
+columns (type, nullability, default, comment, column grants), constraints, indexes, triggers, policies
+(command, roles, expressions), RLS enabled/forced, storage options, grants to the API roles, publication
+membership, comments, function arguments/result/volatility/security/search_path/body. Ownership and version
+noise (oids, owners, grants to other roles) are left out, so two databases migrated the same way give equal
+snapshots. ``function_definitions(conn)`` adds each function's complete ``create or replace`` statement
+(pg_get_functiondef), which the generated tree shows (tree.py).
 """
 
 from __future__ import annotations
@@ -27,7 +29,10 @@ where n.nspname = any(%(schemas)s) and c.relkind in ('r', 'p', 'v', 'm')
 """
 _COLUMNS = """
 select a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-       pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, col_description(a.attrelid, a.attnum)
+       pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, col_description(a.attrelid, a.attnum),
+       array(select distinct case when g.grantee = 0 then 'public' else pg_get_userbyid(g.grantee) end
+                             || ':' || g.privilege_type
+             from aclexplode(a.attacl) g order by 1)
 from pg_attribute a left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
 where a.attrelid = any(%(oids)s) and a.attnum > 0 and not a.attisdropped
 order by a.attrelid, a.attnum
@@ -60,8 +65,8 @@ select pr.prrelid, p.pubname from pg_publication_rel pr join pg_publication p on
 where pr.prrelid = any(%(oids)s)
 """
 _FUNCTIONS = """
-select p.oid::regprocedure::text, pg_get_function_result(p.oid), l.lanname, p.provolatile, p.prosecdef,
-       coalesce(p.proconfig, '{}'), p.prosrc, obj_description(p.oid, 'pg_proc'), p.prokind,
+select p.oid::regprocedure::text, pg_get_function_arguments(p.oid), pg_get_function_result(p.oid), l.lanname,
+       p.provolatile, p.prosecdef, coalesce(p.proconfig, '{}'), p.prosrc, obj_description(p.oid, 'pg_proc'), p.prokind,
        array(select distinct case when g.grantee = 0 then 'public' else pg_get_userbyid(g.grantee) end
              from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) g order by 1)
 from pg_proc p join pg_namespace n on n.oid = p.pronamespace join pg_language l on l.oid = p.prolang
@@ -78,41 +83,56 @@ select n.nspname, obj_description(n.oid, 'pg_namespace'),
        array(select distinct case when g.grantee = 0 then 'public' else pg_get_userbyid(g.grantee) end
                              || ':' || g.privilege_type
              from aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) g order by 1)
-from pg_namespace n where n.nspname = 'dreamcut_private'
+from pg_namespace n where n.nspname = any(%(schemas)s) and n.nspname <> 'public'
+"""
+_FUNCTION_DEFINITIONS = """
+select p.prokind, p.oid::regprocedure::text, pg_get_functiondef(p.oid)
+from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+where n.nspname = any(%(schemas)s) and p.prokind in ('f', 'p')
+  and not exists (select from pg_depend d where d.objid = p.oid and d.deptype = 'e')
 """
 
 _KIND = {"r": "table", "p": "table", "v": "view", "m": "materialized view"}
 _CMD = {"r": "select", "a": "insert", "w": "update", "d": "delete", "*": "all"}
 _VOLATILITY = {"i": "immutable", "s": "stable", "v": "volatile"}
+_PROKIND = {"f": "function", "p": "procedure", "a": "aggregate", "w": "window function"}
 
 
-def snapshot(conn) -> dict[str, dict]:
-    """Return the normalized catalog of the package's schemas on ``conn`` (a psycopg connection)."""
+def snapshot(conn, schemas: tuple[str, ...] = SCHEMAS) -> dict[str, dict]:
+    """Return the normalized catalog of ``schemas`` (default: the package's) on ``conn`` (a psycopg connection)."""
     with conn.transaction():
         conn.execute("set local search_path = ''")
-        return _snapshot(conn)
+        return _snapshot(conn, {"schemas": list(schemas)})
 
 
-def _snapshot(conn) -> dict[str, dict]:
+def function_definitions(conn, schemas: tuple[str, ...] = SCHEMAS) -> dict[str, str]:
+    """Snapshot key (``function public.f(uuid)``, ``procedure ...``) -> its ``CREATE OR REPLACE`` statement as
+    pg_get_functiondef deparses it, every name schema-qualified."""
+    with conn.transaction():
+        conn.execute("set local search_path = ''")
+        rows = conn.execute(_FUNCTION_DEFINITIONS, {"schemas": list(schemas)}).fetchall()
+    return {f"{_PROKIND[kind]} {sig}": definition for kind, sig, definition in rows}
+
+
+def _snapshot(conn, params: dict) -> dict[str, dict]:
     out: dict[str, dict] = {}
-    params = {"schemas": list(SCHEMAS)}
     rels = conn.execute(_RELATIONS, params).fetchall()
     by_oid: dict[int, dict] = {}
     for oid, name, kind, rls, forced, comment, options in rels:
-        item: dict = {"comment": comment, "grants": defaultdict(list), "columns": {}}
+        item: dict = {"comment": comment, "grants": defaultdict(list), "columns": {}, "options": sorted(options)}
         if kind in ("r", "p"):
             item.update(rls_enabled=rls, rls_forced=forced, constraints={}, indexes={}, triggers={}, policies={},
                         publications=[])
         else:
-            item["options"] = sorted(options)
             item["definition"] = conn.execute("select pg_get_viewdef(%s::oid, true)", (oid,)).fetchone()[0]
             item["triggers"] = {}
         out[f"{_KIND[kind]} {name}"] = by_oid[oid] = item
     params["oids"] = list(by_oid)
-    for rel, col, typ, notnull, default, identity, generated, comment in conn.execute(_COLUMNS, params):
+    for rel, col, typ, notnull, default, identity, generated, comment, grants in conn.execute(_COLUMNS, params):
         by_oid[rel]["columns"][col] = {
             "type": typ, "not_null": notnull, "default": default, "identity": identity or None,
             "generated": generated or None, "comment": comment,
+            "grants": [g for g in grants if g.split(":")[0] in API_ROLES],
         }
     for rel, name, definition in conn.execute(_CONSTRAINTS, params):
         by_oid[rel]["constraints"][name] = definition
@@ -133,16 +153,16 @@ def _snapshot(conn) -> dict[str, dict]:
         item["grants"] = {role: sorted(privs) for role, privs in sorted(item["grants"].items())}
         if "publications" in item:
             item["publications"].sort()
-    for sig, result, lang, vol, secdef, config, body, comment, kind, grantees in conn.execute(_FUNCTIONS, params):
-        label = {"f": "function", "p": "procedure", "a": "aggregate", "w": "window function"}[kind]
-        out[f"{label} {sig}"] = {
-            "returns": result, "language": lang, "volatility": _VOLATILITY[vol], "security_definer": secdef,
+    for sig, args, result, lang, vol, secdef, config, body, comment, kind, grantees in conn.execute(_FUNCTIONS, params):
+        out[f"{_PROKIND[kind]} {sig}"] = {
+            "arguments": args, "returns": result, "language": lang, "volatility": _VOLATILITY[vol],
+            "security_definer": secdef,
             "config": sorted(config), "body": body.strip().splitlines(), "comment": comment,
             "execute": [g for g in grantees if g in API_ROLES],
         }
     for name, labels, comment in conn.execute(_ENUMS, params):
         out[f"enum {name}"] = {"labels": list(labels), "comment": comment}
-    for name, comment, grants in conn.execute(_SCHEMA):
+    for name, comment, grants in conn.execute(_SCHEMA, params):
         out[f"schema {name}"] = {"comment": comment,
                                  "grants": [g for g in grants if g.split(":")[0] in API_ROLES]}
     return dict(sorted(out.items()))

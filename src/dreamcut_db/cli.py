@@ -254,12 +254,10 @@ def cmd_new(args) -> int:
 
 
 def cmd_snapshot(args) -> int:
-    from . import catalog, reference
-    from .database import connect, resolve_url
-    from .workspace import scratch_database
+    from . import tree
+    from .database import resolve_url
 
-    with scratch_database(resolve_url(args.database_url), _catalog()) as url, connect(url) as conn:
-        stale = reference.write(catalog.snapshot(conn), check=args.check)
+    stale = tree.write(tree.read(resolve_url(args.database_url), _catalog()), check=args.check)
     return _report_stale(stale, args.check, "dreamcut-db snapshot")
 
 
@@ -383,7 +381,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("name", help="snake_case change name, e.g. add_dreamcut_query_tags")
     s.add_argument("--module", required=True, help="module folder (existing or new)")
     s.set_defaults(func=cmd_new, needs_checkout=True)
-    s = sub.add_parser("snapshot", help="write sql/schema.json and docs/schema.md from a scratch migrated database")
+    s = sub.add_parser("snapshot", help="write the tree sql/<module>/<kind>/<object>.sql and docs/schema.md from a "
+                       "scratch database (PostgreSQL 18)")
     s.add_argument("--check", action="store_true", help="exit 1 when the committed files are out of date")
     s.set_defaults(func=cmd_snapshot, needs_checkout=True)
     s = sub.add_parser("lint", help="sqlfluff and squawk over the migrations (in a checkout); Supabase's "

@@ -37,7 +37,8 @@ def checkout_root(command: str = "this command") -> Path:
     return root
 
 
-def write_files(files: dict[str, str], check: bool = False, prune: tuple[str, ...] = (), command: str = "") -> list[str]:
+def write_files(files: dict[str, str], check: bool = False, prune: tuple[str, ...] = (),
+                command: str = "") -> list[str]:
     """Write ``files`` (path relative to the checkout root -> text), or with ``check`` only compare.
 
     ``prune``: folders (relative, e.g. ``sql/render/tables``) whose other ``*.sql`` files are generated too:
