@@ -261,6 +261,14 @@ def cmd_snapshot(args) -> int:
     return _report_stale(stale, args.check, "dreamcut-db snapshot")
 
 
+def cmd_sql(args) -> int:
+    from . import bundle
+
+    text = bundle.rollback_sql(_catalog()) if args.bundle == "rollback" else bundle.migrate_sql(_catalog(), args.module)
+    sys.stdout.write(text)
+    return 0
+
+
 def cmd_lint(args) -> int:
     from . import lint
     from .database import resolve_url
@@ -385,6 +393,13 @@ def parser() -> argparse.ArgumentParser:
                        "scratch database (PostgreSQL 18)")
     s.add_argument("--check", action="store_true", help="exit 1 when the committed files are out of date")
     s.set_defaults(func=cmd_snapshot, needs_checkout=True)
+    s = sub.add_parser("sql", help="print a psql bundle (psql, the Supabase SQL editor) from the installed package")
+    bundles = s.add_subparsers(dest="bundle", required=True)
+    b = bundles.add_parser("migrate", help="install modules (and what they need), keeping the runner's history")
+    b.add_argument("--module", action="append",
+                   help="this module and what it needs (repeatable; default: every module)")
+    bundles.add_parser("rollback", help="rollback.sql: emergency teardown of everything the package created (psql)")
+    s.set_defaults(func=cmd_sql)
     s = sub.add_parser("lint", help="sqlfluff and squawk over the migrations (in a checkout); Supabase's "
                        "advisor lints and plpgsql_check on a scratch migrated database")
     s.add_argument("--no-catalog", action="store_true",

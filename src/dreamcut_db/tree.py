@@ -24,7 +24,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from . import catalog, engine
+from . import bundle, catalog
 from .database import connect
 from .errors import DreamcutError
 from .modules import MigrationSet
@@ -66,26 +66,27 @@ class Schema:
 def read(url: str, cat: MigrationSet) -> Schema:
     """Install ``cat``'s modules one by one into a scratch database on ``url``'s server and read the catalog.
 
+    Each module goes in through its psql bundle (bundle.py: one round trip, the same catalog as the runner's,
+    which the tests check), so reading takes seconds.
+
     Raises DreamcutError without the CREATEDB privilege.
     """
     module_of: dict[str, str] = {}
     changed_by: dict[str, list[str]] = defaultdict(list)
     previous: dict[str, dict] = {}
-    with scratch_database(url, cat, []) as scratch:
+    with scratch_database(url, cat, []) as scratch, connect(scratch, autocommit=True) as conn:
         for module in cat.modules:
-            engine.migrate(scratch, cat, modules=[module], out=lambda _line: None)
-            with connect(scratch) as conn:
-                objects = catalog.snapshot(conn)
+            conn.execute(bundle.migrate_sql(cat, [module]))
+            objects = catalog.snapshot(conn)
             for key, value in objects.items():
                 if key not in module_of:
                     module_of[key] = module
                 elif previous.get(key) != value:
                     changed_by[key].append(module)
             previous = objects
-        with connect(scratch) as conn:
-            definitions = catalog.function_definitions(conn)
-            keywords = frozenset(w for w, in conn.execute("select word from pg_get_keywords() where catcode <> 'U'"))
-            major = conn.info.server_version // 10000
+        definitions = catalog.function_definitions(conn)
+        keywords = frozenset(w for w, in conn.execute("select word from pg_get_keywords() where catcode <> 'U'"))
+        major = conn.info.server_version // 10000
     return Schema(major, objects, definitions, module_of, dict(changed_by), cat.modules, keywords)
 
 
@@ -277,7 +278,7 @@ def files(schema: Schema) -> dict[str, str]:
         for key in sorted(keys):
             obj = schema.objects[key]
             signature = key[len(kind) + 1:].replace(",", ", ")  # regprocedure: no commas inside a type
-            item = {"key": key, "signature": signature, "comment": literal(obj["comment"])}
+            item = {"signature": signature, "comment": literal(obj["comment"])}
             if kind == "table":
                 item.update(_table(name, obj, schema.ident))
             elif kind in ("view", "materialized view"):

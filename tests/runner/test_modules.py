@@ -77,8 +77,10 @@ def test_module_next_to_legacy_tables(empty_url, migration_set, tables_by_module
 
 
 @pytest.mark.parametrize("module", MODULES)
-def test_per_module_sql_files_install_a_module_and_rollback_sql_removes_it(new_database, migration_set, module):
-    """A DBA with psql only: sql/<m>/migrate.sql for the module and what it needs, then rollback.sql."""
+def test_per_module_bundle_installs_a_module_and_rollback_sql_removes_it(new_database, migration_set, module, tmp_path):
+    """A DBA with psql only: `dreamcut-db sql migrate --module M` (the module and what it needs), then
+    rollback.sql. The bundle alone installs and records it: status and verify see it."""
+    from dreamcut_db import bundle
     from dreamcut_db.workspace import checkout_root
 
     by_psql, by_runner = new_database(), new_database()
@@ -86,9 +88,13 @@ def test_per_module_sql_files_install_a_module_and_rollback_sql_removes_it(new_d
         conn.execute(LEGACY["briefs"][0])
         conn.execute(LEGACY["briefs"][1])
     before = catalog_of(by_psql)
-    for needed in migration_set.closure([module]):
-        done = psql(by_psql, "-v", "ON_ERROR_STOP=1", "-f", str(checkout_root() / "sql" / needed / "migrate.sql"))
-        assert done.returncode == 0, done.stderr
+    path = tmp_path / f"{module}.sql"
+    path.write_text(bundle.migrate_sql(migration_set, [module]), encoding="utf-8")
+    done = psql(by_psql, "-v", "ON_ERROR_STOP=1", "-f", str(path))
+    assert done.returncode == 0, done.stderr
+    st = engine.status(by_psql, migration_set)
+    assert st.installed_modules == migration_set.closure([module]) and st.problems() == []
+    assert verify.verify(by_psql, migration_set) == []
     with psycopg.connect(by_runner, autocommit=True) as conn:
         conn.execute(LEGACY["briefs"][0])
     engine.migrate(by_runner, migration_set, modules=[module], **QUIET)

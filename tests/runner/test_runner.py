@@ -8,7 +8,7 @@ import threading
 import psycopg
 import pytest
 
-from dreamcut_db import bundle, cli, engine, verify
+from dreamcut_db import cli, engine, verify
 from dreamcut_db.errors import DreamcutError
 from dreamcut_db.modules import MigrationSet, migrations_dir
 from dreamcut_db.workspace import checkout_root
@@ -226,18 +226,6 @@ def test_legacy_briefs_and_jobs_survive_dreamcut_install_and_rollback_sql(empty_
 def test_rollback_refuses_a_module_others_depend_on(db_url, migration_set):
     with pytest.raises(DreamcutError, match="installed modules depend on it: .*dreamcut"):
         engine.rollback(db_url, migration_set, module="platform", **QUIET)
-
-
-def test_rendered_files_are_up_to_date(migration_set):
-    assert bundle.render(migration_set, check=True) == [], "run: dreamcut-db render"
-
-
-def test_sql_migrate_file_gives_the_same_catalog_as_the_runner(new_database, migration_set):
-    by_psql, by_runner = new_database(), new_database()
-    done = psql(by_psql, "-v", "ON_ERROR_STOP=1", "-f", str(checkout_root() / "sql" / "migrate.sql"))
-    assert done.returncode == 0, done.stderr
-    engine.migrate(by_runner, migration_set, **QUIET)
-    assert catalog_of(by_psql) == catalog_of(by_runner)
 
 
 def test_cli_errors_are_one_line(empty_url, capsys):
