@@ -248,7 +248,7 @@ def _report_stale(stale: list[str], check: bool, command: str) -> int:
 def cmd_new(args) -> int:
     from .scaffold import new_migration
 
-    for path in new_migration(args.name, args.module):
+    for path in new_migration(args.name, args.module, rework=args.rework):
         print(f"created {path}")
     return 0
 
@@ -388,6 +388,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("new", help="scaffold a migration and its rollback file with the conventions in place")
     s.add_argument("name", help="snake_case change name, e.g. add_dreamcut_query_tags")
     s.add_argument("--module", required=True, help="module folder (existing or new)")
+    s.add_argument("--rework", metavar="OBJECT",
+                   help="a function, procedure or view (schema.name): both files start from its current definition")
     s.set_defaults(func=cmd_new, needs_checkout=True)
     s = sub.add_parser("snapshot", help="write the tree sql/<module>/<kind>/<object>.sql and docs/schema.md from a "
                        "scratch database (PostgreSQL 18)")
