@@ -55,9 +55,7 @@ def test_rework_applies_and_rolls_back_to_the_same_catalog(migrations_copy, empt
     function.path.write_text(text.replace("'p_asset_id is required'", "'p_asset_id is required (reworked)'"))
     engine.migrate(empty_url, MigrationSet.load(), **QUIET)
     changed = catalog_of(empty_url)
-    assert [k for k in changed if changed[k] != before[k]] == [
-        "function public.update_asset_progress(uuid,integer,text,jsonb,text,text,text,text,text,integer,text,numeric,"
-        "numeric)"]
+    assert [k.split("(")[0] for k in changed if changed[k] != before[k]] == ["function public.update_asset_progress"]
     engine.rollback(empty_url, MigrationSet.load(), steps=len(REWORKS), **QUIET)
     assert catalog_of(empty_url) == before
 
