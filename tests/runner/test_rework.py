@@ -14,7 +14,7 @@ from helpers import catalog_of
 QUIET = dict(out=lambda _line: None)
 REWORKS = [  # (module, object, change name): a function, a procedure and a view
     ("dreamcut", "public.update_asset_progress", "rework_update_asset_progress"),
-    ("render", "public.cleanup_old_jobs_in_batches", "rework_cleanup_old_jobs_in_batches"),
+    ("content", "dreamcut_private.enable_company_isolation", "rework_enable_company_isolation"),
     ("render", "active_jobs", "rework_active_jobs"),
 ]
 

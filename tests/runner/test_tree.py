@@ -35,7 +35,7 @@ def test_every_object_is_in_the_file_of_the_module_that_creates_it(schema):
     assert "sql/platform/schemas/dreamcut_private.sql" in files
     assert "sql/render/views/public.active_jobs.sql" in files
     assert "sql/render/enums/public.job_status.sql" in files
-    assert "sql/render/procedures/public.cleanup_old_jobs_in_batches.sql" in files
+    assert "sql/content/procedures/dreamcut_private.enable_company_isolation.sql" in files
     assert "sql/storyboard/tables/public.video_projects.sql" in files
     # one file per object (overloads of a function name would share one)
     assert len([p for p in files if p.startswith("sql/")]) == len({tree._name(key) for key in schema.objects})
