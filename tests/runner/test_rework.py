@@ -1,5 +1,8 @@
 """`dreamcut-db new NAME --module M --rework OBJECT`: a migration and rollback holding the object's current
-definition (from the tree), which apply and roll back to the same catalog."""
+definition (from the tree), which apply and roll back to the same catalog.
+
+Marked ``major_independent`` (CI runs it on 18 only): the scaffold copies the committed tree's files, and that
+those run unchanged on every major is checked there (tests/runner/test_tree.py, function and view files)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from dreamcut_db import cli, engine
 from dreamcut_db.modules import MigrationSet, migrations_dir
 from helpers import catalog_of
 
+pytestmark = pytest.mark.major_independent
 QUIET = dict(out=lambda _line: None)
 REWORKS = [  # (module, object, change name): a function, a procedure and a view
     ("dreamcut", "public.update_asset_progress", "rework_update_asset_progress"),
@@ -27,9 +31,9 @@ def migrations_copy(tmp_path, monkeypatch):
     return copy
 
 
-def test_rework_applies_and_rolls_back_to_the_same_catalog(migrations_copy, empty_url, capsys):
-    engine.migrate(empty_url, MigrationSet.load(), **QUIET)
-    before = catalog_of(empty_url)
+def test_rework_applies_and_rolls_back_to_the_same_catalog(migrations_copy, db_url, capsys):
+    """On a clone of the test template (every module, migrated by the runner)."""
+    before = catalog_of(db_url)
     for module, obj, name in REWORKS:
         assert cli.main(["new", name, "--module", module, "--rework", obj]) == 0
     created = capsys.readouterr().out
@@ -43,21 +47,21 @@ def test_rework_applies_and_rolls_back_to_the_same_catalog(migrations_copy, empt
         assert text.split("\n\n", 1)[1] == m.rollback_path.read_text(encoding="utf-8").split("\n\n", 1)[1]
 
     # As scaffolded, the rework redefines each object as it is: nothing changes, and rolling back neither.
-    assert [m.id for m in engine.migrate(empty_url, cat, **QUIET)] == [m.id for m in reworks]
-    assert catalog_of(empty_url) == before
-    engine.rollback(empty_url, cat, steps=len(REWORKS), **QUIET)
-    assert catalog_of(empty_url) == before
+    assert [m.id for m in engine.migrate(db_url, cat, **QUIET)] == [m.id for m in reworks]
+    assert catalog_of(db_url) == before
+    engine.rollback(db_url, cat, steps=len(REWORKS), **QUIET)
+    assert catalog_of(db_url) == before
 
     # Edited as a developer would, it changes exactly its function; its rollback restores it.
     function = next(m for m in reworks if m.id.endswith("rework_update_asset_progress"))
     text = function.path.read_text(encoding="utf-8")
     assert "'p_asset_id is required'" in text
     function.path.write_text(text.replace("'p_asset_id is required'", "'p_asset_id is required (reworked)'"))
-    engine.migrate(empty_url, MigrationSet.load(), **QUIET)
-    changed = catalog_of(empty_url)
+    engine.migrate(db_url, MigrationSet.load(), **QUIET)
+    changed = catalog_of(db_url)
     assert [k.split("(")[0] for k in changed if changed[k] != before[k]] == ["function public.update_asset_progress"]
-    engine.rollback(empty_url, MigrationSet.load(), steps=len(REWORKS), **QUIET)
-    assert catalog_of(empty_url) == before
+    engine.rollback(db_url, MigrationSet.load(), steps=len(REWORKS), **QUIET)
+    assert catalog_of(db_url) == before
 
 
 @pytest.mark.parametrize("module, obj, message", [
