@@ -16,11 +16,12 @@ import uuid
 import psycopg
 import pytest
 
+from dreamcut_db import catalog
 from access_rules import CROSS_TENANT, FUNCTIONS, OWN_SCHEMAS, ROLES, SCHEMAS, SECURITY_DEFINER, TABLES
 from helpers import set_identity
 from dreamcut_helpers import asset, init_query
 
-PACKAGE_SCHEMAS = ["public", "dreamcut_private"]
+PACKAGE_SCHEMAS = list(catalog.SCHEMAS)
 IP_A, IP_B = "203.0.113.10", "198.51.100.20"
 #: role -> (database role, whose sub, request address); the admin is user C with app_metadata.role = 'admin'.
 IDENTITIES = {"anon": ("anon", "-", IP_A), "owner": ("authenticated", "A", IP_A),

@@ -24,10 +24,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dreamcut_db import catalog
 from helpers import set_identity
 from dreamcut_helpers import asset, init_query
 
-PACKAGE_SCHEMAS = ("public", "dreamcut_private")
+PACKAGE_SCHEMAS = catalog.SCHEMAS
 
 
 #: SQLSTATEs a module documents for its procedures beyond the common ones (docs/<module>.md).
