@@ -53,6 +53,20 @@ def skipped(key: str, target: str, reason: str) -> Result:
     return Result(key=key, target=target, skipped=reason)
 
 
+def postgrest_read_script(role: str, read: str) -> str:
+    """A pgbench script of one PostgREST-style request: ``begin``, role and JWT claims set as PostgREST sets them
+    (``set_config(..., true)``, ``sub`` the uuid ``bench.id(9, :u)`` of a random user ``:u`` in 1..``:users``),
+    ``read`` (one SQL statement, whitespace collapsed onto one line as pgbench needs), ``commit``."""
+    return (
+        "\\set u random(1, :users)\n"
+        "begin;\n"
+        f"select set_config('role', '{role}', true), set_config('request.jwt.claims', "
+        f"json_build_object('sub', bench.id(9, :u), 'role', '{role}')::text, true);\n"
+        + " ".join(read.split()) + ";\n"
+        "commit;\n"
+    )
+
+
 def bulk_load(conn, tables: list[str], *statements: str) -> None:
     """Run set-based INSERTs into ``tables`` as superuser the way a bulk load is done: triggers off
     (session_replication_role = replica), the tables' secondary indexes dropped first and built again

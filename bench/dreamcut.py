@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import time
 
-from .common import Result, bulk_load, median, spread
+from .common import Result, bulk_load, median, postgrest_read_script, spread
 
 TABLES = ("dreamcut_queries", "dreamcut_assets", "dreamcut_messages")
 
@@ -482,14 +482,7 @@ limit 20"""
 
 def _read_script(role: str, user_filter: bool) -> str:
     where = "where q.user_id = bench.id(9, :u)::text" if user_filter else ""
-    return (
-        "\\set u random(1, :users)\n"
-        "begin;\n"
-        f"select set_config('role', '{role}', true), set_config('request.jwt.claims', "
-        f"json_build_object('sub', bench.id(9, :u), 'role', '{role}')::text, true);\n"
-        + " ".join(READ.format(where=where).split()) + ";\n"
-        "commit;\n"
-    )
+    return postgrest_read_script(role, READ.format(where=where))
 
 
 def load_rls_data(conn) -> None:

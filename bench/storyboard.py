@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 
-from .common import Result, bulk_load, median, spread
+from .common import Result, bulk_load, median, postgrest_read_script, spread
 from .dreamcut import HELPERS
 
 TABLES = ("video_projects", "project_scenes", "scene_shots", "shot_images")
@@ -44,14 +44,7 @@ grant execute on function bench_before.storyboard_project_ids() to authenticated
 
 
 def _script(role: str, schema: str) -> str:
-    return (
-        "\\set u random(1, :users)\n"
-        "begin;\n"
-        f"select set_config('role', '{role}', true), set_config('request.jwt.claims', "
-        f"json_build_object('sub', bench.id(9, :u), 'role', '{role}')::text, true);\n"
-        + " ".join(READ.format(s=schema).split()) + ";\n"
-        "commit;\n"
-    )
+    return postgrest_read_script(role, READ.format(s=schema))
 
 
 def load(conn) -> None:
