@@ -510,14 +510,12 @@ def _policy_sql(table: str, name: str, p: dict) -> str:
     return text
 
 
-_ENABLED = re.compile(r" \[enabled=(\w)\]$")
-_ENABLE = {"D": "disable trigger", "A": "enable always trigger", "R": "enable replica trigger", "O": "enable trigger"}
 
 
 def _trigger_sql(table: str, name: str, definition: str) -> list[str]:
     """pg_get_triggerdef's statement (the snapshot adds " [enabled=X]" when not enabled the usual way)."""
-    m = _ENABLED.search(definition)
-    return [_ENABLED.sub("", definition)] + ([f"alter table {_qual(table)} {_ENABLE[m.group(1)]} {_q(name)}"] if m else [])
+    statement, alter = catalog.trigger_parts(definition)
+    return [statement] + ([f"alter table {_qual(table)} {alter} {_q(name)}"] if alter else [])
 
 
 def _renamed(definition: str, name: str, new: str) -> str:
@@ -1296,7 +1294,7 @@ class _Applier:
         for stmt in statements:
             self.conn.execute(stmt)
         for t, n, e in enabled:
-            self.conn.execute(f"alter table {_qual(t)} {_ENABLE[e]} {_q(n)}")
+            self.conn.execute(f"alter table {_qual(t)} {catalog.TRIGGER_ENABLE[e]} {_q(n)}")
 
     # -- the record -----------------------------------------------------------------------------------------
     def record(self) -> None:

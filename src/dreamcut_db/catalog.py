@@ -13,6 +13,7 @@ snapshots. ``function_definitions(conn)`` adds each function's complete ``create
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 #: The package's schemas: what the snapshot, verify and lint judge (import this name; do not repeat the list).
@@ -211,3 +212,17 @@ def diff(expected: dict[str, dict], actual: dict[str, dict], extra_scope=("dream
         if any(scope in key for scope in extra_scope):
             add(key, "", "is not created by the installed migrations (unexpected object)")
     return found
+
+
+# pg_trigger.tgenabled -> the ALTER TABLE clause that sets it ('O', the default, is "enable trigger").
+TRIGGER_ENABLE = {"O": "enable trigger", "D": "disable trigger", "R": "enable replica trigger",
+                  "A": "enable always trigger"}
+_TRIGGER_STATE = re.compile(r" \[enabled=(\w)\]$")
+
+
+def trigger_parts(definition: str) -> tuple[str, str | None]:
+    """A snapshot's trigger entry (pg_get_triggerdef's statement, plus `` [enabled=X]`` when ``tgenabled`` is not
+    ``O``) as that CREATE TRIGGER statement and the ALTER TABLE clause (``TRIGGER_ENABLE``) that restores its
+    state, None for the default state."""
+    m = _TRIGGER_STATE.search(definition)
+    return (definition[:m.start()], TRIGGER_ENABLE[m.group(1)]) if m else (definition, None)

@@ -175,8 +175,6 @@ def _column_grants(table: str, columns: dict[str, dict], ident) -> list[str]:
 
 
 _CONSTRAINT_ORDER = ("PRIMARY KEY", "UNIQUE", "FOREIGN KEY", "CHECK", "EXCLUDE")
-_TRIGGER_STATE = re.compile(r"^(?P<definition>.*) \[enabled=(?P<state>\w)\]$", re.S)
-_TRIGGER_ALTER = {"D": "disable trigger", "R": "enable replica trigger", "A": "enable always trigger"}
 
 
 def _table(name: str, t: dict, ident) -> dict:
@@ -197,10 +195,10 @@ def _table(name: str, t: dict, ident) -> dict:
         next((i for i, p in enumerate(_CONSTRAINT_ORDER) if kv[1].startswith(p)), len(_CONSTRAINT_ORDER)), kv[0]))
     triggers = []
     for trigger, definition in sorted(t["triggers"].items()):
-        m = _TRIGGER_STATE.match(definition)
-        triggers.append(lower_sql(m["definition"] if m else definition) + ";")
-        if m:
-            triggers.append(f"alter table {name} {_TRIGGER_ALTER[m['state']]} {ident(trigger)};")
+        statement, alter = catalog.trigger_parts(definition)
+        triggers.append(lower_sql(statement) + ";")
+        if alter:
+            triggers.append(f"alter table {name} {alter} {ident(trigger)};")
     policies = []
     for policy, p in sorted(t["policies"].items()):
         text = (f"create policy {ident(policy)} on {name}\nas {'permissive' if p['permissive'] else 'restrictive'}\n"
